@@ -1,0 +1,31 @@
+# Two commands work on a fresh machine: `make demo` and `make test`. Each builds .venv first.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-fast bench clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# The CPU build of torch first, so the project's own install never pulls a CUDA build.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) -m tabgan.demo
+
+test: install
+	$(PY) -m pytest -n 2 -q -rs $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -n 2 -q -m "not slow" $(PYTEST_ARGS)
+
+bench: install
+	$(PY) benchmarks/bench_transformers.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
