@@ -1,0 +1,357 @@
+"""Column kinds and their inference from a DataFrame.
+
+Every column of a table gets one kind:
+
+- ``numerical``: int or float values (nullable ints too); modelled with mode-specific normalisation.
+- ``categorical``: strings, pandas categories, ints named in ``discrete_columns``; one-hot.
+- ``boolean``: bool, pandas ``boolean`` and object columns holding only True/False.
+- ``datetime``: datetime64 (with or without timezone) and text columns whose every value parses
+  with one date format, which is remembered so dates are written back the same way.
+- ``id``: one distinct value per row; not modelled, regenerated as fresh unique values.
+- ``constant``: a single value and no missing ones; repeated on output.
+
+Users override inference with ``discrete_columns=[...]`` or an SDV-style metadata dict
+``{"columns": {name: {"sdtype": ...}}}``. ``validate_frame`` rejects what cannot be learned with a
+one-line error naming the column.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pandas.tseries.api import guess_datetime_format
+
+from tabgan.errors import ColumnError, DataError
+
+Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constant"]
+KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
+
+__all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "infer_schema", "validate_frame"]
+
+# SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
+# modelled: like ids they are regenerated, so no real value can leak through them.
+_SDTYPES: dict[str, Kind] = {
+    "numerical": "numerical",
+    "categorical": "categorical",
+    "boolean": "boolean",
+    "datetime": "datetime",
+    "id": "id",
+}
+# Text date formats tried, beyond pandas' own guess, when a text column may hold dates.
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%d.%m.%Y",
+    "%m/%d/%Y %H:%M",
+    "%Y%m%d",
+)
+# A column is an id when every value is distinct, there are at least this many rows, and it is
+# text, or an integer column named like an id or holding an arithmetic progression (1, 2, 3 ...).
+ID_MIN_ROWS = 20
+_ID_NAME = re.compile(r"(^|[_\W])id$|^id([_\W]|$)|[a-z]Id$|ID$", re.IGNORECASE)
+
+
+@dataclass
+class ColumnSpec:
+    """What tabgan knows of one column before any model is fitted.
+
+    name: the column's name. kind: see the module docstring. dtype: the input's pandas dtype as
+    text (restored on output). datetime_format: for text dates, the strftime format that
+    reproduces every input value exactly; None for datetime64 columns. source: "inferred",
+    "discrete_columns" or "metadata".
+    """
+
+    name: str
+    kind: Kind
+    dtype: str
+    datetime_format: str | None = None
+    source: str = "inferred"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> ColumnSpec:
+        return cls(**d)
+
+
+@dataclass
+class Schema:
+    """The ordered column specs of a table. Prints as a table; round-trips through JSON."""
+
+    columns: list[ColumnSpec]
+
+    def __getitem__(self, name: str) -> ColumnSpec:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def of_kind(self, *kinds: Kind) -> list[str]:
+        return [c.name for c in self.columns if c.kind in kinds]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"columns": [c.to_dict() for c in self.columns]}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Schema:
+        return cls([ColumnSpec.from_dict(c) for c in d["columns"]])
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.to_dict(), **kwargs)
+
+    @classmethod
+    def from_json(cls, text: str) -> Schema:
+        return cls.from_dict(json.loads(text))
+
+    def to_metadata(self) -> dict[str, Any]:
+        """The schema in SDV's metadata format, so it can be edited and passed back."""
+        cols: dict[str, Any] = {}
+        for c in self.columns:
+            sdtype = "categorical" if c.kind == "constant" else c.kind
+            entry: dict[str, Any] = {"sdtype": sdtype}
+            if c.datetime_format:
+                entry["datetime_format"] = c.datetime_format
+            cols[c.name] = entry
+        return {"columns": cols}
+
+    def __str__(self) -> str:
+        rows = [("column", "kind", "dtype", "notes")]
+        for c in self.columns:
+            notes = [f"format {c.datetime_format!r}"] if c.datetime_format else []
+            if c.source != "inferred":
+                notes.append(f"from {c.source}")
+            rows.append((c.name, c.kind, c.dtype, ", ".join(notes)))
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"Schema({len(self.columns)} columns: " + ", ".join(
+            f"{c.name}:{c.kind}" for c in self.columns) + ")"
+
+
+def validate_frame(df: object) -> pd.DataFrame:
+    """Reject tables that cannot be learned; return the frame unchanged (never a copy's edit)."""
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    if df.shape[1] == 0:
+        raise DataError("the table has no columns")
+    if df.shape[0] == 0:
+        raise DataError("the table has no rows")
+    for name in df.columns:
+        if not isinstance(name, str):
+            raise ColumnError(name, f"column names must be strings, got {type(name).__name__}")
+    dup = df.columns[df.columns.duplicated()].unique().tolist()
+    if dup:
+        raise DataError(f"duplicate column names: {', '.join(map(repr, dup))}")
+    return df
+
+
+def infer_schema(
+    df: pd.DataFrame,
+    discrete_columns: Iterable[str] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+) -> Schema:
+    """Give every column of ``df`` a kind; overrides come from ``discrete_columns`` or ``metadata``.
+
+    Raises a ``ColumnError`` naming the column for an all-missing column, an object column mixing
+    numbers and strings, infinities, or an override naming a column the table lacks.
+    """
+    validate_frame(df)
+    discrete = _check_names(df, discrete_columns, "discrete_columns")
+    meta_cols = _metadata_columns(df, metadata)
+    specs = []
+    for name in df.columns:
+        s = df[name]
+        if s.count() == 0:
+            raise ColumnError(name, "every value is missing; drop the column or fill it")
+        if name in meta_cols:
+            kind, fmt = meta_cols[name]
+            spec = _spec_from_override(s, kind, fmt, "metadata")
+        elif name in discrete:
+            spec = _spec_from_override(s, "categorical", None, "discrete_columns")
+        else:
+            spec = _infer_column(s)
+        if spec.kind == "numerical":
+            _check_finite(s)
+        specs.append(spec)
+    return Schema(specs)
+
+
+def _check_names(df: pd.DataFrame, names: Iterable[str] | None, param: str) -> set[str]:
+    if names is None:
+        return set()
+    if isinstance(names, str):
+        names = [names]
+    out = set()
+    for n in names:
+        if n not in df.columns:
+            raise ColumnError(n, f"named in {param} but the table has no such column")
+        out.add(n)
+    return out
+
+
+def _metadata_columns(
+    df: pd.DataFrame, metadata: Mapping[str, Any] | None
+) -> dict[str, tuple[Kind, str | None]]:
+    if metadata is None:
+        return {}
+    if not isinstance(metadata, Mapping) or not isinstance(metadata.get("columns"), Mapping):
+        raise DataError('metadata must be a dict like {"columns": {name: {"sdtype": ...}}}')
+    out: dict[str, tuple[Kind, str | None]] = {}
+    for name, entry in metadata["columns"].items():
+        if name not in df.columns:
+            raise ColumnError(name, "named in metadata but the table has no such column")
+        sdtype = entry.get("sdtype") if isinstance(entry, Mapping) else None
+        if not isinstance(sdtype, str):
+            raise ColumnError(name, f"metadata entry needs an 'sdtype', got {entry!r}")
+        # Any other sdtype (email, phone_number, address, ...) is personal data: regenerated.
+        out[name] = (_SDTYPES.get(sdtype, "id"), entry.get("datetime_format"))
+    return out
+
+
+def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) -> ColumnSpec:
+    name, dtype = str(s.name), str(s.dtype)
+    if kind == "datetime" and not _is_datetime64(s):
+        fmt = fmt or _text_date_format(s)
+        if fmt is None:
+            raise ColumnError(name, "declared datetime but its values do not parse as dates")
+        if _parse_dates(s, fmt) is None:
+            raise ColumnError(name, f"declared datetime but not every value parses with {fmt!r}")
+    elif kind == "datetime":
+        fmt = None
+    elif kind == "numerical" and not _is_numeric(s):
+        raise ColumnError(name, f"declared numerical but has dtype {dtype}")
+    elif kind == "boolean" and _bool_like(s) is None:
+        raise ColumnError(name, "declared boolean but holds values other than True/False")
+    if kind in ("categorical", "boolean"):
+        _check_not_mixed(s)
+    return ColumnSpec(name, kind, dtype, fmt, source)
+
+
+def _infer_column(s: pd.Series) -> ColumnSpec:
+    name, dtype = str(s.name), str(s.dtype)
+    if _is_datetime64(s):
+        return ColumnSpec(name, "datetime", dtype)
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return ColumnSpec(name, "boolean", dtype)
+    values = s.dropna()
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        kind: Kind = "categorical"
+    elif _is_numeric(s):
+        kind = "id" if _looks_like_int_id(s) else "numerical"
+    elif pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
+        inferred = pd.api.types.infer_dtype(values, skipna=True)
+        if inferred == "boolean":
+            return ColumnSpec(name, "boolean", dtype)
+        _check_not_mixed(s, inferred)
+        fmt = _text_date_format(values) if inferred == "string" else None
+        if fmt is not None:
+            return ColumnSpec(name, "datetime", dtype, fmt)
+        n = len(s)
+        kind = "id" if inferred == "string" and n >= ID_MIN_ROWS and values.nunique() == n else "categorical"
+    else:
+        raise ColumnError(name, f"dtype {dtype} is not supported; convert it to numbers or text")
+    if kind in ("numerical", "categorical") and len(values) == len(s) and values.nunique() == 1:
+        kind = "constant"
+    return ColumnSpec(name, kind, dtype)
+
+
+def _is_datetime64(s: pd.Series) -> bool:
+    return pd.api.types.is_datetime64_any_dtype(s.dtype)
+
+
+def _is_numeric(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype) \
+        and not pd.api.types.is_complex_dtype(s.dtype)
+
+
+def _is_text(values: pd.Series) -> bool:
+    return pd.api.types.infer_dtype(values, skipna=True) == "string"
+
+
+def _bool_like(s: pd.Series) -> pd.Series | None:
+    """The column as booleans when it only holds True/False (and missing values), else None."""
+    values = s.dropna()
+    if len(values) == 0:
+        return None
+    if pd.api.types.infer_dtype(values, skipna=True) != "boolean":
+        return None
+    return values.astype(bool)
+
+
+def _check_not_mixed(s: pd.Series, inferred: str | None = None) -> None:
+    inferred = inferred or pd.api.types.infer_dtype(s, skipna=True)
+    if inferred in ("mixed-integer", "mixed-integer-float", "mixed"):
+        kinds = sorted({type(v).__name__ for v in s.dropna().iloc[:1000]})
+        raise ColumnError(
+            s.name, f"mixes value types ({', '.join(kinds)}); make it all text or all numbers")
+
+
+def _check_finite(s: pd.Series) -> None:
+    x = s.to_numpy(dtype=float, na_value=np.nan)
+    if np.isinf(x).any():
+        raise ColumnError(s.name, f"holds {int(np.isinf(x).sum())} infinite values; "
+                                  "replace them with a number or a missing value")
+
+
+def _looks_like_int_id(s: pd.Series) -> bool:
+    if not pd.api.types.is_integer_dtype(s.dtype) or len(s) < ID_MIN_ROWS or s.isna().any():
+        return False
+    if not s.is_unique:
+        return False
+    if _ID_NAME.search(str(s.name)):
+        return True
+    x = np.sort(s.to_numpy(dtype=np.int64))
+    steps = np.diff(x)
+    return bool(steps.size and (steps == steps[0]).all())
+
+
+def _text_date_format(s: pd.Series) -> str | None:
+    """The one strftime format that reproduces every text value of ``s`` exactly, or None."""
+    values = s.dropna()
+    if len(values) == 0 or not _is_text(values):
+        return None
+    first = str(values.iloc[0])
+    if not 6 <= len(first) <= 40 or not any(ch.isdigit() for ch in first):
+        return None
+    guessed = guess_datetime_format(first)
+    candidates = ([guessed] if guessed else []) + [f for f in _DATE_FORMATS if f != guessed]
+    sample = values.drop_duplicates().iloc[:500]
+    for fmt in candidates:
+        if not ("%Y" in fmt or "%y" in fmt) or "%z" in fmt:
+            continue
+        if _parse_dates(sample, fmt) is not None and _parse_dates(values, fmt) is not None:
+            return fmt
+    return None
+
+
+def _parse_dates(values: pd.Series, fmt: str) -> pd.Series | None:
+    """Parsed dates when every value parses with ``fmt`` and prints back identically, else None."""
+    text = values.dropna().astype(str)
+    try:
+        parsed = pd.to_datetime(text, format=fmt, errors="raise")
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if not (parsed.dt.strftime(fmt) == text).all():
+        return None
+    return parsed

@@ -1,0 +1,113 @@
+"""What every column transformer provides, and the helpers they share.
+
+A column transformer learns one column (``fit``), turns it into float32 blocks the network learns
+(``transform``), and turns generated blocks back into a column of the input's dtype
+(``inverse_transform``). Its learned state is plain data (``to_dict``/``from_dict``): numbers,
+strings and lists only, so a fitted model is saved as JSON and never pickled.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from tabgan.transformers.layout import Span
+
+__all__ = ["ColumnTransformer", "register", "transformer_from_dict"]
+
+_REGISTRY: dict[str, type[ColumnTransformer]] = {}
+
+
+def register(cls: type[ColumnTransformer]) -> type[ColumnTransformer]:
+    """Class decorator: make ``transformer_from_dict`` able to rebuild ``cls`` by its name."""
+    _REGISTRY[cls.kind_name] = cls
+    return cls
+
+
+def transformer_from_dict(d: dict[str, Any]) -> ColumnTransformer:
+    try:
+        cls = _REGISTRY[d["type"]]
+    except KeyError:
+        raise ValueError(f"unknown transformer type {d.get('type')!r}") from None
+    return cls.from_dict(d)
+
+
+class ColumnTransformer:
+    """Base of the per-column transformers."""
+
+    kind_name: ClassVar[str] = ""
+
+    column: str
+    dtype: str
+
+    def fit(self, s: pd.Series, rng: np.random.Generator) -> ColumnTransformer:
+        raise NotImplementedError
+
+    @property
+    def spans(self) -> list[Span]:
+        """The blocks this column occupies in the matrix, in order (may be empty)."""
+        raise NotImplementedError
+
+    @property
+    def width(self) -> int:
+        return sum(s.width for s in self.spans)
+
+    def transform(self, s: pd.Series) -> np.ndarray:
+        """(n, width) float32."""
+        raise NotImplementedError
+
+    def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        """From (n, width) generated values (tanh values, soft or hard one-hots) to a column."""
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ColumnTransformer:
+        raise NotImplementedError
+
+
+def one_hot(codes: np.ndarray, width: int) -> np.ndarray:
+    """(n,) int codes in [0, width) to (n, width) float32 one-hots."""
+    out = np.zeros((codes.shape[0], width), dtype=np.float32)
+    out[np.arange(codes.shape[0]), codes] = 1.0
+    return out
+
+
+def to_plain(value: Any) -> Any:
+    """A numpy or pandas scalar as the equivalent JSON-able Python value."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def missing_marker(s: pd.Series) -> str:
+    """How the input wrote its missing values, so output writes them the same way."""
+    na = s[s.isna()]
+    if len(na) == 0:
+        return "nan"
+    v = na.iloc[0]
+    if v is None:
+        return "none"
+    if v is pd.NA:
+        return "na"
+    if v is pd.NaT:
+        return "nat"
+    return "nan"
+
+
+MISSING_VALUES: dict[str, Any] = {"nan": np.nan, "none": None, "na": pd.NA, "nat": pd.NaT}
+
+
+def nullable_dtype(dtype: str) -> str:
+    """The pandas dtype that can hold missing values for a numpy int or bool dtype."""
+    if dtype == "bool":
+        return "boolean"
+    if dtype.startswith("int"):
+        return "I" + dtype[1:]
+    if dtype.startswith("uint"):
+        return "UI" + dtype[2:]
+    return dtype

@@ -1,0 +1,165 @@
+"""One-hot encoding of categorical and boolean columns.
+
+Slots are ``[categories by falling frequency..., other?, missing?]``. Values keep their type
+(strings stay strings, ints stay ints, pandas categories keep their whole category list and order),
+an empty string stays an empty string, and missing values are their own slot.
+
+High cardinality: at most ``max_categories`` slots. The rarest values beyond that are pooled into
+one ``other`` slot and drawn back by their frequency, so a 100,000-value column costs
+``max_categories`` floats a row, never gigabytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tabgan.errors import ColumnError
+from tabgan.transformers.base import (
+    MISSING_VALUES,
+    ColumnTransformer,
+    missing_marker,
+    nullable_dtype,
+    one_hot,
+    register,
+    to_plain,
+)
+from tabgan.transformers.layout import Span
+
+__all__ = ["BooleanTransformer", "CategoricalTransformer", "MAX_CATEGORIES"]
+
+MAX_CATEGORIES = 200
+
+
+@register
+class CategoricalTransformer(ColumnTransformer):
+    """A discrete column as a one-hot block the conditional vector can select."""
+
+    kind_name = "categorical"
+
+    def __init__(self, column: str = "", max_categories: int = MAX_CATEGORIES) -> None:
+        self.column = column
+        self.max_categories = max_categories
+        self.dtype = "object"
+        self.na = "nan"
+        self.categories: list[Any] = []
+        self.pool: list[Any] = []  # rare values pooled into "other"
+        self.pool_counts: list[int] = []
+        self.has_missing = False
+        self.dtype_categories: list[Any] | None = None  # a pandas category dtype's own list
+        self.ordered = False
+
+    def fit(self, s: pd.Series, rng: np.random.Generator) -> CategoricalTransformer:
+        self.column, self.dtype, self.na = str(s.name), str(s.dtype), missing_marker(s)
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            self.dtype_categories = [to_plain(v) for v in s.dtype.categories]
+            self.ordered = bool(s.dtype.ordered)
+        counts = s.value_counts(dropna=True, sort=True)
+        self.has_missing = bool(s.isna().any())
+        values = [to_plain(v) for v in counts.index]
+        # Reserve slots for "other" and "missing" so the block never exceeds max_categories.
+        room = self.max_categories - int(self.has_missing)
+        if len(values) > room:
+            room -= 1
+            self.pool, self.pool_counts = values[room:], counts.to_numpy()[room:].tolist()
+            values = values[:room]
+        self.categories = values
+        return self
+
+    # ---------------------------------------------------------------- layout
+    @property
+    def n_slots(self) -> int:
+        return len(self.categories) + int(bool(self.pool)) + int(self.has_missing)
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(v) for v in self.categories] + ["other"] * bool(self.pool) + ["missing"] * self.has_missing
+
+    @property
+    def spans(self) -> list[Span]:
+        return [Span(self.column, "category", self.n_slots, "softmax", conditional=True,
+                     labels=tuple(self.labels))]
+
+    def slot_of(self, value: Any) -> int:
+        """The one-hot slot a single value falls in (for conditions); ColumnError if unknown."""
+        codes = self._codes(pd.Series([value], dtype=object))
+        return int(codes[0])
+
+    # ---------------------------------------------------------------- transform
+    def transform(self, s: pd.Series) -> np.ndarray:
+        return one_hot(self._codes(s), self.n_slots)
+
+    def _codes(self, s: pd.Series) -> np.ndarray:
+        codes = pd.Index(self.categories, dtype=object).get_indexer(s.astype(object))
+        missing = s.isna().to_numpy()
+        if missing.any():
+            if not self.has_missing:
+                raise ColumnError(self.column, "has missing values but had none when fitted")
+            codes[missing] = self.n_slots - 1
+        unknown = codes < 0
+        if unknown.any() and self.pool:
+            pooled = unknown & s.astype(object).isin(self.pool).to_numpy()
+            codes[pooled] = len(self.categories)
+            unknown &= ~pooled
+        if unknown.any():
+            value = s[unknown].iloc[0]
+            raise ColumnError(self.column, f"value {value!r} was not seen when fitted")
+        return codes
+
+    # ---------------------------------------------------------------- inverse
+    def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        codes = m.argmax(axis=1)
+        table = np.empty(self.n_slots, dtype=object)
+        table[: len(self.categories)] = self.categories
+        values = table[codes]  # (n,) object
+        if self.pool:
+            other = codes == len(self.categories)
+            p = np.asarray(self.pool_counts, dtype=np.float64)
+            pool = np.empty(len(self.pool), dtype=object)
+            pool[:] = self.pool
+            values[other] = pool[rng.choice(len(pool), size=int(other.sum()), p=p / p.sum())]
+        missing = (codes == self.n_slots - 1) if self.has_missing else np.zeros(len(codes), bool)
+        return self._restore(values, missing)
+
+    def _restore(self, values: np.ndarray, missing: np.ndarray) -> pd.Series:
+        name = self.column
+        if self.dtype == "category":
+            return pd.Series(pd.Categorical(np.where(missing, None, values), categories=self.dtype_categories,
+                                            ordered=self.ordered), name=name)
+        if self.dtype == "object":
+            values[missing] = MISSING_VALUES[self.na]
+            return pd.Series(values, name=name, dtype=object)
+        values[missing] = None
+        out = pd.Series(values, name=name, dtype=object)
+        return out.astype(nullable_dtype(self.dtype) if missing.any() else self.dtype)
+
+    # ---------------------------------------------------------------- state
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,
+            "max_categories": self.max_categories, "categories": self.categories,
+            "pool": self.pool, "pool_counts": self.pool_counts, "has_missing": self.has_missing,
+            "dtype_categories": self.dtype_categories, "ordered": self.ordered,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CategoricalTransformer:
+        t = cls(d["column"], d["max_categories"])
+        for key in ("dtype", "na", "categories", "pool", "pool_counts", "has_missing",
+                    "dtype_categories", "ordered"):
+            setattr(t, key, d[key])
+        return t
+
+
+@register
+class BooleanTransformer(CategoricalTransformer):
+    """True/False (and missing) as a one-hot; back to bool, pandas ``boolean`` or object."""
+
+    kind_name = "boolean"
+
+    def fit(self, s: pd.Series, rng: np.random.Generator) -> BooleanTransformer:
+        super().fit(s, rng)
+        self.categories = [bool(v) for v in self.categories]
+        return self

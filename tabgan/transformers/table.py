@@ -1,0 +1,193 @@
+"""The whole table: a DataFrame to one float32 matrix plus its layout, and back.
+
+``TableTransformer.fit`` infers the schema, fits one transformer per column (the mixture fits run
+on a small thread pool) and records the layout. ``transform`` writes each column's block into one
+preallocated matrix. ``inverse_transform`` takes generated matrices (tanh values, soft or hard
+one-hots) and returns a DataFrame with the input's exact column order, dtypes and formats.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.exceptions import ConvergenceWarning
+
+from tabgan.errors import ColumnError, ConditionError, DataError, NotFittedError
+from tabgan.schema import ColumnSpec, Schema, infer_schema, validate_frame
+from tabgan.transformers.base import ColumnTransformer, transformer_from_dict
+from tabgan.transformers.continuous import GMM_SAMPLE_CAP, NumericalTransformer
+from tabgan.transformers.datetime import DatetimeTransformer
+from tabgan.transformers.discrete import MAX_CATEGORIES, BooleanTransformer, CategoricalTransformer
+from tabgan.transformers.layout import Layout
+from tabgan.transformers.simple import ConstantTransformer, IdTransformer
+
+__all__ = ["TableTransformer"]
+
+FORMAT_VERSION = 1
+
+
+class TableTransformer:
+    """Learn a table's columns; encode it as a float32 matrix; decode generated matrices.
+
+    Parameters: ``discrete_columns`` and ``metadata`` override the inferred kinds (see
+    ``tabgan.schema``); ``max_categories`` caps a one-hot block's width; ``n_modes`` caps the
+    mixture components of a continuous column; ``gmm_sample_cap`` is how many values each mixture
+    is fitted on; ``random_state`` seeds the subsamples, mixtures and regenerated ids.
+    """
+
+    def __init__(
+        self,
+        discrete_columns: Iterable[str] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        max_categories: int = MAX_CATEGORIES,
+        n_modes: int = 10,
+        gmm_sample_cap: int = GMM_SAMPLE_CAP,
+        random_state: int | None = None,
+    ) -> None:
+        self.discrete_columns = discrete_columns
+        self.metadata = metadata
+        self.max_categories = max_categories
+        self.n_modes = n_modes
+        self.gmm_sample_cap = gmm_sample_cap
+        self.random_state = random_state
+
+    # ---------------------------------------------------------------- fit
+    def fit(self, df: pd.DataFrame) -> TableTransformer:
+        for name, value, low in (("max_categories", self.max_categories, 2), ("n_modes", self.n_modes, 1),
+                                 ("gmm_sample_cap", self.gmm_sample_cap, 10)):
+            if not isinstance(value, (int, np.integer)) or value < low:
+                raise DataError(f"{name}={value!r} must be an integer >= {low}")
+        self.schema_ = infer_schema(df, self.discrete_columns, self.metadata)
+        seeds = np.random.SeedSequence(self.random_state).spawn(len(self.schema_.columns))
+        columns = [self._make(spec) for spec in self.schema_.columns]
+
+        def fit_one(i: int) -> ColumnTransformer:
+            return columns[i].fit(df[columns[i].column], np.random.default_rng(seeds[i]))
+
+        # The mixture fits dominate; numpy releases the GIL for part of them. Warning filters are
+        # process-wide, so the mixtures' convergence warnings are silenced here, not in threads.
+        with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.columns_ = list(pool.map(fit_one, range(len(columns))))
+        self._finish()
+        return self
+
+    def _make(self, spec: ColumnSpec) -> ColumnTransformer:
+        name = spec.name
+        if spec.kind == "numerical":
+            return NumericalTransformer(name, self.n_modes, self.gmm_sample_cap)
+        if spec.kind == "categorical":
+            return CategoricalTransformer(name, self.max_categories)
+        if spec.kind == "boolean":
+            return BooleanTransformer(name)
+        if spec.kind == "datetime":
+            return DatetimeTransformer(name, spec.datetime_format, self.n_modes)
+        if spec.kind == "id":
+            return IdTransformer(name)
+        return ConstantTransformer(name)
+
+    def _finish(self) -> None:
+        self.layout_ = Layout(tuple(span for t in self.columns_ for span in t.spans))
+        self._widths = [t.width for t in self.columns_]
+
+    # ---------------------------------------------------------------- transform
+    def transform(self, df: pd.DataFrame) -> np.ndarray:
+        """(n_rows, layout_.width) float32."""
+        self._check_fitted()
+        validate_frame(df)
+        missing = [c for c in self.schema_.names if c not in df.columns]
+        if missing:
+            raise ColumnError(missing[0], "the table lacks a column the transformer was fitted on")
+        out = np.empty((len(df), self.layout_.width), dtype=np.float32)
+        start = 0
+        for t, width in zip(self.columns_, self._widths):
+            if width:
+                try:
+                    out[:, start:start + width] = t.transform(df[t.column])
+                except ValueError as err:
+                    if isinstance(err, ColumnError):
+                        raise
+                    raise ColumnError(t.column, str(err)) from None
+            start += width
+        return out
+
+    def fit_transform(self, df: pd.DataFrame) -> np.ndarray:
+        return self.fit(df).transform(df)
+
+    # ---------------------------------------------------------------- inverse
+    def inverse_transform(self, matrix: np.ndarray, random_state: int | np.random.Generator | None = None
+                          ) -> pd.DataFrame:
+        """Generated (n, layout_.width) values back to a DataFrame with the input's schema."""
+        self._check_fitted()
+        m = np.asarray(matrix)
+        if m.ndim != 2 or m.shape[1] != self.layout_.width:
+            raise DataError(f"matrix of shape {m.shape} does not fit the layout: "
+                            f"expected (n, {self.layout_.width})")
+        if not np.issubdtype(m.dtype, np.floating):
+            m = m.astype(np.float32)
+        rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
+        data, start = {}, 0
+        for t, width in zip(self.columns_, self._widths):
+            data[t.column] = t.inverse_transform(m[:, start:start + width], rng).reset_index(drop=True)
+            start += width
+        return pd.DataFrame(data, columns=self.schema_.names)
+
+    # ---------------------------------------------------------------- conditions
+    def condition_slot(self, column: str, value: Any) -> tuple[int, int]:
+        """(index among the layout's conditional spans, slot inside it) that ``column == value`` sets."""
+        self._check_fitted()
+        conditional = [s.column for s in self.layout_.spans if s.conditional]
+        if column not in self.schema_.names:
+            raise ConditionError(f"condition on unknown column {column!r}")
+        if column not in conditional:
+            kind = self.schema_[column].kind
+            raise ConditionError(f"condition on column {column!r} of kind {kind}: "
+                                 "only categorical and boolean columns can be conditioned on")
+        t = self.columns_[self.schema_.names.index(column)]
+        assert isinstance(t, CategoricalTransformer)
+        try:
+            slot = t.slot_of(value)
+        except ColumnError:
+            known = ", ".join(map(repr, t.categories[:10]))
+            raise ConditionError(f"condition {column}={value!r}: value not seen in the training data "
+                                 f"(known: {known}{', ...' if len(t.categories) > 10 else ''})") from None
+        return conditional.index(column), slot
+
+    # ---------------------------------------------------------------- state
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "columns_"):
+            raise NotFittedError("this TableTransformer is not fitted yet; call fit(df) first")
+
+    def to_dict(self) -> dict[str, Any]:
+        self._check_fitted()
+        return {
+            "format_version": FORMAT_VERSION,
+            "params": {"discrete_columns": list(self.discrete_columns) if self.discrete_columns else None,
+                       "metadata": self.metadata, "max_categories": self.max_categories,
+                       "n_modes": self.n_modes, "gmm_sample_cap": self.gmm_sample_cap,
+                       "random_state": self.random_state},
+            "schema": self.schema_.to_dict(),
+            "columns": [t.to_dict() for t in self.columns_],
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> TableTransformer:
+        if d.get("format_version") != FORMAT_VERSION:
+            raise DataError(f"transformer state has format_version {d.get('format_version')!r}, "
+                            f"this tabgan reads {FORMAT_VERSION}")
+        t = cls(**d["params"])
+        t.schema_ = Schema.from_dict(d["schema"])
+        t.columns_ = [transformer_from_dict(c) for c in d["columns"]]
+        t._finish()
+        return t
+
+    def __repr__(self) -> str:
+        if not hasattr(self, "columns_"):
+            return "TableTransformer(not fitted)"
+        return f"TableTransformer({len(self.columns_)} columns -> {self.layout_.width} features)"
