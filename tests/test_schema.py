@@ -1,0 +1,94 @@
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tabgan.errors import ColumnError, DataError
+from tabgan.schema import Schema, infer_schema
+
+
+def kinds(df, **kwargs):
+    return {c.name: c.kind for c in infer_schema(df, **kwargs).columns}
+
+
+def test_every_kind_is_inferred():
+    n = 30
+    df = pd.DataFrame({
+        "num": np.linspace(0, 1, n),
+        "int": np.arange(n) % 7,
+        "text": ["a", "b", "c"] * 10,
+        "cat": pd.Categorical(["x", "y"] * 15),
+        "flag": [True, False] * 15,
+        "obj_flag": pd.Series([True, False, None] * 10, dtype=object),
+        "when": pd.date_range("2020-01-01", periods=n, freq="h", tz="UTC"),
+        "date_text": pd.date_range("2020-01-01", periods=n).strftime("%d/%m/%Y"),
+        "customer_id": np.arange(100, 100 + n),
+        "name": [f"person {i}" for i in range(n)],
+        "const": ["same"] * n,
+    })
+    assert kinds(df) == {
+        "num": "numerical", "int": "numerical", "text": "categorical", "cat": "categorical",
+        "flag": "boolean", "obj_flag": "boolean", "when": "datetime", "date_text": "datetime",
+        "customer_id": "id", "name": "id", "const": "constant",
+    }
+    assert infer_schema(df)["date_text"].datetime_format == "%d/%m/%Y"
+
+
+def test_overrides_from_discrete_columns_and_sdv_metadata():
+    df = pd.DataFrame({"code": [1, 2, 3, 1] * 5, "email": [f"a{i}@x.org" for i in range(20)],
+                       "d": ["2020-01-02"] * 10 + ["2021-03-04"] * 10})
+    assert kinds(df, discrete_columns=["code"])["code"] == "categorical"
+    meta = {"columns": {"code": {"sdtype": "categorical"}, "email": {"sdtype": "email"},
+                        "d": {"sdtype": "datetime", "datetime_format": "%Y-%m-%d"}}}
+    schema = infer_schema(df, metadata=meta)
+    assert {c.name: c.kind for c in schema.columns} == {"code": "categorical", "email": "id", "d": "datetime"}
+    assert schema["d"].datetime_format == "%Y-%m-%d" and schema["code"].source == "metadata"
+
+
+def test_schema_prints_and_round_trips_through_json():
+    schema = infer_schema(pd.DataFrame({"a": [1.5, 2.5], "b": ["x", "y"]}))
+    text = str(schema)
+    assert "a" in text and "numerical" in text and "categorical" in text
+    assert Schema.from_json(schema.to_json()) == schema
+    assert json.loads(schema.to_json())["columns"][0]["name"] == "a"
+    assert schema.to_metadata() == {"columns": {"a": {"sdtype": "numerical"}, "b": {"sdtype": "categorical"}}}
+
+
+@pytest.mark.parametrize("df, kwargs, message", [
+    (pd.DataFrame({"a": []}), {}, "no rows"),
+    (pd.DataFrame(index=[0, 1]), {}, "no columns"),
+    (pd.DataFrame([[1, 2]], columns=["a", "a"]), {}, "duplicate column names: 'a'"),
+    (pd.DataFrame({0: [1.0, 2.0]}), {}, "column 0: column names must be strings"),
+    (pd.DataFrame({"a": [np.nan, np.nan], "b": [1, 2]}), {}, "column 'a': every value is missing"),
+    (pd.DataFrame({"m": pd.Series(["x", 1, 2.5], dtype=object)}), {}, "column 'm': mixes value types"),
+    (pd.DataFrame({"f": [1.0, np.inf, 2.0]}), {}, "column 'f': holds 1 infinite values"),
+    (pd.DataFrame({"a": [1, 2]}), {"discrete_columns": ["zz"]}, "column 'zz': named in discrete_columns"),
+    (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"q": {"sdtype": "id"}}}}, "column 'q': named in metadata"),
+    (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"a": {}}}}, "column 'a': metadata entry needs"),
+    (pd.DataFrame({"a": ["x", "y"]}), {"metadata": {"columns": {"a": {"sdtype": "numerical"}}}}, "column 'a': declared numerical"),
+    (pd.DataFrame({"a": pd.to_timedelta([1, 2], unit="s")}), {}, "column 'a': dtype timedelta64"),
+    ([[1, 2]], {}, "expected a pandas DataFrame"),
+])
+def test_bad_input_gets_one_line_naming_the_problem(df, kwargs, message):
+    before = df.copy() if isinstance(df, pd.DataFrame) else None
+    with pytest.raises(DataError) as info:
+        infer_schema(df, **kwargs)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+    if before is not None:
+        pd.testing.assert_frame_equal(df, before)
+
+
+def test_column_errors_carry_the_column():
+    with pytest.raises(ColumnError) as info:
+        infer_schema(pd.DataFrame({"f": [1.0, -np.inf]}))
+    assert info.value.column == "f"
+    assert isinstance(info.value, ValueError)
+
+
+def test_unique_numbers_are_not_ids_unless_they_look_like_ids():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"measure": rng.permutation(1000)[:50] * 3 + rng.integers(0, 2, 50)})
+    assert kinds(df)["measure"] == "numerical"
+    assert kinds(pd.DataFrame({"row": np.arange(50) * 2}))["row"] == "id"

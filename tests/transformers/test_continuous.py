@@ -1,0 +1,102 @@
+import numpy as np
+import pandas as pd
+
+from tabgan.transformers import NumericalTransformer
+from tabgan.transformers.continuous import ContinuousEncoder, detect_decimals
+
+
+def fit(values, **kwargs) -> NumericalTransformer:
+    return NumericalTransformer(**kwargs).fit(pd.Series(values, name="x"), np.random.default_rng(0))
+
+
+def test_point_masses_get_their_own_slot_and_come_back_exactly():
+    rng = np.random.default_rng(0)
+    x = np.where(rng.random(5000) < 0.9, 0.0, rng.lognormal(8, 1, 5000).round())
+    t = fit(x)
+    assert t.encoder.points == [0.0]
+    back = t.inverse_transform(t.transform(pd.Series(x)), rng)
+    assert (back == 0).mean() == (x == 0).mean()
+    np.testing.assert_allclose(back, x, rtol=1e-5)
+
+
+def test_missing_values_are_a_slot_at_their_real_rate_and_never_a_number():
+    rng = np.random.default_rng(1)
+    x = rng.normal(100, 10, 2000)
+    x[rng.random(2000) < 0.15] = np.nan
+    t = fit(x)
+    assert t.spans[-1].labels[-1] == "missing"
+    m = t.transform(pd.Series(x))
+    assert m[:, -1].sum() == np.isnan(x).sum()
+    back = t.inverse_transform(m, rng)
+    assert back.isna().sum() == np.isnan(x).sum()
+    # a generated row that picks the missing slot decodes to NaN whatever its value
+    m2 = m.copy()
+    m2[:, 0] = 0.3
+    m2[:, 1:] = 0
+    m2[:, -1] = 1
+    assert t.inverse_transform(m2, rng).isna().all()
+
+
+def test_integers_come_back_as_integers_and_decimals_keep_the_input_rounding():
+    rng = np.random.default_rng(2)
+    ints = fit(rng.integers(0, 1000, 3000))
+    m = ints.transform(pd.Series(rng.integers(0, 1000, 3000)))
+    m[:, 0] += rng.normal(0, 0.01, len(m)).astype(np.float32)  # generator noise
+    out = ints.inverse_transform(m, rng)
+    assert out.dtype == np.int64
+    dec = fit(rng.normal(0, 1, 3000).round(2))
+    assert dec.encoder.decimals == 2
+    m = dec.transform(pd.Series(rng.normal(0, 1, 3000).round(2)))
+    m[:, 0] += rng.normal(0, 0.01, len(m)).astype(np.float32)
+    out = dec.inverse_transform(m, rng).to_numpy()
+    np.testing.assert_allclose(out, out.round(2), atol=1e-12)
+
+
+def test_heavy_tails_use_asinh_and_lose_nothing():
+    rng = np.random.default_rng(3)
+    x = rng.pareto(1.2, 20000) * 1e4
+    t = fit(x)
+    assert t.encoder.tail is not None
+    back = t.inverse_transform(t.transform(pd.Series(x)), rng).to_numpy()
+    assert np.abs(back - x).max() <= 1e-5 * x.max()
+
+
+def test_a_rare_far_cluster_missed_by_the_subsample_is_still_covered():
+    x = np.concatenate([np.random.default_rng(4).normal(500, 100, 99_800), np.full(200, 4983.0)])
+    x[-200:] -= np.arange(200) % 3  # 0.2% of rows, three values far out in the tail
+    t = fit(np.round(x), sample_cap=500)
+    back = t.inverse_transform(t.transform(pd.Series(np.round(x))), np.random.default_rng(0))
+    np.testing.assert_array_equal(back.to_numpy()[-200:], np.round(x)[-200:])
+
+
+def test_generated_values_stay_within_the_observed_range():
+    rng = np.random.default_rng(5)
+    x = rng.uniform(10, 20, 1000)
+    t = fit(x)
+    m = rng.uniform(-1, 1, (5000, t.width)).astype(np.float32)
+    out = t.inverse_transform(m, rng)
+    assert out.min() >= x.min() and out.max() <= x.max()
+
+
+def test_bimodal_column_gets_two_modes():
+    rng = np.random.default_rng(6)
+    x = np.concatenate([rng.normal(0, 1, 3000), rng.normal(20, 1, 3000)])
+    enc = ContinuousEncoder().fit(x, rng, None)
+    means = np.asarray(enc.means) * enc.scale  # the mixture lives in scaled units
+    near = [m for m in means if abs(m) < 3 or abs(m - 20) < 3]
+    assert len(near) == len(means) and any(abs(m) < 3 for m in near) and any(abs(m - 20) < 3 for m in near)
+
+
+def test_detect_decimals():
+    assert detect_decimals(np.array([1.0, 2.0])) == 0
+    assert detect_decimals(np.array([0.25, 0.5, np.nan])) == 2
+    assert detect_decimals(np.array([np.pi])) is None
+    assert detect_decimals(np.array([1e300])) == 0
+
+
+def test_nullable_and_small_dtypes_are_restored():
+    rng = np.random.default_rng(7)
+    for s in (pd.Series([1, None, 3] * 10, dtype="Int64"), pd.Series(rng.integers(0, 200, 30).astype(np.uint8)),
+              pd.Series(rng.normal(size=30).astype(np.float32))):
+        t = NumericalTransformer().fit(s.rename("x"), rng)
+        assert t.inverse_transform(t.transform(s), rng).dtype == s.dtype

@@ -1,0 +1,51 @@
+import numpy as np
+import pandas as pd
+
+from tabgan.transformers import BooleanTransformer, CategoricalTransformer
+
+
+def round_trip(t, s):
+    t.fit(s, np.random.default_rng(0))
+    return t.inverse_transform(t.transform(s), np.random.default_rng(0))
+
+
+def test_values_keep_their_type_and_missing_marker():
+    for s in (pd.Series(["a", "", None, "é"] * 5, dtype=object, name="c"),
+              pd.Series([1, 2, np.nan, 2] * 5, dtype=object, name="c"),
+              pd.Series(["u", None] * 5, dtype="string", name="c"),
+              pd.Series([3, 1, 2] * 5, dtype="int64", name="c")):
+        pd.testing.assert_series_equal(round_trip(CategoricalTransformer(), s), s)
+
+
+def test_pandas_categories_keep_their_whole_list_and_order():
+    s = pd.Series(pd.Categorical(["lo", "hi", None] * 4, categories=["lo", "mid", "hi"], ordered=True), name="c")
+    pd.testing.assert_series_equal(round_trip(CategoricalTransformer(), s), s)
+
+
+def test_booleans_in_each_dtype():
+    for s in (pd.Series([True, False] * 4, name="b"), pd.Series([True, None, False] * 4, dtype="boolean", name="b"),
+              pd.Series([True, None, False] * 4, dtype=object, name="b")):
+        pd.testing.assert_series_equal(round_trip(BooleanTransformer(), s), s)
+
+
+def test_high_cardinality_is_capped_and_rare_values_come_back_by_frequency():
+    rng = np.random.default_rng(0)
+    n = 200_000
+    common = rng.choice(["a", "b", "c"], n // 2)
+    rare = np.char.add("v", rng.integers(0, 100_000, n // 2).astype(str))
+    s = pd.Series(np.concatenate([common, rare]), name="c")
+    t = CategoricalTransformer(max_categories=50).fit(s, rng)
+    assert t.n_slots == 50 and t.spans[0].width == 50
+    m = t.transform(s)
+    assert m.nbytes == n * 50 * 4  # never n x 100,000
+    back = t.inverse_transform(m, rng)
+    assert back.isin(["a", "b", "c"]).mean() == s.isin(["a", "b", "c"]).mean()
+    pooled = back[~back.isin(t.categories)]
+    assert pooled.isin(t.pool).all() and pooled.nunique() > 1000
+
+
+def test_missing_slot_is_the_last_slot_and_conditional():
+    t = CategoricalTransformer().fit(pd.Series(["x", None, "y", "x"], name="c"), np.random.default_rng(0))
+    span = t.spans[0]
+    assert span.conditional and span.labels == ("x", "y", "missing")
+    assert t.slot_of(None) == 2 and t.slot_of("y") == 1
