@@ -1,0 +1,101 @@
+"""Output activations: tanh and (Gumbel-)softmax per span, on the dense matrix."""
+
+from __future__ import annotations
+
+import torch
+
+from tabgan.nn.activations import apply_activations, gumbel_noise
+from tabgan.transformers.layout import Layout, Span
+
+LAYOUT = Layout((
+    Span("x", "value", 1, "tanh"),
+    Span("x", "mode", 3, "softmax"),
+    Span("a", "category", 5, "softmax", True),
+    Span("y", "value", 1, "tanh"),
+    Span("y", "mode", 3, "softmax"),
+    Span("b", "category", 2, "softmax", True),
+))
+
+
+def reference(raw: torch.Tensor, layout: Layout, tau: float) -> torch.Tensor:
+    """A loop over spans, the obvious way."""
+    parts = []
+    for a, b, s in layout.slices():
+        x = raw[:, a:b]
+        parts.append(torch.tanh(x) if s.activation == "tanh" else torch.softmax(x / tau, 1))
+    return torch.cat(parts, 1)
+
+
+def softmax_blocks(y: torch.Tensor, layout: Layout) -> list[torch.Tensor]:
+    return [y[:, a:b] for a, b, s in layout.slices() if s.activation == "softmax"]
+
+
+def test_matches_loop_reference_without_noise() -> None:
+    raw = torch.randn(64, LAYOUT.width, generator=torch.Generator().manual_seed(0)) * 3
+    y = apply_activations(raw, LAYOUT, tau=0.2)
+    assert y.shape == raw.shape
+    torch.testing.assert_close(y, reference(raw, LAYOUT, 0.2))
+
+
+def test_gumbel_blocks_sum_to_one_and_are_seeded() -> None:
+    raw = torch.randn(128, LAYOUT.width, generator=torch.Generator().manual_seed(1))
+    y1 = apply_activations(raw, LAYOUT, 0.2, generator=torch.Generator().manual_seed(5))
+    y2 = apply_activations(raw, LAYOUT, 0.2, generator=torch.Generator().manual_seed(5))
+    assert torch.equal(y1, y2)
+    for block in softmax_blocks(y1, LAYOUT):
+        torch.testing.assert_close(block.sum(1), torch.ones(128))
+    assert torch.equal(y1[:, 0], torch.tanh(raw[:, 0]))
+
+
+def test_hard_one_hots() -> None:
+    raw = torch.randn(256, LAYOUT.width, generator=torch.Generator().manual_seed(2))
+    y = apply_activations(raw, LAYOUT, hard=True, generator=torch.Generator().manual_seed(3))
+    for block in softmax_blocks(y, LAYOUT):
+        assert torch.equal(block.sum(1), torch.ones(256))
+        assert set(block.unique().tolist()) <= {0.0, 1.0}
+    # without noise, hard is the argmax of the raw block
+    y0 = apply_activations(raw, LAYOUT, hard=True)
+    assert torch.equal(y0[:, 4:9].argmax(1), raw[:, 4:9].argmax(1))
+
+
+def test_hard_gumbel_draws_follow_softmax() -> None:
+    logits = torch.tensor([2.0, 0.0, -1.0, 1.0, 0.5])
+    raw = torch.zeros(40_000, LAYOUT.width)
+    raw[:, 4:9] = logits
+    y = apply_activations(raw, LAYOUT, hard=True, generator=torch.Generator().manual_seed(4))
+    observed = y[:, 4:9].mean(0)
+    torch.testing.assert_close(observed, torch.softmax(logits, 0), atol=0.01, rtol=0)
+
+
+def test_straight_through_gradient() -> None:
+    raw = torch.randn(16, LAYOUT.width, requires_grad=True)
+    y = apply_activations(raw, LAYOUT, hard=True, generator=torch.Generator().manual_seed(0))
+    (y * torch.randn(16, LAYOUT.width)).sum().backward()
+    assert raw.grad is not None and torch.isfinite(raw.grad).all() and raw.grad.abs().sum() > 0
+
+
+def test_extreme_logits_stay_finite() -> None:
+    raw = torch.randn(32, LAYOUT.width) * 1e4
+    raw[:, 1:4] -= 1e5  # one span far below another: a global shift would underflow it
+    raw.requires_grad_(True)
+    y = apply_activations(raw, LAYOUT, 0.2, generator=torch.Generator().manual_seed(0))
+    assert torch.isfinite(y).all()
+    for block in softmax_blocks(y, LAYOUT):
+        torch.testing.assert_close(block.sum(1), torch.ones(32))
+    y.sum().backward()
+    assert torch.isfinite(raw.grad).all()
+
+
+def test_only_softmax_or_only_tanh() -> None:
+    soft = Layout((Span("a", "category", 3, "softmax", True), Span("b", "category", 2, "softmax", True)))
+    raw = torch.randn(8, 5)
+    torch.testing.assert_close(apply_activations(raw, soft), reference(raw, soft, 0.2))
+    tanh = Layout((Span("x", "value", 1, "tanh"), Span("y", "value", 1, "tanh")))
+    raw = torch.randn(8, 2)
+    assert torch.equal(apply_activations(raw, tanh, generator=torch.Generator()), torch.tanh(raw))
+
+
+def test_gumbel_noise_law() -> None:
+    g = gumbel_noise((200_000,), torch.Generator().manual_seed(0), torch.device("cpu"))
+    assert abs(g.mean().item() - 0.5772) < 0.01  # Euler-Mascheroni
+    assert abs(g.var().item() - torch.pi**2 / 6) < 0.03
