@@ -1,0 +1,152 @@
+"""Time one conditional-GAN training step beside the bare pass of the same networks.
+
+    .venv/bin/python benchmarks/bench_step.py [--rows 32561] [--batch 500] [--pac 10]
+        [--repeats 30] [--device cpu] [--penalty wgan-gp] [--threads 0]
+
+The table is random data on an Adult-like layout (6 continuous columns as a tanh value plus a
+10-mode one-hot, 9 discrete columns with Adult's cardinalities: 170 columns, C = 104).
+
+"step" is ``ConditionalGANEngine.train_step``: drawing conditions and rows, noise, Gumbel noise,
+n_critic critic updates with the gradient penalty, one generator update with the conditional
+loss, grad norms, EMA if on, the loss dict. "bare" is the same networks' forward and backward
+passes on pre-made inputs (noise, conditions, real rows, penalty weights made beforehand; plain
+softmax without Gumbel noise; no conditional term); "bare+adam" adds the two optimizer steps.
+The issue asks step <= 1.15 x bare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+
+from tabgan.engines import ConditionalGANEngine
+from tabgan.nn.activations import apply_activations
+from tabgan.sampling import ConditionSampler
+from tabgan.transformers.layout import Layout, Span
+
+ADULT_DISCRETE = {"workclass": 9, "education": 16, "marital-status": 7, "occupation": 15,
+                  "relationship": 6, "race": 5, "sex": 2, "native-country": 42, "income": 2}
+ADULT_CONTINUOUS = ["age", "fnlwgt", "education-num", "capital-gain", "capital-loss",
+                    "hours-per-week"]
+
+
+def adult_like_layout(modes: int = 10) -> Layout:
+    spans = []
+    for c in ADULT_CONTINUOUS:
+        spans.append(Span(c, "value", 1, "tanh"))
+        spans.append(Span(c, "mode", modes, "softmax", labels=tuple(f"mode {i}" for i in range(modes))))
+    for c, k in ADULT_DISCRETE.items():
+        spans.append(Span(c, "category", k, "softmax", True, tuple(str(i) for i in range(k))))
+    return Layout(tuple(spans))
+
+
+def random_table(layout: Layout, n: int, generator: torch.Generator) -> torch.Tensor:
+    cols = []
+    for _, _, s in layout.slices():  # a loop over spans
+        if s.activation == "tanh":
+            cols.append(torch.rand(n, s.width, generator=generator) * 2 - 1)
+        else:  # skewed categories, like real tables
+            p = torch.rand(s.width, generator=generator) ** 3 + 1e-3
+            idx = torch.multinomial(p, n, replacement=True, generator=generator)
+            cols.append(torch.nn.functional.one_hot(idx, s.width).float())
+    return torch.cat(cols, 1)  # (N, D)
+
+
+def bare_pass(engine: ConditionalGANEngine, inputs: dict, optimizer: bool) -> None:
+    """The networks' own work for one step, on pre-made inputs."""
+    g_net, d_net, layout, pac = engine.net_g, engine.net_d, engine.layout, engine.pac
+    for _ in range(engine.n_critic):
+        with torch.no_grad():
+            fake = apply_activations(g_net(inputs["z"]), layout, engine.tau)  # (B, D)
+        real_in = torch.cat([inputs["real"], inputs["cond"]], 1)  # (B, D + C)
+        fake_in = torch.cat([fake, inputs["cond"]], 1)
+        y = d_net(torch.cat([real_in, fake_in]))
+        y_real, y_fake = y.chunk(2)
+        x = (inputs["alpha"] * real_in + (1 - inputs["alpha"]) * fake_in).requires_grad_(True)
+        (grad,) = torch.autograd.grad(d_net(x).sum(), x, create_graph=True)
+        pen = ((grad.reshape(-1, pac * x.shape[1]).norm(2, dim=1) - 1) ** 2).mean()
+        engine.opt_d.zero_grad(set_to_none=True)
+        (y_fake.mean() - y_real.mean() + 10 * pen).backward()
+        if optimizer:
+            engine.opt_d.step()
+    fake = apply_activations(g_net(inputs["z"]), layout, engine.tau)
+    d_net.requires_grad_(False)
+    loss = -d_net(torch.cat([fake, inputs["cond"]], 1)).mean()
+    d_net.requires_grad_(True)
+    engine.opt_g.zero_grad(set_to_none=True)
+    loss.backward()
+    if optimizer:
+        engine.opt_g.step()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=32561)
+    ap.add_argument("--batch", type=int, default=500)
+    ap.add_argument("--pac", type=int, default=10)
+    ap.add_argument("--n-critic", type=int, default=1)
+    ap.add_argument("--repeats", type=int, default=30)
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--penalty", default="wgan-gp")
+    ap.add_argument("--ema", type=float, default=None)
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    args = ap.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    device = torch.device(args.device)
+    layout = adult_like_layout()
+    cpu = torch.Generator().manual_seed(0)
+    data = random_table(layout, args.rows, cpu).to(device)
+    gen = torch.Generator(device=device).manual_seed(0)
+    sampler = ConditionSampler(data, layout)
+    engine = ConditionalGANEngine(layout, condition_counts=sampler.counts, batch_size=args.batch,
+                                  pac=args.pac, n_critic=args.n_critic, penalty=args.penalty,
+                                  ema=args.ema, device=device, init_generator=cpu)
+    b = args.batch
+    draw = sampler.sample_train(b, gen)
+    inputs = {
+        "z": torch.cat([torch.randn(b, engine.embedding_dim, generator=gen, device=device),
+                        draw.cond], 1),
+        "cond": draw.cond,
+        "real": data[draw.rows],
+        "alpha": torch.rand(b // args.pac, 1, 1, generator=gen, device=device)
+        .expand(b // args.pac, args.pac, layout.width + layout.condition_width)
+        .reshape(b, -1),
+    }
+
+    def sync() -> None:
+        if device.type == "cuda":
+            torch.cuda.synchronize()
+
+    runs = {
+        "step": lambda: engine.train_step(sampler, gen),
+        "bare": lambda: bare_pass(engine, inputs, optimizer=False),
+        "bare+adam": lambda: bare_pass(engine, inputs, optimizer=True),
+    }
+    times: dict[str, list[float]] = {k: [] for k in runs}
+    for _ in range(5):  # warm-up
+        for f in runs.values():
+            f()
+    sync()
+    for _ in range(args.repeats):  # interleaved, so load changes hit all three alike
+        for k, f in runs.items():
+            t = time.perf_counter()
+            f()
+            sync()
+            times[k].append(time.perf_counter() - t)
+    med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
+    print(f"device={device} threads={torch.get_num_threads()} D={layout.width} "
+          f"C={layout.condition_width} rows={args.rows} batch={b} pac={args.pac} "
+          f"n_critic={args.n_critic} penalty={args.penalty} ema={args.ema}")
+    for k, v in med.items():
+        print(f"{k:>10}: {v:8.2f} ms (median of {args.repeats})")
+    print(f"step / bare      = {med['step'] / med['bare']:.3f}")
+    print(f"step / bare+adam = {med['step'] / med['bare+adam']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""Engines: the training step, generation, determinism, state dicts and devices."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from tabgan.engines import ConditionalGANEngine, WGANGPEngine
+from tabgan.engines.base import LOSS_KEYS
+from tabgan.errors import ConditionError, ParameterError
+from tabgan.sampling import ConditionSampler, condition_vector
+from tabgan.transformers.layout import Layout, Span
+
+LAYOUT = Layout((
+    Span("x", "value", 1, "tanh"),
+    Span("x", "mode", 3, "softmax"),
+    Span("a", "category", 4, "softmax", True),
+    Span("b", "category", 3, "softmax", True),
+))
+SMALL = dict(batch_size=20, pac=2, embedding_dim=8, generator_dim=(16, 16),
+             discriminator_dim=(16, 16), chunk_size=64)
+cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+
+
+def make_data(n: int = 300, seed: int = 0) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    a = torch.multinomial(torch.tensor([0.6, 0.3, 0.1, 0.0]), n, True, generator=g)
+    b = (a + torch.randint(2, (n,), generator=g)) % 3
+    mode = torch.randint(3, (n,), generator=g)
+    oh = torch.nn.functional.one_hot
+    return torch.cat([torch.rand(n, 1, generator=g) * 2 - 1, oh(mode, 3).float(),
+                      oh(a, 4).float(), oh(b, 3).float()], 1)
+
+
+def make_engine(seed: int = 0, **kw) -> tuple[ConditionalGANEngine, ConditionSampler]:
+    data = make_data(seed=seed)
+    sampler = ConditionSampler(data, LAYOUT)
+    engine = ConditionalGANEngine(LAYOUT, condition_counts=sampler.counts,
+                                  init_generator=torch.Generator().manual_seed(seed),
+                                  **{**SMALL, **kw})
+    return engine, sampler
+
+
+def blocks_are_one_hot(x: torch.Tensor, layout: Layout) -> bool:
+    return all(torch.equal(x[:, a:b].sum(1), torch.ones(len(x)))
+               for a, b, s in layout.slices() if s.activation == "softmax")
+
+
+def test_train_step_returns_detached_finite_scalars() -> None:
+    engine, sampler = make_engine(generator_lr=5e-3)
+    g = torch.Generator().manual_seed(1)
+    history = [engine.train_step(sampler, g) for _ in range(40)]
+    assert set(history[0]) == set(LOSS_KEYS)
+    for logs in history:
+        for v in logs.values():
+            assert isinstance(v, torch.Tensor) and v.ndim == 0 and not v.requires_grad
+    stacked = {k: torch.stack([h[k] for h in history]) for k in LOSS_KEYS}
+    assert all(torch.isfinite(v).all() for v in stacked.values())
+    assert stacked["conditional_loss"].gt(0).all()
+    assert stacked["conditional_loss"][-5:].mean() < stacked["conditional_loss"][:5].mean()
+
+
+@pytest.mark.parametrize("penalty", ["wgan-gp", "dragan"])
+def test_options_train(penalty: str) -> None:
+    engine, sampler = make_engine(penalty=penalty, n_critic=3, ema=0.9,
+                                  discriminator_lr=4e-4, generator_betas=(0.0, 0.99))
+    logs = engine.train_step(sampler, torch.Generator().manual_seed(0))
+    assert all(torch.isfinite(v) for v in logs.values())
+
+
+def test_generate_shapes_and_conditions() -> None:
+    engine, sampler = make_engine()
+    g = torch.Generator().manual_seed(2)
+    for _ in range(5):
+        engine.train_step(sampler, g)
+    out = engine.generate(150, generator=g)  # 150 = 2 full chunks of 64 + 22
+    assert out.shape == (150, LAYOUT.width) and blocks_are_one_hot(out, LAYOUT)
+    assert out[:, 0].abs().max() <= 1
+    assert engine.net_g.training  # modes restored after sampling
+    cond = condition_vector(LAYOUT, {2: 1, 3: 2}, 1)[0]  # two columns at once
+    assert engine.generate(10, cond=cond, generator=g).shape == (10, LAYOUT.width)
+    per_row = condition_vector(LAYOUT, {3: 0}, 70)
+    assert engine.generate(70, cond=per_row, generator=g).shape == (70, LAYOUT.width)
+    with pytest.raises(ConditionError, match="cond must be"):
+        engine.generate(5, cond=torch.zeros(3), generator=g)
+
+
+def test_determinism_on_cpu() -> None:
+    runs = []
+    for _ in range(2):
+        engine, sampler = make_engine(seed=3, ema=0.9)
+        g = torch.Generator().manual_seed(4)
+        logs = [engine.train_step(sampler, g) for _ in range(5)]
+        runs.append((torch.stack([l["generator_loss"] for l in logs]),
+                     engine.generate(50, generator=torch.Generator().manual_seed(5))))
+    assert torch.equal(runs[0][0], runs[1][0])
+    assert torch.equal(runs[0][1], runs[1][1])
+
+
+def test_state_dict_round_trip(tmp_path) -> None:
+    engine, sampler = make_engine(ema=0.8)
+    g = torch.Generator().manual_seed(6)
+    for _ in range(5):
+        engine.train_step(sampler, g)
+    state = engine.state_dict()
+    assert all(isinstance(v, torch.Tensor) for v in state.values())
+    assert any(k.startswith("net_g_ema.") for k in state) and "condition_counts" in state
+    torch.save(state, tmp_path / "w.pt")
+    torch.save(engine.optimizer_state_dict(), tmp_path / "o.pt")
+    loaded = torch.load(tmp_path / "w.pt", weights_only=True)
+    fresh = ConditionalGANEngine(LAYOUT, ema=0.8, **SMALL)  # built without counts
+    fresh.load_state_dict(loaded)
+    fresh.load_optimizer_state_dict(torch.load(tmp_path / "o.pt", weights_only=True))
+    assert torch.equal(fresh.condition_counts, sampler.counts)
+    a = engine.generate(40, generator=torch.Generator().manual_seed(7))
+    b = fresh.generate(40, generator=torch.Generator().manual_seed(7))
+    assert torch.equal(a, b)
+    la = engine.train_step(sampler, torch.Generator().manual_seed(8))
+    lb = fresh.train_step(sampler, torch.Generator().manual_seed(8))
+    assert torch.equal(la["critic_loss"], lb["critic_loss"])  # optimizer state came back too
+
+
+def test_ema_tracks_but_lags_the_generator() -> None:
+    engine, sampler = make_engine(ema=0.5)
+    g = torch.Generator().manual_seed(9)
+    engine.train_step(sampler, g)
+    live = engine.net_g.seq[-1].weight
+    avg = engine.net_g_ema.seq[-1].weight
+    assert not torch.equal(live, avg) and not avg.requires_grad
+    before = avg.clone()
+    engine.train_step(sampler, g)
+    torch.testing.assert_close(avg, 0.5 * before + 0.5 * live)
+
+
+def test_parameter_errors_name_the_parameter() -> None:
+    with pytest.raises(ParameterError, match="batch_size=502 must be divisible by pac=10"):
+        ConditionalGANEngine(LAYOUT, batch_size=502)
+    with pytest.raises(ParameterError, match="penalty"):
+        ConditionalGANEngine(LAYOUT, penalty="hinge")  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match="ema"):
+        ConditionalGANEngine(LAYOUT, ema=1.5)
+    with pytest.raises(ParameterError, match="generator_betas"):
+        ConditionalGANEngine(LAYOUT, generator_betas=(0.5, 1.5))
+
+
+def test_no_conditional_columns() -> None:
+    layout = Layout((Span("x", "value", 1, "tanh"), Span("x", "mode", 3, "softmax")))
+    data = make_data()[:, :4]
+    sampler = ConditionSampler(data, layout)
+    engine = ConditionalGANEngine(layout, condition_counts=sampler.counts, **SMALL)
+    g = torch.Generator().manual_seed(0)
+    logs = engine.train_step(sampler, g)
+    assert logs["conditional_loss"] == 0
+    assert engine.generate(5, generator=g).shape == (5, 4)
+
+
+def test_wgan_gp_engine() -> None:
+    data = make_data()
+    engine = WGANGPEngine(LAYOUT, init_generator=torch.Generator().manual_seed(0), **SMALL)
+    assert engine.n_critic == 5
+    g = torch.Generator().manual_seed(1)
+    logs = [engine.train_step(data, g) for _ in range(3)]
+    assert all(torch.isfinite(v) for l in logs for v in l.values())
+    out = engine.generate(30, generator=g)
+    assert out.shape == (30, LAYOUT.width) and blocks_are_one_hot(out, LAYOUT)
+
+
+def test_to_cpu_is_a_no_op_move() -> None:
+    engine, sampler = make_engine()
+    g = torch.Generator().manual_seed(0)
+    engine.train_step(sampler, g)
+    engine.to("cpu")
+    assert torch.isfinite(engine.train_step(sampler, g)["critic_loss"])
+
+
+@pytest.mark.gpu
+@cuda
+def test_cuda_training_loads_on_cpu(tmp_path) -> None:
+    data = make_data().cuda()
+    sampler = ConditionSampler(data, LAYOUT)
+    engine = ConditionalGANEngine(LAYOUT, condition_counts=sampler.counts, device="cuda",
+                                  ema=0.9, init_generator=torch.Generator().manual_seed(0), **SMALL)
+    g = torch.Generator(device="cuda").manual_seed(0)
+    logs = [engine.train_step(sampler, g) for _ in range(5)]
+    assert all(v.device.type == "cuda" for v in logs[0].values())
+    assert torch.isfinite(torch.stack([l["critic_loss"] for l in logs])).all()
+    out = engine.generate(100, generator=g)
+    assert out.device.type == "cuda" and blocks_are_one_hot(out.cpu(), LAYOUT)
+    torch.save(engine.state_dict(), tmp_path / "w.pt")
+    cpu = ConditionalGANEngine(LAYOUT, ema=0.9, **SMALL)
+    cpu.load_state_dict(torch.load(tmp_path / "w.pt", weights_only=True, map_location="cpu"))
+    assert cpu.generate(10, generator=torch.Generator().manual_seed(0)).device.type == "cpu"
+    engine.to("cpu")
+    cpu_sampler = ConditionSampler(data.cpu(), LAYOUT)
+    assert torch.isfinite(engine.train_step(cpu_sampler, torch.Generator())["critic_loss"])
