@@ -1,4 +1,10 @@
-"""tabgan: learn a table, generate a synthetic one with the same columns, types and statistics."""
+"""tabgan: learn a table, generate a synthetic one with the same columns, types and statistics.
+
+    >>> import tabgan
+    >>> model = tabgan.ConditionalGAN(epochs=50).fit(df)
+    >>> synthetic = model.sample(1000, conditions={"sex": "Female"})
+    >>> model.save("adult.tabgan"); model = tabgan.load("adult.tabgan")
+"""
 
 from tabgan._version import __version__
 from tabgan.errors import (
@@ -11,17 +17,24 @@ from tabgan.errors import (
     TabganError,
     TrainingError,
 )
+from tabgan.schema import Schema, infer_schema
+from tabgan.synthesizers import WGANGP, ConditionalGAN, load
+from tabgan.transformers import TableTransformer
 
-__all__ = sorted(
-    [
-        "ColumnError",
-        "ConditionError",
-        "DataError",
-        "ModelFileError",
-        "NotFittedError",
-        "ParameterError",
-        "TabganError",
-        "TrainingError",
-        "__version__",
-    ]
-)
+__all__ = [
+    "WGANGP",
+    "ColumnError",
+    "ConditionError",
+    "ConditionalGAN",
+    "DataError",
+    "ModelFileError",
+    "NotFittedError",
+    "ParameterError",
+    "Schema",
+    "TableTransformer",
+    "TabganError",
+    "TrainingError",
+    "__version__",
+    "infer_schema",
+    "load",
+]

@@ -140,9 +140,9 @@ class TableTransformer:
 
     # ---------------------------------------------------------------- conditions
     def condition_slot(self, column: str, value: Any) -> tuple[int, int]:
-        """(index among the layout's conditional spans, slot inside it) that ``column == value`` sets."""
+        """(index of the column's span in ``layout_.spans``, slot inside it) that ``column == value`` sets."""
         self._check_fitted()
-        conditional = [s.column for s in self.layout_.spans if s.conditional]
+        conditional = {s.column: i for i, s in enumerate(self.layout_.spans) if s.conditional}
         if column not in self.schema_.names:
             raise ConditionError(f"condition on unknown column {column!r}")
         if column not in conditional:
@@ -157,7 +157,7 @@ class TableTransformer:
             known = ", ".join(map(repr, t.categories[:10]))
             raise ConditionError(f"condition {column}={value!r}: value not seen in the training data "
                                  f"(known: {known}{', ...' if len(t.categories) > 10 else ''})") from None
-        return conditional.index(column), slot
+        return conditional[column], slot
 
     # ---------------------------------------------------------------- state
     def _check_fitted(self) -> None:

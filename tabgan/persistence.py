@@ -1,0 +1,110 @@
+"""Saved models are data: a JSON header and raw tensor bytes, never a pickle.
+
+File layout (little-endian)::
+
+    8 bytes   magic  b"TABGAN\\x00\\x01"
+    8 bytes   length of the header (uint64)
+    n bytes   header: UTF-8 JSON {"format_version", "tabgan_version", "class", "params",
+              "state" (transformer state, history, ...), "tensors": {name: {dtype, shape, offset,
+              nbytes}}}
+    ...       the tensors' bytes, in the order of their offsets
+
+Loading reads the JSON and copies bytes into new tensors with ``torch.frombuffer``: nothing in the
+file is ever executed, and no unpickler is involved (so a crafted pickle is just bytes that fail
+the magic check). Tensors are written from the CPU, so a model saved on a GPU loads anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from tabgan._version import __version__
+from tabgan.errors import ModelFileError
+
+__all__ = ["FORMAT_VERSION", "MAGIC", "read_model_file", "write_model_file"]
+
+MAGIC = b"TABGAN\x00\x01"
+FORMAT_VERSION = 1
+_DTYPES = {
+    "float32": torch.float32, "float64": torch.float64, "float16": torch.float16,
+    "bfloat16": torch.bfloat16, "int64": torch.int64, "int32": torch.int32, "uint8": torch.uint8,
+    "bool": torch.bool,
+}
+_NAMES = {v: k for k, v in _DTYPES.items()}
+_MAX_HEADER = 256 * 2**20
+
+
+def write_model_file(path: str | os.PathLike[str], header: dict[str, Any], tensors: dict[str, torch.Tensor]) -> None:
+    """Write atomically: a temporary file in the same folder, renamed over ``path`` when complete."""
+    index, blobs, offset = {}, [], 0
+    for name, t in tensors.items():
+        t = t.detach().to("cpu").contiguous()
+        if t.dtype not in _NAMES:
+            raise ModelFileError(f"tensor {name!r} has dtype {t.dtype}, which the model format does not store")
+        raw = t.reshape(-1).view(torch.uint8).numpy().tobytes() if t.numel() else b""
+        index[name] = {"dtype": _NAMES[t.dtype], "shape": list(t.shape), "offset": offset, "nbytes": len(raw)}
+        blobs.append(raw)
+        offset += len(raw)
+    doc = {"format_version": FORMAT_VERSION, "tabgan_version": __version__, **header, "tensors": index}
+    head = json.dumps(doc, allow_nan=False).encode("utf-8")
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(MAGIC + struct.pack("<Q", len(head)) + head)
+            for raw in blobs:
+                f.write(raw)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_model_file(path: str | os.PathLike[str], device: torch.device | str = "cpu"
+                    ) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    """(header, tensors on ``device``); ModelFileError for anything that is not a sound tabgan model."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelFileError(f"model file {str(path)!r} does not exist") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"model path {str(path)!r} is a folder, not a tabgan model file") from None
+    if not data.startswith(MAGIC):
+        raise ModelFileError(f"{str(path)!r} is not a tabgan model file (unknown format; tabgan never unpickles)")
+    if len(data) < 16:
+        raise ModelFileError(f"{str(path)!r} is truncated")
+    (n,) = struct.unpack("<Q", data[8:16])
+    if n > _MAX_HEADER or 16 + n > len(data):
+        raise ModelFileError(f"{str(path)!r} is corrupted: header length {n} does not fit the file")
+    try:
+        header = json.loads(data[16:16 + n].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelFileError(f"{str(path)!r} is corrupted: unreadable header ({err.__class__.__name__})") from None
+    if not isinstance(header, dict) or header.get("format_version") != FORMAT_VERSION:
+        version = header.get("format_version") if isinstance(header, dict) else None
+        raise ModelFileError(f"{str(path)!r} has model format {version!r}; this tabgan {__version__} reads "
+                             f"format {FORMAT_VERSION}")
+    body = memoryview(data)[16 + n:]
+    tensors = {}
+    try:
+        for name, info in header["tensors"].items():
+            dtype = _DTYPES[info["dtype"]]
+            start, nbytes, shape = int(info["offset"]), int(info["nbytes"]), [int(s) for s in info["shape"]]
+            if start < 0 or start + nbytes > len(body):
+                raise ValueError(f"tensor {name!r} lies past the end of the file")
+            if nbytes:
+                t = torch.frombuffer(bytearray(body[start:start + nbytes]), dtype=torch.uint8).view(dtype)
+            else:
+                t = torch.empty(0, dtype=dtype)
+            tensors[name] = t.reshape(shape).to(device)
+    except (KeyError, ValueError, TypeError, RuntimeError) as err:
+        raise ModelFileError(f"{str(path)!r} is corrupted: {err}") from None
+    return header, tensors

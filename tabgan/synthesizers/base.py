@@ -1,0 +1,345 @@
+"""What both synthesizers share: parameters, fit, sampling with exact conditions, save and load.
+
+The front class only wires parts together: ``TableTransformer`` (DataFrame <-> matrix),
+an engine (networks and training step), ``TrainingLoop`` (epochs, budget, divergence, history)
+and ``persistence`` (JSON + tensors). ``__init__`` stores parameters verbatim; ``fit`` checks them
+once and computes; learned state ends in ``_``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator
+
+from tabgan.errors import ConditionError, ModelFileError, NotFittedError, ParameterError
+from tabgan.persistence import read_model_file, write_model_file
+from tabgan.schema import validate_frame
+from tabgan.training import TrainingLoop
+from tabgan.transformers.table import TableTransformer
+
+__all__ = ["BaseSynthesizer", "resolve_device"]
+
+# Rows generated per chunk when sampling: bounds the float matrix held at once.
+SAMPLE_CHUNK = 50_000
+
+
+def resolve_device(device: str | torch.device) -> torch.device:
+    """"auto" -> the first CUDA device if there is one, else the CPU; others are checked."""
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ParameterError(f"device={device!r} must be 'auto', 'cpu', 'cuda' or 'cuda:N'") from None
+    if dev.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ParameterError(f"device={device!r} but CUDA is not available here; use 'auto' or 'cpu'")
+        if dev.index is not None and dev.index >= torch.cuda.device_count():
+            raise ParameterError(f"device={device!r} but only {torch.cuda.device_count()} CUDA devices exist")
+    elif dev.type != "cpu":
+        raise ParameterError(f"device={device!r} must be 'auto', 'cpu', 'cuda' or 'cuda:N'")
+    return dev
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+
+
+def _positive_int(v: Any) -> bool:
+    return _is_int(v) and v > 0
+
+
+def _widths(v: Any) -> bool:
+    return isinstance(v, (tuple, list)) and all(_positive_int(x) for x in v)
+
+
+def _betas(v: Any) -> bool:
+    return isinstance(v, (tuple, list)) and len(v) == 2 and all(_is_number(x) and 0 <= x < 1 for x in v)
+
+
+# Parameter rules live beside the parameters: (check, what was expected).
+COMMON_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "epochs": (_positive_int, "a positive integer"),
+    "batch_size": (_positive_int, "a positive integer"),
+    "pac": (_positive_int, "a positive integer"),
+    "embedding_dim": (_positive_int, "a positive integer"),
+    "generator_dim": (_widths, "a tuple of positive integers"),
+    "discriminator_dim": (_widths, "a tuple of positive integers"),
+    "generator_lr": (lambda v: _is_number(v) and v > 0, "a number > 0"),
+    "discriminator_lr": (lambda v: _is_number(v) and v > 0, "a number > 0"),
+    "generator_betas": (_betas, "two numbers in [0, 1)"),
+    "discriminator_betas": (_betas, "two numbers in [0, 1)"),
+    "generator_decay": (lambda v: _is_number(v) and v >= 0, "a number >= 0"),
+    "discriminator_decay": (lambda v: _is_number(v) and v >= 0, "a number >= 0"),
+    "n_critic": (_positive_int, "a positive integer"),
+    "penalty": (lambda v: v in ("wgan-gp", "dragan"), "'wgan-gp' or 'dragan'"),
+    "penalty_weight": (lambda v: _is_number(v) and v >= 0, "a number >= 0"),
+    "tau": (lambda v: _is_number(v) and v > 0, "a number > 0"),
+    "ema": (lambda v: v is None or (_is_number(v) and 0 <= v < 1), "None or a number in [0, 1)"),
+    "max_categories": (lambda v: _is_int(v) and v >= 2, "an integer >= 2"),
+    "n_modes": (_positive_int, "a positive integer"),
+    "max_time": (lambda v: v is None or (_is_number(v) and v > 0), "None or a number of seconds > 0"),
+    "random_state": (lambda v: v is None or (_is_int(v) and v >= 0), "None or an integer >= 0"),
+    "verbose": (lambda v: isinstance(v, bool), "True or False"),
+}
+
+
+class BaseSynthesizer(BaseEstimator):
+    """Base of ``ConditionalGAN`` and ``WGANGP``; see those for the parameters."""
+
+    _constraints: ClassVar[dict[str, tuple[Callable[[Any], bool], str]]] = COMMON_CONSTRAINTS
+    # Parameters forwarded to the engine as they are.
+    _engine_params: ClassVar[tuple[str, ...]] = (
+        "batch_size", "embedding_dim", "generator_dim", "discriminator_dim", "generator_lr",
+        "generator_betas", "generator_decay", "discriminator_lr", "discriminator_betas",
+        "discriminator_decay", "pac", "n_critic", "penalty", "penalty_weight", "tau", "ema",
+    )
+
+    # ------------------------------------------------------------------ parameters
+    def _validate_params(self) -> None:
+        params = self.get_params()
+        for name, (check, expected) in self._constraints.items():
+            if name in params and not check(params[name]):
+                raise ParameterError(f"{name}={params[name]!r} must be {expected}")
+        if params["batch_size"] % params["pac"]:
+            raise ParameterError(f"batch_size={params['batch_size']} must be divisible by pac={params['pac']}")
+        self._device = resolve_device(params["device"])
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, data: pd.DataFrame, discrete_columns: Sequence[str] | None = None,
+            metadata: Mapping[str, Any] | None = None) -> BaseSynthesizer:
+        """Learn ``data``; returns self. ``discrete_columns``/``metadata`` override column kinds."""
+        self._validate_params()
+        validate_frame(data)
+        seeds = np.random.SeedSequence(self.random_state).generate_state(4)
+        self.transformer_ = TableTransformer(
+            discrete_columns, metadata, max_categories=self.max_categories, n_modes=self.n_modes,
+            random_state=int(seeds[0]),
+        ).fit(data)
+        matrix = torch.from_numpy(self.transformer_.transform(data)).to(self._device)  # (N, D)
+        self.n_features_in_ = data.shape[1]
+        self.feature_names_in_ = np.asarray(data.columns, dtype=object)
+        self.sample_seed_ = int(seeds[3])
+        self._sample_calls = 0
+        layout = self.transformer_.layout_
+        if layout.width == 0:  # only ids and constants: nothing to learn
+            self.engine_ = None
+            self.history_ = pd.DataFrame()
+            return self
+        init = torch.Generator().manual_seed(int(seeds[1]))
+        train_gen = torch.Generator(device=self._device).manual_seed(int(seeds[2]))
+        self.engine_ = self._make_engine(layout, matrix, init)
+        step = self._make_step(matrix, train_gen)
+        loop = TrainingLoop(
+            step, epochs=self.epochs, steps_per_epoch=max(1, matrix.shape[0] // self.batch_size),
+            snapshot=self.engine_.state_dict, restore=self.engine_.load_state_dict,
+            max_time=self.max_time, callbacks=self._callbacks(data, matrix), verbose=self.verbose,
+            description=type(self).__name__,
+        )
+        try:
+            loop.run()
+        finally:
+            self.history_ = loop.history
+            self.stop_reason_ = loop.stop_reason
+        return self
+
+    def _make_engine(self, layout: Any, matrix: torch.Tensor, init: torch.Generator) -> Any:
+        raise NotImplementedError
+
+    def _make_step(self, matrix: torch.Tensor, generator: torch.Generator) -> Callable[[], dict]:
+        raise NotImplementedError
+
+    def _callbacks(self, data: pd.DataFrame, matrix: torch.Tensor) -> list:
+        return []
+
+    def _engine_kwargs(self) -> dict[str, Any]:
+        kw = {name: getattr(self, name) for name in self._engine_params}
+        for name in ("generator_dim", "discriminator_dim", "generator_betas", "discriminator_betas"):
+            kw[name] = tuple(kw[name])
+        return kw
+
+    # ------------------------------------------------------------------ sample
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "transformer_"):
+            raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(data) first")
+
+    def sample(self, n: int, conditions: Mapping[str, Any] | None = None,
+               random_state: int | None = None) -> pd.DataFrame:
+        """Exactly ``n`` rows with the training table's columns, order and dtypes.
+
+        conditions: ``{column: value}`` on one or several categorical or boolean columns; every row
+        returned satisfies all of them (see ``sample_chunks``).
+        random_state: the same seed gives the same rows; None continues the model's own stream.
+        """
+        chunks = list(self.sample_chunks(n, conditions=conditions, random_state=random_state))
+        return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+
+    def sample_chunks(self, n: int, chunk_size: int = SAMPLE_CHUNK, conditions: Mapping[str, Any] | None = None,
+                      random_state: int | None = None) -> Iterator[pd.DataFrame]:
+        """Yield DataFrames of at most ``chunk_size`` rows, ``n`` rows in all; memory stays bounded.
+
+        Conditions are set in the condition vector first (conditional engine); rows that still
+        miss them are rejected and more are generated, at most ``max(50 * n, 10_000)`` in all.
+        ``sampling_report_`` then holds the acceptance rate; when the budget runs out a
+        ConditionError names the condition.
+        """
+        self._check_fitted()
+        if not _is_int(n) or n < 1:
+            raise ParameterError(f"n={n!r} must be a positive integer")
+        if not _is_int(chunk_size) or chunk_size < 1:
+            raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer")
+        if random_state is not None and not (_is_int(random_state) and random_state >= 0):
+            raise ParameterError(f"random_state={random_state!r} must be None or an integer >= 0")
+        targets = self._parse_conditions(conditions)
+        if random_state is None:
+            random_state = int(np.random.SeedSequence([self.sample_seed_, self._sample_calls]).generate_state(1)[0])
+            self._sample_calls += 1
+        device = self._runtime_device()
+        torch_gen = torch.Generator(device=device).manual_seed(int(random_state))
+        np_gen = np.random.default_rng(random_state)
+        budget = max(50 * n, 10_000)
+        generated = accepted = 0
+        remaining = n
+        while remaining:
+            want = min(chunk_size, remaining)
+            rows: list[np.ndarray] = []
+            got = 0
+            while got < want:
+                rate = accepted / generated if generated else 1.0
+                ask = min(chunk_size, max(want - got, math.ceil((want - got) / max(rate, 1e-3) * 1.1)))
+                if generated + ask > budget:
+                    self.sampling_report_ = {"generated": generated, "accepted": accepted,
+                                             "acceptance_rate": rate}
+                    cond_text = ", ".join(f"{c}={v!r}" for c, v in (conditions or {}).items())
+                    raise ConditionError(
+                        f"could not generate {n} rows with {cond_text}: {accepted} of {generated} generated "
+                        f"rows satisfied it (acceptance {rate:.2%}); the model rarely produces this combination")
+                block = self._generate(ask, targets, torch_gen)  # (ask, D) on device
+                keep = self._satisfies(block, targets)
+                generated += ask
+                accepted += int(keep.sum())
+                block = block[keep][: want - got]
+                rows.append(block.cpu().numpy())
+                got += block.shape[0]
+            matrix = np.concatenate(rows) if len(rows) > 1 else rows[0]
+            out = self.transformer_.inverse_transform(matrix, np_gen)
+            for column, value in (conditions or {}).items():
+                out[column] = pd.Series([value] * len(out), dtype=object).astype(out[column].dtype) \
+                    if not isinstance(out[column].dtype, pd.CategoricalDtype) else \
+                    pd.Categorical([value] * len(out), dtype=out[column].dtype)
+            remaining -= len(out)
+            yield out
+        self.sampling_report_ = {"generated": generated, "accepted": accepted,
+                                 "acceptance_rate": accepted / generated if generated else 1.0}
+
+    def _parse_conditions(self, conditions: Mapping[str, Any] | None) -> list[tuple[int, int, int]]:
+        """[(span index in the layout, start column, slot)] for each condition."""
+        if not conditions:
+            return []
+        if not isinstance(conditions, Mapping):
+            raise ConditionError(f"conditions must be a dict of column -> value, got {type(conditions).__name__}")
+        offsets = self.transformer_.layout_.offsets
+        out = []
+        for column, value in conditions.items():
+            span, slot = self.transformer_.condition_slot(column, value)
+            out.append((span, offsets[span], slot))
+        return out
+
+    def _satisfies(self, block: torch.Tensor, targets: list[tuple[int, int, int]]) -> torch.Tensor:
+        """(B,) bool: every conditioned span's hard one-hot sits on its slot."""
+        keep = torch.ones(block.shape[0], dtype=torch.bool, device=block.device)
+        for _, start, slot in targets:
+            keep &= block[:, start + slot] > 0.5
+        return keep
+
+    def _generate(self, n: int, targets: list[tuple[int, int, int]], generator: torch.Generator) -> torch.Tensor:
+        if self.engine_ is None:
+            return torch.zeros(n, 0, device=generator.device)
+        return self.engine_.generate(n, generator=generator)
+
+    def _runtime_device(self) -> torch.device:
+        return self.engine_.device if self.engine_ is not None else torch.device("cpu")
+
+    # ------------------------------------------------------------------ save / load
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the fitted model as JSON + tensors (never a pickle); read it with ``tabgan.load``."""
+        self._check_fitted()
+        params = self.get_params()
+        for name in ("generator_dim", "discriminator_dim", "generator_betas", "discriminator_betas"):
+            params[name] = list(params[name])
+        header = {
+            "class": type(self).__name__,
+            "params": params,
+            "state": {
+                "transformer": self.transformer_.to_dict(),
+                "history": self.history_.to_dict(orient="list"),
+                "sample_seed": self.sample_seed_,
+                "stop_reason": getattr(self, "stop_reason_", ""),
+                **self._extra_state(),
+            },
+        }
+        tensors = self.engine_.state_dict() if self.engine_ is not None else {}
+        write_model_file(path, header, tensors)
+
+    def _extra_state(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def _from_file(cls, header: dict[str, Any], tensors: dict[str, torch.Tensor], device: torch.device,
+                   device_param: str) -> BaseSynthesizer:
+        params = {**header["params"], "device": device_param}
+        for name in ("generator_dim", "discriminator_dim", "generator_betas", "discriminator_betas"):
+            params[name] = tuple(params[name])
+        model = cls(**params)
+        state = header["state"]
+        model.transformer_ = TableTransformer.from_dict(state["transformer"])
+        model.history_ = pd.DataFrame(state["history"])
+        model.sample_seed_ = state["sample_seed"]
+        model.stop_reason_ = state.get("stop_reason", "")
+        model._sample_calls = 0
+        names = model.transformer_.schema_.names
+        model.n_features_in_ = len(names)
+        model.feature_names_in_ = np.asarray(names, dtype=object)
+        layout = model.transformer_.layout_
+        if layout.width == 0:
+            model.engine_ = None
+        else:
+            model.engine_ = model._engine_for_state(layout, tensors, device)
+            model.engine_.load_state_dict(tensors)
+        model._load_extra_state(state)
+        return model
+
+    def _engine_for_state(self, layout: Any, tensors: dict[str, torch.Tensor], device: torch.device) -> Any:
+        raise NotImplementedError
+
+    def _load_extra_state(self, state: dict[str, Any]) -> None:
+        pass
+
+
+def load(path: str | os.PathLike[str], device: str | torch.device = "auto") -> BaseSynthesizer:
+    """Read a model written by ``save``; ``device`` as in the constructors ("auto" by default)."""
+    from tabgan.synthesizers import ConditionalGAN, WGANGP
+
+    classes = {c.__name__: c for c in (ConditionalGAN, WGANGP)}
+    dev = resolve_device(device)
+    header, tensors = read_model_file(path, dev)
+    cls = classes.get(header.get("class"))
+    if cls is None:
+        raise ModelFileError(f"{str(path)!r} holds an unknown model class {header.get('class')!r}")
+    try:
+        return cls._from_file(header, tensors, dev, device if isinstance(device, str) else str(device))
+    except (KeyError, TypeError, ValueError, RuntimeError) as err:
+        if isinstance(err, ModelFileError):
+            raise
+        raise ModelFileError(f"{str(path)!r} is corrupted: {type(err).__name__}: {err}") from None

@@ -1,0 +1,121 @@
+"""``ConditionalGAN``: CTGAN's conditional WGAN-GP with training-by-sampling, done faster."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Literal
+
+import torch
+
+from tabgan.engines import ConditionalGANEngine
+from tabgan.sampling import ConditionSampler, condition_vector
+from tabgan.synthesizers.base import COMMON_CONSTRAINTS, BaseSynthesizer
+from tabgan.transformers.layout import Layout
+
+__all__ = ["ConditionalGAN"]
+
+
+class ConditionalGAN(BaseSynthesizer):
+    """Conditional GAN for tables (CTGAN's algorithm): mode-specific normalisation, a condition
+    vector drawn by training-by-sampling, a PacGAN critic with WGAN-GP loss, Gumbel-softmax outputs.
+
+    Parameters
+    ----------
+    epochs: passes over the table. batch_size: rows per step (a multiple of ``pac``).
+    pac: rows the critic judges together (PacGAN). embedding_dim: noise width.
+    generator_dim, discriminator_dim: hidden widths of the residual generator and of the critic.
+    generator_lr, discriminator_lr, generator_betas, discriminator_betas, generator_decay,
+    discriminator_decay: Adam settings of each network (two time-scale updates are possible).
+    n_critic: critic updates per generator update. penalty: "wgan-gp" or "dragan";
+    penalty_weight: its weight. tau: Gumbel-softmax temperature.
+    ema: decay of a moving average of the generator's weights used for sampling (None: off).
+    joint_conditions: share of training batches conditioned on several discrete columns at once,
+    so that ``sample(conditions=...)`` on several columns is learned, not only rejected.
+    max_categories: widest one-hot block (rarer values are pooled). n_modes: mixture modes per
+    continuous column. max_time: stop after this many seconds. device: "auto", "cpu", "cuda",
+    "cuda:N". random_state: seed of everything (same seed, same model, same samples on CPU).
+    verbose: progress bar with live losses.
+    """
+
+    _constraints = {
+        **COMMON_CONSTRAINTS,
+        "joint_conditions": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1,
+                             "a number in [0, 1]"),
+    }
+
+    def __init__(
+        self,
+        *,
+        epochs: int = 300,
+        batch_size: int = 500,
+        pac: int = 10,
+        embedding_dim: int = 128,
+        generator_dim: tuple[int, ...] = (256, 256),
+        discriminator_dim: tuple[int, ...] = (256, 256),
+        generator_lr: float = 2e-4,
+        discriminator_lr: float = 2e-4,
+        generator_betas: tuple[float, float] = (0.5, 0.9),
+        discriminator_betas: tuple[float, float] = (0.5, 0.9),
+        generator_decay: float = 1e-6,
+        discriminator_decay: float = 1e-6,
+        n_critic: int = 1,
+        penalty: Literal["wgan-gp", "dragan"] = "wgan-gp",
+        penalty_weight: float = 10.0,
+        tau: float = 0.2,
+        ema: float | None = None,
+        joint_conditions: float = 0.2,
+        max_categories: int = 200,
+        n_modes: int = 10,
+        max_time: float | None = None,
+        device: str = "auto",
+        random_state: int | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.pac = pac
+        self.embedding_dim = embedding_dim
+        self.generator_dim = generator_dim
+        self.discriminator_dim = discriminator_dim
+        self.generator_lr = generator_lr
+        self.discriminator_lr = discriminator_lr
+        self.generator_betas = generator_betas
+        self.discriminator_betas = discriminator_betas
+        self.generator_decay = generator_decay
+        self.discriminator_decay = discriminator_decay
+        self.n_critic = n_critic
+        self.penalty = penalty
+        self.penalty_weight = penalty_weight
+        self.tau = tau
+        self.ema = ema
+        self.joint_conditions = joint_conditions
+        self.max_categories = max_categories
+        self.n_modes = n_modes
+        self.max_time = max_time
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _make_engine(self, layout: Layout, matrix: torch.Tensor, init: torch.Generator) -> ConditionalGANEngine:
+        self._sampler = ConditionSampler(matrix, layout, joint_prob=float(self.joint_conditions))
+        return ConditionalGANEngine(layout, condition_counts=self._sampler.counts, device=self._device,
+                                    init_generator=init, **self._engine_kwargs())
+
+    def _make_step(self, matrix: torch.Tensor, generator: torch.Generator) -> Callable[[], dict]:
+        sampler, engine = self._sampler, self.engine_
+        return lambda: engine.train_step(sampler, generator)
+
+    def _generate(self, n: int, targets: list[tuple[int, int, int]], generator: torch.Generator) -> torch.Tensor:
+        if self.engine_ is None or not targets:
+            return super()._generate(n, targets, generator)
+        layout = self.transformer_.layout_
+        cond = condition_vector(layout, {span: slot for span, _, slot in targets}, 1, self.engine_.device)[0]
+        return self.engine_.generate(n, cond=cond, generator=generator)  # (n, D)
+
+    def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device
+                          ) -> ConditionalGANEngine:
+        return ConditionalGANEngine(layout, condition_counts=tensors["condition_counts"].cpu(), device=device,
+                                    **self._engine_kwargs())
+
+    def _extra_state(self) -> dict[str, Any]:
+        return {}

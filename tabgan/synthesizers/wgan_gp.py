@@ -1,0 +1,84 @@
+"""``WGANGP``: a plain, unconditional WGAN-GP on the same transformers and networks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+import torch
+
+from tabgan.engines import WGANGPEngine
+from tabgan.synthesizers.base import BaseSynthesizer
+from tabgan.transformers.layout import Layout
+
+__all__ = ["WGANGP"]
+
+
+class WGANGP(BaseSynthesizer):
+    """Unconditional WGAN-GP for tables: rows drawn uniformly, ``n_critic`` critic steps per
+    generator step. Conditions in ``sample`` are met by rejection alone. Parameters as in
+    ``ConditionalGAN`` (without ``joint_conditions``); ``n_critic`` defaults to 5 as in the
+    WGAN-GP paper.
+    """
+
+    def __init__(
+        self,
+        *,
+        epochs: int = 300,
+        batch_size: int = 500,
+        pac: int = 10,
+        embedding_dim: int = 128,
+        generator_dim: tuple[int, ...] = (256, 256),
+        discriminator_dim: tuple[int, ...] = (256, 256),
+        generator_lr: float = 2e-4,
+        discriminator_lr: float = 2e-4,
+        generator_betas: tuple[float, float] = (0.5, 0.9),
+        discriminator_betas: tuple[float, float] = (0.5, 0.9),
+        generator_decay: float = 1e-6,
+        discriminator_decay: float = 1e-6,
+        n_critic: int = 5,
+        penalty: Literal["wgan-gp", "dragan"] = "wgan-gp",
+        penalty_weight: float = 10.0,
+        tau: float = 0.2,
+        ema: float | None = None,
+        max_categories: int = 200,
+        n_modes: int = 10,
+        max_time: float | None = None,
+        device: str = "auto",
+        random_state: int | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.pac = pac
+        self.embedding_dim = embedding_dim
+        self.generator_dim = generator_dim
+        self.discriminator_dim = discriminator_dim
+        self.generator_lr = generator_lr
+        self.discriminator_lr = discriminator_lr
+        self.generator_betas = generator_betas
+        self.discriminator_betas = discriminator_betas
+        self.generator_decay = generator_decay
+        self.discriminator_decay = discriminator_decay
+        self.n_critic = n_critic
+        self.penalty = penalty
+        self.penalty_weight = penalty_weight
+        self.tau = tau
+        self.ema = ema
+        self.max_categories = max_categories
+        self.n_modes = n_modes
+        self.max_time = max_time
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _make_engine(self, layout: Layout, matrix: torch.Tensor, init: torch.Generator) -> WGANGPEngine:
+        return WGANGPEngine(layout, device=self._device, init_generator=init, **self._engine_kwargs())
+
+    def _make_step(self, matrix: torch.Tensor, generator: torch.Generator) -> Callable[[], dict]:
+        engine = self.engine_
+        return lambda: engine.train_step(matrix, generator)
+
+    def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device
+                          ) -> WGANGPEngine:
+        return WGANGPEngine(layout, device=device, **self._engine_kwargs())

@@ -1,0 +1,183 @@
+"""One contract, run against every synthesizer."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.utils.estimator_checks import (
+    check_get_params_invariance,
+    check_no_attributes_set_in_init,
+    check_parameters_default_constructible,
+    check_set_params,
+)
+
+import tabgan
+from tabgan import WGANGP, ConditionalGAN
+from tabgan.errors import ConditionError, ModelFileError, NotFittedError, ParameterError
+
+SYNTHS = [ConditionalGAN, WGANGP]
+FAST = dict(epochs=2, batch_size=50, pac=5, generator_dim=(32, 32), discriminator_dim=(32, 32),
+            embedding_dim=16, random_state=0, device="cpu")
+
+
+@pytest.fixture(scope="module")
+def table():
+    rng = np.random.default_rng(0)
+    n = 240
+    return pd.DataFrame({
+        "num": rng.normal(10, 2, n).round(2),
+        "count": rng.integers(0, 5, n),
+        "colour": rng.choice(["red", "green", "blue"], n, p=[0.6, 0.3, 0.1]),
+        "flag": rng.random(n) < 0.3,
+        "when": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
+        "maybe": np.where(rng.random(n) < 0.2, np.nan, rng.normal(size=n)),
+        "rare": np.where(np.arange(n) == 0, "once", "common"),
+    })
+
+
+@pytest.fixture(scope="module", params=SYNTHS, ids=lambda c: c.__name__)
+def fitted(request, table):
+    return request.param(**FAST).fit(table)
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_sklearn_api_checks_that_need_no_fit(cls):
+    name = cls.__name__
+    check_no_attributes_set_in_init(name, cls())
+    check_get_params_invariance(name, cls())
+    check_set_params(name, cls())
+    check_parameters_default_constructible(name, cls())
+    assert clone(cls(epochs=7)).get_params()["epochs"] == 7
+    assert repr(cls(epochs=7)) == f"{name}(epochs=7)"
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_fit_returns_self_and_leaves_the_input_alone(cls, table):
+    before = table.copy()
+    model = cls(**FAST)
+    assert model.fit(table) is model
+    pd.testing.assert_frame_equal(table, before)
+    assert list(model.history_.columns)[:3] == ["epoch", "steps", "seconds"]
+    assert len(model.history_) == FAST["epochs"]
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_sample_before_fit_raises_not_fitted(cls):
+    with pytest.raises(NotFittedError, match="fit"):
+        cls().sample(5)
+
+
+def test_output_schema_equals_input_schema(fitted, table):
+    out = fitted.sample(333, random_state=0)
+    assert len(out) == 333
+    assert list(out.columns) == list(table.columns)
+    assert (out.dtypes == table.dtypes).all()
+    assert out["maybe"].isna().any()  # missing values are generated, not imputed
+
+
+def test_same_seed_same_model_same_rows(fitted, table):
+    again = type(fitted)(**FAST).fit(table)
+    pd.testing.assert_frame_equal(fitted.history_.drop(columns="seconds"), again.history_.drop(columns="seconds"))
+    pd.testing.assert_frame_equal(fitted.sample(200, random_state=3), again.sample(200, random_state=3))
+    assert not fitted.sample(200, random_state=3).equals(fitted.sample(200, random_state=4))
+
+
+def test_save_load_round_trip_samples_the_same_rows(fitted, tmp_path):
+    path = tmp_path / "model.tabgan"
+    fitted.save(path)
+    loaded = tabgan.load(path, device="cpu")
+    assert type(loaded) is type(fitted)
+    assert loaded.get_params()["epochs"] == fitted.get_params()["epochs"]
+    pd.testing.assert_frame_equal(loaded.sample(300, random_state=9), fitted.sample(300, random_state=9))
+
+
+@pytest.mark.parametrize("column, value", [("colour", "blue"), ("flag", True), ("rare", "common")])
+def test_conditions_are_honoured_on_every_discrete_column(fitted, column, value):
+    out = fitted.sample(120, conditions={column: value}, random_state=0)
+    assert len(out) == 120 and (out[column] == value).all()
+    assert 0 < fitted.sampling_report_["acceptance_rate"] <= 1
+
+
+def test_conditions_on_several_columns(fitted):
+    out = fitted.sample(50, conditions={"colour": "red", "flag": False}, random_state=0)
+    assert ((out["colour"] == "red") & (~out["flag"])).all()
+
+
+def test_bad_conditions_name_the_problem(fitted):
+    with pytest.raises(ConditionError, match="unknown column 'nope'"):
+        fitted.sample(5, conditions={"nope": 1})
+    with pytest.raises(ConditionError, match="colour='purple'"):
+        fitted.sample(5, conditions={"colour": "purple"})
+    with pytest.raises(ConditionError, match="only categorical and boolean"):
+        fitted.sample(5, conditions={"num": 3.0})
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"batch_size": 502, "pac": 10}, "batch_size=502 must be divisible by pac=10"),
+    ({"epochs": 0}, "epochs=0 must be a positive integer"),
+    ({"generator_lr": -1}, "generator_lr=-1 must be a number > 0"),
+    ({"penalty": "wgan"}, "penalty='wgan'"),
+    ({"device": "tpu"}, "device='tpu'"),
+    ({"ema": 1.5}, "ema=1.5"),
+])
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_parameters_are_checked_up_front(cls, kwargs, message, table):
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        cls(**{**FAST, **kwargs}).fit(table)
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+@pytest.mark.parametrize("frame", [
+    pd.DataFrame({"x": np.linspace(0, 1, 30), "y": np.linspace(5, 1, 30)}),  # no discrete column
+    pd.DataFrame({"a": ["p", "q"] * 15, "b": ["u", "v", "w"] * 10}),  # no continuous column
+    pd.DataFrame({"only": ["p", "q", "q"] * 10}),  # a single column
+    pd.DataFrame({"x": [1.0, 2.0, 3.5], "c": ["a", "b", "a"]}),  # fewer rows than a batch
+    pd.DataFrame({"id": [f"k{i}" for i in range(30)], "const": [1] * 30}),  # nothing to learn
+], ids=["numeric", "discrete", "single", "tiny", "ids-only"])
+def test_edge_tables(cls, frame):
+    model = cls(**FAST).fit(frame)
+    out = model.sample(40, random_state=0)
+    assert list(out.columns) == list(frame.columns) and (out.dtypes == frame.dtypes).all() and len(out) == 40
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_sampling_in_chunks_is_bounded_and_exact_in_count(cls, table):
+    model = cls(**FAST).fit(table)
+    chunks = list(model.sample_chunks(1050, chunk_size=400, random_state=0))
+    assert [len(c) for c in chunks] == [400, 400, 250]
+
+
+def test_loading_a_pickle_runs_nothing_and_is_refused(tmp_path):
+    import pickle
+
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    bad = tmp_path / "model.tabgan"
+    bad.write_bytes(pickle.dumps(Exploit()))
+    with pytest.raises(ModelFileError, match="not a tabgan model"):
+        tabgan.load(bad)
+    assert not marker.exists()
+    # a torch.save file (a zip holding a pickle) is refused the same way
+    import torch
+    torch.save({"x": Exploit()}, tmp_path / "torch.pt")
+    with pytest.raises(ModelFileError, match="not a tabgan model"):
+        tabgan.load(tmp_path / "torch.pt")
+    assert not marker.exists()
+
+
+def test_corrupted_and_missing_model_files(fitted, tmp_path):
+    path = tmp_path / "m.tabgan"
+    fitted.save(path)
+    data = path.read_bytes()
+    (tmp_path / "cut.tabgan").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelFileError, match="corrupted"):
+        tabgan.load(tmp_path / "cut.tabgan")
+    (tmp_path / "head.tabgan").write_bytes(data[:20])
+    with pytest.raises(ModelFileError):
+        tabgan.load(tmp_path / "head.tabgan")
+    with pytest.raises(ModelFileError, match="does not exist"):
+        tabgan.load(tmp_path / "nothing.tabgan")
