@@ -66,6 +66,7 @@ class ContinuousEncoder:
         self.points: list[float] = []
         self.has_missing = False
         self.tail: tuple[float, float] | None = None  # (centre, scale) of the asinh transform
+        self.scale = 1.0  # a power of two near the largest |value|: exact, and keeps sums finite
         self.lo = self.hi = 0.0
         self.decimals: int | None = None
         self._log_weights = np.zeros(0)
@@ -82,13 +83,15 @@ class ContinuousEncoder:
         rest = x[~np.isin(x, values[is_point])] if is_point.any() else x
         if rest.size:
             self.lo, self.hi = float(rest.min()), float(rest.max())
+            top = max(abs(self.lo), abs(self.hi))
+            self.scale = float(2.0 ** np.floor(np.log2(top))) if top > 0 else 1.0
             self._fit_modes(rest, rng)
             self._cover_outliers(rest)
         return self
 
     def _fit_modes(self, rest: np.ndarray, rng: np.random.Generator) -> None:
         sample = rest if rest.size <= self.sample_cap else rng.choice(rest, self.sample_cap, replace=False)
-        self.tail = _tail_transform(sample)
+        self.tail = _tail_transform(sample / self.scale)
         y = self._forward_tail(sample)
         centre, spread = float(y.mean()), float(y.std())
         n_unique = np.unique(y).size
@@ -231,16 +234,18 @@ class ContinuousEncoder:
 
     # ---------------------------------------------------------------- tails
     def _forward_tail(self, x: np.ndarray) -> np.ndarray:
+        """Input values to the space the mixture lives in: scaled, then asinh for heavy tails."""
+        x = x / self.scale
         if self.tail is None:
             return x
         c, s = self.tail
         return np.arcsinh((x - c) / s)
 
     def _inverse_tail(self, y: np.ndarray) -> np.ndarray:
-        if self.tail is None:
-            return y
-        c, s = self.tail
-        return np.sinh(y) * s + c
+        if self.tail is not None:
+            c, s = self.tail
+            y = np.sinh(y) * s + c
+        return y * self.scale
 
     # ---------------------------------------------------------------- state
     def to_dict(self) -> dict[str, Any]:
@@ -250,7 +255,7 @@ class ContinuousEncoder:
             "log_weights": self._log_weights.tolist(),
             "points": self.points, "has_missing": self.has_missing,
             "tail": list(self.tail) if self.tail else None,
-            "lo": self.lo, "hi": self.hi, "decimals": self.decimals,
+            "lo": self.lo, "hi": self.hi, "decimals": self.decimals, "scale": self.scale,
         }
 
     @classmethod
@@ -260,6 +265,7 @@ class ContinuousEncoder:
         enc._log_weights = np.asarray(d["log_weights"], dtype=np.float64)
         enc.has_missing, enc.lo, enc.hi, enc.decimals = d["has_missing"], d["lo"], d["hi"], d["decimals"]
         enc.tail = tuple(d["tail"]) if d["tail"] else None
+        enc.scale = d["scale"]
         return enc
 
 
@@ -285,6 +291,8 @@ def detect_decimals(x: np.ndarray) -> int | None:
     if x.size == 0:
         return None
     x = np.unique(x)
+    if np.abs(x).max() >= 1e15:  # beyond 2**53 / 10: float64 has no decimals left to count
+        return 0 if np.all(x == np.round(x)) else None
     for d in range(MAX_DECIMALS + 1):
         scaled = x * 10.0**d
         if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):

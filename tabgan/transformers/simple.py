@@ -32,10 +32,15 @@ class ConstantTransformer(ColumnTransformer):
 
     def __init__(self, column: str = "") -> None:
         self.column, self.dtype, self.value = column, "object", None
+        self.dtype_categories: list[Any] | None = None  # a pandas category dtype's own list
+        self.ordered = False
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> ConstantTransformer:
         self.column, self.dtype = str(s.name), str(s.dtype)
         self.value = to_plain(s.dropna().iloc[0])
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            self.dtype_categories = [to_plain(v) for v in s.dtype.categories]
+            self.ordered = bool(s.dtype.ordered)
         return self
 
     @property
@@ -48,16 +53,17 @@ class ConstantTransformer(ColumnTransformer):
     def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
         out = pd.Series([self.value] * m.shape[0], name=self.column, dtype=object)
         if self.dtype == "category":
-            return out.astype(pd.CategoricalDtype([self.value]))
+            return out.astype(pd.CategoricalDtype(self.dtype_categories, ordered=self.ordered))
         return out if self.dtype == "object" else out.astype(self.dtype)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "value": self.value}
+        return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "value": self.value,
+                "dtype_categories": self.dtype_categories, "ordered": self.ordered}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ConstantTransformer:
         t = cls(d["column"])
-        t.dtype, t.value = d["dtype"], d["value"]
+        t.dtype, t.value, t.dtype_categories, t.ordered = d["dtype"], d["value"], d["dtype_categories"], d["ordered"]
         return t
 
 
