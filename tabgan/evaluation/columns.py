@@ -1,0 +1,231 @@
+"""Column kinds for the evaluator, and the checked, normalised tables every metric reads.
+
+The evaluator takes plain DataFrames and does not use the rest of tabgan (only
+:mod:`tabgan.errors`), so it carries its own small column-kind inference:
+
+* ``metadata`` in SDV single-table format wins where it names a column:
+  ``{"columns": {name: {"sdtype": ...}}}``. ``numerical`` and ``datetime`` keep their kind,
+  ``categorical``, ``ordinal`` and ``boolean`` are discrete (``categorical`` here), ``id`` and
+  every other sdtype (``email``, ``text``, ...) are ignored and listed in the report.
+* Otherwise the dtype of the real column decides: object, string, category and bool are
+  ``categorical``; datetime64 is ``datetime``; other numbers are ``numerical``.
+
+:func:`prepare` checks the frames against each other and returns :class:`PreparedData`: the
+frames restricted to the used columns with one dtype per kind, a float matrix of the continuous
+columns (datetimes in seconds since the epoch) and an integer code matrix of the discrete ones,
+coded over the union of values of all frames with the real table's values first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from tabgan.errors import ColumnError, DataError, ParameterError
+
+__all__ = ["ColumnKind", "PreparedData", "TableSchema", "infer_schema", "prepare"]
+
+ColumnKind = Literal["numerical", "categorical", "datetime"]
+
+_DISCRETE_SDTYPES = {"categorical", "ordinal", "boolean"}
+_CONTINUOUS_SDTYPES = {"numerical", "datetime"}
+
+#: Code of a missing value in :attr:`PreparedData.codes`.
+MISSING_CODE = -1
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """The kind of every used column, in the real table's order, and the ignored columns."""
+
+    kinds: dict[str, ColumnKind]
+    ignored: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def continuous(self) -> list[str]:
+        """Numerical and datetime columns, in table order (the columns of ``numeric``)."""
+        return [c for c, k in self.kinds.items() if k != "categorical"]
+
+    @property
+    def categorical(self) -> list[str]:
+        """Discrete columns, in table order (the columns of ``codes``)."""
+        return [c for c, k in self.kinds.items() if k == "categorical"]
+
+    def sdv_metadata(self) -> dict[str, Any]:
+        """The schema as SDV single-table metadata, for sdmetrics."""
+        return {"columns": {c: {"sdtype": k} for c, k in self.kinds.items()}}
+
+
+@dataclass(frozen=True)
+class PreparedData:
+    """Checked tables with one representation per column kind.
+
+    ``frames[name]`` holds the used columns only: numerical as float64, datetime as
+    datetime64[ns], categorical as object with missing values as ``NaN``.
+    ``numeric[name]`` is ``(n, len(schema.continuous))`` float64 with NaN for missing;
+    ``codes[name]`` is ``(n, len(schema.categorical))`` int64 with ``-1`` for missing.
+    ``categories[col]`` lists the values behind the codes: the first ``n_real_categories[col]``
+    occur in the real table, the rest only in other frames (invented categories).
+    """
+
+    schema: TableSchema
+    frames: dict[str, pd.DataFrame]
+    numeric: dict[str, np.ndarray]
+    codes: dict[str, np.ndarray]
+    categories: dict[str, pd.Index]
+    n_real_categories: dict[str, int]
+
+    def n_rows(self, name: str) -> int:
+        """Row count of the frame ``name``."""
+        return len(self.frames[name])
+
+
+def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) -> TableSchema:
+    """Decide the kind of each column of ``real`` from ``metadata`` or its dtype."""
+    declared = _declared_sdtypes(metadata, real)
+    kinds: dict[str, ColumnKind] = {}
+    ignored: dict[str, str] = {}
+    for column in real.columns:
+        sdtype = declared.get(column)
+        if sdtype is None:
+            kinds[column] = _kind_from_dtype(real[column])
+        elif sdtype in _DISCRETE_SDTYPES:
+            kinds[column] = "categorical"
+        elif sdtype in _CONTINUOUS_SDTYPES:
+            kinds[column] = sdtype  # type: ignore[assignment]
+        else:
+            ignored[column] = f"sdtype {sdtype!r} is not evaluated"
+    if not kinds:
+        raise DataError("real has no column to evaluate: every column is an id or ignored sdtype")
+    return TableSchema(kinds=kinds, ignored=ignored)
+
+
+def _declared_sdtypes(metadata: Mapping[str, Any] | None, real: pd.DataFrame) -> dict[str, str]:
+    if metadata is None:
+        return {}
+    columns = metadata.get("columns") if isinstance(metadata, Mapping) else None
+    if not isinstance(columns, Mapping):
+        raise ParameterError(
+            "metadata must be SDV single-table metadata: {'columns': {name: {'sdtype': ...}}}"
+        )
+    declared: dict[str, str] = {}
+    for name, spec in columns.items():
+        if name not in real.columns:
+            raise ColumnError(name, "is named in metadata but is not a column of real")
+        sdtype = spec.get("sdtype") if isinstance(spec, Mapping) else None
+        if not isinstance(sdtype, str):
+            raise ColumnError(name, f"metadata entry {spec!r} has no 'sdtype' string")
+        declared[name] = sdtype
+    return declared
+
+
+def _kind_from_dtype(series: pd.Series) -> ColumnKind:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+        return "categorical"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    if pd.api.types.is_numeric_dtype(dtype):
+        return "numerical"
+    return "categorical"
+
+
+def prepare(
+    schema: TableSchema, frames: Mapping[str, pd.DataFrame | None]
+) -> PreparedData:
+    """Check ``frames`` (``real`` first) against each other and normalise them.
+
+    Every frame must be a non-empty DataFrame with exactly the real table's columns (in any
+    order). Raises :class:`~tabgan.errors.DataError` or :class:`~tabgan.errors.ColumnError`.
+    """
+    given = {name: frame for name, frame in frames.items() if frame is not None}
+    real = given["real"]
+    for name, frame in given.items():
+        _check_frame(name, frame, real)
+    used = list(schema.kinds)
+    normalised = {
+        name: pd.DataFrame({c: _normalise(c, schema.kinds[c], frame[c], name) for c in used})
+        for name, frame in given.items()
+    }
+    numeric = {
+        name: _continuous_matrix(frame, schema.continuous) for name, frame in normalised.items()
+    }
+    categories, n_real, codes = _code_categoricals(normalised, schema.categorical)
+    return PreparedData(schema, normalised, numeric, codes, categories, n_real)
+
+
+def _check_frame(name: str, frame: object, real: pd.DataFrame) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{name} must be a pandas DataFrame, got {type(frame).__name__}")
+    if frame.columns.has_duplicates:
+        duplicated = frame.columns[frame.columns.duplicated()][0]
+        raise ColumnError(duplicated, f"appears more than once in {name}")
+    if frame.shape[1] == 0:
+        raise DataError(f"{name} has no columns")
+    if len(frame) == 0:
+        raise DataError(f"{name} has no rows")
+    if frame is real:
+        return
+    for column in real.columns:
+        if column not in frame.columns:
+            raise ColumnError(column, f"is in real but not in {name}")
+    for column in frame.columns:
+        if column not in real.columns:
+            raise ColumnError(column, f"is in {name} but not in real")
+
+
+def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str) -> pd.Series:
+    values = values.reset_index(drop=True)
+    if kind == "numerical":
+        if pd.api.types.is_bool_dtype(values.dtype):
+            values = values.astype("float64")
+        converted = pd.to_numeric(values, errors="coerce").astype("float64")
+        bad = converted.isna() & values.notna()
+        if bad.any():
+            raise ColumnError(
+                column, f"is numerical but {name} holds non-numeric value {values[bad].iloc[0]!r}"
+            )
+        return converted.where(np.isfinite(converted))
+    if kind == "datetime":
+        try:
+            return pd.to_datetime(values).astype("datetime64[ns]")
+        except (ValueError, TypeError) as error:
+            raise ColumnError(column, f"is datetime but {name} cannot be parsed: {error}") from None
+    as_object = values.astype(object)
+    return as_object.where(values.notna(), np.nan)
+
+
+def _continuous_matrix(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    matrix = np.empty((len(frame), len(columns)), dtype=np.float64)  # (n, n_continuous)
+    for j, column in enumerate(columns):
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values.dtype):
+            seconds = values.to_numpy(dtype="datetime64[ns]").astype(np.int64) / 1e9
+            matrix[:, j] = np.where(values.isna().to_numpy(), np.nan, seconds)
+        else:
+            matrix[:, j] = values.to_numpy(dtype=np.float64)
+    return matrix
+
+
+def _code_categoricals(
+    frames: dict[str, pd.DataFrame], columns: list[str]
+) -> tuple[dict[str, pd.Index], dict[str, int], dict[str, np.ndarray]]:
+    categories: dict[str, pd.Index] = {}
+    n_real: dict[str, int] = {}
+    codes = {name: np.empty((len(f), len(columns)), dtype=np.int64) for name, f in frames.items()}
+    for j, column in enumerate(columns):
+        real_values = pd.Index(frames["real"][column].dropna().unique())
+        others = [frames[name][column].dropna().unique() for name in frames if name != "real"]
+        extra = pd.Index(np.concatenate(others)) if others else pd.Index([])
+        extra = extra.difference(real_values, sort=False).unique() if len(extra) else extra
+        index = real_values.append(extra)
+        categories[column] = index
+        n_real[column] = len(real_values)
+        for name, frame in frames.items():
+            coded = index.get_indexer(frame[column])  # -1 where missing
+            codes[name][:, j] = np.where(frame[column].isna().to_numpy(), MISSING_CODE, coded)
+    return categories, n_real, codes

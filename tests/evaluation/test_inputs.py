@@ -1,0 +1,161 @@
+"""Bad input becomes one clear tabgan error that names the column or parameter at fault."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tabgan.errors import ColumnError, DataError, ParameterError, TabganError
+from tabgan.evaluation import Limits, evaluate
+from tabgan.evaluation.columns import infer_schema
+
+
+@pytest.fixture
+def table() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "age": rng.integers(18, 90, 60),
+            "city": rng.choice(["a", "b", "c"], 60),
+            "member": rng.random(60) < 0.5,
+            "joined": pd.date_range("2020-01-01", periods=60, freq="D"),
+        }
+    )
+
+
+def _one_line_error(error: pytest.ExceptionInfo[TabganError], *names: str) -> None:
+    message = str(error.value)
+    assert "\n" not in message
+    for name in names:
+        assert name in message
+
+
+def test_synthetic_missing_a_column_names_it(table: pd.DataFrame) -> None:
+    with pytest.raises(ColumnError) as error:
+        evaluate(table, table.drop(columns="city"))
+    _one_line_error(error, "'city'", "synthetic")
+    assert error.value.column == "city"
+
+
+def test_synthetic_extra_column_names_it(table: pd.DataFrame) -> None:
+    with pytest.raises(ColumnError) as error:
+        evaluate(table, table.assign(extra=1))
+    _one_line_error(error, "'extra'")
+
+
+def test_holdout_with_other_columns_names_the_column(table: pd.DataFrame) -> None:
+    with pytest.raises(ColumnError) as error:
+        evaluate(table, table, holdout=table.rename(columns={"age": "Age"}))
+    _one_line_error(error, "'age'", "holdout")
+
+
+@pytest.mark.parametrize("which", ["real", "synthetic", "holdout"])
+def test_empty_frames_are_refused(table: pd.DataFrame, which: str) -> None:
+    frames = {"real": table, "synthetic": table, "holdout": table}
+    frames[which] = table.iloc[:0]
+    with pytest.raises(DataError) as error:
+        evaluate(**frames)
+    _one_line_error(error, which, "no rows")
+
+
+def test_frame_without_columns_is_refused(table: pd.DataFrame) -> None:
+    with pytest.raises(DataError) as error:
+        evaluate(pd.DataFrame(index=range(3)), table)
+    _one_line_error(error, "real")
+
+
+def test_not_a_dataframe_is_refused(table: pd.DataFrame) -> None:
+    with pytest.raises(DataError) as error:
+        evaluate(table, table.to_numpy())  # type: ignore[arg-type]
+    _one_line_error(error, "synthetic", "ndarray")
+
+
+def test_unknown_target_names_it(table: pd.DataFrame) -> None:
+    with pytest.raises(ColumnError) as error:
+        evaluate(table, table, holdout=table, target="income")
+    _one_line_error(error, "'income'", "target")
+
+
+def test_datetime_target_is_refused(table: pd.DataFrame) -> None:
+    with pytest.raises(ColumnError) as error:
+        evaluate(table, table, holdout=table, target="joined")
+    _one_line_error(error, "'joined'", "datetime")
+
+
+def test_unknown_sensitive_column_names_it(table: pd.DataFrame) -> None:
+    with pytest.raises(ColumnError) as error:
+        evaluate(table, table, holdout=table, sensitive=["salary"])
+    _one_line_error(error, "'salary'", "sensitive")
+
+
+def test_text_in_a_numerical_column_names_column_and_value(table: pd.DataFrame) -> None:
+    synthetic = table.astype({"age": object})
+    synthetic.loc[3, "age"] = "old"
+    with pytest.raises(ColumnError) as error:
+        evaluate(table, synthetic)
+    _one_line_error(error, "'age'", "'old'", "synthetic")
+
+
+def test_metadata_naming_an_unknown_column_is_refused(table: pd.DataFrame) -> None:
+    with pytest.raises(ColumnError) as error:
+        evaluate(table, table, metadata={"columns": {"zip": {"sdtype": "categorical"}}})
+    _one_line_error(error, "'zip'", "metadata")
+
+
+def test_metadata_in_the_wrong_shape_is_a_parameter_error(table: pd.DataFrame) -> None:
+    with pytest.raises(ParameterError):
+        evaluate(table, table, metadata={"age": "numerical"})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"sections": ["fidelity", "speed"]}, "sections"),
+        ({"sections": []}, "sections"),
+        ({"thresholds": {"speed": (1, 2)}}, "speed"),
+        ({"thresholds": {"dcr_share": (0.6, 0.55)}}, "dcr_share"),
+        ({"random_state": "seed"}, "random_state"),
+        ({"device": "quantum"}, "device"),
+    ],
+)
+def test_bad_parameters_name_the_parameter(
+    table: pd.DataFrame, kwargs: dict[str, object], name: str
+) -> None:
+    with pytest.raises(ParameterError) as error:
+        evaluate(table, table, **kwargs)  # type: ignore[arg-type]
+    _one_line_error(error, name)
+
+
+def test_limits_must_be_positive() -> None:
+    with pytest.raises(ParameterError, match="limits.detection_rows=0"):
+        Limits(detection_rows=0)
+
+
+def test_kinds_come_from_dtypes_and_metadata(table: pd.DataFrame) -> None:
+    schema = infer_schema(table.assign(user_id=range(60), note="x"))
+    assert schema.kinds == {
+        "age": "numerical",
+        "city": "categorical",
+        "member": "categorical",
+        "joined": "datetime",
+        "user_id": "numerical",
+        "note": "categorical",
+    }
+    declared = infer_schema(
+        table.assign(user_id=range(60)),
+        {"columns": {"user_id": {"sdtype": "id"}, "age": {"sdtype": "categorical"}}},
+    )
+    assert declared.kinds["age"] == "categorical"
+    assert "user_id" not in declared.kinds
+    assert "id" in declared.ignored["user_id"]
+
+
+def test_id_columns_are_ignored_and_reported(table: pd.DataFrame) -> None:
+    real = table.assign(user_id=range(60))
+    synthetic = table.assign(user_id=range(100, 160))
+    metadata = {"columns": {"user_id": {"sdtype": "id"}}}
+    result = evaluate(real, synthetic, metadata=metadata, sections=["fidelity"]).to_dict()
+    assert "user_id" in result["ignored_columns"]
+    assert "user_id" not in result["columns"]
+    assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
