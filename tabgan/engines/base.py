@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import torch
 from torch import Tensor, nn
 
-from tabgan.errors import ParameterError
+from tabgan.errors import ModelFileError, ParameterError
 from tabgan.nn.activations import apply_activations
 from tabgan.nn.layers import Critic, Generator, init_linear_
 from tabgan.nn.losses import critic_loss, dragan_penalty, gradient_penalty
@@ -33,6 +33,27 @@ LOSS_KEYS = (
     "conditional_loss",
     "critic_grad_norm",
     "generator_grad_norm",
+)
+
+
+CONFIG_KEYS = (
+    "batch_size",
+    "embedding_dim",
+    "generator_dim",
+    "discriminator_dim",
+    "generator_lr",
+    "generator_betas",
+    "generator_decay",
+    "discriminator_lr",
+    "discriminator_betas",
+    "discriminator_decay",
+    "pac",
+    "n_critic",
+    "penalty",
+    "penalty_weight",
+    "tau",
+    "ema",
+    "chunk_size",
 )
 
 
@@ -94,7 +115,8 @@ class GANEngine:
         init_linear_(self.net_d, g)
         self.net_g.to(self.device).train()
         self.net_d.to(self.device).train()
-        self.net_g_ema = copy.deepcopy(self.net_g).eval().requires_grad_(False) if ema else None
+        self.net_g_ema = copy.deepcopy(self.net_g).eval().requires_grad_(False) if ema is not None else None
+        self._ema_updates = 0
         self.opt_g = self._adam(self.net_g, generator_lr, self.generator_betas, generator_decay)
         self.opt_d = self._adam(self.net_d, discriminator_lr, self.discriminator_betas,
                                 discriminator_decay)
@@ -206,13 +228,20 @@ class GANEngine:
     # ------------------------------------------------------------------ EMA
     @torch.no_grad()
     def _update_ema(self) -> None:
+        """net_g_ema <- d * net_g_ema + (1 - d) * net_g, buffers included.
+
+        d = min(ema, (1 + t) / (10 + t)) after t updates, so the average forgets the random
+        initial weights within the first few dozen steps (a short fit still samples well).
+        """
         if self.net_g_ema is None:
             return
-        ema_p = list(self.net_g_ema.parameters())
-        torch._foreach_lerp_(ema_p, self._g_params, 1.0 - self.ema)
+        t = self._ema_updates
+        decay = min(self.ema, (1 + t) / (10 + t))
+        self._ema_updates = t + 1  # a Python int: no device work, no sync
+        torch._foreach_lerp_(list(self.net_g_ema.parameters()), self._g_params, 1.0 - decay)
         for e, b in zip(self.net_g_ema.buffers(), self.net_g.buffers()):
             if e.is_floating_point():
-                e.lerp_(b, 1.0 - self.ema)
+                e.lerp_(b, 1.0 - decay)
             else:
                 e.copy_(b)
 
@@ -256,17 +285,41 @@ class GANEngine:
         ``torch.save`` it and read it back with ``torch.load(weights_only=True)``."""
         out = {f"{m}.{k}": v.detach().clone()
                for m, mod in self._modules().items() for k, v in mod.state_dict().items()}
+        if self.net_g_ema is not None:
+            out["ema_updates"] = torch.tensor(self._ema_updates, dtype=torch.long)
         out.update(self._extra_state())
         return out
 
     def load_state_dict(self, state: dict[str, Tensor]) -> None:
-        """Load a state_dict() (from any device) into this engine's networks, on its device."""
-        for m, mod in self._modules().items():
-            prefix = m + "."
-            sub = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
-            mod.load_state_dict(sub, strict=True)
-        known = {k for k in state if k.split(".", 1)[0] in self._modules()}
+        """Load a state_dict() (from any device) into this engine's networks, on its device.
+
+        Raises ModelFileError when keys or shapes do not match this engine's configuration.
+        """
+        expected = set(self.state_dict())
+        if set(state) != expected:
+            missing, unexpected = sorted(expected - set(state)), sorted(set(state) - expected)
+            raise ModelFileError(
+                f"engine state does not match: missing={missing[:5]} unexpected={unexpected[:5]}")
+        try:
+            for m, mod in self._modules().items():
+                prefix = m + "."
+                sub = {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)}
+                mod.load_state_dict(sub, strict=True)
+        except RuntimeError as exc:  # a shape mismatch
+            raise ModelFileError(f"engine state does not match: {exc}".splitlines()[0]) from None
+        if "ema_updates" in state:
+            self._ema_updates = int(state["ema_updates"])
+        known = {k for k in state if k.split(".", 1)[0] in self._modules() or k == "ema_updates"}
         self._load_extra_state({k: v for k, v in state.items() if k not in known})
+
+    def get_config(self) -> dict[str, Any]:
+        """Constructor keyword arguments (JSON-able; the layout, device and generator aside):
+        ``type(engine)(layout, **engine.get_config())`` rebuilds an engine of the same shape."""
+        out: dict[str, Any] = {}
+        for name in CONFIG_KEYS:
+            v = getattr(self, name)
+            out[name] = list(v) if isinstance(v, tuple) else v
+        return out
 
     def optimizer_state_dict(self) -> dict[str, dict]:
         """Adam moments of both networks (tensors, ints and floats: weights_only-loadable)."""

@@ -76,6 +76,8 @@ class ConditionalGANEngine(GANEngine):
         Keys: critic_loss, generator_loss (adversarial + conditional), wasserstein,
         gradient_penalty (unweighted), conditional_loss, critic_grad_norm, generator_grad_norm.
         """
+        if sampler.layout is not self.layout and sampler.layout != self.layout:
+            raise DataError("the sampler was built for another layout than this engine's")
         b, k = self.batch_size, self.n_critic
         # One draw of conditions, rows and noise for the whole step: k critic batches then
         # the generator's (fewer, larger random calls).

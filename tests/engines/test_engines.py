@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 
 from tabgan.engines import ConditionalGANEngine, WGANGPEngine
 from tabgan.engines.base import LOSS_KEYS
-from tabgan.errors import ConditionError, ParameterError
+from tabgan.errors import ConditionError, ModelFileError, ParameterError
 from tabgan.sampling import ConditionSampler, condition_vector
 from tabgan.transformers.layout import Layout, Span
 
@@ -108,7 +110,8 @@ def test_state_dict_round_trip(tmp_path) -> None:
     torch.save(state, tmp_path / "w.pt")
     torch.save(engine.optimizer_state_dict(), tmp_path / "o.pt")
     loaded = torch.load(tmp_path / "w.pt", weights_only=True)
-    fresh = ConditionalGANEngine(LAYOUT, ema=0.8, **SMALL)  # built without counts
+    config = json.loads(json.dumps(engine.get_config()))  # JSON-able
+    fresh = ConditionalGANEngine(LAYOUT, **config)  # built without counts
     fresh.load_state_dict(loaded)
     fresh.load_optimizer_state_dict(torch.load(tmp_path / "o.pt", weights_only=True))
     assert torch.equal(fresh.condition_counts, sampler.counts)
@@ -120,6 +123,15 @@ def test_state_dict_round_trip(tmp_path) -> None:
     assert torch.equal(la["critic_loss"], lb["critic_loss"])  # optimizer state came back too
 
 
+def test_mismatched_state_is_refused() -> None:
+    engine, _ = make_engine(ema=0.8)
+    with pytest.raises(ModelFileError, match=r"unexpected=\[.ema_updates., .net_g_ema"):
+        ConditionalGANEngine(LAYOUT, **SMALL).load_state_dict(engine.state_dict())  # no EMA here
+    wider = ConditionalGANEngine(LAYOUT, ema=0.8, **{**SMALL, "generator_dim": (32, 16)})
+    with pytest.raises(ModelFileError, match="does not match"):
+        wider.load_state_dict(engine.state_dict())
+
+
 def test_ema_tracks_but_lags_the_generator() -> None:
     engine, sampler = make_engine(ema=0.5)
     g = torch.Generator().manual_seed(9)
@@ -129,7 +141,8 @@ def test_ema_tracks_but_lags_the_generator() -> None:
     assert not torch.equal(live, avg) and not avg.requires_grad
     before = avg.clone()
     engine.train_step(sampler, g)
-    torch.testing.assert_close(avg, 0.5 * before + 0.5 * live)
+    d = min(0.5, 2 / 11)  # the second update: warm-up decay (1 + t) / (10 + t) at t = 1
+    torch.testing.assert_close(avg, d * before + (1 - d) * live)
 
 
 def test_parameter_errors_name_the_parameter() -> None:
@@ -193,3 +206,4 @@ def test_cuda_training_loads_on_cpu(tmp_path) -> None:
     engine.to("cpu")
     cpu_sampler = ConditionSampler(data.cpu(), LAYOUT)
     assert torch.isfinite(engine.train_step(cpu_sampler, torch.Generator())["critic_loss"])
+
