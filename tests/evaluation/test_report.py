@@ -1,0 +1,152 @@
+"""The report: strict JSON, documented metrics, marks, and an HTML page that really renders."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from tabgan.evaluation import EvaluationReport, evaluate
+
+from .conftest import FAST_LIMITS
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def report(adult_parts: dict[str, pd.DataFrame]) -> EvaluationReport:
+    n = 1500
+    return evaluate(
+        adult_parts["real"].iloc[:n],
+        adult_parts["other_half"].iloc[:n],
+        adult_parts["holdout"].iloc[:n],
+        target="income",
+        sensitive=["sex", "age"],
+        limits=FAST_LIMITS,
+    )
+
+
+def _metrics(node: Any, path: str = "") -> list[tuple[str, dict[str, Any]]]:
+    """Every dict of the report that carries a metric ``value``."""
+    found = []
+    if isinstance(node, dict):
+        if "value" in node and path.split(".")[1:2] != ["headline"]:
+            found.append((path, node))
+        for key, child in node.items():
+            if key != "headline":
+                found.extend(_metrics(child, f"{path}.{key}"))
+    return found
+
+
+def test_json_is_strict_and_round_trips(report: EvaluationReport) -> None:
+    text = report.to_json()
+    assert "NaN" not in text and "Infinity" not in text
+    assert json.loads(text) == report.to_dict()
+    assert EvaluationReport.from_json(text).to_dict() == report.to_dict()
+
+
+def test_every_metric_documents_direction_range_and_meaning(report: EvaluationReport) -> None:
+    metrics = _metrics(report.to_dict())
+    assert len(metrics) >= 12
+    for path, metric in metrics:
+        for key in ("direction", "range", "good"):
+            assert key in metric, f"{path} lacks {key!r}"
+
+
+def test_headline_marks_carry_their_thresholds(report: EvaluationReport) -> None:
+    headline = report.headline
+    assert {h["metric"] for h in headline} == {
+        "column_shapes",
+        "column_pair_trends",
+        "category_coverage_min",
+        "detection_auc",
+        "utility_gap",
+        "dcr_share",
+        "exact_copy_excess",
+        "membership_inference_auc",
+        "attribute_inference_leakage",
+    }
+    for entry in headline:
+        assert entry["status"] in {"pass", "warn", "fail", "n/a"}
+        assert entry["rule"].startswith(("pass if", "value folded"))
+    assert "pass" in repr(report)
+
+
+def test_thresholds_can_be_overridden(adult_parts: dict[str, pd.DataFrame]) -> None:
+    real = adult_parts["real"].iloc[:500]
+    strict = evaluate(real, real, sections=["fidelity"], thresholds={"column_shapes": (1.5, 1.2)})
+    shapes = next(h for h in strict.headline if h["metric"] == "column_shapes")
+    assert shapes["status"] == "fail"
+    assert shapes["pass_at"] == 1.5
+
+
+def test_html_is_self_contained(report: EvaluationReport, tmp_path: Path) -> None:
+    path = report.save_html(tmp_path / "report.html")
+    page = path.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+href=", page)
+    for heading in ("Headline", "Category coverage", "Pairwise trend difference", "Privacy"):
+        assert heading in page
+    figures = int(re.search(r'data-figures="(\d+)"', page).group(1))  # type: ignore[union-attr]
+    # One distribution plot per column, the pair heatmap and the DCR histogram.
+    assert figures == len(report.to_dict()["columns"]) + 2
+
+
+def _html_tag(dom: str) -> str:
+    return re.search(r"<html[^>]*>", dom).group(0)  # type: ignore[union-attr]
+
+
+def _render(path: Path) -> str:
+    """The DOM of ``path`` after headless Chromium has run its scripts."""
+    assert CHROMIUM is not None
+    with tempfile.TemporaryDirectory() as profile:
+        completed = subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=15000",
+                "--dump-dom",
+                path.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    return completed.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
+def test_html_renders_every_plot_without_script_errors(
+    report: EvaluationReport, tmp_path: Path
+) -> None:
+    page = report.save_html(tmp_path / "report.html").read_text(encoding="utf-8")
+    dom = _render(tmp_path / "report.html")
+    expected = re.search(r'data-figures="(\d+)"', page).group(1)  # type: ignore[union-attr]
+    body = re.search(r"<body[^>]*>", dom).group(0)  # type: ignore[union-attr]
+    assert f'data-rendered="{expected}"' in body, body
+    assert "data-script-errors" not in _html_tag(dom)
+    assert dom.count('class="main-svg"') >= int(expected)
+
+    # The check can fail: a page whose script throws is caught by the same probe.
+    broken = tmp_path / "broken.html"
+    broken.write_text(page.replace("</body>", "<script>notDefined();</script></body>"), "utf-8")
+    broken_dom = _render(broken)
+    assert 'data-script-errors="1"' in _html_tag(broken_dom)
+    assert "notDefined" in broken_dom
