@@ -4,7 +4,11 @@ The loop knows nothing of pandas or of any GAN flavour: it calls ``step()`` (one
 returning detached 0-d loss tensors), stacks the tensors of an epoch on the device and reads them
 back once. It owns what a loop should: the wall-clock budget (``max_time``), divergence (a NaN or
 infinite loss stops training and the last finite state is restored), the progress bar, and the
-callbacks that later stages (fidelity probes, early stopping, checkpoint selection) hook into.
+callbacks that later stages hook into. The callbacks defined here: ``ProbeCallback`` (the fidelity
+probe of ``tabgan.probe`` every k epochs, its figures in ``EpochLog.extra``), ``KeepBest`` (snapshot
+the engine when the probe score improves, put the best state back at the end, also after a
+divergence or when ``max_time`` runs out) and ``EarlyStopping`` (stop after ``patience`` probe
+evaluations without improvement).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from torch import Tensor
 
 from tabgan.errors import TrainingError
 
-__all__ = ["Callback", "EpochLog", "TrainingLoop"]
+__all__ = ["Callback", "EarlyStopping", "EpochLog", "KeepBest", "ProbeCallback", "TrainingLoop"]
 
 
 @dataclass
@@ -39,6 +43,9 @@ class EpochLog:
 
 
 class Callback(Protocol):
+    """What the loop calls. ``on_train_end(loop)``, when a callback defines it, runs once when
+    training ends for any reason (epochs done, stopped, out of time, diverged)."""
+
     def on_epoch_end(self, loop: TrainingLoop, log: EpochLog) -> bool:
         """Called after every epoch; return True to stop training."""
         ...
@@ -50,6 +57,9 @@ class TrainingLoop:
     snapshot / restore: copy and put back the engine's weights; used to keep the last finite
     state when training diverges. ``max_time`` (seconds) ends training after the step that passes
     it, mid-epoch if need be.
+
+    While callbacks run, ``loop.final`` says whether this epoch is the last one (the last of
+    ``epochs``, or ``max_time`` has run out), so a probe can measure the state training ends with.
     """
 
     def __init__(
@@ -76,6 +86,7 @@ class TrainingLoop:
         self.description = description
         self.logs: list[EpochLog] = []
         self.stop_reason = ""
+        self.final = False
 
     @property
     def history(self) -> pd.DataFrame:
@@ -108,6 +119,7 @@ class TrainingLoop:
                         "discriminator_lr")
                 self.logs.append(log)
                 last_good = self.snapshot()
+                self.final = out_of_time or epoch == self.epochs - 1
                 stop = any([cb.on_epoch_end(self, log) for cb in self.callbacks])
                 if bar is not None:
                     bar.update(1)
@@ -121,6 +133,10 @@ class TrainingLoop:
         finally:
             if bar is not None:
                 bar.close()
+            for cb in self.callbacks:
+                end = getattr(cb, "on_train_end", None)
+                if end is not None:
+                    end(self)
         return self.history
 
     def _summarise(self, epoch: int, steps: list[dict[str, Tensor]], seconds: float) -> EpochLog:
@@ -135,3 +151,81 @@ class TrainingLoop:
         from tqdm.auto import tqdm
 
         return tqdm(total=self.epochs, desc=self.description, unit="epoch")
+
+
+class ProbeCallback:
+    """Every ``every`` epochs, and at the last epoch, generate ``probe.rows`` rows with a fresh
+    generator of seed ``seed`` (the same noise each time, so scores differ only by the weights)
+    and write the probe's figures, with its real-vs-real baseline, into the epoch's ``extra``.
+
+    generate(n, generator) -> (n, D) activated matrix on the probe's device.
+    """
+
+    def __init__(self, probe: Any, generate: Callable[[int, torch.Generator], Tensor], *, every: int,
+                 seed: int) -> None:
+        self.probe = probe
+        self.generate = generate
+        self.every = every
+        self.seed = seed
+        self.seconds = 0.0  # time spent probing, for the cost benchmark
+
+    def on_epoch_end(self, loop: TrainingLoop, log: EpochLog) -> bool:
+        if (log.epoch + 1) % self.every and not loop.final:
+            return False
+        t0 = time.perf_counter()
+        gen = torch.Generator(device=self.probe.device).manual_seed(self.seed)
+        log.extra.update(self.probe(self.generate(self.probe.rows, gen)))
+        log.extra.update(self.probe.baseline)
+        self.seconds += time.perf_counter() - t0
+        return False
+
+
+class KeepBest:
+    """Snapshot the engine whenever ``log.extra[metric]`` improves (lower is better); at the end
+    of training put the best snapshot back. ``best_epoch`` is None until a finite score is seen.
+    """
+
+    def __init__(self, snapshot: Callable[[], Any], restore: Callable[[Any], None],
+                 metric: str = "probe_score") -> None:
+        self.snapshot = snapshot
+        self.restore = restore
+        self.metric = metric
+        self.best = math.inf
+        self.best_epoch: int | None = None
+        self._state: Any = None
+
+    def on_epoch_end(self, loop: TrainingLoop, log: EpochLog) -> bool:
+        score = log.extra.get(self.metric)
+        if score is not None and math.isfinite(score) and score < self.best:
+            self.best, self.best_epoch, self._state = score, log.epoch, self.snapshot()
+        return False
+
+    def on_train_end(self, loop: TrainingLoop) -> None:
+        if self._state is not None:
+            self.restore(self._state)
+            self._state = None  # the memory goes back
+
+
+class EarlyStopping:
+    """Stop when ``log.extra[metric]`` has not improved by more than ``min_delta`` over its best
+    for ``patience`` evaluations in a row (epochs without the metric do not count)."""
+
+    def __init__(self, patience: int, metric: str = "probe_score", min_delta: float = 1e-3) -> None:
+        self.patience = patience
+        self.metric = metric
+        self.min_delta = min_delta
+        self.best = math.inf
+        self.waited = 0
+
+    def on_epoch_end(self, loop: TrainingLoop, log: EpochLog) -> bool:
+        score = log.extra.get(self.metric)
+        if score is None:
+            return False
+        if math.isfinite(score) and score < self.best - self.min_delta:
+            self.best, self.waited = score, 0
+            return False
+        self.waited += 1
+        if self.waited >= self.patience:
+            loop.stop_reason = "early_stopping"
+            return True
+        return False

@@ -1,0 +1,484 @@
+"""What is going on with my GAN: findings from the training history and a generated sample.
+
+``diagnose(model)`` (also ``model.diagnose()``) returns a list of :class:`Finding`; each names the
+column or parameter at fault, says what to try, and carries the numbers it rests on. The detectors
+and their thresholds (module constants, so a reader can see and a test can pin them):
+
+mode collapse (``mode_collapse``)
+    ``n`` rows are generated (fixed seed) and each one-hot slot's count is compared with its count
+    in the training table (``model.slot_counts_``; categories of discrete columns, point masses and
+    "missing" of continuous ones); numerical columns are also decoded and their values counted in
+    the 20 ranges between the real values' ventiles (``model.value_reference_``; mixture modes are
+    not judged one by one: they overlap, and a generator may cover their values through a
+    neighbouring mode). A slot or range is *never generated* when it is expected at
+    least ``MIN_EXPECTED`` = 5 times and appears 0 times (a faithful generator does that with
+    probability e^-5 < 0.7%); *starved* when it is expected at least ``STARVED_MIN_EXPECTED`` = 20
+    times and appears under ``1 / STARVED_RATIO`` = a quarter of that (Poisson: probability under
+    1e-4). The finding is an ``error`` when the slots hit hold at least ``COLLAPSE_ERROR_MASS`` = 5%
+    of the column's real rows, else a ``warning``. Slots expected fewer than 5 times are too rare to
+    judge at this ``n`` and are only counted.
+divergence (``divergence``)
+    the loop stopped on a NaN or infinite loss (``stop_reason_ == "diverged"``): an ``error``
+    naming the loss, the epoch and the state that was kept.
+overpowering critic (``overpowering_critic``)
+    over the last third of the epochs, the median Wasserstein estimate is above
+    ``CRITIC_W_LIMIT`` = 1.0 *and* at least ``CRITIC_W_GROWTH`` = 2 times its median over the
+    first third: the critic separates real from generated rows better and better, the generator
+    is losing. With the gradient penalty a healthy run's estimate shrinks toward 0 (on Adult it
+    falls from ~1 to 0.1-0.3 within tens of epochs).
+vanishing generator gradients (``vanishing_gradients``)
+    the median generator gradient norm over the last third is under ``VANISH_RATIO`` = 1% of its
+    median over the first third: the generator no longer gets a signal to learn from.
+non-convergence and oscillation (``non_convergence``, ``oscillation``)
+    with at least ``MIN_EVALUATIONS`` = 6 probe evaluations, the best probe score came in the first
+    half of them and the last is worse than the best by more than ``STALL_MARGIN`` = 0.01 (TV,
+    on a scale where the real-vs-real floor is ~0.01-0.05): the probe stopped improving. It is an
+    ``oscillation`` (``warning``) when meanwhile the losses swing: over the probe's second half, the
+    Wasserstein estimate's standard deviation exceeds ``SWING_RATIO`` = 1 times the absolute value
+    of its mean (it swings around zero: critic and generator take turns), else ``non_convergence``
+    (``info``: more epochs will not help at these settings).
+still improving (``still_improving``, ``info``)
+    the best probe score is the last one and it improved by more than ``STALL_MARGIN`` over the
+    second half of the evaluations: more epochs would likely help.
+model selection (``best_state``, ``info``)
+    ``keep_best`` put back an earlier epoch than the last: which, and at what score.
+
+Thresholds are heuristics calibrated on Adult and on the crafted tables of the tests; the
+evidence dict of each finding holds the figures, so a reader can judge for themself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tabgan.synthesizers.base import BaseSynthesizer
+    from tabgan.transformers.layout import Layout
+
+__all__ = [
+    "COLLAPSE_ERROR_MASS",
+    "CRITIC_W_GROWTH",
+    "CRITIC_W_LIMIT",
+    "MIN_EVALUATIONS",
+    "MIN_EXPECTED",
+    "STALL_MARGIN",
+    "STARVED_MIN_EXPECTED",
+    "STARVED_RATIO",
+    "SWING_RATIO",
+    "VANISH_RATIO",
+    "Finding",
+    "Findings",
+    "diagnose",
+    "format_findings",
+    "plot_history",
+]
+
+Severity = Literal["info", "warning", "error"]
+Kind = Literal["mode_collapse", "divergence", "overpowering_critic", "vanishing_gradients",
+               "non_convergence", "oscillation", "still_improving", "best_state"]
+
+MIN_EXPECTED = 5.0
+STARVED_MIN_EXPECTED = 20.0
+STARVED_RATIO = 4.0
+COLLAPSE_ERROR_MASS = 0.05
+CRITIC_W_LIMIT = 1.0
+CRITIC_W_GROWTH = 2.0
+VANISH_RATIO = 0.01
+MIN_EVALUATIONS = 6
+STALL_MARGIN = 0.01
+SWING_RATIO = 1.0
+DIAGNOSE_ROWS = 20_000
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing diagnose() found.
+
+    severity: "error" (the model is unusable or badly wrong), "warning" (a real defect),
+    "info" (worth knowing). kind: which detector. message: what is wrong, in plain words,
+    naming the column. advice: what to try, naming parameters and their current values.
+    evidence: the figures the finding rests on. column, epoch: where to mark it (or None).
+    """
+
+    severity: Severity
+    kind: Kind
+    message: str
+    advice: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    column: str | None = None
+    epoch: int | None = None
+
+    def __str__(self) -> str:
+        return f"[{self.severity}] {self.kind.replace('_', ' ')}: {self.message}\n    try: {self.advice}"
+
+
+class Findings(list):
+    """A plain list of Finding that prints as plain language."""
+
+    def __repr__(self) -> str:
+        return format_findings(self)
+
+    def __str__(self) -> str:
+        return format_findings(self)
+
+
+def format_findings(findings: Sequence[Finding]) -> str:
+    """The findings as text, most severe first; one line when there are none."""
+    if not findings:
+        return "No problems found: no mode collapse, divergence, critic imbalance or stalled training."
+    ordered = sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    head = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
+    return "\n".join([f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({head}):"]
+                     + [str(f) for f in ordered])
+
+
+# ---------------------------------------------------------------------- mode collapse
+def _starved(column: str, labels: Sequence[str], real_share: np.ndarray, fake: np.ndarray, n_fake: int,
+             noun: str, role: str, params: dict[str, Any], model_name: str) -> list[Finding]:
+    """One finding if some bins with real share real_share (K,) are missing or starved among the
+    fake (K,) counts of n_fake generated values."""
+    expected = real_share * n_fake  # (K,)
+    present = real_share > 0
+    missing = present & (expected >= MIN_EXPECTED) & (fake == 0)
+    starved = present & (expected >= STARVED_MIN_EXPECTED) & (fake > 0) & (fake < expected / STARVED_RATIO)
+    hit = missing | starved
+    if not hit.any():
+        return []
+    mass = float(real_share[hit].sum())
+    parts = []
+    if missing.any():
+        parts.append(f"{int(missing.sum())} of {int(present.sum())} {noun} never generated")
+    if starved.any():
+        parts.append(f"{int(starved.sum())} generated at under 1/{STARVED_RATIO:g} of their real rate")
+    order = np.argsort(-real_share * hit, kind="stable")[: int(hit.sum())]
+    named = ", ".join(f"{labels[i]} ({real_share[i]:.1%} real, {fake[i] / max(n_fake, 1):.2%} generated)"
+                      for i in order[:5]) + (", ..." if hit.sum() > 5 else "")
+    return [Finding(
+        severity="error" if mass >= COLLAPSE_ERROR_MASS else "warning",
+        kind="mode_collapse",
+        message=f"{column}: {'; '.join(parts)}; they hold {mass:.1%} of the real rows: {named}",
+        advice=_collapse_advice(column, role, params, model_name),
+        evidence={"column": column, "never_generated": int(missing.sum()), "starved": int(starved.sum()),
+                  "present_in_real": int(present.sum()),
+                  "too_rare_to_judge": int((present & (expected < MIN_EXPECTED)).sum()),
+                  "real_share_hit": mass, "generated": int(n_fake), "which": [labels[i] for i in order]},
+        column=column,
+    )]
+
+
+def mode_collapse(layout: Layout, real_counts: np.ndarray, fake_counts: np.ndarray, n_fake: int,
+                  params: dict[str, Any], model_name: str) -> list[Finding]:
+    """Findings for one-hot slots present in the real table and missing or starved in generated rows.
+
+    real_counts, fake_counts: (D,) rows per matrix column. Categories of discrete columns are
+    judged, and point masses and "missing" of continuous columns; their mixture modes are not
+    (neighbouring modes overlap, so a generator may place the same values through another mode:
+    measured on a two-cluster column, a well-fitted conditional GAN "starved" modes holding 90% of
+    the rows). Continuous values are judged on their decoded values by ``value_collapse``.
+    """
+    out = []
+    for start, end, span in layout.slices():
+        if span.activation != "softmax":
+            continue
+        real = real_counts[start:end].astype(float)
+        if real.sum() == 0:
+            continue
+        labels = list(span.labels or tuple(str(i) for i in range(span.width)))
+        judged = np.array([span.role == "category" or not lab.startswith("mode ") for lab in labels])
+        share = np.where(judged, real / real.sum(), 0.0)
+        noun = "categories" if span.role == "category" else "point masses or missing"
+        out += _starved(span.column, labels, share, fake_counts[start:end].astype(float), n_fake, noun,
+                        span.role, params, model_name)
+    return out
+
+
+def value_collapse(reference: dict[str, dict[str, list[float]]], generated: pd.DataFrame,
+                   params: dict[str, Any], model_name: str) -> list[Finding]:
+    """Ranges of a numerical column's real values (bins between its real ventiles) that generated
+    values miss or starve. reference: {column: {"edges": inner bin edges, "shares": real share per
+    bin}} from ``value_reference``."""
+    out = []
+    for column, ref in reference.items():
+        if column not in generated:
+            continue
+        edges, share = np.asarray(ref["edges"], dtype=float), np.asarray(ref["shares"], dtype=float)
+        values = pd.to_numeric(generated[column], errors="coerce").to_numpy(dtype=float)
+        values = values[np.isfinite(values)]
+        fake = np.bincount(np.searchsorted(edges, values, side="right"), minlength=share.size).astype(float)
+        bounds = [-np.inf, *edges.tolist(), np.inf]
+        labels = [f"[{_num(bounds[i])}, {_num(bounds[i + 1])})" for i in range(share.size)]
+        out += _starved(column, labels, share, fake, values.size, "value ranges (between real ventiles)",
+                        "value", params, model_name)
+    return out
+
+
+def value_reference(data: pd.DataFrame, columns: Sequence[str], bins: int = 20) -> dict[str, dict[str, list]]:
+    """{column: {"edges", "shares"}}: the real values' ventiles (merged where tied) and the share
+    of non-missing rows between consecutive edges. Aggregates only, like the transformer's state."""
+    out = {}
+    for column in columns:
+        v = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float)
+        v = v[np.isfinite(v)]
+        if v.size < bins:
+            continue
+        edges = np.unique(np.quantile(v, np.linspace(0, 1, bins + 1)[1:-1]))
+        shares = np.bincount(np.searchsorted(edges, v, side="right"), minlength=edges.size + 1) / v.size
+        out[column] = {"edges": edges.tolist(), "shares": shares.tolist()}
+    return out
+
+
+def _num(x: float) -> str:
+    return "-inf" if x == -np.inf else "inf" if x == np.inf else f"{x:.4g}"
+
+
+def _collapse_advice(column: str, role: str, params: dict[str, Any], model_name: str) -> str:
+    epochs = params.get("epochs")
+    if model_name == "WGANGP" and role == "category":
+        return (f"use ConditionalGAN: its training-by-sampling shows the critic every category of "
+                f"{column!r} as often as the common ones, which the plain WGAN-GP never does; or train "
+                f"longer (epochs={epochs} -> {2 * epochs})" if epochs else "use ConditionalGAN")
+    if role == "value":
+        return (f"train longer (epochs={epochs} -> {2 * epochs}); keep_best=True picks the epoch that fits "
+                f"{column!r} best; a larger n_modes (now {params.get('n_modes')}) gives its rare ranges modes of "
+                "their own")
+    if role == "category":
+        return (f"train longer (epochs={epochs} -> {2 * epochs}); keep_best=True and early_stopping=True "
+                f"then pick the best epoch; a smaller pac (now {params.get('pac')}) or a lower tau "
+                f"(now {params.get('tau')}) sharpens rare categories")
+    return (f"train longer (epochs={epochs} -> {2 * epochs}); rare modes of {column!r} can also be merged "
+            f"into their neighbours with a smaller n_modes (now {params.get('n_modes')})")
+
+
+# ---------------------------------------------------------------------- history detectors
+def _thirds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    v = values.to_numpy(dtype=float)
+    v = v[np.isfinite(v)]
+    k = max(1, len(v) // 3)
+    return v[:k], v[-k:]
+
+
+def divergence(history: pd.DataFrame, stop_reason: str, best_epoch: int | None,
+               params: dict[str, Any]) -> list[Finding]:
+    if stop_reason != "diverged" or history.empty:
+        return []
+    last = history.iloc[-1]
+    losses = [c for c in ("critic_loss", "generator_loss", "wasserstein", "gradient_penalty",
+                          "conditional_loss", "critic_grad_norm", "generator_grad_norm") if c in history]
+    bad = [c for c in losses if not math.isfinite(float(last[c]))]
+    epoch = int(last["epoch"])
+    kept = (f"the state of epoch {best_epoch} (best probe score) was kept" if best_epoch is not None
+            else f"the last finite state (epoch {epoch - 1}) was kept")
+    glr, dlr = params.get("generator_lr"), params.get("discriminator_lr")
+    return [Finding(
+        severity="error", kind="divergence",
+        message=(f"training diverged at epoch {epoch}: {', '.join(bad) or 'a loss'} became "
+                 f"{float(last[bad[0]]) if bad else 'non-finite'}; {kept}"),
+        advice=(f"lower the learning rates ten times (generator_lr={glr} -> {_tenth(glr)}, "
+                f"discriminator_lr={dlr} -> {_tenth(dlr)}); keep penalty_weight="
+                f"{params.get('penalty_weight')} (the penalty keeps the critic in check)"),
+        evidence={"epoch": epoch, "non_finite": bad, "kept_epoch": best_epoch if best_epoch is not None
+                  else epoch - 1},
+        epoch=epoch,
+    )]
+
+
+def _tenth(x: Any) -> Any:
+    return float(f"{x / 10:.3g}") if isinstance(x, (int, float)) else x
+
+
+def critic_balance(history: pd.DataFrame, params: dict[str, Any]) -> list[Finding]:
+    """Overpowering critic and vanishing generator gradients, from the epoch figures."""
+    if len(history) < 6 or "wasserstein" not in history:
+        return []
+    out = []
+    w_early, w_late = _thirds(history["wasserstein"])
+    if w_early.size and w_late.size:
+        early, late = float(np.median(w_early)), float(np.median(w_late))
+        if late > CRITIC_W_LIMIT and late >= CRITIC_W_GROWTH * max(early, 1e-3):
+            out.append(Finding(
+                severity="warning", kind="overpowering_critic",
+                message=(f"the critic is winning: the Wasserstein estimate grew from {early:.3g} (first third "
+                         f"of the epochs) to {late:.3g} (last third); generated rows get easier to tell apart"),
+                advice=(f"slow the critic down: discriminator_lr={params.get('discriminator_lr')} -> "
+                        f"{_tenth(params.get('discriminator_lr'))} or n_critic={params.get('n_critic')} -> "
+                        f"{max(1, int(params.get('n_critic') or 1) // 2)}; or give the generator more room "
+                        f"(generator_dim={tuple(params.get('generator_dim') or ())})"),
+                evidence={"wasserstein_early": early, "wasserstein_late": late},
+                epoch=int(history["epoch"].iloc[-len(w_late)]),
+            ))
+    g_early, g_late = _thirds(history["generator_grad_norm"])
+    if g_early.size and g_late.size:
+        early, late = float(np.median(g_early)), float(np.median(g_late))
+        if early > 0 and late < VANISH_RATIO * early:
+            out.append(Finding(
+                severity="warning", kind="vanishing_gradients",
+                message=(f"the generator's gradients vanished: median norm {late:.3g} in the last third of "
+                         f"the epochs against {early:.3g} in the first; it has stopped learning"),
+                advice=(f"lower discriminator_lr (now {params.get('discriminator_lr')}) or n_critic (now "
+                        f"{params.get('n_critic')}); raise generator_lr (now {params.get('generator_lr')})"),
+                evidence={"generator_grad_norm_early": early, "generator_grad_norm_late": late},
+                epoch=int(history["epoch"].iloc[-len(g_late)]),
+            ))
+    return out
+
+
+def convergence(history: pd.DataFrame, stop_reason: str, params: dict[str, Any]) -> list[Finding]:
+    """Stalled or oscillating training, or training that was still improving, from the probe."""
+    if "probe_score" not in history:
+        return []
+    probed = history[np.isfinite(history["probe_score"].to_numpy(dtype=float))]
+    scores = probed["probe_score"].to_numpy(dtype=float)
+    epochs = probed["epoch"].to_numpy(dtype=int)
+    n = len(scores)
+    if n < 3:
+        return []
+    best = int(np.argmin(scores))
+    half = n // 2
+    floor = float(history["probe_score_real"].dropna().iloc[0]) if "probe_score_real" in history else float("nan")
+    evidence = {"evaluations": n, "best_epoch": int(epochs[best]), "best_score": float(scores[best]),
+                "last_score": float(scores[-1]), "real_floor": floor}
+    if n >= MIN_EVALUATIONS and best < half and scores[-1] > scores[best] + STALL_MARGIN:
+        late = history[history["epoch"] >= epochs[half]]["wasserstein"].to_numpy(dtype=float)
+        late = late[np.isfinite(late)]
+        swing = float(late.std() / max(abs(late.mean()), 1e-12)) if late.size > 1 else 0.0
+        evidence["wasserstein_swing"] = swing
+        wasted = int(history["epoch"].iloc[-1]) - int(epochs[best])
+        if swing > SWING_RATIO:
+            return [Finding(
+                severity="warning", kind="oscillation",
+                message=(f"the probe score was best at epoch {epochs[best]} ({scores[best]:.3f}) and is "
+                         f"{scores[-1]:.3f} at the end while the losses swing (the Wasserstein estimate's spread "
+                         f"is {swing:.1f} times its mean): critic and generator take turns without converging"),
+                advice=(f"lower both learning rates (generator_lr={params.get('generator_lr')}, "
+                        f"discriminator_lr={params.get('discriminator_lr')}), average the generator with "
+                        f"ema=0.999 (now {params.get('ema')}), and keep keep_best=True"),
+                evidence=evidence, epoch=int(epochs[best]),
+            )]
+        return [Finding(
+            severity="info", kind="non_convergence",
+            message=(f"the probe score stopped improving after epoch {epochs[best]} ({scores[best]:.3f}; "
+                     f"{scores[-1]:.3f} at the end): the last {wasted} epochs did not help"),
+            advice=(f"early_stopping=True with patience={params.get('patience')} stops such runs; to go "
+                    f"further lower the learning rates (generator_lr={params.get('generator_lr')}) or widen "
+                    f"the networks (generator_dim={tuple(params.get('generator_dim') or ())})"),
+            evidence=evidence, epoch=int(epochs[best]),
+        )]
+    if best == n - 1 and stop_reason in ("epochs", "max_time") and scores[half] - scores[-1] > STALL_MARGIN:
+        what = "epochs" if stop_reason == "epochs" else "max_time"
+        value = params.get(what)
+        return [Finding(
+            severity="info", kind="still_improving",
+            message=(f"the probe score was still improving when training ended ({scores[half]:.3f} -> "
+                     f"{scores[-1]:.3f} over the last {n - half} evaluations; real-vs-real floor "
+                     f"{floor:.3f})"),
+            advice=f"train longer: {what}={value} -> {2 * value if value else value}",
+            evidence=evidence, epoch=int(epochs[-1]),
+        )]
+    return []
+
+
+def best_state(history: pd.DataFrame, best_epoch: int | None) -> list[Finding]:
+    if best_epoch is None or history.empty or "probe_score" not in history:
+        return []
+    last = int(history["epoch"].iloc[-1])
+    if best_epoch == last:
+        return []
+    score = float(history.loc[history["epoch"] == best_epoch, "probe_score"].iloc[0])
+    final = history["probe_score"].dropna()
+    return [Finding(
+        severity="info", kind="best_state",
+        message=(f"keep_best restored epoch {best_epoch} (probe score {score:.3f}); the last epoch was {last}"
+                 + (f" (score {float(final.iloc[-1]):.3f})" if len(final) else "")),
+        advice="nothing to do; keep_best=False keeps the last state instead",
+        evidence={"best_epoch": best_epoch, "best_score": score, "last_epoch": last},
+        epoch=best_epoch,
+    )]
+
+
+# ---------------------------------------------------------------------- the whole diagnosis
+def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int = 0) -> Findings:
+    """Every detector on a fitted (or loaded) model; ``n`` rows are generated with ``random_state``."""
+    import torch
+
+    model._check_fitted()
+    params = model.get_params()
+    history = getattr(model, "history_", pd.DataFrame())
+    stop_reason = getattr(model, "stop_reason_", "")
+    best_epoch = getattr(model, "best_epoch_", None)
+    found: list[Finding] = []
+    found += divergence(history, stop_reason, best_epoch, params)
+    counts = np.asarray(getattr(model, "slot_counts_", []))
+    layout = model.transformer_.layout_
+    if model.engine_ is not None and counts.shape == (layout.width,):
+        gen = torch.Generator(device=model.engine_.device).manual_seed(int(random_state))
+        fake = model.engine_.generate(n, generator=gen)  # (n, D) hard one-hots on the device
+        fake_counts = (fake > 0.5).sum(0).cpu().numpy()  # (D,)
+        found += mode_collapse(layout, counts, fake_counts, n, params, type(model).__name__)
+        reference = getattr(model, "value_reference_", {})
+        if reference:
+            decoded = model.transformer_.inverse_transform(fake.cpu().numpy(), np.random.default_rng(random_state))
+            found += value_collapse(reference, decoded, params, type(model).__name__)
+    found += critic_balance(history, params)
+    found += convergence(history, stop_reason, params)
+    found += best_state(history, best_epoch)
+    return Findings(sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity]))
+
+
+# ---------------------------------------------------------------------- plot
+def plot_history(history: pd.DataFrame, findings: Sequence[Finding] = (), columns: Sequence[str] | None = None
+                 ) -> Any:
+    """A plotly Figure: losses, gradient norms and the probe (with its real-vs-real floor),
+    findings marked at their epoch. plotly comes with sdmetrics, a dependency of tabgan.
+
+    columns: source columns whose tv curves to draw (default: the five worst at the end).
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.06,
+                        subplot_titles=("losses", "gradient norms", "fidelity probe (lower is better)"))
+    if history.empty:
+        return fig
+    x = history["epoch"]
+    for name in ("critic_loss", "generator_loss", "wasserstein", "conditional_loss"):
+        if name in history and history[name].abs().sum() > 0:
+            fig.add_trace(go.Scatter(x=x, y=history[name], name=name, mode="lines"), row=1, col=1)
+    for name in ("critic_grad_norm", "generator_grad_norm"):
+        if name in history:
+            fig.add_trace(go.Scatter(x=x, y=history[name], name=name, mode="lines"), row=2, col=1)
+    fig.update_yaxes(type="log", row=2, col=1)
+    if "probe_score" in history:
+        probed = history.dropna(subset=["probe_score"])
+        fig.add_trace(go.Scatter(x=probed["epoch"], y=probed["probe_score"], name="probe score (mean tv)",
+                                 mode="lines+markers", line={"width": 3}), row=3, col=1)
+        if "probe_score_real" in probed:
+            fig.add_trace(go.Scatter(x=probed["epoch"], y=probed["probe_score_real"], name="real-vs-real floor",
+                                     mode="lines", line={"dash": "dash"}), row=3, col=1)
+        tv = [c for c in probed if c.startswith("tv:")]
+        if columns is None and len(probed):
+            last = probed[tv].iloc[-1].sort_values(ascending=False)
+            chosen = [c for c in last.index[:5]]
+        else:
+            chosen = [f"tv:{c}" for c in (columns or ()) if f"tv:{c}" in probed]
+        for c in chosen:
+            fig.add_trace(go.Scatter(x=probed["epoch"], y=probed[c], name=c, mode="lines",
+                                     opacity=0.6), row=3, col=1)
+        if "probe_coverage" in probed:
+            fig.add_trace(go.Scatter(x=probed["epoch"], y=1 - probed["probe_coverage"],
+                                     name="1 - coverage", mode="lines", line={"dash": "dot"}), row=3, col=1)
+    colours = {"error": "red", "warning": "orange", "info": "grey"}
+    for f in findings:
+        if f.epoch is None:
+            continue
+        fig.add_vline(x=f.epoch, line_dash="dot", line_color=colours[f.severity],
+                      annotation_text=f.kind.replace("_", " "), annotation_position="top left")
+    fig.update_layout(height=800, title="training history", xaxis3_title="epoch", legend={"groupclick": "toggleitem"})
+    return fig
