@@ -90,6 +90,10 @@ COMMON_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "max_categories": (lambda v: _is_int(v) and v >= 2, "an integer >= 2"),
     "n_modes": (_positive_int, "a positive integer"),
     "max_time": (lambda v: v is None or (_is_number(v) and v > 0), "None or a number of seconds > 0"),
+    "probe_every": (lambda v: v is None or _positive_int(v), "None or a positive integer (epochs)"),
+    "keep_best": (lambda v: isinstance(v, bool), "True or False"),
+    "early_stopping": (lambda v: isinstance(v, bool), "True or False"),
+    "patience": (_positive_int, "a positive integer (probe evaluations)"),
     "random_state": (lambda v: v is None or (_is_int(v) and v >= 0), "None or an integer >= 0"),
     "verbose": (lambda v: isinstance(v, bool), "True or False"),
 }
@@ -114,6 +118,9 @@ class BaseSynthesizer(BaseEstimator):
                 raise ParameterError(f"{name}={params[name]!r} must be {expected}")
         if params["batch_size"] % params["pac"]:
             raise ParameterError(f"batch_size={params['batch_size']} must be divisible by pac={params['pac']}")
+        if params.get("early_stopping") and params.get("probe_every") is None:
+            raise ParameterError("early_stopping=True needs the probe: probe_every=None turns it off; "
+                                 "set probe_every to a number of epochs")
         self._device = resolve_device(params["device"])
 
     # ------------------------------------------------------------------ fit
@@ -152,6 +159,9 @@ class BaseSynthesizer(BaseEstimator):
         finally:
             self.history_ = loop.history
             self.stop_reason_ = loop.stop_reason
+            keep = getattr(self, "_keep_best", None)
+            self.best_epoch_ = keep.best_epoch if keep is not None else None
+            self._keep_best = None
         return self
 
     def _make_engine(self, layout: Any, matrix: torch.Tensor, init: torch.Generator) -> Any:
@@ -161,7 +171,37 @@ class BaseSynthesizer(BaseEstimator):
         raise NotImplementedError
 
     def _callbacks(self, data: pd.DataFrame, matrix: torch.Tensor) -> list:
-        return []
+        """The fidelity probe, best-state keeping and early stopping (see ``tabgan.training``).
+
+        Also records what ``diagnose()`` compares generated rows with (aggregates only, saved with
+        the model): ``slot_counts_`` (D,) rows of the training matrix in each one-hot slot, and
+        ``value_reference_`` the ventiles of each numerical column.
+        """
+        from tabgan.diagnostics import value_reference
+        from tabgan.probe import FidelityProbe
+        from tabgan.training import EarlyStopping, KeepBest, ProbeCallback
+
+        layout = self.transformer_.layout_
+        soft = torch.zeros(layout.width, dtype=torch.bool)
+        for start, end, span in layout.slices():
+            soft[start:end] = span.activation == "softmax"
+        self.slot_counts_ = np.where(soft.numpy(), (matrix > 0.5).sum(0).cpu().numpy(), 0).astype(np.int64)
+        self.value_reference_ = value_reference(data, self.transformer_.schema_.of_kind("numerical"))
+        self._keep_best = None
+        if self.probe_every is None:
+            return []
+        seed = np.random.SeedSequence([self.sample_seed_, 6]).generate_state(2)
+        probe = FidelityProbe(layout, matrix,
+                              generator=torch.Generator(device=matrix.device).manual_seed(int(seed[0])))
+        engine = self.engine_
+        out: list = [ProbeCallback(probe, lambda n, g: engine.generate(n, generator=g), every=self.probe_every,
+                                   seed=int(seed[1]))]
+        if self.keep_best:
+            self._keep_best = KeepBest(engine.state_dict, engine.load_state_dict)
+            out.append(self._keep_best)
+        if self.early_stopping:
+            out.append(EarlyStopping(self.patience))
+        return out
 
     def _engine_kwargs(self) -> dict[str, Any]:
         kw = {name: getattr(self, name) for name in self._engine_params}
@@ -271,6 +311,25 @@ class BaseSynthesizer(BaseEstimator):
     def _runtime_device(self) -> torch.device:
         return self.engine_.device if self.engine_ is not None else torch.device("cpu")
 
+    # ------------------------------------------------------------------ diagnostics
+    def diagnose(self, n: int = 20_000, random_state: int = 0) -> Any:
+        """What went wrong in training, in plain language: a list of ``tabgan.diagnostics.Finding``
+        (mode collapse, divergence, critic imbalance, stalled or oscillating training). ``n`` rows
+        are generated with ``random_state`` to count categories and modes. See tabgan.diagnostics."""
+        from tabgan.diagnostics import diagnose
+
+        if not _is_int(n) or n < 1:
+            raise ParameterError(f"n={n!r} must be a positive integer")
+        return diagnose(self, n=n, random_state=random_state)
+
+    def plot_history(self, findings: Any = None) -> Any:
+        """A plotly Figure of losses, gradient norms and probe curves, with ``findings`` (default:
+        ``self.diagnose()``) marked at their epochs."""
+        from tabgan.diagnostics import plot_history
+
+        self._check_fitted()
+        return plot_history(self.history_, self.diagnose() if findings is None else findings)
+
     # ------------------------------------------------------------------ save / load
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the fitted model as JSON + tensors (never a pickle); read it with ``tabgan.load``."""
@@ -283,9 +342,15 @@ class BaseSynthesizer(BaseEstimator):
             "params": params,
             "state": {
                 "transformer": self.transformer_.to_dict(),
-                "history": self.history_.to_dict(orient="list"),
+                # NaN and inf (epochs without a probe, a diverged epoch) become "nan", "inf": JSON has
+                # neither.
+                "history": {k: [str(v) if isinstance(v, float) and not math.isfinite(v) else v for v in col]
+                            for k, col in self.history_.to_dict(orient="list").items()},
                 "sample_seed": self.sample_seed_,
                 "stop_reason": getattr(self, "stop_reason_", ""),
+                "best_epoch": getattr(self, "best_epoch_", None),
+                "slot_counts": [int(c) for c in getattr(self, "slot_counts_", [])],
+                "value_reference": getattr(self, "value_reference_", {}),
                 **self._extra_state(),
             },
         }
@@ -304,7 +369,11 @@ class BaseSynthesizer(BaseEstimator):
         model = cls(**params)
         state = header["state"]
         model.transformer_ = TableTransformer.from_dict(state["transformer"])
-        model.history_ = pd.DataFrame(state["history"])
+        history = pd.DataFrame(state["history"])
+        model.history_ = history.astype({k: float for k in history.columns if history[k].dtype == object})
+        model.best_epoch_ = state.get("best_epoch")
+        model.slot_counts_ = np.asarray(state.get("slot_counts", []), dtype=np.int64)
+        model.value_reference_ = state.get("value_reference", {})
         model.sample_seed_ = state["sample_seed"]
         model.stop_reason_ = state.get("stop_reason", "")
         model._sample_calls = 0

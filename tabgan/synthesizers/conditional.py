@@ -32,7 +32,13 @@ class ConditionalGAN(BaseSynthesizer):
     joint_conditions: share of training batches conditioned on several discrete columns at once,
     so that ``sample(conditions=...)`` on several columns is learned, not only rejected.
     max_categories: widest one-hot block (rarer values are pooled). n_modes: mixture modes per
-    continuous column. max_time: stop after this many seconds. device: "auto", "cpu", "cuda",
+    continuous column. max_time: stop after this many seconds (with keep_best, the best state
+    found in that time is kept).
+    probe_every: every this many epochs (and at the last one) a fidelity probe compares a fixed
+    generated sample with real rows on the device (``tabgan.probe``); its figures go into
+    ``history_``; None turns it off. keep_best: at the end, put back the weights of the epoch with
+    the best probe score (model selection by quality, not by loss). early_stopping: stop when the
+    probe score has not improved for ``patience`` probe evaluations. device: "auto", "cpu", "cuda",
     "cuda:N". random_state: seed of everything (same seed, same model, same samples on CPU).
     verbose: progress bar with live losses.
     """
@@ -67,6 +73,10 @@ class ConditionalGAN(BaseSynthesizer):
         max_categories: int = 200,
         n_modes: int = 10,
         max_time: float | None = None,
+        probe_every: int | None = 5,
+        keep_best: bool = True,
+        early_stopping: bool = False,
+        patience: int = 10,
         device: str = "auto",
         random_state: int | None = None,
         verbose: bool = False,
@@ -92,6 +102,10 @@ class ConditionalGAN(BaseSynthesizer):
         self.max_categories = max_categories
         self.n_modes = n_modes
         self.max_time = max_time
+        self.probe_every = probe_every
+        self.keep_best = keep_best
+        self.early_stopping = early_stopping
+        self.patience = patience
         self.device = device
         self.random_state = random_state
         self.verbose = verbose

@@ -44,6 +44,10 @@ class WGANGP(BaseSynthesizer):
         max_categories: int = 200,
         n_modes: int = 10,
         max_time: float | None = None,
+        probe_every: int | None = 5,
+        keep_best: bool = True,
+        early_stopping: bool = False,
+        patience: int = 10,
         device: str = "auto",
         random_state: int | None = None,
         verbose: bool = False,
@@ -68,6 +72,10 @@ class WGANGP(BaseSynthesizer):
         self.max_categories = max_categories
         self.n_modes = n_modes
         self.max_time = max_time
+        self.probe_every = probe_every
+        self.keep_best = keep_best
+        self.early_stopping = early_stopping
+        self.patience = patience
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
