@@ -95,10 +95,15 @@ class ConditionSampler:
     probability of each slot within its span (log(1 + count), normalised per span).
     """
 
-    # NOTE[DIFF]: CTGAN only ever sets one bit. With joint_prob=0.2 the generator also learns
-    # joint conditions (two or more discrete columns at once), which exact conditional sampling
-    # on several columns needs; measured on a 4-column toy table with strongly dependent
-    # discrete columns, see the figures recorded in the engines' README section of the report.
+    # NOTE[DIFF]: CTGAN only ever sets one bit. Here a fraction joint_prob=0.2 of each training
+    # batch also carries the bits of a random subset of the other discrete columns (each kept
+    # with probability joint_keep=0.5), copied from the same real row, so every condition is
+    # one that occurs in the data and the generator learns joint conditions. Measured on Adult
+    # (32,561 rows, 20 epochs, EMA generator, seeds 0 and 1): generated rows meeting a
+    # condition on 2 columns taken from held real rows rose from 96.3/96.7% (joint_prob=0) to
+    # 98.3/99.2%, on 3 columns from 92.0/91.4% to 97.8/97.2%, on 1 column 98.9/99.1% ->
+    # 99.1/99.3%; unconditioned fidelity did not move (marginal TVD 0.029/0.030 -> 0.033/0.031,
+    # column-pair TVD 0.110/0.117 -> 0.108/0.103).
     def __init__(
         self, data: Tensor, layout: Layout, *, joint_prob: float = 0.2, joint_keep: float = 0.5
     ) -> None:
@@ -134,6 +139,9 @@ class ConditionSampler:
         self.slot_span = torch.repeat_interleave(
             torch.arange(self.n_spans, device=device), self.widths
         )  # (C,)
+        self.span_member = (
+            self.slot_span[None, :] == torch.arange(self.n_spans, device=device)[:, None]
+        ).float()  # (S, C) one-hot of each slot's span
         k = torch.arange(self.max_width, device=device)  # (K,)
         self.slot_valid = k[None, :] < self.widths[:, None]  # (S, K)
         self.slot_index = torch.where(
@@ -210,7 +218,7 @@ class ConditionSampler:
 
     def _draw_categories(self, span_id: Tensor, cum: Tensor, generator: torch.Generator) -> Tensor:
         u = torch.rand(span_id.shape[0], generator=generator, device=span_id.device)  # (B,)
-        return (cum[span_id] <= u[:, None]).sum(1)  # (B,) first slot whose cum exceeds u
+        return (cum.index_select(0, span_id) <= u[:, None]).sum(1)  # (B,) first cum > u
 
     def _one_hot(self, span_id: Tensor, cat_id: Tensor) -> Tensor:
         cond = torch.zeros(span_id.shape[0], self.width, device=span_id.device)  # (B, C)
@@ -240,19 +248,22 @@ class ConditionSampler:
             rows = torch.randint(self.data.shape[0], (batch,), generator=generator, device=device)
             empty = torch.zeros(batch, 0, device=device)
             zeros = torch.zeros(batch, dtype=torch.long, device=device)
-            return ConditionBatch(empty, empty, zeros, zeros, rows, self.data[rows])
+            return ConditionBatch(empty, empty, zeros, zeros, rows, self.data.index_select(0, rows))
         span_id = self._draw_spans(batch, generator)  # (B,)
         cat_id = self._draw_categories(span_id, self._cum_log, generator)  # (B,)
         rows = self.sample_rows(span_id, cat_id, generator)  # (B,)
-        mask = torch.nn.functional.one_hot(span_id, self.n_spans).bool()  # (B, S)
+        spans = torch.arange(self.n_spans, device=device)
+        mask = span_id[:, None] == spans[None, :]  # (B, S); F.one_hot may sync on CUDA
         if self.joint_prob > 0:
             joint = torch.rand(batch, generator=generator, device=device) < self.joint_prob
             extra = torch.rand(batch, self.n_spans, generator=generator, device=device)
             mask |= joint[:, None] & (extra < self.joint_keep)  # (B, S)
         # Bits of the real row, kept on the selected spans only: consistent by construction.
-        real = self.data[rows]  # (B, D)
-        cond = real.index_select(1, self.data_cols) * mask.index_select(1, self.slot_span)  # (B, C)
-        return ConditionBatch(cond, mask.float(), span_id, cat_id, rows, real)
+        # (index_select beats advanced indexing on the CPU; a matmul beats a bool gather)
+        real = self.data.index_select(0, rows)  # (B, D)
+        mask_f = mask.float()  # (B, S)
+        cond = real.index_select(1, self.data_cols) * (mask_f @ self.span_member)  # (B, C)
+        return ConditionBatch(cond, mask_f, span_id, cat_id, rows, real)
 
     def sample_original(self, batch: int, generator: torch.Generator) -> Tensor:
         """(B, C) one-bit conditions: a span uniformly, a category by its true frequency.

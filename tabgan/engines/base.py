@@ -105,8 +105,10 @@ class GANEngine:
         self.tau, self.ema, self.chunk_size = tau, ema, chunk_size
         self.device = torch.device(device)
         self._check()
-        g = init_generator if init_generator is not None else torch.Generator().manual_seed(
-            torch.Generator().seed())
+        g = init_generator
+        if g is None:  # a non-deterministic init: pass a seeded generator for a reproducible fit
+            g = torch.Generator()
+            g.seed()
         d, c = layout.width, cond_width
         self.cond_width = c
         self.net_g = Generator(embedding_dim + c, self.generator_dim, d)
@@ -115,7 +117,9 @@ class GANEngine:
         init_linear_(self.net_d, g)
         self.net_g.to(self.device).train()
         self.net_d.to(self.device).train()
-        self.net_g_ema = copy.deepcopy(self.net_g).eval().requires_grad_(False) if ema is not None else None
+        self.net_g_ema = None
+        if ema is not None:
+            self.net_g_ema = copy.deepcopy(self.net_g).eval().requires_grad_(False)
         self._ema_updates = 0
         self.opt_g = self._adam(self.net_g, generator_lr, self.generator_betas, generator_decay)
         self.opt_d = self._adam(self.net_d, discriminator_lr, self.discriminator_betas,
@@ -172,7 +176,12 @@ class GANEngine:
     def _critic_step(self, real: Tensor, cond_real: Tensor, noise: Tensor, cond_fake: Tensor,
                      generator: torch.Generator) -> dict[str, Tensor]:
         """One critic update: real (B, D) with cond_real (B, C) against fakes made from noise
-        (B, E) and cond_fake (B, C)."""
+        (B, E) and cond_fake (B, C).
+
+        Same mathematics as CTGAN's step, cheaper: the fakes are made without a graph (the
+        critic update never needs one through the generator), real and fake packs go through
+        the critic in one call, and the loss and the penalty share one backward pass.
+        """
         with torch.no_grad():
             _, fake = self._fake(noise, cond_fake, generator)  # (B, D)
         real_in = torch.cat([real, cond_real], dim=1)  # (B, D + C)
@@ -249,8 +258,15 @@ class GANEngine:
     def _sampling_net(self) -> nn.Module:
         return self.net_g_ema if self.net_g_ema is not None else self.net_g
 
-    def _generate(self, n: int, cond_for, generator: torch.Generator) -> Tensor:
-        """(n, D) hard one-hots and tanh values; cond_for(start, m) -> (m, C) conditions."""
+    def _generate(self, n: int, cond_for: Callable[[int, int], Tensor],
+                  generator: torch.Generator) -> Tensor:
+        """(n, D) hard one-hots and tanh values; cond_for(start, m) -> (m, C) conditions.
+
+        NOTE[DIFF]: CTGAN samples with BatchNorm in train mode (batch statistics, so a row
+        depends on the other rows of its batch); here the network is in eval mode (running
+        statistics) and each softmax span is the argmax of logits + Gumbel noise, an exact draw
+        from softmax(logits), which is what CTGAN's argmax of a soft Gumbel sample amounts to.
+        """
         net = self._sampling_net()
         was_training = net.training
         net.eval()

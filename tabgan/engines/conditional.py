@@ -24,6 +24,13 @@ class ConditionalGANEngine(GANEngine):
         state dict so a loaded engine can draw unconditioned samples by true frequency.
     ema: decay of the moving average of generator weights used for sampling (None: off).
     Other options are CTGAN's, with its defaults.
+
+    NOTE[DIFF]: ``ema`` (CTGAN has none) defaults to 0.995, with a warm-up so the average
+    forgets the initial weights. Measured on Adult (32,561 rows, 20 epochs, defaults otherwise,
+    32,561 unconditioned rows scored in the encoded space, 4 runs: seeds 0 and 1, joint_prob 0
+    and 0.2), sampling from the averaged generator instead of the live one cut the mean
+    total-variation distance of the one-hot marginals from 0.087-0.102 to 0.029-0.033 and of
+    the discrete column pairs from 0.138-0.177 to 0.103-0.117, at 2% of the step's time.
     """
 
     def __init__(
@@ -46,7 +53,7 @@ class ConditionalGANEngine(GANEngine):
         penalty: Penalty = "wgan-gp",
         penalty_weight: float = 10.0,
         tau: float = 0.2,
-        ema: float | None = None,
+        ema: float | None = 0.995,
         chunk_size: int = 10_000,
         device: torch.device | str = "cpu",
         init_generator: torch.Generator | None = None,
@@ -90,8 +97,9 @@ class ConditionalGANEngine(GANEngine):
             # Real rows are the drawn ones in shuffled order, with their own conditions, so
             # real and fake packs mix different conditions (as CTGAN does).
             perm = torch.randperm(b, generator=generator, device=self.device)  # (B,)
-            real = draw.real[part][perm]  # (B, D)
-            logs.append(self._critic_step(real, cond[perm], noise[part], cond, generator))
+            real = draw.real[part].index_select(0, perm)  # (B, D)
+            cond_real = cond.index_select(0, perm)  # (B, C)
+            logs.append(self._critic_step(real, cond_real, noise[part], cond, generator))
         part = slice(k * b, None)
         cond, mask = draw.cond[part], draw.mask[part]  # (B, C), (B, S)
         gen = self._generator_step(

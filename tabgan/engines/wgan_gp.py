@@ -18,6 +18,7 @@ class WGANGPEngine(GANEngine):
     """Unconditional WGAN-GP with the same networks, activations and penalties.
 
     NOTE[DIFF]: n_critic defaults to 5 as in the WGAN-GP paper (CTGAN's conditional GAN uses 1).
+    ema defaults to 0.995 as in ConditionalGANEngine (where it was measured; not separately here).
     """
 
     def __init__(
@@ -39,7 +40,7 @@ class WGANGPEngine(GANEngine):
         penalty: Penalty = "wgan-gp",
         penalty_weight: float = 10.0,
         tau: float = 0.2,
-        ema: float | None = None,
+        ema: float | None = 0.995,
         chunk_size: int = 10_000,
         device: torch.device | str = "cpu",
         init_generator: torch.Generator | None = None,
@@ -69,7 +70,8 @@ class WGANGPEngine(GANEngine):
         logs = []
         for i in range(k):
             part = slice(i * b, (i + 1) * b)
-            logs.append(self._critic_step(data[rows[part]], none, noise[part], none, generator))
+            real = data.index_select(0, rows[part])  # (B, D)
+            logs.append(self._critic_step(real, none, noise[part], none, generator))
         zero = torch.zeros((), device=self.device)
         gen = self._generator_step(noise[k * b:], none, lambda raw: zero, generator)
         return self._merge(logs, gen)

@@ -126,7 +126,7 @@ def test_state_dict_round_trip(tmp_path) -> None:
 def test_mismatched_state_is_refused() -> None:
     engine, _ = make_engine(ema=0.8)
     with pytest.raises(ModelFileError, match=r"unexpected=\[.ema_updates., .net_g_ema"):
-        ConditionalGANEngine(LAYOUT, **SMALL).load_state_dict(engine.state_dict())  # no EMA here
+        ConditionalGANEngine(LAYOUT, ema=None, **SMALL).load_state_dict(engine.state_dict())
     wider = ConditionalGANEngine(LAYOUT, ema=0.8, **{**SMALL, "generator_dim": (32, 16)})
     with pytest.raises(ModelFileError, match="does not match"):
         wider.load_state_dict(engine.state_dict())
