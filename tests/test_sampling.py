@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import torch
 
 from tabgan.errors import ConditionError, DataError, ParameterError
@@ -177,3 +179,27 @@ def test_bad_input() -> None:
         ConditionSampler(torch.zeros(3, 4), LAYOUT)
     with pytest.raises(ParameterError, match="joint_prob"):
         ConditionSampler(make_data()[0], LAYOUT, joint_prob=2.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    widths=st.lists(st.integers(1, 5), min_size=1, max_size=4),
+    n=st.integers(1, 40),
+    seed=st.integers(0, 2**16),
+    joint=st.sampled_from([0.0, 0.5, 1.0]),
+)
+def test_property_rows_always_match_their_conditions(widths, n, seed, joint) -> None:
+    g = torch.Generator().manual_seed(seed)
+    spans = [Span("v", "value", 1, "tanh")] + [
+        Span(f"c{i}", "category", w, "softmax", True) for i, w in enumerate(widths)]
+    layout = Layout(tuple(spans))
+    codes = [torch.randint(w, (n,), generator=g) for w in widths]
+    data = torch.cat([torch.rand(n, 1, generator=g)] + [one_hot(c, w) for c, w in zip(codes, widths)], 1)
+    s = ConditionSampler(data, layout, joint_prob=joint)
+    assert int(s.counts.sum()) == n * len(widths)
+    draw = s.sample_train(64, g)
+    bits = data[draw.rows][:, s.data_cols]
+    assert torch.equal(draw.cond, bits * draw.mask[:, s.slot_span])
+    assert torch.all(draw.mask.gather(1, draw.span_id[:, None]) == 1)
+    assert torch.all(s.counts[s.cond_starts[draw.span_id] + draw.cat_id] > 0)
+    assert torch.equal(s.sample_original(16, g).sum(1), torch.ones(16))
