@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -150,3 +151,37 @@ def test_html_renders_every_plot_without_script_errors(
     broken_dom = _render(broken)
     assert 'data-script-errors="1"' in _html_tag(broken_dom)
     assert "notDefined" in broken_dom
+
+
+def _mixed_table(n: int, seed: int) -> pd.DataFrame:
+    """Datetime, boolean, category dtype, a 600-value column, missing values, a constant."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2021-01-01")
+    return pd.DataFrame(
+        {
+            "when": start + pd.to_timedelta(rng.integers(0, 86_400 * 365, n), unit="s"),
+            "flag": rng.random(n) < 0.3,
+            "tail": [f"N{v}" for v in rng.integers(0, 600, n)],
+            "delay": np.where(rng.random(n) < 0.1, np.nan, rng.normal(10, 30, n)),
+            "carrier": pd.Categorical(rng.choice(["AA", "UA", "DL", None], n)),
+            "const": 1.0,
+            "y": rng.normal(size=n),
+        }
+    )
+
+
+def test_every_column_kind_goes_through_every_section(tmp_path: Path) -> None:
+    real, synthetic, holdout = _mixed_table(600, 1), _mixed_table(600, 2), _mixed_table(300, 3)
+    report = evaluate(real, synthetic, holdout, target="y", sensitive=["carrier", "when"])
+    result = report.to_dict()
+    assert result["columns"]["when"] == "datetime"
+    assert result["columns"]["flag"] == result["columns"]["carrier"] == "categorical"
+    for section in ("fidelity", "detection", "utility", "privacy"):
+        assert "skipped" not in result[section]
+    assert result["utility"]["task"] == "regression"
+    # Independent draws of one distribution: no privacy alarm.
+    assert abs(result["privacy"]["dcr_share"]["value"] - 0.5) < 0.06
+    tail = next(c for c in result["fidelity"]["category_coverage"]["columns"] if c["column"] == "tail")
+    assert 0.5 < tail["coverage"] < 1.0
+    page = report.save_html(tmp_path / "mixed.html").read_text(encoding="utf-8")
+    assert 'data-figures="9"' in page  # 7 columns, the heatmap, the DCR histogram
