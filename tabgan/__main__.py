@@ -1,0 +1,7 @@
+"""``python -m tabgan``: the same as the ``tabgan`` command."""
+
+import sys
+
+from tabgan.cli import main
+
+sys.exit(main())

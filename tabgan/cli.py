@@ -1,0 +1,540 @@
+"""The ``tabgan`` command: a thin adapter from the command line to the library.
+
+    tabgan fit DATA -o MODEL [--engine conditional|wgan-gp] [--epochs N] [--discrete-columns a,b] ...
+    tabgan sample MODEL -n N -o OUT [--condition col=value ...] [--chunk-size K] [--seed S]
+    tabgan evaluate REAL SYNTH [--holdout H] [--target col] [--sensitive a,b] [--report report.html]
+    tabgan synth DATA -o OUT [--holdout-fraction 0.2] [--report report.html] [gate options]
+
+Each option maps to one library parameter and has that parameter's default (``tests/test_cli.py``
+compares them with the signatures). The one deliberate difference: the CLI shows progress bars
+(``verbose=True``) unless ``--quiet``.
+
+stdout carries the command's result: the table when OUT is ``-``, JSON with ``--json``, otherwise
+a short summary. Progress bars and errors go to stderr. Exit codes: 0 done, 1 a data, model or file
+error, 2 a usage error (a bad option or option value), 3 a failed ``synth`` gate. Errors are one
+line, ``tabgan: error: ...``; ``TABGAN_DEBUG=1`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from tabgan._version import __version__
+from tabgan.errors import ConditionError, DataError, ParameterError, TabganError
+from tabgan.evaluation import DEFAULT_THRESHOLDS, EvaluationReport, evaluate
+from tabgan.io import FORMATS, STDIO, TableWriter, atomic_output, output_format, read_table, write_table
+from tabgan.synthesizers import WGANGP, ConditionalGAN, load
+from tabgan.synthesizers.base import SAMPLE_CHUNK, BaseSynthesizer
+
+__all__ = ["EXIT_GATE", "GATES", "build_parser", "main"]
+
+EXIT_ERROR, EXIT_USAGE, EXIT_GATE = 1, 2, 3
+ENGINES: dict[str, type[BaseSynthesizer]] = {"conditional": ConditionalGAN, "wgan-gp": WGANGP}
+
+
+# ------------------------------------------------------------------------------ option types
+def _columns(text: str) -> list[str]:
+    """``a,b`` -> ["a", "b"]."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected column names separated by commas, got {text!r}")
+    return names
+
+
+def _widths(text: str) -> tuple[int, ...]:
+    """``256,256`` -> (256, 256)."""
+    try:
+        return tuple(int(w) for w in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected layer widths like 256,256, got {text!r}") from None
+
+
+def _condition(text: str) -> tuple[str, str]:
+    """``col=value`` -> ("col", "value"); the value is typed later, from the model's column."""
+    column, sep, value = text.partition("=")
+    if not sep or not column:
+        raise argparse.ArgumentTypeError(f"expected COLUMN=VALUE, got {text!r}")
+    return column, value
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must lie strictly between 0 and 1, got {text}")
+    return value
+
+
+def _gate_bound(text: str) -> float | None:
+    """A number, or ``none`` to switch the gate off."""
+    if text.lower() == "none":
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'none', got {text!r}") from None
+
+
+# ------------------------------------------------------------------------------ option tables
+@dataclass(frozen=True)
+class Option:
+    """One command-line option and the library parameter it sets (``default`` is the library's)."""
+
+    flag: str
+    param: str
+    type: Callable[[str], Any]
+    default: Any
+    help: str
+    metavar: str | None = None
+
+
+# Constructor parameters of ConditionalGAN and WGANGP (the same defaults in both).
+MODEL_OPTIONS: tuple[Option, ...] = (
+    Option("--epochs", "epochs", int, 300, "passes over the table", "N"),
+    Option("--batch-size", "batch_size", int, 500, "rows per training step (a multiple of --pac)", "N"),
+    Option("--pac", "pac", int, 10, "rows the critic judges together", "N"),
+    Option("--embedding-dim", "embedding_dim", int, 128, "width of the generator's noise input", "N"),
+    Option("--generator-dim", "generator_dim", _widths, (256, 256), "hidden widths of the generator", "W,W"),
+    Option("--discriminator-dim", "discriminator_dim", _widths, (256, 256), "hidden widths of the critic",
+           "W,W"),
+    Option("--max-time", "max_time", float, None, "stop training after this many seconds", "SECONDS"),
+    Option("--device", "device", str, "auto", "auto, cpu, cuda or cuda:N", "D"),
+    Option("--seed", "random_state", int, None, "seed of the model (same seed, same model on CPU)", "S"),
+)
+# Parameters of fit(data, discrete_columns=None, metadata=None).
+FIT_OPTIONS: tuple[Option, ...] = (
+    Option("--discrete-columns", "discrete_columns", _columns, None, "columns to model as categories",
+           "A,B"),
+    Option("--metadata", "metadata", str, None, "SDV-style metadata JSON file of column kinds", "FILE"),
+)
+# Parameters of sample_chunks(n, chunk_size=..., conditions=None, random_state=None).
+SAMPLE_OPTIONS: tuple[Option, ...] = (
+    Option("--chunk-size", "chunk_size", int, SAMPLE_CHUNK, "rows generated and written at a time", "K"),
+    Option("--seed", "random_state", int, None, "seed of the rows (default: the model's own stream)", "S"),
+)
+# Parameters of tabgan.load(path, device="auto").
+LOAD_OPTIONS: tuple[Option, ...] = (
+    Option("--device", "device", str, "auto", "device to load the model on", "D"),
+)
+# Parameters of tabgan.evaluation.evaluate(...).
+EVALUATE_OPTIONS: tuple[Option, ...] = (
+    Option("--target", "target", str, None, "column to predict for the utility scores", "COL"),
+    Option("--sensitive", "sensitive", _columns, None, "columns an attacker tries to infer", "A,B"),
+    Option("--metadata", "metadata", str, None, "SDV-style metadata JSON file of column kinds", "FILE"),
+    Option("--device", "device", str, "auto", "device of the distance computations", "D"),
+    Option("--seed", "random_state", int, 0, "seed of every subsample and model of the evaluation", "S"),
+)
+
+
+def _add(parser: argparse.ArgumentParser, options: Sequence[Option], dest_prefix: str = "") -> None:
+    for opt in options:
+        shown = ",".join(map(str, opt.default)) if isinstance(opt.default, tuple) else opt.default
+        parser.add_argument(opt.flag, dest=dest_prefix + opt.param, type=opt.type, default=opt.default,
+                            metavar=opt.metavar, help=f"{opt.help} (default: {shown})")
+
+
+def _values(args: argparse.Namespace, options: Sequence[Option], dest_prefix: str = "") -> dict[str, Any]:
+    return {opt.param: getattr(args, dest_prefix + opt.param) for opt in options}
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One check of ``synth``: the metric it reads from the report and the bound it enforces."""
+
+    flag: str
+    metric: str
+    bound: str  # "max" or "min"
+    default: float
+    help: str
+    read: Callable[[dict[str, Any]], float | None]
+
+
+def _headline_value(report: dict[str, Any], metric: str) -> float | None:
+    return next((h["value"] for h in report.get("headline", []) if h["metric"] == metric), None)
+
+
+def _quality(report: dict[str, Any]) -> float | None:
+    """sdmetrics' overall quality score: the mean of Column Shapes and Column Pair Trends."""
+    values = [v for v in (_headline_value(report, "column_shapes"), _headline_value(report, "column_pair_trends"))
+              if v is not None]
+    return float(np.mean(values)) if values else None
+
+
+# Defaults: the value past which the evaluator marks the metric "fail" (its warn threshold).
+GATES: tuple[Gate, ...] = (
+    Gate("--max-dcr-share", "dcr_share", "max", DEFAULT_THRESHOLDS["dcr_share"].warn_at,
+         "largest share of synthetic rows closer to a training row than to a holdout row",
+         lambda r: _headline_value(r, "dcr_share")),
+    Gate("--max-exact-copy-rate", "exact_copy_rate", "max", DEFAULT_THRESHOLDS["exact_copy_excess"].warn_at,
+         "largest rate of synthetic rows that copy a training row, beyond the holdout's own rate",
+         lambda r: _headline_value(r, "exact_copy_excess")),
+    Gate("--min-quality", "quality", "min",
+         min(DEFAULT_THRESHOLDS["column_shapes"].warn_at, DEFAULT_THRESHOLDS["column_pair_trends"].warn_at),
+         "smallest quality score (mean of sdmetrics' Column Shapes and Column Pair Trends)", _quality),
+)
+
+
+# ------------------------------------------------------------------------------ the parser
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"tabgan: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``tabgan`` parser; each subcommand stores its runner in ``args.run``."""
+    parser = _Parser(prog="tabgan", description="Learn a table and generate a synthetic one.",
+                     epilog="Exit codes: 0 done, 1 data/model/file error, 2 usage error, 3 synth gate failed. "
+                            "TABGAN_DEBUG=1 shows tracebacks.")
+    parser.add_argument("--version", action="version", version=f"tabgan {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    for name, (add, run, summary) in COMMANDS.items():
+        sub = commands.add_parser(name, help=summary, description=summary)
+        add(sub)
+        sub.add_argument("--quiet", "-q", action="store_true", help="no progress bars and no summary")
+        sub.add_argument("--json", nargs="?", const=STDIO, default=None, metavar="PATH",
+                         help="write the result as JSON to PATH, or to stdout when PATH is left out or '-'")
+        sub.set_defaults(run=run)
+    return parser
+
+
+def _add_output(sub: argparse.ArgumentParser, what: str) -> None:
+    sub.add_argument("-o", "--output", required=True, metavar="OUT",
+                     help=f"{what}: .csv, .csv.gz or .parquet, or - for stdout")
+    sub.add_argument("--format", choices=FORMATS, default=None, help="output format (default: from OUT's extension)")
+
+
+def _add_fit(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("data", metavar="DATA", help="table to learn: CSV (optionally .gz) or Parquet, - for stdin")
+    sub.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
+    sub.add_argument("--engine", choices=ENGINES, default="conditional",
+                     help="conditional: ConditionalGAN, wgan-gp: WGANGP (default: conditional)")
+    _add(sub, MODEL_OPTIONS)
+    _add(sub, FIT_OPTIONS)
+
+
+def _add_sample(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("model", metavar="MODEL", help="model file written by 'tabgan fit'")
+    sub.add_argument("-n", "--rows", type=int, required=True, metavar="N", help="rows to generate")
+    _add_output(sub, "synthetic table")
+    sub.add_argument("--condition", type=_condition, action="append", default=None, metavar="COL=VALUE",
+                     help="every row has COL=VALUE (categorical or boolean columns; repeat for several)")
+    _add(sub, SAMPLE_OPTIONS)
+    _add(sub, LOAD_OPTIONS)
+
+
+def _add_evaluate(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("real", metavar="REAL", help="the real table the generator learned")
+    sub.add_argument("synthetic", metavar="SYNTH", help="the synthetic table")
+    sub.add_argument("--holdout", default=None, metavar="H",
+                     help="real rows the generator never saw (needed for utility and privacy scores)")
+    sub.add_argument("--report", default=None, metavar="HTML", help="write the HTML report here")
+    _add(sub, EVALUATE_OPTIONS)
+
+
+def _add_synth(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("data", metavar="DATA", help="table to learn: CSV (optionally .gz) or Parquet, - for stdin")
+    _add_output(sub, "synthetic table, written only if every gate passes")
+    sub.add_argument("--holdout-fraction", type=_fraction, default=0.2, metavar="F",
+                     help="share of DATA's rows held out of training to evaluate against (default: 0.2; "
+                          "the split is seeded by --seed, or by 0 without it)")
+    sub.add_argument("-n", "--rows", type=int, default=None, metavar="N",
+                     help="rows to generate (default: as many as the training part)")
+    sub.add_argument("--report", default=None, metavar="HTML",
+                     help="write the HTML report here (also when a gate fails)")
+    sub.add_argument("--engine", choices=ENGINES, default="conditional", help="as in 'tabgan fit'")
+    _add(sub, MODEL_OPTIONS)
+    _add(sub, FIT_OPTIONS)
+    evaluate_only = [o for o in EVALUATE_OPTIONS if o.param in ("target", "sensitive")]
+    _add(sub, evaluate_only)
+    gates = sub.add_argument_group("gates", "checks on the evaluation; when one fails, exit 3 and OUT is not "
+                                            "written. A bound of 'none' switches a gate off.")
+    for gate in GATES:
+        gates.add_argument(gate.flag, dest=gate.metric, type=_gate_bound, default=gate.default, metavar="X",
+                           help=f"{gate.help} (default: {gate.default:g})")
+
+
+# ------------------------------------------------------------------------------ the commands
+def run_fit(args: argparse.Namespace) -> dict[str, Any]:
+    if args.output == STDIO:
+        raise ParameterError("a model is written to a file, not to stdout; give -o a path")
+    data, _ = read_table(args.data)
+    start = time.perf_counter()
+    model = _fit(args, data)
+    model.save(args.output)
+    result = {"command": "fit", "model": args.output, **_fit_summary(model, data, time.perf_counter() - start)}
+    _say(args, f"fitted {result['class']} on {len(data):,} rows x {data.shape[1]} columns in "
+               f"{result['seconds']:.1f} s ({result['epochs_run']} epochs, stopped by {result['stop_reason']}) "
+               f"-> {args.output}")
+    return result
+
+
+def _model(args: argparse.Namespace) -> BaseSynthesizer:
+    """The unfitted model the options describe; parameters not on the command line keep their defaults."""
+    return ENGINES[args.engine](**_values(args, MODEL_OPTIONS), verbose=not args.quiet)
+
+
+def _fit(args: argparse.Namespace, data: pd.DataFrame) -> BaseSynthesizer:
+    model = _model(args)
+    fit_params = _values(args, FIT_OPTIONS)
+    fit_params["metadata"] = _read_json(fit_params["metadata"], "metadata")
+    return model.fit(data, **fit_params)
+
+
+def _fit_summary(model: BaseSynthesizer, data: pd.DataFrame, seconds: float) -> dict[str, Any]:
+    return {"class": type(model).__name__, "rows": len(data), "columns": data.shape[1],
+            "epochs_run": len(model.history_), "stop_reason": getattr(model, "stop_reason_", ""),
+            "seconds": round(seconds, 3)}
+
+
+def run_sample(args: argparse.Namespace) -> dict[str, Any]:
+    fmt = output_format(args.output, args.format)
+    _check_stdout(args)
+    model = load(args.model, **_values(args, LOAD_OPTIONS))
+    conditions = _typed_conditions(model, args.condition)
+    params = _values(args, SAMPLE_OPTIONS)
+    start = time.perf_counter()
+    chunks = _checked_chunks(model, args.rows, conditions, params)
+    with TableWriter(args.output, fmt) as writer, _progress(args, args.rows, "sampling") as bar:
+        for chunk in chunks:
+            writer.write(chunk)
+            bar.update(len(chunk))
+    result = {"command": "sample", "output": args.output, "format": fmt, "rows": writer.rows,
+              "seconds": round(time.perf_counter() - start, 3), "sampling": dict(model.sampling_report_)}
+    _say(args, f"wrote {writer.rows:,} rows to {args.output} in {result['seconds']:.1f} s "
+               f"(acceptance rate {model.sampling_report_['acceptance_rate']:.1%})")
+    return result
+
+
+def _checked_chunks(model: BaseSynthesizer, n: int, conditions: dict[str, Any] | None,
+                    params: dict[str, Any]) -> Iterator[pd.DataFrame]:
+    """``model.sample_chunks(...)`` with its first chunk already drawn, so that a bad ``n`` or
+    condition fails before any output or progress bar is started."""
+    chunks = model.sample_chunks(n, conditions=conditions, **params)
+    first = next(chunks)
+    return itertools.chain([first], chunks)
+
+
+def _typed_conditions(model: BaseSynthesizer, pairs: list[tuple[str, str]] | None) -> dict[str, Any] | None:
+    """``[(column, text)]`` -> ``{column: value}`` typed like the model's column (int, float, bool, text)."""
+    if not pairs:
+        return None
+    schema = model.transformer_.schema_
+    out: dict[str, Any] = {}
+    for column, text in pairs:
+        if column not in schema.names:
+            raise ConditionError(f"condition on unknown column {column!r} (columns: {', '.join(schema.names)})")
+        out[column] = _typed(text, schema[column].dtype, column)
+    return out
+
+
+def _typed(text: str, dtype: str, column: str) -> Any:
+    try:
+        kind = pd.api.types.pandas_dtype(dtype).kind
+    except TypeError:
+        kind = "O"
+    try:
+        if kind in "iu":
+            return int(text)
+        if kind == "f":
+            return float(text)
+    except ValueError:
+        raise ConditionError(f"condition {column}={text!r}: the column holds numbers") from None
+    if kind == "b":
+        if text.lower() not in ("true", "false"):
+            raise ConditionError(f"condition {column}={text!r}: the column holds True/False")
+        return text.lower() == "true"
+    return text
+
+
+def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
+    real, _ = read_table(args.real)
+    synthetic, _ = read_table(args.synthetic)
+    holdout = read_table(args.holdout)[0] if args.holdout is not None else None
+    params = _values(args, EVALUATE_OPTIONS)
+    params["metadata"] = _read_json(params["metadata"], "metadata")
+    _note(args, "evaluating ...")
+    report = evaluate(real, synthetic, holdout=holdout, **params)
+    _write_report(args.report, report)
+    _say(args, _headline_text(report.to_dict()))
+    return report.to_dict()
+
+
+def run_synth(args: argparse.Namespace) -> dict[str, Any]:
+    fmt = output_format(args.output, args.format)
+    _check_stdout(args)
+    data, style = read_table(args.data)
+    train, holdout = _split(data, args.holdout_fraction, 0 if args.random_state is None else args.random_state)
+    start = time.perf_counter()
+    model = _fit(args, train)
+    fit_seconds = time.perf_counter() - start
+    n = len(train) if args.rows is None else args.rows
+    chunks = []
+    with _progress(args, n, "sampling") as bar:
+        for chunk in _checked_chunks(model, n, None, {"random_state": args.random_state}):
+            chunks.append(chunk)
+            bar.update(len(chunk))
+    synthetic = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    metadata = _read_json(args.metadata, "metadata")
+    _note(args, "evaluating ...")
+    report = evaluate(train, synthetic, holdout=holdout, target=args.target, metadata=metadata,
+                      sensitive=args.sensitive, device=args.device,
+                      random_state=0 if args.random_state is None else args.random_state)
+    scores = report.to_dict()
+    checks = [_check_gate(gate, getattr(args, gate.metric), scores) for gate in GATES]
+    failed = [c for c in checks if not c["passed"]]
+    _write_report(args.report, report)
+    if not failed:
+        write_table(synthetic, args.output, fmt, style if fmt == "csv" else None)
+    result = {"command": "synth", "output": None if failed else args.output, "passed": not failed,
+              "gates": checks, "fit": _fit_summary(model, train, fit_seconds),
+              "rows": {"data": len(data), "train": len(train), "holdout": len(holdout), "synthetic": n},
+              "report": scores}
+    verdicts = [f"  gate {c['message']}: {'passed' if c['passed'] else 'FAILED'}" for c in checks]
+    _say(args, "\n".join([_headline_text(scores), *verdicts]))
+    if failed:
+        result["error"] = "gate failed: " + "; ".join(c["message"] for c in failed)
+    return result
+
+
+def _split(data: pd.DataFrame, fraction: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(training rows, holdout rows): a seeded random ``fraction`` of the rows is held out."""
+    n_holdout = round(fraction * len(data))
+    if n_holdout < 1 or n_holdout >= len(data):
+        raise DataError(f"--holdout-fraction {fraction:g} of {len(data)} rows leaves no holdout or no training rows")
+    order = np.random.default_rng(seed).permutation(len(data))
+    holdout = np.sort(order[:n_holdout])
+    train = np.sort(order[n_holdout:])
+    return data.iloc[train].reset_index(drop=True), data.iloc[holdout].reset_index(drop=True)
+
+
+def _check_gate(gate: Gate, bound: float | None, scores: dict[str, Any]) -> dict[str, Any]:
+    value = gate.read(scores)
+    entry = {"gate": gate.flag, "metric": gate.metric, "value": value, "bound": bound}
+    if bound is None:
+        return {**entry, "passed": True, "message": f"{gate.metric}: off ({gate.flag} none)"}
+    if value is None:  # fail closed: a privacy check that could not run is not a pass
+        return {**entry, "passed": False, "message": f"{gate.metric}: could not be computed ({gate.flag})"}
+    passed = value <= bound if gate.bound == "max" else value >= bound
+    sign = ("<=" if passed else ">") if gate.bound == "max" else (">=" if passed else "<")
+    return {**entry, "passed": passed, "message": f"{gate.metric} {value:.4f} {sign} {bound:g} ({gate.flag})"}
+
+
+# ------------------------------------------------------------------------------ helpers
+def _read_json(path: str | None, what: str) -> Any:
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except json.JSONDecodeError as err:
+        raise DataError(f"{what} file {path!r} is not valid JSON: {err}") from None
+
+
+def _write_report(path: str | None, report: EvaluationReport) -> None:
+    if path is not None:
+        with atomic_output(path) as f:
+            f.write(report.to_html().encode("utf-8"))
+
+
+def _check_stdout(args: argparse.Namespace) -> None:
+    if args.output == STDIO and args.json == STDIO:
+        raise ParameterError("-o - and --json both want stdout; give --json a file path")
+
+
+def _progress(args: argparse.Namespace, total: int, what: str) -> tqdm:
+    return tqdm(total=total, desc=what, unit="row", unit_scale=True, disable=args.quiet, file=sys.stderr,
+                leave=False)
+
+
+def _note(args: argparse.Namespace, text: str) -> None:
+    """A progress note on stderr, for steps without a progress bar."""
+    if not args.quiet:
+        print(text, file=sys.stderr, flush=True)
+
+
+def _headline_text(report: dict[str, Any]) -> str:
+    lines = []
+    for h in report.get("headline", []):
+        value = "n/a" if h["value"] is None else f"{h['value']:.4f}"
+        lines.append(f"  {h['label']:<44} {value:>8}  {h['status']:<5} ({h['rule']})")
+    quality = _quality(report)
+    if quality is not None:
+        lines.insert(0, f"  {'Quality (mean of shapes and pair trends)':<44} {quality:>8.4f}")
+    return "\n".join(lines)
+
+
+def _say(args: argparse.Namespace, text: str) -> None:
+    """The human summary: on stdout, unless stdout carries the table or JSON (then stderr)."""
+    if args.quiet:
+        return
+    busy = args.json == STDIO or getattr(args, "output", None) == STDIO
+    print(text, file=sys.stderr if busy else sys.stdout, flush=True)
+
+
+def _emit_json(args: argparse.Namespace, result: dict[str, Any]) -> None:
+    if args.json is None:
+        return
+    text = json.dumps(result, indent=2, default=str, allow_nan=False) + "\n"
+    if args.json == STDIO:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    with atomic_output(args.json) as f:
+        f.write(text.encode("utf-8"))
+
+
+def _one_line(err: BaseException) -> str:
+    if isinstance(err, OSError) and err.filename is not None:
+        return f"{err.filename!r}: {err.strerror or err}"
+    text = " ".join(str(err).split()) or type(err).__name__
+    return text if isinstance(err, (TabganError, OSError)) else f"{type(err).__name__}: {text}"
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], dict],
+                          str]] = {
+    "fit": (_add_fit, run_fit, "learn a table and save the model"),
+    "sample": (_add_sample, run_sample, "generate rows from a saved model, streamed to CSV or Parquet"),
+    "evaluate": (_add_evaluate, run_evaluate, "score a synthetic table against the real one"),
+    "synth": (_add_synth, run_synth, "hold out, fit, sample, evaluate, gate and write in one go"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 done, 1 error, 2 usage, 3 gate failed)."""
+    args = build_parser().parse_args(argv)
+    debug = os.environ.get("TABGAN_DEBUG", "") not in ("", "0")
+    try:
+        result = args.run(args)
+        _emit_json(args, result)
+    except KeyboardInterrupt:
+        print("tabgan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # the reader of stdout went away (| head): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except Exception as err:  # noqa: BLE001 - every error becomes one line, never a traceback
+        if debug:
+            raise
+        print(f"tabgan: error: {_one_line(err)}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(err, ParameterError) else EXIT_ERROR
+    if "error" in result:
+        print(f"tabgan: error: {result['error']}; {args.output!r} was not written", file=sys.stderr)
+        return EXIT_GATE
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

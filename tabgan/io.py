@@ -1,0 +1,302 @@
+"""Reading and writing tables for the command line: CSV and Parquet, files or ``-`` for stdin/stdout.
+
+Reading keeps types the way the file wrote them:
+
+- CSV: the delimiter is sniffed (``,`` ``;`` tab ``|``), the text is UTF-8 (a BOM is dropped) or
+  else Latin-1, and gzip is recognised by its magic bytes (``.csv.gz``). Integer columns with
+  missing values become ``Int64`` (so they are written back as ``12``, not ``12.0``), floats stay
+  ``float64``, text stays ``object`` (text dates stay text: the schema remembers their format),
+  ``True``/``False`` columns become ``bool`` (``boolean`` with missing values). The token the file
+  used for missing values (empty, ``NA``, ``null`` ...) and its delimiter and encoding are kept
+  in a :class:`CsvStyle`, so output can be written the same way.
+- Parquet (pyarrow): dtypes are exactly those pandas stored.
+
+Writing is atomic: rows go to a temporary file in the target's folder, renamed over the target
+only when everything was written; on any error the temporary file is removed, so no partial
+output is ever left where a pipeline would pick it up. ``-`` streams CSV to stdout; Parquet for
+stdout is assembled in a temporary file first (its footer comes last) and then copied out.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Literal
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tabgan.errors import DataError, ParameterError
+
+__all__ = ["FORMATS", "CsvStyle", "Format", "TableWriter", "atomic_output", "output_format", "read_table",
+           "write_table"]
+
+Format = Literal["csv", "parquet"]
+FORMATS: tuple[Format, ...] = ("csv", "parquet")
+STDIO = "-"
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_PARQUET_MAGIC = b"PAR1"
+_SNIFF_BYTES = 64 * 1024
+_DELIMITERS = ",;\t|"
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV file is written: its delimiter, its missing-value token and its text encoding."""
+
+    delimiter: str = ","
+    na_rep: str = ""
+    encoding: str = "utf-8"
+
+
+# ---------------------------------------------------------------------------------------- reading
+def read_table(source: str) -> tuple[pd.DataFrame, CsvStyle | None]:
+    """The table at ``source`` (a path or ``-`` for stdin) and, for CSV, how it was written.
+
+    Raises DataError for an empty, unparsable or non-table file, OSError for a file that cannot
+    be opened (missing, a folder, no permission).
+    """
+    name = "stdin" if source == STDIO else repr(source)
+    with _open_source(source) as raw:
+        return _read_opened(raw, name)
+
+
+def _read_opened(raw: IO[bytes], name: str) -> tuple[pd.DataFrame, CsvStyle | None]:
+    head = raw.read(_SNIFF_BYTES)
+    raw.seek(0)
+    if not head:
+        raise DataError(f"{name} is empty")
+    if head.startswith(_PARQUET_MAGIC):
+        return _read_parquet(raw, name), None
+    if head.startswith(_GZIP_MAGIC):
+        raw = gzip.GzipFile(fileobj=raw)
+        try:
+            head = raw.read(_SNIFF_BYTES)
+            raw.seek(0)
+        except (OSError, EOFError) as err:
+            raise DataError(f"{name} is not a readable gzip file: {err}") from None
+        if not head:
+            raise DataError(f"{name} is empty")
+    return _read_csv(raw, head, name)
+
+
+def _open_source(source: str) -> IO[bytes]:
+    if source == STDIO:
+        return io.BytesIO(sys.stdin.buffer.read())
+    path = Path(source)
+    if path.is_dir():
+        raise IsADirectoryError(f"{source!r} is a folder, not a table")
+    return path.open("rb")
+
+
+def _read_parquet(raw: IO[bytes], name: str) -> pd.DataFrame:
+    try:
+        return pq.read_table(raw).to_pandas()
+    except (pa.ArrowException, OSError) as err:
+        raise DataError(f"{name} is not a readable Parquet file: {err}") from None
+
+
+def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, CsvStyle]:
+    encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+    delimiter = _sniff_delimiter(head.decode("latin-1"))
+    try:
+        frame = _parse_csv(raw, delimiter, encoding, name)
+    except UnicodeDecodeError:
+        raw.seek(0)
+        encoding = "latin-1"
+        frame = _parse_csv(raw, delimiter, encoding, name)
+    frame = _plain_dtypes(frame)
+    if frame.shape[0] == 0:
+        raise DataError(f"{name} has a header but no rows")
+    na_rep = _na_token(raw, frame, delimiter, encoding)
+    return frame, CsvStyle(delimiter, na_rep, "utf-8" if encoding == "utf-8-sig" else encoding)
+
+
+def _parse_csv(raw: IO[bytes], delimiter: str, encoding: str, name: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(raw, sep=delimiter, encoding=encoding, dtype_backend="numpy_nullable",
+                           encoding_errors="strict")
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{name} is empty: no columns to read") from None
+    except pd.errors.ParserError as err:
+        reason = str(err).strip().splitlines()[-1]
+        raise DataError(f"{name} is not a readable CSV file: {reason}") from None
+    except (EOFError, gzip.BadGzipFile) as err:
+        raise DataError(f"{name} is not a readable gzip file: {err}") from None
+
+
+def _sniff_delimiter(text: str) -> str:
+    """The delimiter of the first lines; ``,`` when nothing else is consistent (one column)."""
+    lines = text.splitlines()
+    sample = "\n".join(lines[:-1] if len(lines) > 1 else lines)  # the last line may be cut
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _plain_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """The nullable dtypes read_csv gave, as the plain ones pandas users know, where no type is lost.
+
+    Int64 stays Int64 only when the column has missing values (numpy ints cannot hold them);
+    Float64 -> float64 (NaN); string -> object (NaN); boolean -> bool when nothing is missing.
+    """
+    out = {}
+    for column in frame.columns:
+        s = frame[column]
+        missing = bool(s.isna().any())
+        if isinstance(s.dtype, pd.Int64Dtype) and not missing:
+            s = s.astype("int64")
+        elif isinstance(s.dtype, pd.Float64Dtype):
+            s = s.astype("float64")
+        elif isinstance(s.dtype, pd.StringDtype):
+            s = s.astype(object).where(~s.isna().to_numpy(), float("nan"))
+        elif isinstance(s.dtype, pd.BooleanDtype) and not missing:
+            s = s.astype(bool)
+        out[column] = s
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _na_token(raw: IO[bytes], frame: pd.DataFrame, delimiter: str, encoding: str) -> str:
+    """The text the file used for its missing values (the most common one), "" when none are missing."""
+    columns = [c for c in frame.columns if frame[c].isna().any()]
+    if not columns:
+        return ""
+    raw.seek(0)
+    text = pd.read_csv(raw, sep=delimiter, encoding=encoding, usecols=columns, dtype=str,
+                       keep_default_na=False, na_filter=False)
+    counts: dict[str, int] = {}
+    for column in columns:
+        values = text[column][frame[column].isna().to_numpy()]
+        for token, n in values.value_counts().items():
+            counts[token] = counts.get(token, 0) + int(n)
+    return max(counts, key=counts.__getitem__)
+
+
+# ---------------------------------------------------------------------------------------- writing
+def output_format(target: str, fmt: str | None) -> Format:
+    """``fmt`` when given, else the format the target's extension names (stdout: CSV)."""
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise ParameterError(f"format={fmt!r} must be one of {', '.join(FORMATS)}")
+        return fmt  # type: ignore[return-value]
+    if target == STDIO:
+        return "csv"
+    suffixes = [s.lower() for s in Path(target).suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    ext = suffixes[-1] if suffixes else ""
+    if ext in (".csv", ".tsv", ".txt"):
+        return "csv"
+    if ext in (".parquet", ".pq"):
+        return "parquet"
+    raise ParameterError(f"cannot tell the format of {target!r} from its extension; "
+                         "name it .csv, .csv.gz or .parquet, or pass --format csv|parquet")
+
+
+@contextmanager
+def atomic_output(target: str) -> Iterator[IO[bytes]]:
+    """A binary handle whose content lands at ``target`` only if the block ends without error."""
+    if target == STDIO:
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    path = Path(target)
+    if path.is_dir():
+        raise IsADirectoryError(f"output {target!r} is a folder")
+    # Beside the target (so the rename is atomic) and created like any new file (umask applies).
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    try:
+        with tmp.open("xb") as handle:
+            yield handle
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _spooled(final: IO[bytes]) -> Iterator[IO[bytes]]:
+    """A temporary file copied to ``final`` when the block ends cleanly (Parquet to a pipe)."""
+    with tempfile.TemporaryFile() as spool:
+        yield spool
+        spool.seek(0)
+        shutil.copyfileobj(spool, final)
+
+
+class TableWriter:
+    """Append DataFrame chunks to one CSV or Parquet output; memory holds one chunk at a time.
+
+    ``with TableWriter(target, "csv", style) as w: w.write(chunk)``: the output appears at
+    ``target`` when the block ends cleanly and never otherwise (see :func:`atomic_output`). CSV
+    chunks share the first chunk's header (``.gz`` targets are gzipped); Parquet chunks become row
+    groups of the first chunk's schema.
+    """
+
+    def __init__(self, target: str, fmt: Format, style: CsvStyle | None = None) -> None:
+        self.target = target
+        self.fmt = fmt
+        self.style = style or CsvStyle()
+        self.rows = 0
+
+    def __enter__(self) -> TableWriter:
+        self._stack = ExitStack()
+        try:
+            handle = self._stack.enter_context(atomic_output(self.target))
+            if self.target == STDIO and self.fmt == "parquet":  # the footer comes last
+                handle = self._stack.enter_context(_spooled(handle))
+            if self.fmt == "csv":
+                if self.target.lower().endswith(".gz"):
+                    handle = self._stack.enter_context(gzip.GzipFile(fileobj=handle, mode="wb", mtime=0))
+                self._text = io.TextIOWrapper(handle, encoding=self.style.encoding, newline="")
+                self._stack.callback(self._text.detach)  # flushes; the file itself is closed above
+            else:
+                self._handle = handle
+                self._parquet: pq.ParquetWriter | None = None
+                self._stack.callback(lambda: self._parquet is not None and self._parquet.close())
+        except BaseException:
+            self._stack.close()
+            raise
+        return self
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        """Append ``chunk`` (the same columns and dtypes as the first one)."""
+        if self.fmt == "csv":
+            chunk.to_csv(self._text, sep=self.style.delimiter, na_rep=self.style.na_rep, index=False,
+                         header=self.rows == 0, lineterminator="\n")
+        else:
+            if self._parquet is None:
+                self._schema = _parquet_schema(chunk)
+                self._parquet = pq.ParquetWriter(self._handle, self._schema)
+            self._parquet.write_table(pa.Table.from_pandas(chunk, schema=self._schema, preserve_index=False))
+        self.rows += len(chunk)
+
+    def __exit__(self, *exc: object) -> bool:
+        return self._stack.__exit__(*exc)
+
+
+def _parquet_schema(chunk: pd.DataFrame) -> pa.Schema:
+    """The chunk's Arrow schema; a column all missing in this chunk (typed null) is taken as text."""
+    schema = pa.Schema.from_pandas(chunk, preserve_index=False)
+    for i, field in enumerate(schema):
+        if pa.types.is_null(field.type):
+            schema = schema.set(i, field.with_type(pa.string()))
+    return schema
+
+
+def write_table(frame: pd.DataFrame, target: str, fmt: Format, style: CsvStyle | None = None) -> None:
+    """Write ``frame`` whole to ``target`` (atomically, see :class:`TableWriter`)."""
+    with TableWriter(target, fmt, style) as writer:
+        writer.write(frame)

@@ -1,0 +1,400 @@
+"""The ``tabgan`` command line, driven in-process through ``main(argv)`` and, for the real
+process boundary (stdin/stdout, exit codes, no traceback), through ``python -m tabgan``.
+
+Models are tiny (one epoch, 16-wide networks) so the suite stays fast on two cores.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from threadpoolctl import threadpool_limits
+
+import tabgan
+from tabgan import cli
+from tabgan.evaluation import DEFAULT_THRESHOLDS, evaluate
+from tabgan.io import read_table
+from tabgan.synthesizers.base import BaseSynthesizer
+
+TINY = ["--epochs", "1", "--batch-size", "50", "--generator-dim", "16,16", "--discriminator-dim", "16,16",
+        "--embedding-dim", "8", "--seed", "0", "-q"]
+ROWS = 160
+
+
+def make_table(rows: int = ROWS, seed: int = 0) -> pd.DataFrame:
+    """Every type the CSV round trip must keep: ints, ints with gaps, decimals, text, text dates, booleans."""
+    rng = np.random.default_rng(seed)
+    visits = pd.array(rng.integers(0, 30, rows), dtype="Int64")
+    visits[rng.random(rows) < 0.3] = pd.NA
+    score = np.round(rng.normal(50, 10, rows), 2)
+    score[rng.random(rows) < 0.2] = np.nan
+    dates = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, rows), unit="D")
+    joined = pd.Series(dates.strftime("%Y-%m-%d"), dtype=object)
+    joined[rng.random(rows) < 0.1] = np.nan
+    return pd.DataFrame({
+        "age": rng.integers(18, 80, rows), "visits": visits, "score": score,
+        "city": rng.choice(["Lyon", "Oslo", "Porto"], rows), "joined": joined,
+        "member": rng.random(rows) < 0.4,
+    })
+
+
+def run(*argv: str) -> int:
+    return cli.main([str(a) for a in argv])
+
+
+def error_line(capsys) -> str:
+    err = capsys.readouterr().err
+    lines = [line for line in err.replace("\r", "\n").splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_blas_thread():
+    """The evaluator's gradient boosting spins OpenMP threads: on two shared cores one thread
+    is 10-20x faster (1 s instead of 15 s per evaluation of these tiny tables)."""
+    with threadpool_limits(limits=1):
+        yield
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    """A folder with data.csv and model.tabgan fitted on it."""
+    folder = tmp_path_factory.mktemp("cli")
+    make_table().to_csv(folder / "data.csv", index=False)
+    assert run("fit", folder / "data.csv", "-o", folder / "model.tabgan", *TINY) == 0
+    return folder
+
+
+# ------------------------------------------------------------------------------ defaults
+def test_option_defaults_are_the_library_defaults():
+    for cls in (tabgan.ConditionalGAN, tabgan.WGANGP):
+        params = inspect.signature(cls).parameters
+        for opt in cli.MODEL_OPTIONS:
+            assert opt.default == params[opt.param].default, (cls.__name__, opt.flag)
+    fit = inspect.signature(BaseSynthesizer.fit).parameters
+    sample = inspect.signature(BaseSynthesizer.sample_chunks).parameters
+    ev = inspect.signature(evaluate).parameters
+    load = inspect.signature(tabgan.load).parameters
+    for options, params in ((cli.FIT_OPTIONS, fit), (cli.SAMPLE_OPTIONS, sample), (cli.EVALUATE_OPTIONS, ev),
+                            (cli.LOAD_OPTIONS, load)):
+        for opt in options:
+            assert opt.default == params[opt.param].default, opt.flag
+
+
+@pytest.mark.parametrize("engine, cls", [("conditional", tabgan.ConditionalGAN), ("wgan-gp", tabgan.WGANGP)])
+def test_a_model_from_default_options_has_every_class_default(engine, cls):
+    args = cli.build_parser().parse_args(["fit", "d.csv", "-o", "m", "--engine", engine])
+    # The one deliberate difference: progress bars are on unless --quiet.
+    assert cli._model(args).get_params() == cls(verbose=True).get_params()
+    args = cli.build_parser().parse_args(["fit", "d.csv", "-o", "m", "--engine", engine, "-q"])
+    assert cli._model(args).get_params() == cls().get_params()
+
+
+def test_parsed_defaults_of_every_command_are_the_option_defaults():
+    parser = cli.build_parser()
+    cases = {
+        ("fit", "d", "-o", "m"): cli.MODEL_OPTIONS + cli.FIT_OPTIONS,
+        ("sample", "m", "-n", "1", "-o", "o.csv"): cli.SAMPLE_OPTIONS + cli.LOAD_OPTIONS,
+        ("evaluate", "r", "s"): cli.EVALUATE_OPTIONS,
+        ("synth", "d", "-o", "o.csv"): cli.MODEL_OPTIONS + cli.FIT_OPTIONS,
+    }
+    for argv, options in cases.items():
+        args = parser.parse_args(list(argv))
+        for opt in options:
+            assert getattr(args, opt.param) == opt.default, (argv[0], opt.flag)
+
+
+def test_gate_defaults_are_the_evaluators_fail_thresholds():
+    args = cli.build_parser().parse_args(["synth", "d", "-o", "o.csv"])
+    assert args.dcr_share == DEFAULT_THRESHOLDS["dcr_share"].warn_at == 0.60
+    assert args.exact_copy_rate == DEFAULT_THRESHOLDS["exact_copy_excess"].warn_at == 0.05
+    assert args.quality == DEFAULT_THRESHOLDS["column_shapes"].warn_at == 0.80
+    assert args.holdout_fraction == 0.2
+
+
+# ------------------------------------------------------------------------------ fit and sample
+def test_csv_output_writes_ints_dates_and_missing_values_as_the_input(work, capsys):
+    out = work / "sample.csv"
+    assert run("sample", work / "model.tabgan", "-n", 400, "-o", out, "--seed", 1, "-q") == 0
+    text = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(text.columns) == list(make_table().columns)
+    assert len(text) == 400
+    assert text["age"].str.fullmatch(r"\d+").all()
+    assert text["visits"].str.fullmatch(r"\d*").all() and (text["visits"] == "").any()
+    assert text["score"].str.fullmatch(r"(-?\d+\.\d{1,2})?").all() and (text["score"] == "").any()
+    assert text["joined"].str.fullmatch(r"(\d{4}-\d{2}-\d{2})?").all()
+    assert set(text["member"]) <= {"True", "False"}
+    # Read back, the synthetic file has the input file's dtypes.
+    real, _ = read_table(str(work / "data.csv"))
+    synthetic, _ = read_table(str(out))
+    assert synthetic.dtypes.to_dict() == real.dtypes.to_dict()
+    assert capsys.readouterr().out == ""  # --quiet
+
+
+def test_sample_streams_in_chunks_to_csv_gzip_and_parquet(work, capsys):
+    assert run("sample", work / "model.tabgan", "-n", 250, "--chunk-size", 100, "-o", work / "s.parquet",
+               "--seed", 3, "-q") == 0
+    assert pq.ParquetFile(work / "s.parquet").metadata.num_row_groups == 3
+    assert run("sample", work / "model.tabgan", "-n", 250, "--chunk-size", 100, "-o", work / "s.csv.gz",
+               "--seed", 3, "-q") == 0
+    from_csv = pd.read_csv(work / "s.csv.gz")
+    assert len(from_csv) == 250 and list(from_csv.columns) == list(make_table().columns)
+    # The same seed gives the same rows whatever the format.
+    from_parquet = pd.read_parquet(work / "s.parquet")
+    assert from_parquet["age"].tolist() == from_csv["age"].tolist()
+
+
+def test_sample_json_summary_and_conditions(work, capsys):
+    out = work / "cond.csv"
+    code = run("sample", work / "model.tabgan", "-n", 50, "-o", out, "--condition", "city=Oslo",
+               "--condition", "member=true", "--json", "-q")
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["rows"] == 50 and result["command"] == "sample" and 0 < result["sampling"]["acceptance_rate"] <= 1
+    frame = pd.read_csv(out)
+    assert (frame["city"] == "Oslo").all() and frame["member"].all()
+
+
+def test_fit_writes_a_loadable_model_and_a_summary(work, tmp_path, capsys):
+    model_path = tmp_path / "w.tabgan"
+    assert run("fit", work / "data.csv", "-o", model_path, "--engine", "wgan-gp", *TINY[:-1], "--json") == 0
+    captured = capsys.readouterr()
+    result = json.loads(captured.out)
+    assert result["class"] == "WGANGP" and result["rows"] == ROWS and result["epochs_run"] == 1
+    assert "WGANGP" in captured.err  # the progress bar went to stderr
+    model = tabgan.load(model_path)
+    assert model.get_params()["embedding_dim"] == 8 and model.get_params()["generator_dim"] == (16, 16)
+
+
+def test_parquet_dtypes_survive_fit_and_sample(tmp_path, capsys):
+    frame = make_table()
+    frame["visits"] = frame["visits"].astype("Int32")
+    frame["city"] = frame["city"].astype(pd.CategoricalDtype(["Porto", "Oslo", "Lyon", "Rome"]))
+    frame["joined"] = pd.to_datetime(frame["joined"])
+    frame["score"] = frame["score"].astype("float32")
+    frame.to_parquet(tmp_path / "data.parquet")
+    assert run("fit", tmp_path / "data.parquet", "-o", tmp_path / "m.tabgan", *TINY) == 0
+    assert run("sample", tmp_path / "m.tabgan", "-n", 120, "-o", tmp_path / "s.parquet", "--chunk-size", 50,
+               "-q") == 0
+    back = pd.read_parquet(tmp_path / "s.parquet")
+    assert back.dtypes.to_dict() == frame.dtypes.to_dict()
+    assert list(back["city"].cat.categories) == ["Porto", "Oslo", "Lyon", "Rome"]
+
+
+def test_stdin_to_model_and_model_to_stdout(work, tmp_path, monkeypatch, capsys):
+    csv_text = (work / "data.csv").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(csv_text)))
+    assert run("fit", "-", "-o", tmp_path / "m.tabgan", *TINY) == 0
+    assert run("sample", tmp_path / "m.tabgan", "-n", 30, "-o", "-", "--seed", 0) == 0
+    captured = capsys.readouterr()
+    frame = pd.read_csv(io.StringIO(captured.out))
+    assert len(frame) == 30 and list(frame.columns) == list(make_table().columns)
+    assert "wrote 30 rows" in captured.err  # the summary moves to stderr when stdout carries the table
+
+
+def test_python_dash_m_streams_to_stdout_through_a_real_pipe(work):
+    proc = subprocess.run([sys.executable, "-m", "tabgan", "sample", str(work / "model.tabgan"), "-n", "25",
+                           "-o", "-", "--format", "parquet", "-q"], capture_output=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert pq.read_table(io.BytesIO(proc.stdout)).num_rows == 25
+    assert proc.stderr == b""
+
+
+# ------------------------------------------------------------------------------ evaluate and synth
+def test_evaluate_writes_json_and_report(work, tmp_path, capsys):
+    make_table(80, seed=1).to_csv(tmp_path / "holdout.csv", index=False)
+    run("sample", work / "model.tabgan", "-n", ROWS, "-o", tmp_path / "syn.csv", "-q")
+    capsys.readouterr()
+    code = run("evaluate", work / "data.csv", tmp_path / "syn.csv", "--holdout", tmp_path / "holdout.csv",
+               "--target", "city", "--report", tmp_path / "r.html", "--json", tmp_path / "scores.json")
+    assert code == 0
+    scores = json.loads((tmp_path / "scores.json").read_text())
+    assert {h["metric"] for h in scores["headline"]} >= {"column_shapes", "dcr_share", "utility_gap"}
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    out = capsys.readouterr().out
+    assert "Column Shapes" in out and "DCR share" in out
+
+
+def test_synth_gate_failure_names_the_check_and_writes_no_output(work, tmp_path, capsys):
+    out = tmp_path / "synthetic.csv"
+    code = run("synth", work / "data.csv", "-o", out, "--min-quality", "0.999", "--report", tmp_path / "r.html",
+               "--json", tmp_path / "scores.json", *TINY)
+    assert code == cli.EXIT_GATE == 3
+    line = error_line(capsys)
+    assert line.startswith("tabgan: error: gate failed: quality ") and "--min-quality" in line
+    assert "dcr_share" not in line  # only the failed check is named
+    assert not out.exists() and [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    scores = json.loads((tmp_path / "scores.json").read_text())
+    assert scores["passed"] is False and scores["output"] is None
+    assert [g["passed"] for g in scores["gates"]] == [True, True, False]
+    assert (tmp_path / "r.html").exists()  # the report explains the failure
+
+
+def test_synth_writes_the_output_in_the_input_dialect(tmp_path, capsys):
+    frame = make_table()
+    frame.to_csv(tmp_path / "data.csv", sep=";", na_rep="NA", index=False)
+    out = tmp_path / "synthetic.csv"
+    gates_off = ["--max-dcr-share", "none", "--max-exact-copy-rate", "none", "--min-quality", "none"]
+    code = run("synth", tmp_path / "data.csv", "-o", out, "--holdout-fraction", "0.25", "--json", *gates_off, *TINY)
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["rows"] == {"data": ROWS, "train": 120, "holdout": 40, "synthetic": 120}
+    assert result["passed"] is True and result["output"] == str(out)
+    lines = out.read_text().splitlines()
+    assert lines[0] == ";".join(frame.columns) and len(lines) == 121
+    text = pd.read_csv(out, sep=";", dtype=str, keep_default_na=False)
+    assert text["visits"].str.fullmatch(r"\d+|NA").all() and (text["visits"] == "NA").any()
+    assert text["age"].str.fullmatch(r"\d+").all()
+
+
+def test_synth_holdout_split_is_seeded():
+    frame = make_table()
+    a = cli._split(frame, 0.2, 0)
+    b = cli._split(frame, 0.2, 0)
+    c = cli._split(frame, 0.2, 1)
+    pd.testing.assert_frame_equal(a[1], b[1])
+    assert not a[1].equals(c[1])
+    assert len(a[0]) == 128 and len(a[1]) == 32
+
+
+# ------------------------------------------------------------------------------ errors
+def test_missing_file(tmp_path, capsys):
+    assert run("fit", tmp_path / "nope.csv", "-o", tmp_path / "m", *TINY) == 1
+    assert error_line(capsys) == f"tabgan: error: {str(tmp_path / 'nope.csv')!r}: No such file or directory"
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "is empty"),
+    (b"a,b\n", "has a header but no rows"),
+    (b"a,b\n1,2\n1,2,3,4\n", "is not a readable CSV file"),
+    (b"\x1f\x8b\x08\x00\x00", "is not a readable gzip file"),
+])
+def test_unreadable_or_empty_csv(tmp_path, capsys, content, message):
+    (tmp_path / "bad.csv").write_bytes(content)
+    assert run("fit", tmp_path / "bad.csv", "-o", tmp_path / "m", *TINY) == 1
+    assert message in error_line(capsys)
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_folder_as_data(tmp_path, capsys):
+    assert run("fit", tmp_path, "-o", tmp_path / "m", *TINY) == 1
+    assert "is a folder" in error_line(capsys)
+
+
+def test_not_a_tabgan_model(work, tmp_path, capsys):
+    assert run("sample", work / "data.csv", "-n", 5, "-o", tmp_path / "o.csv", "-q") == 1
+    assert "is not a tabgan model file" in error_line(capsys)
+    assert run("sample", tmp_path / "none.tabgan", "-n", 5, "-o", tmp_path / "o.csv", "-q") == 1
+    assert "does not exist" in error_line(capsys)
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_corrupted_model(work, tmp_path, capsys):
+    data = (work / "model.tabgan").read_bytes()
+    (tmp_path / "cut.tabgan").write_bytes(data[: len(data) // 2])
+    assert run("sample", tmp_path / "cut.tabgan", "-n", 5, "-o", tmp_path / "o.csv", "-q") == 1
+    assert "is corrupted" in error_line(capsys)
+    assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("condition, message", [
+    ("town=Oslo", "condition on unknown column 'town'"),
+    ("city=Rome", "condition city='Rome': value not seen in the training data"),
+    ("age=40", "only categorical and boolean columns can be conditioned on"),
+    ("member=maybe", "condition member='maybe': the column holds True/False"),
+])
+def test_unknown_column_or_value_in_a_condition(work, tmp_path, capsys, condition, message):
+    out = tmp_path / "o.csv"
+    assert run("sample", work / "model.tabgan", "-n", 5, "-o", out, "--condition", condition, "-q") == 1
+    assert message in error_line(capsys)
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def never_generates(model_path: Path, out_path: Path, column: str, value: str) -> None:
+    """A copy of the model whose generator can no longer produce ``column == value``."""
+    model = tabgan.load(model_path, device="cpu")
+    span, slot = model.transformer_.condition_slot(column, value)
+    feature = model.transformer_.layout_.offsets[span] + slot
+    state = model.engine_.state_dict()
+    last_bias = [k for k in state if k.startswith("net_g.") and k.endswith(".bias")][-1]
+    state[last_bias][feature] = -1e4  # its logit never wins the argmax
+    model.engine_.load_state_dict(state)
+    model.save(out_path)
+
+
+def test_impossible_condition(work, tmp_path, capsys):
+    never_generates(work / "model.tabgan", tmp_path / "m.tabgan", "city", "Porto")
+    out = tmp_path / "o.parquet"
+    assert run("sample", tmp_path / "m.tabgan", "-n", 10, "-o", out, "--condition", "city=Porto", "-q") == 1
+    line = error_line(capsys)
+    assert line.startswith("tabgan: error: could not generate 10 rows with city='Porto'")
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["m.tabgan"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["fit"], "the following arguments are required"),
+    (["fit", "d.csv", "-o", "m", "--epochs", "many"], "argument --epochs: invalid int value: 'many'"),
+    (["fit", "d.csv", "-o", "m", "--engine", "vae"], "argument --engine: invalid choice: 'vae'"),
+    (["sample", "m", "-n", "5", "-o", "o.csv", "--condition", "city"], "expected COLUMN=VALUE, got 'city'"),
+    (["synth", "d.csv", "-o", "o.csv", "--holdout-fraction", "1.5"], "must lie strictly between 0 and 1"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_usage_errors_exit_2_with_one_line(capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    assert exit_info.value.code == 2
+    line = error_line(capsys)
+    assert line.startswith("tabgan: error: ") and message in line
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["sample", "{model}", "-n", "5", "-o", "{dir}/o.xlsx"], "cannot tell the format of"),
+    (["sample", "{model}", "-n", "5", "-o", "-", "--json"], "-o - and --json both want stdout"),
+    (["sample", "{model}", "-n", "0", "-o", "{dir}/o.csv"], "n=0 must be a positive integer"),
+    (["fit", "{data}", "-o", "{dir}/m", "--batch-size", "55", "-q"], "batch_size=55 must be divisible by pac=10"),
+    (["fit", "{data}", "-o", "-"], "a model is written to a file, not to stdout"),
+])
+def test_bad_option_values_from_the_library_exit_2(work, tmp_path, capsys, argv, message):
+    argv = [a.format(model=work / "model.tabgan", data=work / "data.csv", dir=tmp_path) for a in argv]
+    assert cli.main(argv) == 2
+    assert message in error_line(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_data_errors_from_the_library_exit_1(work, tmp_path, capsys):
+    assert run("fit", work / "data.csv", "-o", tmp_path / "m", "--discrete-columns", "town", *TINY) == 1
+    assert error_line(capsys) == ("tabgan: error: column 'town': named in discrete_columns but the table "
+                                  "has no such column")
+    (tmp_path / "meta.json").write_text("{not json")
+    assert run("fit", work / "data.csv", "-o", tmp_path / "m", "--metadata", tmp_path / "meta.json", *TINY) == 1
+    assert "is not valid JSON" in error_line(capsys)
+
+
+def test_tabgan_debug_shows_the_traceback(tmp_path, monkeypatch):
+    monkeypatch.setenv("TABGAN_DEBUG", "1")
+    with pytest.raises(FileNotFoundError):
+        run("fit", tmp_path / "nope.csv", "-o", tmp_path / "m")
+
+
+def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
+    (tmp_path / "bad.tabgan").write_bytes(b"TABGAN\x00\x01" + b"\xff" * 40)
+    env = {k: v for k, v in os.environ.items() if k != "TABGAN_DEBUG"}
+    proc = subprocess.run([sys.executable, "-m", "tabgan", "sample", str(tmp_path / "bad.tabgan"), "-n", "5",
+                           "-o", str(tmp_path / "o.csv")], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 1
+    assert re.fullmatch(r"tabgan: error: .*is corrupted.*\n", proc.stderr), proc.stderr
+    assert proc.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.tabgan"]

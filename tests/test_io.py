@@ -1,0 +1,186 @@
+"""Reading and writing tables (tabgan.io): dialects, encodings, gzip, types, atomic output."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from tabgan.errors import DataError, ParameterError
+from tabgan.io import CsvStyle, TableWriter, output_format, read_table, write_table
+
+CSV = "n;x;t;d;b;f\n1;1.5;x;2020-01-01;True;12.0\nNA;2.25;NA;2020-01-02;NA;NA\n3;NA;zé;NA;False;13.0\n"
+
+
+def leftovers(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+def test_csv_types_dialect_and_missing_token_round_trip_exactly(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text(CSV, encoding="utf-8")
+    frame, style = read_table(str(src))
+    assert style == CsvStyle(delimiter=";", na_rep="NA", encoding="utf-8")
+    assert frame.dtypes.astype(str).to_dict() == {
+        "n": "Int64", "x": "float64", "t": "object", "d": "object", "b": "boolean", "f": "float64"}
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == CSV
+
+
+def test_plain_dtypes_when_nothing_is_missing(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("i,f,s,b\n1,0.5,a,True\n2,1.0,b,False\n")
+    frame, style = read_table(str(src))
+    assert frame.dtypes.astype(str).to_dict() == {"i": "int64", "f": "float64", "s": "object", "b": "bool"}
+    assert style == CsvStyle()
+    out = tmp_path / "out.csv"
+    write_table(frame, str(out), "csv", style)
+    assert out.read_text() == src.read_text()
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
+def test_delimiter_is_sniffed(tmp_path, sep):
+    src = tmp_path / "in.csv"
+    src.write_text(sep.join(["a", "b c", "d"]) + "\n" + "\n".join(sep.join([str(i), "x y", "1.5"]) for i in range(5)))
+    frame, style = read_table(str(src))
+    assert list(frame.columns) == ["a", "b c", "d"] and style.delimiter == sep
+
+
+def test_single_column_csv(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("value\n1\n2\n3\n")
+    frame, style = read_table(str(src))
+    assert list(frame.columns) == ["value"] and style.delimiter == ","
+
+
+def test_latin1_fallback_and_utf8_bom(tmp_path):
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("name,v\nJosé,1\nZoë,2\n".encode("latin-1"))
+    frame, style = read_table(str(latin))
+    assert frame["name"].tolist() == ["José", "Zoë"] and style.encoding == "latin-1"
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_bytes() == latin.read_bytes()
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes("\ufeffname,v\nJosé,1\n".encode())
+    frame, style = read_table(str(bom))
+    assert list(frame.columns) == ["name", "v"] and style.encoding == "utf-8"
+
+
+def test_gzip_in_and_out(tmp_path):
+    src = tmp_path / "in.csv.gz"
+    src.write_bytes(gzip.compress(CSV.encode()))
+    frame, style = read_table(str(src))
+    out = tmp_path / "out.csv.gz"
+    write_table(frame, str(out), "csv", style)
+    assert gzip.decompress(out.read_bytes()).decode() == CSV
+
+
+def test_parquet_keeps_dtypes_exactly(tmp_path):
+    frame = pd.DataFrame({
+        "i": np.arange(4, dtype=np.int64), "i32": np.arange(4, dtype=np.int32),
+        "ni": pd.array([1, None, 3, 4], dtype="Int64"), "f": [0.5, np.nan, 1.0, 2.0],
+        "c": pd.Categorical(["a", "b", "a", None], categories=["b", "a", "z"]),
+        "s": ["x", None, "y", "z"], "b": [True, False, True, True],
+        "nb": pd.array([True, None, False, True], dtype="boolean"),
+        "t": pd.to_datetime(["2020-01-01", "2021-05-06 12:00:00", None, "2022-01-01 00:00:00"], format="ISO8601"),
+        "tz": pd.to_datetime(["2020-01-01", "2021-05-06", "2021-05-07", "2022-01-01"]).tz_localize("UTC"),
+    })
+    path = tmp_path / "t.parquet"
+    write_table(frame, str(path), "parquet")
+    back, style = read_table(str(path))
+    assert style is None
+    pd.testing.assert_frame_equal(back, frame)
+
+
+def test_parquet_writer_appends_row_groups_with_one_schema(tmp_path):
+    path = tmp_path / "t.parquet"
+    chunks = [pd.DataFrame({"a": [1, 2], "s": [None, None]}), pd.DataFrame({"a": [3], "s": ["x"]})]
+    with TableWriter(str(path), "parquet") as writer:
+        for chunk in chunks:
+            writer.write(chunk)
+    assert pq.ParquetFile(path).metadata.num_row_groups == 2
+    back, _ = read_table(str(path))
+    assert back["a"].tolist() == [1, 2, 3] and back["s"].tolist() == [None, None, "x"]
+
+
+def test_csv_writer_writes_the_header_once(tmp_path):
+    path = tmp_path / "t.csv"
+    with TableWriter(str(path), "csv") as writer:
+        writer.write(pd.DataFrame({"a": [1, 2]}))
+        writer.write(pd.DataFrame({"a": [3]}))
+    assert path.read_text() == "a\n1\n2\n3\n"
+
+
+def test_an_error_while_writing_leaves_nothing_behind(tmp_path):
+    for fmt, name in (("csv", "t.csv"), ("parquet", "t.parquet"), ("csv", "t.csv.gz")):
+        path = tmp_path / name
+        with pytest.raises(RuntimeError, match="boom"), TableWriter(str(path), fmt) as writer:
+            writer.write(pd.DataFrame({"a": [1, 2]}))
+            raise RuntimeError("boom")
+        assert not path.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_an_existing_output_is_replaced_only_on_success(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("old\n")
+    with pytest.raises(RuntimeError), TableWriter(str(path), "csv") as writer:
+        writer.write(pd.DataFrame({"a": [1]}))
+        raise RuntimeError("boom")
+    assert path.read_text() == "old\n"
+    write_table(pd.DataFrame({"a": [1]}), str(path), "csv")
+    assert path.read_text() == "a\n1\n"
+
+
+def test_stdin_and_stdout(monkeypatch, capsysbinary):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CSV.encode())))
+    frame, style = read_table("-")
+    assert style.delimiter == ";" and len(frame) == 3
+    write_table(frame, "-", "csv", style)
+    assert capsysbinary.readouterr().out.decode() == CSV
+    write_table(frame, "-", "parquet")
+    raw = capsysbinary.readouterr().out
+    assert raw.startswith(b"PAR1") and pq.read_table(io.BytesIO(raw)).num_rows == 3
+
+
+@pytest.mark.parametrize("content, match", [
+    (b"", "is empty"),
+    (b"\n\n", "is empty"),
+    (b"a,b\n", "header but no rows"),
+    (b'a,b\n1,2\n3,4,5,6\n', "not a readable CSV file"),
+    (b'a,b\n"1,2\n', "not a readable CSV file"),
+    (b"\x1f\x8b\x08\x00garbage", "not a readable gzip file"),
+    (b"PAR1 not really parquet", "not a readable Parquet file"),
+])
+def test_unreadable_tables_raise_data_errors(tmp_path, content, match):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataError, match=match):
+        read_table(str(path))
+
+
+def test_missing_file_and_folder_raise_os_errors(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        read_table(str(tmp_path / "nope.csv"))
+    with pytest.raises(IsADirectoryError):
+        read_table(str(tmp_path))
+
+
+@pytest.mark.parametrize("target, fmt, expected", [
+    ("a.csv", None, "csv"), ("a.CSV.gz", None, "csv"), ("a.tsv", None, "csv"), ("a.parquet", None, "parquet"),
+    ("a.pq", None, "parquet"), ("-", None, "csv"), ("-", "parquet", "parquet"), ("a.dat", "csv", "csv"),
+])
+def test_output_format(target, fmt, expected):
+    assert output_format(target, fmt) == expected
+
+
+def test_output_format_needs_a_known_extension_or_format():
+    with pytest.raises(ParameterError, match="--format"):
+        output_format("a.dat", None)
+    with pytest.raises(ParameterError, match="format='xlsx'"):
+        output_format("a.csv", "xlsx")
