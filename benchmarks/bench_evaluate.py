@@ -107,7 +107,9 @@ def run(
     device: str,
 ) -> EvaluationReport:
     """Evaluate with every metric and print the figures."""
-    print(f"\n== {label}: real {len(real):,}, synthetic {len(synthetic):,}, holdout {len(holdout):,}")
+    print(
+        f"\n== {label}: real {len(real):,}, synthetic {len(synthetic):,}, holdout {len(holdout):,}"
+    )
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores)")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     start = time.perf_counter()

@@ -20,14 +20,12 @@ from tabgan.evaluation.evaluate import SECTIONS, evaluate
 from tabgan.evaluation.report import EvaluationReport
 from tabgan.evaluation.settings import DEFAULT_THRESHOLDS, Limits, Threshold
 
-__all__ = sorted(
-    [
-        "DEFAULT_THRESHOLDS",
-        "EvaluationReport",
-        "Limits",
-        "SECTIONS",
-        "Threshold",
-        "distance_to_closest_record",
-        "evaluate",
-    ]
-)
+__all__ = [  # sorted as Python sorts
+    "DEFAULT_THRESHOLDS",
+    "EvaluationReport",
+    "Limits",
+    "SECTIONS",
+    "Threshold",
+    "distance_to_closest_record",
+    "evaluate",
+]

@@ -134,9 +134,7 @@ def _kind_from_dtype(series: pd.Series) -> ColumnKind:
     return "categorical"
 
 
-def prepare(
-    schema: TableSchema, frames: Mapping[str, pd.DataFrame | None]
-) -> PreparedData:
+def prepare(schema: TableSchema, frames: Mapping[str, pd.DataFrame | None]) -> PreparedData:
     """Check ``frames`` (``real`` first) against each other and normalise them.
 
     Every frame must be a non-empty DataFrame with exactly the real table's columns (in any

@@ -123,7 +123,7 @@ def _logistic(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # sklearn convergence chatter
             score = float(LogisticDetection.compute(real, synthetic, metadata))
-    except Exception as error:  # noqa: BLE001 - sdmetrics wraps failures in its own types
+    except Exception as error:  # sdmetrics raises its own and sklearn's types
         result.update(value=None, implied_auc=None, error=f"{type(error).__name__}: {error}")
         return result
     result.update(value=score, implied_auc=1 - score / 2 if math.isfinite(score) else None)

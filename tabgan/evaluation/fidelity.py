@@ -164,7 +164,7 @@ def _category_coverage(data: PreparedData) -> dict[str, Any]:
                 "coverage": float(present.mean()) if n_real else 1.0,
                 "lost_count": int((~present).sum()),
                 "lost": [str(v) for v in lost[:_LOST_LISTED]],
-                "invented_count": int(len(np.unique(synthetic_codes[invented_rows]))),
+                "invented_count": len(np.unique(synthetic_codes[invented_rows])),
                 "invented_row_rate": float(invented_rows.mean()),
             }
         )

@@ -19,6 +19,7 @@ import datetime as dt
 import html
 import json
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from typing import Any
 
 __all__ = ["render_html"]
@@ -35,7 +36,8 @@ function __tabganRecord(message) {
   if (box) { box.textContent += String(message) + '\\n'; box.hidden = false; }
 }
 window.addEventListener('error', function (e) {
-  __tabganRecord('error: ' + (e.message || e.type) + ' at ' + (e.filename || '') + ':' + (e.lineno || ''));
+  var where = (e.filename || '') + ':' + (e.lineno || '');
+  __tabganRecord('error: ' + (e.message || e.type) + ' at ' + where);
 });
 window.addEventListener('unhandledrejection', function (e) {
   __tabganRecord('unhandled rejection: ' + (e.reason && e.reason.message || e.reason));
@@ -59,7 +61,8 @@ _DRAW = """
 
 _CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #1a202c; }
-h1 { margin-bottom: 0.2rem; } h2 { border-bottom: 2px solid #e2e8f0; padding-bottom: 0.3rem; margin-top: 2.5rem; }
+h1 { margin-bottom: 0.2rem; }
+h2 { border-bottom: 2px solid #e2e8f0; padding-bottom: 0.3rem; margin-top: 2.5rem; }
 table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }
 th, td { border: 1px solid #e2e8f0; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top; }
 th { background: #f7fafc; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -116,7 +119,7 @@ def _e(value: object) -> str:
 
 def _fmt(value: object, digits: int = 3) -> str:
     if value is None:
-        return "–"
+        return "-"
     if isinstance(value, float):
         return f"{value:.{digits}f}"
     return _e(value)
@@ -171,7 +174,9 @@ def _overview(results: Mapping[str, Any]) -> str:
     counts = ", ".join(f"{_e(k)}: {v:,}" for k, v in rows.items() if v is not None)
     text = [f'<p class="note">Rows: {counts}. Evaluated columns: {len(kinds)}.']
     if ignored:
-        text.append(" Ignored: " + ", ".join(f"{_e(c)} ({_e(r)})" for c, r in ignored.items()) + ".")
+        text.append(
+            " Ignored: " + ", ".join(f"{_e(c)} ({_e(r)})" for c, r in ignored.items()) + "."
+        )
     text.append("</p>")
     return "".join(text)
 
@@ -187,21 +192,23 @@ def _headline(headline: Sequence[Mapping[str, Any]]) -> str:
         ]
         for h in headline
     ]
-    return "<h2>Headline</h2>" + _table(["metric", "value", "95% interval", "mark", "thresholds"], rows)
+    return "<h2>Headline</h2>" + _table(
+        ["metric", "value", "95% interval", "mark", "thresholds"], rows
+    )
 
 
 def _fidelity(section: Mapping[str, Any], figures: list[dict[str, Any]]) -> str:
     out = ["<h2>Fidelity</h2>"]
     skipped = _skipped(section)
     if skipped or not section:
-        return "".join(out + [skipped or '<p class="skipped">Not computed.</p>'])
+        return "".join([*out, skipped or '<p class="skipped">Not computed.</p>'])
     shapes, pairs = section["column_shapes"], section["column_pair_trends"]
     out.append(
         f"<p>Column Shapes <b>{_fmt(shapes['value'])}</b>, Column Pair Trends "
         f"<b>{_fmt(pairs['value'])}</b> (sdmetrics QualityReport, pair thresholds 0, "
         f"no sdmetrics subsampling; rows used: {_e(shapes['rows_used'])}).</p>"
     )
-    out.append("<h3>Real and synthetic distributions</h3><div class=\"grid\">")
+    out.append('<h3>Real and synthetic distributions</h3><div class="grid">')
     for dist in section.get("distributions", []):
         out.append(_distribution_plot(dist, figures))
     out.append("</div>")
@@ -211,7 +218,10 @@ def _fidelity(section: Mapping[str, Any], figures: list[dict[str, Any]]) -> str:
     out.append(
         _table(
             ["column", "metric", "score"],
-            [[_td(c["column"]), _td(c["metric"]), _td(c["score"], True)] for c in shapes["columns"]],
+            [
+                [_td(c["column"]), _td(c["metric"]), _td(c["score"], True)]
+                for c in shapes["columns"]
+            ],
         )
     )
     out.append(_coverage_table(section["category_coverage"]))
@@ -226,8 +236,8 @@ def _distribution_plot(dist: Mapping[str, Any], figures: list[dict[str, Any]]) -
         barmode, width = "group", None
     else:
         edges = dist["edges"]
-        x = [(a + b) / 2 for a, b in zip(edges[:-1], edges[1:])]
-        width = [b - a for a, b in zip(edges[:-1], edges[1:])]
+        x = [(a + b) / 2 for a, b in pairwise(edges)]
+        width = [b - a for a, b in pairwise(edges)]
         barmode = "overlay"
         if dist["kind"] == "datetime":
             x = [dt.datetime.fromtimestamp(v, dt.timezone.utc).isoformat() for v in x]
@@ -270,7 +280,8 @@ def _pair_heatmap(pairs: Mapping[str, Any], figures: list[dict[str, Any]]) -> st
         difference = None if p["score"] is None else 1 - p["score"]
         label = f"{p['metric']}: score {_fmt(p['score'])}"
         if p["real_correlation"] is not None:
-            label += f", r real {_fmt(p['real_correlation'])} / synthetic {_fmt(p['synthetic_correlation'])}"
+            real, synthetic = _fmt(p["real_correlation"]), _fmt(p["synthetic_correlation"])
+            label += f", r real {real} / synthetic {synthetic}"
         z[i][j] = z[j][i] = difference
         text[i][j] = text[j][i] = label
     trace = {
@@ -279,7 +290,7 @@ def _pair_heatmap(pairs: Mapping[str, Any], figures: list[dict[str, Any]]) -> st
         "y": names,
         "z": z,
         "text": text,
-        "hovertemplate": "%{y} × %{x}<br>difference %{z:.3f}<br>%{text}<extra></extra>",
+        "hovertemplate": "%{y} and %{x}<br>difference %{z:.3f}<br>%{text}<extra></extra>",
         "colorscale": "Reds",
         "zmin": 0,
         "zmax": max([v for row in z for v in row if v is not None] + [0.05]),
@@ -308,28 +319,50 @@ def _coverage_table(coverage: Mapping[str, Any]) -> str:
         ]
         for c in coverage["columns"]
     ]
-    header = ["column", "real categories", "coverage", "lost", "lost categories", "invented", "invented row rate"]
+    header = [
+        "column",
+        "real categories",
+        "coverage",
+        "lost",
+        "lost categories",
+        "invented",
+        "invented row rate",
+    ]
     return "<h3>Category coverage</h3>" + _describe(coverage) + _table(header, rows)
 
 
 def _missing_table(missing: Mapping[str, Any]) -> str:
     rows = [
-        [_td(c["column"]), _td(c["real_rate"], True), _td(c["synthetic_rate"], True), _td(c["difference"], True)]
+        [
+            _td(c["column"]),
+            _td(c["real_rate"], True),
+            _td(c["synthetic_rate"], True),
+            _td(c["difference"], True),
+        ]
         for c in missing["columns"]
     ]
-    return "<h3>Missing values</h3>" + _table(["column", "real rate", "synthetic rate", "difference"], rows)
+    return "<h3>Missing values</h3>" + _table(
+        ["column", "real rate", "synthetic rate", "difference"], rows
+    )
 
 
 def _range_table(ranges: Mapping[str, Any]) -> str:
-    rows = [[_td(c["column"]), _td(c["coverage"], True), _td(c["outside_rate"], True)] for c in ranges["columns"]]
-    return "<h3>Range coverage</h3>" + _describe(ranges) + _table(["column", "coverage", "synthetic outside real range"], rows)
+    rows = [
+        [_td(c["column"]), _td(c["coverage"], True), _td(c["outside_rate"], True)]
+        for c in ranges["columns"]
+    ]
+    return (
+        "<h3>Range coverage</h3>"
+        + _describe(ranges)
+        + _table(["column", "coverage", "synthetic outside real range"], rows)
+    )
 
 
 def _detection(section: Mapping[str, Any]) -> str:
     out = ["<h2>Detection</h2>"]
     skipped = _skipped(section)
     if skipped or not section:
-        return "".join(out + [skipped or '<p class="skipped">Not computed.</p>'])
+        return "".join([*out, skipped or '<p class="skipped">Not computed.</p>'])
     hgb, logistic = section["gradient_boosting_auc"], section["logistic_detection"]
     rows = [
         [
@@ -347,15 +380,19 @@ def _detection(section: Mapping[str, Any]) -> str:
             _td(logistic.get("error") or logistic["rows_used"]),
         ],
     ]
-    return "".join(out) + _table(["metric", "value", "interval / note", "direction", "rows used"], rows)
+    return "".join(out) + _table(
+        ["metric", "value", "interval / note", "direction", "rows used"], rows
+    )
 
 
 def _utility(section: Mapping[str, Any]) -> str:
     out = ["<h2>Utility</h2>"]
     skipped = _skipped(section)
     if skipped or not section:
-        return "".join(out + [skipped or '<p class="skipped">Not computed.</p>'])
-    metrics = [k for k in ("roc_auc", "f1", "r2") if k in section["synthetic"] or k in section["real"]]
+        return "".join([*out, skipped or '<p class="skipped">Not computed.</p>'])
+    metrics = [
+        k for k in ("roc_auc", "f1", "r2") if k in section["synthetic"] or k in section["real"]
+    ]
     rows = [
         [
             _td(name),
@@ -369,25 +406,60 @@ def _utility(section: Mapping[str, Any]) -> str:
         f"{_e(section['rows_used'])}. Utility gap ({_e(section['primary_metric'])}, TRTR - TSTR): "
         f"<b>{_fmt(section['value'])}</b>.</p>"
     )
-    return "".join(out) + _table(["metric", "train synthetic, test holdout", "train real, test holdout"], rows)
+    return "".join(out) + _table(
+        ["metric", "train synthetic, test holdout", "train real, test holdout"], rows
+    )
 
 
 def _privacy(section: Mapping[str, Any], figures: list[dict[str, Any]]) -> str:
     out = ["<h2>Privacy</h2>"]
     skipped = _skipped(section)
     if skipped or not section:
-        return "".join(out + [skipped or '<p class="skipped">Not computed.</p>'])
-    out.append(f'<p class="note">Distance: {_e(section["distance"])}. Rows used: {_e(section["rows_used"])}.</p>')
+        return "".join([*out, skipped or '<p class="skipped">Not computed.</p>'])
+    distance, rows_used = _e(section["distance"]), _e(section["rows_used"])
+    out.append(f'<p class="note">Distance: {distance}. Rows used: {rows_used}.</p>')
     share, p5, nndr = section["dcr_share"], section["dcr_5th_percentile"], section["nndr"]
     copies, mia = section["exact_copies"], section["membership_inference_auc"]
     rows = [
-        [_td("DCR share (ties count ½)"), _td(share["value"], True), _td(_ci(share["ci95"])), _td("0.5 ideal"), _td(share["direction"])],
-        [_td("DCR 5th percentile"), _td(p5["value"], True), _td(_ci(p5["ci95"])), _td(p5["holdout"], True), _td(p5["direction"])],
-        [_td("NNDR 5th percentile"), _td(nndr.get("value"), True), _td(""), _td(nndr.get("holdout"), True), _td(nndr.get("direction", ""))],
-        [_td("exact-copy rate"), _td(copies["value"], True), _td(_ci(copies["ci95"])), _td(copies["holdout"], True), _td(copies["direction"])],
-        [_td("membership-inference ROC AUC"), _td(mia["value"], True), _td(_ci(mia["ci95"])), _td("0.5 ideal"), _td(mia["direction"])],
+        [
+            _td("DCR share (ties count ½)"),
+            _td(share["value"], True),
+            _td(_ci(share["ci95"])),
+            _td("0.5 ideal"),
+            _td(share["direction"]),
+        ],
+        [
+            _td("DCR 5th percentile"),
+            _td(p5["value"], True),
+            _td(_ci(p5["ci95"])),
+            _td(p5["holdout"], True),
+            _td(p5["direction"]),
+        ],
+        [
+            _td("NNDR 5th percentile"),
+            _td(nndr.get("value"), True),
+            _td(""),
+            _td(nndr.get("holdout"), True),
+            _td(nndr.get("direction", "")),
+        ],
+        [
+            _td("exact-copy rate"),
+            _td(copies["value"], True),
+            _td(_ci(copies["ci95"])),
+            _td(copies["holdout"], True),
+            _td(copies["direction"]),
+        ],
+        [
+            _td("membership-inference ROC AUC"),
+            _td(mia["value"], True),
+            _td(_ci(mia["ci95"])),
+            _td("0.5 ideal"),
+            _td(mia["direction"]),
+        ],
     ]
-    out.append(_table(["metric", "synthetic", "95% interval", "holdout / reference", "direction"], rows))
+    out.append(
+        _table(["metric", "synthetic", "95% interval", "holdout / reference", "direction"], rows)
+    )
     out.append(_dcr_histogram(section["dcr_histogram"], figures))
     attribute = section["attribute_inference"]
     out.append("<h3>Attribute inference</h3>")
@@ -415,13 +487,27 @@ def _privacy(section: Mapping[str, Any], figures: list[dict[str, Any]]) -> str:
 
 def _dcr_histogram(histogram: Mapping[str, Any], figures: list[dict[str, Any]]) -> str:
     edges = histogram["edges"]
-    x = [(a + b) / 2 for a, b in zip(edges[:-1], edges[1:])]
-    width = [b - a for a, b in zip(edges[:-1], edges[1:])]
+    x = [(a + b) / 2 for a, b in pairwise(edges)]
+    width = [b - a for a, b in pairwise(edges)]
     traces = [
-        {"type": "bar", "name": "synthetic → train", "x": x, "y": histogram["synthetic_to_train"],
-         "width": width, "marker": {"color": _SYNTHETIC}, "opacity": 0.6},
-        {"type": "bar", "name": "holdout → train", "x": x, "y": histogram["holdout_to_train"],
-         "width": width, "marker": {"color": _REAL}, "opacity": 0.6},
+        {
+            "type": "bar",
+            "name": "synthetic → train",
+            "x": x,
+            "y": histogram["synthetic_to_train"],
+            "width": width,
+            "marker": {"color": _SYNTHETIC},
+            "opacity": 0.6,
+        },
+        {
+            "type": "bar",
+            "name": "holdout → train",
+            "x": x,
+            "y": histogram["holdout_to_train"],
+            "width": width,
+            "marker": {"color": _REAL},
+            "opacity": 0.6,
+        },
     ]
     layout = {
         "title": {"text": "Distance to closest training record"},

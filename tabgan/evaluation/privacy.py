@@ -237,7 +237,8 @@ def _attribute_inference(
         "value": max(leakages) if leakages else None,
         "direction": "lower is better (0 is ideal)",
         "range": [-1.0, 1.0],
-        "good": "0 means the attack guesses training rows' sensitive values no better than unseen rows'",
+        "good": "0 means the attack guesses training rows' sensitive values no better than "
+        "unseen rows'",
         "rows_used": {"train": m, "holdout": m, "synthetic": len(rows["synthetic"])},
         "columns": results,
     }
@@ -285,7 +286,9 @@ def _attribute_result(
         entry[f"{label}_accuracy"] = float(hits.mean())
         entry[f"{label}_ci95"] = wilson_interval(float(hits.sum()), len(hits))
     everyone = np.concatenate([values[name][targets[name]] for name in targets])
-    entry["baseline"] = float(correct(everyone, np.broadcast_to(baseline_guess, everyone.shape)).mean())
+    entry["baseline"] = float(
+        correct(everyone, np.broadcast_to(baseline_guess, everyone.shape)).mean()
+    )
     entry["leakage"] = entry["train_accuracy"] - entry["holdout_accuracy"]
     return entry
 

@@ -29,9 +29,7 @@ def check_generator(random_state: int | np.random.Generator | None) -> np.random
         return random_state
     if random_state is None or isinstance(random_state, (int, np.integer)):
         return np.random.default_rng(random_state)
-    raise ParameterError(
-        f"random_state={random_state!r} must be an int, a numpy Generator or None"
-    )
+    raise ParameterError(f"random_state={random_state!r} must be an int, a numpy Generator or None")
 
 
 def subsample_index(n: int, cap: int, rng: np.random.Generator) -> np.ndarray:
@@ -59,9 +57,7 @@ def auc_interval(auc: float, n_positive: int, n_negative: int) -> list[float]:
     q1 = auc / (2 - auc)
     q2 = 2 * auc * auc / (1 + auc)
     variance = (
-        auc * (1 - auc)
-        + (n_positive - 1) * (q1 - auc * auc)
-        + (n_negative - 1) * (q2 - auc * auc)
+        auc * (1 - auc) + (n_positive - 1) * (q1 - auc * auc) + (n_negative - 1) * (q2 - auc * auc)
     ) / (n_positive * n_negative)
     half = _Z95 * math.sqrt(max(variance, 0.0))
     return [max(0.0, auc - half), min(1.0, auc + half)]

@@ -131,6 +131,10 @@ def _classification(
             "f1": float(f1_score(y_test == pos, predicted == pos)),
         }
     row_sums = proba.sum(axis=1, keepdims=True)
-    proba = np.where(row_sums > 0, proba / np.where(row_sums > 0, row_sums, 1), 1 / len(test_labels))
-    auc = float(roc_auc_score(y_test, proba, multi_class="ovr", average="macro", labels=test_labels))
+    proba = np.where(
+        row_sums > 0, proba / np.where(row_sums > 0, row_sums, 1), 1 / len(test_labels)
+    )
+    auc = float(
+        roc_auc_score(y_test, proba, multi_class="ovr", average="macro", labels=test_labels)
+    )
     return {"roc_auc": auc, "f1": float(f1_score(y_test, predicted, average="macro"))}

@@ -30,7 +30,11 @@ def small_samples(adult: pd.DataFrame) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(3)
     order = rng.permutation(len(adult))
     frames = {}
-    for name, rows in (("train", order[:400]), ("synthetic", order[400:700]), ("holdout", order[700:1100])):
+    for name, rows in (
+        ("train", order[:400]),
+        ("synthetic", order[400:700]),
+        ("holdout", order[700:1100]),
+    ):
         frame = adult.iloc[rows].reset_index(drop=True)
         frame.loc[rng.random(len(frame)) < 0.1, "age"] = np.nan
         frame.loc[rng.random(len(frame)) < 0.1, "occupation"] = np.nan

@@ -128,7 +128,7 @@ def test_bad_parameters_name_the_parameter(
 
 
 def test_limits_must_be_positive() -> None:
-    with pytest.raises(ParameterError, match="limits.detection_rows=0"):
+    with pytest.raises(ParameterError, match=r"limits\.detection_rows=0"):
         Limits(detection_rows=0)
 
 
@@ -159,3 +159,11 @@ def test_id_columns_are_ignored_and_reported(table: pd.DataFrame) -> None:
     assert "user_id" in result["ignored_columns"]
     assert "user_id" not in result["columns"]
     assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
+
+
+def test_public_names_are_deliberate() -> None:
+    import tabgan.evaluation
+
+    assert tabgan.evaluation.__all__ == sorted(tabgan.evaluation.__all__)
+    for name in tabgan.evaluation.__all__:
+        assert getattr(tabgan.evaluation, name) is not None

@@ -181,7 +181,9 @@ def test_every_column_kind_goes_through_every_section(tmp_path: Path) -> None:
     assert result["utility"]["task"] == "regression"
     # Independent draws of one distribution: no privacy alarm.
     assert abs(result["privacy"]["dcr_share"]["value"] - 0.5) < 0.06
-    tail = next(c for c in result["fidelity"]["category_coverage"]["columns"] if c["column"] == "tail")
+    tail = next(
+        c for c in result["fidelity"]["category_coverage"]["columns"] if c["column"] == "tail"
+    )
     assert 0.5 < tail["coverage"] < 1.0
     page = report.save_html(tmp_path / "mixed.html").read_text(encoding="utf-8")
     assert 'data-figures="9"' in page  # 7 columns, the heatmap, the DCR histogram

@@ -151,7 +151,9 @@ def test_invented_categories_are_counted(adult_parts: dict[str, pd.DataFrame]) -
     real = adult_parts["real"]
     synthetic = real.copy()
     synthetic.loc[:299, "race"] = "Martian"
-    coverage = evaluate(real, synthetic, sections=["fidelity"]).to_dict()["fidelity"]["category_coverage"]
+    coverage = evaluate(real, synthetic, sections=["fidelity"]).to_dict()["fidelity"][
+        "category_coverage"
+    ]
     race = next(c for c in coverage["columns"] if c["column"] == "race")
     assert race["invented_count"] == 1
     assert race["invented_row_rate"] == pytest.approx(300 / len(real))
@@ -183,7 +185,10 @@ def test_regression_target_reports_r2(adult_parts: dict[str, pd.DataFrame]) -> N
 
 def test_without_holdout_privacy_and_utility_say_why(adult_parts: dict[str, pd.DataFrame]) -> None:
     result = evaluate(
-        adult_parts["real"], adult_parts["other_half"], target="income", sections=["utility", "privacy"]
+        adult_parts["real"],
+        adult_parts["other_half"],
+        target="income",
+        sections=["utility", "privacy"],
     ).to_dict()
     assert "holdout" in result["privacy"]["skipped"]
     assert "holdout" in result["utility"]["skipped"]
@@ -210,7 +215,10 @@ def test_caps_are_honoured_and_reported(adult_parts: dict[str, pd.DataFrame]) ->
         limits=limits,
     ).to_dict()
     assert result["fidelity"]["column_shapes"]["rows_used"] == {"real": 500, "synthetic": 500}
-    assert result["detection"]["gradient_boosting_auc"]["rows_used"] == {"real": 400, "synthetic": 400}
+    assert result["detection"]["gradient_boosting_auc"]["rows_used"] == {
+        "real": 400,
+        "synthetic": 400,
+    }
     assert result["detection"]["logistic_detection"]["rows_used"] == {"real": 200, "synthetic": 200}
     assert result["privacy"]["rows_used"] == {
         "synthetic": 300,
