@@ -190,7 +190,10 @@ def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str) -> p
         return converted.where(np.isfinite(converted))
     if kind == "datetime":
         try:
-            return pd.to_datetime(values).astype("datetime64[ns]")
+            parsed = pd.to_datetime(values)
+            if getattr(parsed.dt, "tz", None) is not None:
+                parsed = parsed.dt.tz_convert(None)  # compare instants in UTC
+            return parsed.astype("datetime64[ns]")
         except (ValueError, TypeError) as error:
             raise ColumnError(column, f"is datetime but {name} cannot be parsed: {error}") from None
     as_object = values.astype(object)
