@@ -1,7 +1,7 @@
 """Time one conditional-GAN training step beside the bare pass of the same networks.
 
     .venv/bin/python benchmarks/bench_step.py [--rows 32561] [--batch 500] [--pac 10]
-        [--repeats 30] [--device cpu] [--penalty wgan-gp] [--threads 0] [--no-ema]
+        [--repeats 30] [--device cpu] [--penalty wgan-gp] [--threads 0] [--clock wall|cpu] [--no-ema]
 
 The table is random data on an Adult-like layout (6 continuous columns as a tanh value plus a
 10-mode one-hot, 9 discrete columns with Adult's cardinalities: 170 columns, C = 104).
@@ -98,6 +98,8 @@ def main() -> None:
     ap.add_argument("--ema", type=float, default=0.995, help="EMA decay (the engine's default)")
     ap.add_argument("--no-ema", action="store_true", help="sample from the live generator")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                    help="cpu: process CPU time, steadier on a shared machine (use with --threads 1)")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -139,17 +141,18 @@ def main() -> None:
         for f in runs.values():
             f()
     sync()
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     for _ in range(args.repeats):  # interleaved, so load changes hit all three alike
         for k, f in runs.items():
-            t = time.perf_counter()
+            t = clock()
             f()
             sync()
-            times[k].append(time.perf_counter() - t)
+            times[k].append(clock() - t)
     med = {k: statistics.median(v) * 1e3 for k, v in times.items()}
     best = {k: min(v) * 1e3 for k, v in times.items()}
     print(f"device={device} threads={torch.get_num_threads()} D={layout.width} "
           f"C={layout.condition_width} rows={args.rows} batch={b} pac={args.pac} "
-          f"n_critic={args.n_critic} penalty={args.penalty} ema={engine.ema}")
+          f"n_critic={args.n_critic} penalty={args.penalty} ema={engine.ema} clock={args.clock}")
     print(f"{'':>10}  {'median':>9}  {'min':>9}   ({args.repeats} interleaved repeats)")
     for k in runs:
         print(f"{k:>10}: {med[k]:6.2f} ms  {best[k]:6.2f} ms")

@@ -124,8 +124,18 @@ class GANEngine:
         self.opt_g = self._adam(self.net_g, generator_lr, self.generator_betas, generator_decay)
         self.opt_d = self._adam(self.net_d, discriminator_lr, self.discriminator_betas,
                                 discriminator_decay)
+        self._cache_tensor_lists()
+
+    def _cache_tensor_lists(self) -> None:
+        """Parameter and buffer lists, walked once instead of once per step."""
         self._g_params = list(self.net_g.parameters())
         self._d_params = list(self.net_d.parameters())
+        if self.net_g_ema is not None:
+            self._ema_params = list(self.net_g_ema.parameters())
+            pairs = zip(self.net_g_ema.buffers(), self.net_g.buffers())
+            self._ema_float = [(e, b) for e, b in pairs if e.is_floating_point()]
+            pairs = zip(self.net_g_ema.buffers(), self.net_g.buffers())
+            self._ema_other = [(e, b) for e, b in pairs if not e.is_floating_point()]
 
     def _adam(self, net: nn.Module, lr: float, betas: tuple[float, float], decay: float
               ) -> torch.optim.Adam:
@@ -211,11 +221,13 @@ class GANEngine:
         """One generator update from noise (B, E) and cond (B, C); extra_loss(raw) -> 0-d."""
         raw, fake = self._fake(noise, cond, generator)  # (B, D), (B, D)
         # The critic's own weights need no gradient here: skip computing them.
-        self.net_d.requires_grad_(False)
+        for p in self._d_params:
+            p.requires_grad_(False)
         try:
             y_fake = self.net_d(torch.cat([fake, cond], dim=1), generator)  # (B/pac, 1)
         finally:
-            self.net_d.requires_grad_(True)
+            for p in self._d_params:
+                p.requires_grad_(True)
         adv = -y_fake.mean()
         extra = extra_loss(raw)
         self.opt_g.zero_grad(set_to_none=True)
@@ -247,12 +259,11 @@ class GANEngine:
         t = self._ema_updates
         decay = min(self.ema, (1 + t) / (10 + t))
         self._ema_updates = t + 1  # a Python int: no device work, no sync
-        torch._foreach_lerp_(list(self.net_g_ema.parameters()), self._g_params, 1.0 - decay)
-        for e, b in zip(self.net_g_ema.buffers(), self.net_g.buffers()):
-            if e.is_floating_point():
-                e.lerp_(b, 1.0 - decay)
-            else:
-                e.copy_(b)
+        torch._foreach_lerp_(self._ema_params, self._g_params, 1.0 - decay)
+        for e, b in self._ema_float:  # BatchNorm running statistics
+            e.lerp_(b, 1.0 - decay)
+        for e, b in self._ema_other:  # BatchNorm batch counters
+            e.copy_(b)
 
     # ------------------------------------------------------------------ generation
     def _sampling_net(self) -> nn.Module:
@@ -354,6 +365,7 @@ class GANEngine:
             # A state_dict round trip lets Adam move its moments (and, fused, its step
             # counters) to where the moved parameters now live.
             opt.load_state_dict(opt.state_dict())
+        self._cache_tensor_lists()  # .to() makes new buffer tensors
         self._move_extra(self.device)
         return self
 
