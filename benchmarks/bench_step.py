@@ -1,7 +1,8 @@
 """Time one conditional-GAN training step beside the bare pass of the same networks.
 
     .venv/bin/python benchmarks/bench_step.py [--rows 32561] [--batch 500] [--pac 10]
-        [--repeats 30] [--device cpu] [--penalty wgan-gp] [--threads 0] [--clock wall|cpu] [--no-ema]
+        [--repeats 30] [--device cpu] [--penalty wgan-gp] [--threads 0] [--clock wall|cpu]
+        [--no-ema]
 
 The table is random data on an Adult-like layout (6 continuous columns as a tanh value plus a
 10-mode one-hot, 9 discrete columns with Adult's cardinalities: 170 columns, C = 104).
@@ -38,7 +39,8 @@ def adult_like_layout(modes: int = 10) -> Layout:
     spans = []
     for c in ADULT_CONTINUOUS:
         spans.append(Span(c, "value", 1, "tanh"))
-        spans.append(Span(c, "mode", modes, "softmax", labels=tuple(f"mode {i}" for i in range(modes))))
+        labels = tuple(f"mode {i}" for i in range(modes))
+        spans.append(Span(c, "mode", modes, "softmax", labels=labels))
     for c, k in ADULT_DISCRETE.items():
         spans.append(Span(c, "category", k, "softmax", True, tuple(str(i) for i in range(k))))
     return Layout(tuple(spans))
@@ -58,7 +60,8 @@ def random_table(layout: Layout, n: int, generator: torch.Generator) -> torch.Te
 
 def bare_pass(engine: ConditionalGANEngine, inputs: dict, optimizer: bool) -> None:
     """The networks' own work for one step (same losses), on pre-made random inputs."""
-    g_net, d_net, layout, pac, tau = engine.net_g, engine.net_d, engine.layout, engine.pac, engine.tau
+    g_net, d_net, layout = engine.net_g, engine.net_d, engine.layout
+    pac, tau = engine.pac, engine.tau
     cond = inputs["cond"]
     for _ in range(engine.n_critic):
         with torch.no_grad():
@@ -99,7 +102,7 @@ def main() -> None:
     ap.add_argument("--no-ema", action="store_true", help="sample from the live generator")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
-                    help="cpu: process CPU time, steadier on a shared machine (use with --threads 1)")
+                    help="cpu: process CPU time, steadier on a shared machine (with --threads 1)")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -112,7 +115,8 @@ def main() -> None:
     sampler = ConditionSampler(data, layout)
     engine = ConditionalGANEngine(layout, condition_counts=sampler.counts, batch_size=args.batch,
                                   pac=args.pac, n_critic=args.n_critic, penalty=args.penalty,
-                                  ema=None if args.no_ema else args.ema, device=device, init_generator=cpu)
+                                  ema=None if args.no_ema else args.ema, device=device,
+                                  init_generator=cpu)
     b = args.batch
     draw = sampler.sample_train(b, gen)
     inputs = {

@@ -11,7 +11,7 @@ from tabgan.errors import ConditionError, DataError, ParameterError
 from tabgan.sampling import ConditionSampler, condition_vector
 from tabgan.transformers.layout import Layout, Span
 
-# spans: 0 value(tanh) | 1 mode(3) | 2 cat a(4, conditional) | 3 value | 4 cat b(3, cond) | 5 cat c(2, cond)
+# spans: 0 value(tanh) | 1 mode(3) | 2 a(4, conditional) | 3 value | 4 b(3, cond) | 5 c(2, cond)
 LAYOUT = Layout((
     Span("x", "value", 1, "tanh"),
     Span("x", "mode", 3, "softmax"),
@@ -139,7 +139,8 @@ def test_fixed_sets_several_bits(sampler: ConditionSampler) -> None:
     expected[1] = 1
     expected[7] = 1
     assert torch.equal(cond, expected.expand(4, 9))
-    assert torch.equal(condition_vector(LAYOUT, [(4, 2)], 2)[:, 4:7], torch.tensor([[0., 0., 1.]] * 2))
+    only_b = condition_vector(LAYOUT, [(4, 2)], 2)
+    assert torch.equal(only_b[:, 4:7], torch.tensor([[0.0, 0.0, 1.0]] * 2))
     with pytest.raises(ConditionError, match="not a conditional span"):
         sampler.fixed({1: 0}, 1)
     with pytest.raises(ConditionError, match="out of range"):
@@ -194,7 +195,8 @@ def test_property_rows_always_match_their_conditions(widths, n, seed, joint) -> 
         Span(f"c{i}", "category", w, "softmax", True) for i, w in enumerate(widths)]
     layout = Layout(tuple(spans))
     codes = [torch.randint(w, (n,), generator=g) for w in widths]
-    data = torch.cat([torch.rand(n, 1, generator=g)] + [one_hot(c, w) for c, w in zip(codes, widths)], 1)
+    blocks = [one_hot(c, w) for c, w in zip(codes, widths)]
+    data = torch.cat([torch.rand(n, 1, generator=g), *blocks], 1)
     s = ConditionSampler(data, layout, joint_prob=joint)
     assert int(s.counts.sum()) == n * len(widths)
     draw = s.sample_train(64, g)

@@ -99,9 +99,11 @@ class GANEngine:
         self.generator_dim, self.discriminator_dim = tuple(generator_dim), tuple(discriminator_dim)
         self.generator_lr, self.generator_betas = generator_lr, tuple(generator_betas)
         self.generator_decay = generator_decay
-        self.discriminator_lr, self.discriminator_betas = discriminator_lr, tuple(discriminator_betas)
+        self.discriminator_lr = discriminator_lr
+        self.discriminator_betas = tuple(discriminator_betas)
         self.discriminator_decay = discriminator_decay
-        self.pac, self.n_critic, self.penalty, self.penalty_weight = pac, n_critic, penalty, penalty_weight
+        self.pac, self.n_critic = pac, n_critic
+        self.penalty, self.penalty_weight = penalty, penalty_weight
         self.tau, self.ema, self.chunk_size = tau, ema, chunk_size
         self.device = torch.device(device)
         self._check()

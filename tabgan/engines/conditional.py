@@ -141,7 +141,8 @@ class ConditionalGANEngine(GANEngine):
     def _load_extra_state(self, state: dict[str, Tensor]) -> None:
         counts = state["condition_counts"]
         if counts.shape != (self.cond_width,):
-            raise DataError(f"condition_counts must be ({self.cond_width},); got {tuple(counts.shape)=}")
+            raise DataError(
+                f"condition_counts must be ({self.cond_width},); got {tuple(counts.shape)=}")
         self.condition_counts = counts.long().to(self.device)
         self._original = ConditionSampler.from_counts(self.condition_counts, self.layout)
 

@@ -87,7 +87,8 @@ def test_extreme_logits_stay_finite() -> None:
 
 
 def test_only_softmax_or_only_tanh() -> None:
-    soft = Layout((Span("a", "category", 3, "softmax", True), Span("b", "category", 2, "softmax", True)))
+    soft = Layout((Span("a", "category", 3, "softmax", True),
+                   Span("b", "category", 2, "softmax", True)))
     raw = torch.randn(8, 5)
     torch.testing.assert_close(apply_activations(raw, soft), reference(raw, soft, 0.2))
     tanh = Layout((Span("x", "value", 1, "tanh"), Span("y", "value", 1, "tanh")))
