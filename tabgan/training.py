@@ -156,8 +156,9 @@ class TrainingLoop:
 class ProbeCallback:
     """Every ``every`` epochs, and at the last epoch, generate ``probe.rows`` rows with a fresh
     generator of seed ``seed`` (the same noise each time, so scores differ only by the weights)
-    and write the probe's figures, with its real-vs-real baseline, into the epoch's ``extra``;
-    ``probe_seconds`` there is the time it took (KeepBest adds its snapshot's).
+    and write the probe's figures, with its real-vs-real baseline, into the epoch's ``extra``
+    (timings stay out of it, so the same seed gives the same history); ``seconds`` accumulates
+    the time spent probing.
 
     generate(n, generator) -> (n, D) activated matrix on the probe's device.
     """
@@ -177,9 +178,7 @@ class ProbeCallback:
         gen = torch.Generator(device=self.probe.device).manual_seed(self.seed)
         log.extra.update(self.probe(self.generate(self.probe.rows, gen)))
         log.extra.update(self.probe.baseline)
-        spent = time.perf_counter() - t0
-        log.extra["probe_seconds"] = log.extra.get("probe_seconds", 0.0) + spent
-        self.seconds += spent
+        self.seconds += time.perf_counter() - t0
         return False
 
 
@@ -200,10 +199,7 @@ class KeepBest:
     def on_epoch_end(self, loop: TrainingLoop, log: EpochLog) -> bool:
         score = log.extra.get(self.metric)
         if score is not None and math.isfinite(score) and score < self.best:
-            t0 = time.perf_counter()
             self.best, self.best_epoch, self._state = score, log.epoch, self.snapshot()
-            # The snapshot is part of what model selection costs.
-            log.extra["probe_seconds"] = log.extra.get("probe_seconds", 0.0) + time.perf_counter() - t0
         return False
 
     def on_train_end(self, loop: TrainingLoop) -> None:
