@@ -40,7 +40,7 @@ class WGANGP(BaseSynthesizer):
         penalty: Literal["wgan-gp", "dragan"] = "wgan-gp",
         penalty_weight: float = 10.0,
         tau: float = 0.2,
-        ema: float | None = None,
+        ema: float | None = 0.995,
         max_categories: int = 200,
         n_modes: int = 10,
         max_time: float | None = None,
