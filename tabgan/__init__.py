@@ -17,24 +17,28 @@ from tabgan.errors import (
     TabganError,
     TrainingError,
 )
+from tabgan.evaluation import EvaluationReport, Limits, evaluate
 from tabgan.schema import Schema, infer_schema
 from tabgan.synthesizers import WGANGP, ConditionalGAN, load
 from tabgan.transformers import TableTransformer
 
 __all__ = [
-    "WGANGP",
     "ColumnError",
     "ConditionError",
     "ConditionalGAN",
     "DataError",
+    "EvaluationReport",
+    "Limits",
     "ModelFileError",
     "NotFittedError",
     "ParameterError",
     "Schema",
-    "TableTransformer",
     "TabganError",
+    "TableTransformer",
     "TrainingError",
+    "WGANGP",
     "__version__",
+    "evaluate",
     "infer_schema",
     "load",
 ]
