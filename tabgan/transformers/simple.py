@@ -26,8 +26,19 @@ __all__ = ["ConstantTransformer", "IdTransformer", "MAX_SHAPES"]
 MAX_SHAPES = 200
 
 
+class _Unmodelled(ColumnTransformer):
+    """A column that takes no place in the matrix: it is rebuilt from its state alone."""
+
+    @property
+    def spans(self) -> list[Span]:
+        return []
+
+    def transform(self, s: pd.Series) -> np.ndarray:
+        return np.zeros((len(s), 0), dtype=np.float32)
+
+
 @register
-class ConstantTransformer(ColumnTransformer):
+class ConstantTransformer(_Unmodelled):
     kind_name = "constant"
 
     def __init__(self, column: str = "") -> None:
@@ -42,13 +53,6 @@ class ConstantTransformer(ColumnTransformer):
             self.dtype_categories = [to_plain(v) for v in s.dtype.categories]
             self.ordered = bool(s.dtype.ordered)
         return self
-
-    @property
-    def spans(self) -> list[Span]:
-        return []
-
-    def transform(self, s: pd.Series) -> np.ndarray:
-        return np.zeros((len(s), 0), dtype=np.float32)
 
     def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
         out = pd.Series([self.value] * m.shape[0], name=self.column, dtype=object)
@@ -68,7 +72,7 @@ class ConstantTransformer(ColumnTransformer):
 
 
 @register
-class IdTransformer(ColumnTransformer):
+class IdTransformer(_Unmodelled):
     kind_name = "id"
 
     def __init__(self, column: str = "") -> None:
@@ -93,13 +97,6 @@ class IdTransformer(ColumnTransformer):
             shapes = _shape(values.astype(str).to_numpy()).value_counts().iloc[:MAX_SHAPES]
             self.shapes, self.shape_counts = shapes.index.tolist(), shapes.to_numpy().tolist()
         return self
-
-    @property
-    def spans(self) -> list[Span]:
-        return []
-
-    def transform(self, s: pd.Series) -> np.ndarray:
-        return np.zeros((len(s), 0), dtype=np.float32)
 
     def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
         n = m.shape[0]
