@@ -15,8 +15,13 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The real job on the bundled Adult table: hold out 20 %, fit 3 epochs (at most 120 s, so the whole
+# run stays near five minutes on two cores), sample as many rows as the training part, evaluate, gate,
+# write synthetic.csv and report.html, print the headline scores. Exit 3 if a gate fails.
 demo: install
-	$(PY) -m tabgan.demo
+	$(VENV)/bin/tabgan synth datasets/adult.csv.gz -o synthetic.csv --report report.html \
+		--target income --epochs 3 --max-time 120 --seed 0
+	@echo "wrote synthetic.csv and report.html"
 
 test: install
 	$(PY) -m pytest -n 2 -q -rs $(PYTEST_ARGS)

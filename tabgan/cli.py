@@ -1,9 +1,10 @@
 """The ``tabgan`` command: a thin adapter from the command line to the library.
 
-    tabgan fit DATA -o MODEL [--engine conditional|wgan-gp] [--epochs N] [--discrete-columns a,b] ...
+    tabgan fit DATA -o MODEL [--engine conditional|wgan-gp] [--epochs N] [--discrete-columns a,b]
     tabgan sample MODEL -n N -o OUT [--condition col=value ...] [--chunk-size K] [--seed S]
     tabgan evaluate REAL SYNTH [--holdout H] [--target col] [--sensitive a,b] [--report report.html]
     tabgan synth DATA -o OUT [--holdout-fraction 0.2] [--report report.html] [gate options]
+    tabgan diagnose MODEL [-n N] [--seed S]
 
 Each option maps to one library parameter and has that parameter's default (``tests/test_cli.py``
 compares them with the signatures). The one deliberate difference: the CLI shows progress bars
@@ -18,6 +19,7 @@ line, ``tabgan: error: ...``; ``TABGAN_DEBUG=1`` shows the traceback instead.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import os
@@ -34,7 +36,15 @@ from tqdm import tqdm
 from tabgan._version import __version__
 from tabgan.errors import ConditionError, DataError, ParameterError, TabganError
 from tabgan.evaluation import DEFAULT_THRESHOLDS, EvaluationReport, evaluate
-from tabgan.io import FORMATS, STDIO, TableWriter, atomic_output, output_format, read_table, write_table
+from tabgan.io import (
+    FORMATS,
+    STDIO,
+    TableWriter,
+    atomic_output,
+    output_format,
+    read_table,
+    write_table,
+)
 from tabgan.synthesizers import WGANGP, ConditionalGAN, load
 from tabgan.synthesizers.base import SAMPLE_CHUNK, BaseSynthesizer
 
@@ -58,7 +68,9 @@ def _widths(text: str) -> tuple[int, ...]:
     try:
         return tuple(int(w) for w in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected layer widths like 256,256, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected layer widths like 256,256, got {text!r}"
+        ) from None
 
 
 def _condition(text: str) -> tuple[str, str]:
@@ -102,49 +114,104 @@ class Option:
 # Constructor parameters of ConditionalGAN and WGANGP (the same defaults in both).
 MODEL_OPTIONS: tuple[Option, ...] = (
     Option("--epochs", "epochs", int, 300, "passes over the table", "N"),
-    Option("--batch-size", "batch_size", int, 500, "rows per training step (a multiple of --pac)", "N"),
+    Option(
+        "--batch-size", "batch_size", int, 500, "rows per training step (a multiple of --pac)", "N"
+    ),
     Option("--pac", "pac", int, 10, "rows the critic judges together", "N"),
-    Option("--embedding-dim", "embedding_dim", int, 128, "width of the generator's noise input", "N"),
-    Option("--generator-dim", "generator_dim", _widths, (256, 256), "hidden widths of the generator", "W,W"),
-    Option("--discriminator-dim", "discriminator_dim", _widths, (256, 256), "hidden widths of the critic",
-           "W,W"),
-    Option("--max-time", "max_time", float, None, "stop training after this many seconds", "SECONDS"),
+    Option(
+        "--embedding-dim", "embedding_dim", int, 128, "width of the generator's noise input", "N"
+    ),
+    Option(
+        "--generator-dim",
+        "generator_dim",
+        _widths,
+        (256, 256),
+        "hidden widths of the generator",
+        "W,W",
+    ),
+    Option(
+        "--discriminator-dim",
+        "discriminator_dim",
+        _widths,
+        (256, 256),
+        "hidden widths of the critic",
+        "W,W",
+    ),
+    Option(
+        "--max-time", "max_time", float, None, "stop training after this many seconds", "SECONDS"
+    ),
     Option("--device", "device", str, "auto", "auto, cpu, cuda or cuda:N", "D"),
-    Option("--seed", "random_state", int, None, "seed of the model (same seed, same model on CPU)", "S"),
+    Option(
+        "--seed", "random_state", int, None, "seed of the model (same seed, same model on CPU)", "S"
+    ),
 )
 # Parameters of fit(data, discrete_columns=None, metadata=None).
 FIT_OPTIONS: tuple[Option, ...] = (
-    Option("--discrete-columns", "discrete_columns", _columns, None, "columns to model as categories",
-           "A,B"),
-    Option("--metadata", "metadata", str, None, "SDV-style metadata JSON file of column kinds", "FILE"),
+    Option(
+        "--discrete-columns",
+        "discrete_columns",
+        _columns,
+        None,
+        "columns to model as categories",
+        "A,B",
+    ),
+    Option(
+        "--metadata", "metadata", str, None, "SDV-style metadata JSON file of column kinds", "FILE"
+    ),
 )
 # Parameters of sample_chunks(n, chunk_size=..., conditions=None, random_state=None).
 SAMPLE_OPTIONS: tuple[Option, ...] = (
-    Option("--chunk-size", "chunk_size", int, SAMPLE_CHUNK, "rows generated and written at a time", "K"),
-    Option("--seed", "random_state", int, None, "seed of the rows (default: the model's own stream)", "S"),
+    Option(
+        "--chunk-size", "chunk_size", int, SAMPLE_CHUNK, "rows generated and written at a time", "K"
+    ),
+    Option(
+        "--seed",
+        "random_state",
+        int,
+        None,
+        "seed of the rows (default: the model's own stream)",
+        "S",
+    ),
 )
 # Parameters of tabgan.load(path, device="auto").
 LOAD_OPTIONS: tuple[Option, ...] = (
     Option("--device", "device", str, "auto", "device to load the model on", "D"),
 )
+# Parameters of model.diagnose(n=20_000, random_state=0).
+DIAGNOSE_OPTIONS: tuple[Option, ...] = (
+    Option("-n", "n", int, 20_000, "rows generated to count categories and modes", "N"),
+    Option("--seed", "random_state", int, 0, "seed of those rows", "S"),
+)
 # Parameters of tabgan.evaluation.evaluate(...).
 EVALUATE_OPTIONS: tuple[Option, ...] = (
     Option("--target", "target", str, None, "column to predict for the utility scores", "COL"),
     Option("--sensitive", "sensitive", _columns, None, "columns an attacker tries to infer", "A,B"),
-    Option("--metadata", "metadata", str, None, "SDV-style metadata JSON file of column kinds", "FILE"),
+    Option(
+        "--metadata", "metadata", str, None, "SDV-style metadata JSON file of column kinds", "FILE"
+    ),
     Option("--device", "device", str, "auto", "device of the distance computations", "D"),
-    Option("--seed", "random_state", int, 0, "seed of every subsample and model of the evaluation", "S"),
+    Option(
+        "--seed", "random_state", int, 0, "seed of every subsample and model of the evaluation", "S"
+    ),
 )
 
 
 def _add(parser: argparse.ArgumentParser, options: Sequence[Option], dest_prefix: str = "") -> None:
     for opt in options:
         shown = ",".join(map(str, opt.default)) if isinstance(opt.default, tuple) else opt.default
-        parser.add_argument(opt.flag, dest=dest_prefix + opt.param, type=opt.type, default=opt.default,
-                            metavar=opt.metavar, help=f"{opt.help} (default: {shown})")
+        parser.add_argument(
+            opt.flag,
+            dest=dest_prefix + opt.param,
+            type=opt.type,
+            default=opt.default,
+            metavar=opt.metavar,
+            help=f"{opt.help} (default: {shown})",
+        )
 
 
-def _values(args: argparse.Namespace, options: Sequence[Option], dest_prefix: str = "") -> dict[str, Any]:
+def _values(
+    args: argparse.Namespace, options: Sequence[Option], dest_prefix: str = ""
+) -> dict[str, Any]:
     return {opt.param: getattr(args, dest_prefix + opt.param) for opt in options}
 
 
@@ -166,22 +233,46 @@ def _headline_value(report: dict[str, Any], metric: str) -> float | None:
 
 def _quality(report: dict[str, Any]) -> float | None:
     """sdmetrics' overall quality score: the mean of Column Shapes and Column Pair Trends."""
-    values = [v for v in (_headline_value(report, "column_shapes"), _headline_value(report, "column_pair_trends"))
-              if v is not None]
+    values = [
+        v
+        for v in (
+            _headline_value(report, "column_shapes"),
+            _headline_value(report, "column_pair_trends"),
+        )
+        if v is not None
+    ]
     return float(np.mean(values)) if values else None
 
 
 # Defaults: the value past which the evaluator marks the metric "fail" (its warn threshold).
 GATES: tuple[Gate, ...] = (
-    Gate("--max-dcr-share", "dcr_share", "max", DEFAULT_THRESHOLDS["dcr_share"].warn_at,
-         "largest share of synthetic rows closer to a training row than to a holdout row",
-         lambda r: _headline_value(r, "dcr_share")),
-    Gate("--max-exact-copy-rate", "exact_copy_rate", "max", DEFAULT_THRESHOLDS["exact_copy_excess"].warn_at,
-         "largest rate of synthetic rows that copy a training row, beyond the holdout's own rate",
-         lambda r: _headline_value(r, "exact_copy_excess")),
-    Gate("--min-quality", "quality", "min",
-         min(DEFAULT_THRESHOLDS["column_shapes"].warn_at, DEFAULT_THRESHOLDS["column_pair_trends"].warn_at),
-         "smallest quality score (mean of sdmetrics' Column Shapes and Column Pair Trends)", _quality),
+    Gate(
+        "--max-dcr-share",
+        "dcr_share",
+        "max",
+        DEFAULT_THRESHOLDS["dcr_share"].warn_at,
+        "largest share of synthetic rows closer to a training row than to a holdout row",
+        lambda r: _headline_value(r, "dcr_share"),
+    ),
+    Gate(
+        "--max-exact-copy-rate",
+        "exact_copy_rate",
+        "max",
+        DEFAULT_THRESHOLDS["exact_copy_excess"].warn_at,
+        "largest rate of synthetic rows that copy a training row, beyond the holdout's own rate",
+        lambda r: _headline_value(r, "exact_copy_excess"),
+    ),
+    Gate(
+        "--min-quality",
+        "quality",
+        "min",
+        min(
+            DEFAULT_THRESHOLDS["column_shapes"].warn_at,
+            DEFAULT_THRESHOLDS["column_pair_trends"].warn_at,
+        ),
+        "smallest quality score (mean of sdmetrics' Column Shapes and Column Pair Trends)",
+        _quality,
+    ),
 )
 
 
@@ -195,32 +286,61 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``tabgan`` parser; each subcommand stores its runner in ``args.run``."""
-    parser = _Parser(prog="tabgan", description="Learn a table and generate a synthetic one.",
-                     epilog="Exit codes: 0 done, 1 data/model/file error, 2 usage error, 3 synth gate failed. "
-                            "TABGAN_DEBUG=1 shows tracebacks.")
+    parser = _Parser(
+        prog="tabgan",
+        description="Learn a table and generate a synthetic one.",
+        epilog="Exit codes: 0 done, 1 data/model/file error, 2 usage error, 3 synth gate failed. "
+        "TABGAN_DEBUG=1 shows tracebacks.",
+    )
     parser.add_argument("--version", action="version", version=f"tabgan {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
     for name, (add, run, summary) in COMMANDS.items():
         sub = commands.add_parser(name, help=summary, description=summary)
         add(sub)
-        sub.add_argument("--quiet", "-q", action="store_true", help="no progress bars and no summary")
-        sub.add_argument("--json", nargs="?", const=STDIO, default=None, metavar="PATH",
-                         help="write the result as JSON to PATH, or to stdout when PATH is left out or '-'")
+        sub.add_argument(
+            "--quiet", "-q", action="store_true", help="no progress bars and no summary"
+        )
+        sub.add_argument(
+            "--json",
+            nargs="?",
+            const=STDIO,
+            default=None,
+            metavar="PATH",
+            help="write the result as JSON to PATH, or to stdout when PATH is left out or '-'",
+        )
         sub.set_defaults(run=run)
     return parser
 
 
 def _add_output(sub: argparse.ArgumentParser, what: str) -> None:
-    sub.add_argument("-o", "--output", required=True, metavar="OUT",
-                     help=f"{what}: .csv, .csv.gz or .parquet, or - for stdout")
-    sub.add_argument("--format", choices=FORMATS, default=None, help="output format (default: from OUT's extension)")
+    sub.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUT",
+        help=f"{what}: .csv, .csv.gz or .parquet, or - for stdout",
+    )
+    sub.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: from OUT's extension)",
+    )
 
 
 def _add_fit(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("data", metavar="DATA", help="table to learn: CSV (optionally .gz) or Parquet, - for stdin")
+    sub.add_argument(
+        "data", metavar="DATA", help="table to learn: CSV (optionally .gz) or Parquet, - for stdin"
+    )
     sub.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
-    sub.add_argument("--engine", choices=ENGINES, default="conditional",
-                     help="conditional: ConditionalGAN, wgan-gp: WGANGP (default: conditional)")
+    sub.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="conditional",
+        help="conditional: ConditionalGAN, wgan-gp: WGANGP (default: conditional)",
+    )
     _add(sub, MODEL_OPTIONS)
     _add(sub, FIT_OPTIONS)
 
@@ -229,8 +349,14 @@ def _add_sample(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("model", metavar="MODEL", help="model file written by 'tabgan fit'")
     sub.add_argument("-n", "--rows", type=int, required=True, metavar="N", help="rows to generate")
     _add_output(sub, "synthetic table")
-    sub.add_argument("--condition", type=_condition, action="append", default=None, metavar="COL=VALUE",
-                     help="every row has COL=VALUE (categorical or boolean columns; repeat for several)")
+    sub.add_argument(
+        "--condition",
+        type=_condition,
+        action="append",
+        default=None,
+        metavar="COL=VALUE",
+        help="every row has COL=VALUE (categorical or boolean columns; repeat for several)",
+    )
     _add(sub, SAMPLE_OPTIONS)
     _add(sub, LOAD_OPTIONS)
 
@@ -238,32 +364,62 @@ def _add_sample(sub: argparse.ArgumentParser) -> None:
 def _add_evaluate(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("real", metavar="REAL", help="the real table the generator learned")
     sub.add_argument("synthetic", metavar="SYNTH", help="the synthetic table")
-    sub.add_argument("--holdout", default=None, metavar="H",
-                     help="real rows the generator never saw (needed for utility and privacy scores)")
+    sub.add_argument(
+        "--holdout",
+        default=None,
+        metavar="H",
+        help="real rows the generator never saw (needed for utility and privacy scores)",
+    )
     sub.add_argument("--report", default=None, metavar="HTML", help="write the HTML report here")
     _add(sub, EVALUATE_OPTIONS)
 
 
 def _add_synth(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("data", metavar="DATA", help="table to learn: CSV (optionally .gz) or Parquet, - for stdin")
+    sub.add_argument(
+        "data", metavar="DATA", help="table to learn: CSV (optionally .gz) or Parquet, - for stdin"
+    )
     _add_output(sub, "synthetic table, written only if every gate passes")
-    sub.add_argument("--holdout-fraction", type=_fraction, default=0.2, metavar="F",
-                     help="share of DATA's rows held out of training to evaluate against (default: 0.2; "
-                          "the split is seeded by --seed, or by 0 without it)")
-    sub.add_argument("-n", "--rows", type=int, default=None, metavar="N",
-                     help="rows to generate (default: as many as the training part)")
-    sub.add_argument("--report", default=None, metavar="HTML",
-                     help="write the HTML report here (also when a gate fails)")
+    sub.add_argument(
+        "--holdout-fraction",
+        type=_fraction,
+        default=0.2,
+        metavar="F",
+        help="share of DATA's rows held out of training to evaluate against (default: 0.2; "
+        "the split is seeded by --seed, or by 0 without it)",
+    )
+    sub.add_argument(
+        "-n",
+        "--rows",
+        type=int,
+        default=None,
+        metavar="N",
+        help="rows to generate (default: as many as the training part)",
+    )
+    sub.add_argument(
+        "--report",
+        default=None,
+        metavar="HTML",
+        help="write the HTML report here (also when a gate fails)",
+    )
     sub.add_argument("--engine", choices=ENGINES, default="conditional", help="as in 'tabgan fit'")
     _add(sub, MODEL_OPTIONS)
     _add(sub, FIT_OPTIONS)
     evaluate_only = [o for o in EVALUATE_OPTIONS if o.param in ("target", "sensitive")]
     _add(sub, evaluate_only)
-    gates = sub.add_argument_group("gates", "checks on the evaluation; when one fails, exit 3 and OUT is not "
-                                            "written. A bound of 'none' switches a gate off.")
+    gates = sub.add_argument_group(
+        "gates",
+        "checks on the evaluation; when one fails, exit 3 and OUT is not "
+        "written. A bound of 'none' switches a gate off.",
+    )
     for gate in GATES:
-        gates.add_argument(gate.flag, dest=gate.metric, type=_gate_bound, default=gate.default, metavar="X",
-                           help=f"{gate.help} (default: {gate.default:g})")
+        gates.add_argument(
+            gate.flag,
+            dest=gate.metric,
+            type=_gate_bound,
+            default=gate.default,
+            metavar="X",
+            help=f"{gate.help} (default: {gate.default:g})",
+        )
 
 
 # ------------------------------------------------------------------------------ the commands
@@ -274,15 +430,24 @@ def run_fit(args: argparse.Namespace) -> dict[str, Any]:
     start = time.perf_counter()
     model = _fit(args, data)
     model.save(args.output)
-    result = {"command": "fit", "model": args.output, **_fit_summary(model, data, time.perf_counter() - start)}
-    _say(args, f"fitted {result['class']} on {len(data):,} rows x {data.shape[1]} columns in "
-               f"{result['seconds']:.1f} s ({result['epochs_run']} epochs, stopped by {result['stop_reason']}) "
-               f"-> {args.output}")
+    result = {
+        "command": "fit",
+        "model": args.output,
+        **_fit_summary(model, data, time.perf_counter() - start),
+    }
+    _say(
+        args,
+        f"fitted {result['class']} on {len(data):,} rows x {data.shape[1]} columns in "
+        f"{result['seconds']:.1f} s ({result['epochs_run']} epochs, "
+        f"stopped by {result['stop_reason']}) "
+        f"-> {args.output}",
+    )
     return result
 
 
 def _model(args: argparse.Namespace) -> BaseSynthesizer:
-    """The unfitted model the options describe; parameters not on the command line keep their defaults."""
+    """The unfitted model the options describe; parameters not on the command line keep
+    their defaults."""
     return ENGINES[args.engine](**_values(args, MODEL_OPTIONS), verbose=not args.quiet)
 
 
@@ -294,9 +459,14 @@ def _fit(args: argparse.Namespace, data: pd.DataFrame) -> BaseSynthesizer:
 
 
 def _fit_summary(model: BaseSynthesizer, data: pd.DataFrame, seconds: float) -> dict[str, Any]:
-    return {"class": type(model).__name__, "rows": len(data), "columns": data.shape[1],
-            "epochs_run": len(model.history_), "stop_reason": getattr(model, "stop_reason_", ""),
-            "seconds": round(seconds, 3)}
+    return {
+        "class": type(model).__name__,
+        "rows": len(data),
+        "columns": data.shape[1],
+        "epochs_run": len(model.history_),
+        "stop_reason": getattr(model, "stop_reason_", ""),
+        "seconds": round(seconds, 3),
+    }
 
 
 def run_sample(args: argparse.Namespace) -> dict[str, Any]:
@@ -311,15 +481,25 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
         for chunk in chunks:
             writer.write(chunk)
             bar.update(len(chunk))
-    result = {"command": "sample", "output": args.output, "format": fmt, "rows": writer.rows,
-              "seconds": round(time.perf_counter() - start, 3), "sampling": dict(model.sampling_report_)}
-    _say(args, f"wrote {writer.rows:,} rows to {args.output} in {result['seconds']:.1f} s "
-               f"(acceptance rate {model.sampling_report_['acceptance_rate']:.1%})")
+    result = {
+        "command": "sample",
+        "output": args.output,
+        "format": fmt,
+        "rows": writer.rows,
+        "seconds": round(time.perf_counter() - start, 3),
+        "sampling": dict(model.sampling_report_),
+    }
+    _say(
+        args,
+        f"wrote {writer.rows:,} rows to {args.output} in {result['seconds']:.1f} s "
+        f"(acceptance rate {model.sampling_report_['acceptance_rate']:.1%})",
+    )
     return result
 
 
-def _checked_chunks(model: BaseSynthesizer, n: int, conditions: dict[str, Any] | None,
-                    params: dict[str, Any]) -> Iterator[pd.DataFrame]:
+def _checked_chunks(
+    model: BaseSynthesizer, n: int, conditions: dict[str, Any] | None, params: dict[str, Any]
+) -> Iterator[pd.DataFrame]:
     """``model.sample_chunks(...)`` with its first chunk already drawn, so that a bad ``n`` or
     condition fails before any output or progress bar is started."""
     chunks = model.sample_chunks(n, conditions=conditions, **params)
@@ -327,15 +507,19 @@ def _checked_chunks(model: BaseSynthesizer, n: int, conditions: dict[str, Any] |
     return itertools.chain([first], chunks)
 
 
-def _typed_conditions(model: BaseSynthesizer, pairs: list[tuple[str, str]] | None) -> dict[str, Any] | None:
-    """``[(column, text)]`` -> ``{column: value}`` typed like the model's column (int, float, bool, text)."""
+def _typed_conditions(
+    model: BaseSynthesizer, pairs: list[tuple[str, str]] | None
+) -> dict[str, Any] | None:
+    """``[(column, text)]`` -> ``{column: value}``, typed like the model's column."""
     if not pairs:
         return None
     schema = model.transformer_.schema_
     out: dict[str, Any] = {}
     for column, text in pairs:
         if column not in schema.names:
-            raise ConditionError(f"condition on unknown column {column!r} (columns: {', '.join(schema.names)})")
+            raise ConditionError(
+                f"condition on unknown column {column!r} (columns: {', '.join(schema.names)})"
+            )
         out[column] = _typed(text, schema[column].dtype, column)
     return out
 
@@ -376,7 +560,9 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     fmt = output_format(args.output, args.format)
     _check_stdout(args)
     data, style = read_table(args.data)
-    train, holdout = _split(data, args.holdout_fraction, 0 if args.random_state is None else args.random_state)
+    train, holdout = _split(
+        data, args.holdout_fraction, 0 if args.random_state is None else args.random_state
+    )
     start = time.perf_counter()
     model = _fit(args, train)
     fit_seconds = time.perf_counter() - start
@@ -389,19 +575,31 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     synthetic = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
     metadata = _read_json(args.metadata, "metadata")
     _note(args, "evaluating ...")
-    report = evaluate(train, synthetic, holdout=holdout, target=args.target, metadata=metadata,
-                      sensitive=args.sensitive, device=args.device,
-                      random_state=0 if args.random_state is None else args.random_state)
+    report = evaluate(
+        train,
+        synthetic,
+        holdout=holdout,
+        target=args.target,
+        metadata=metadata,
+        sensitive=args.sensitive,
+        device=args.device,
+        random_state=0 if args.random_state is None else args.random_state,
+    )
     scores = report.to_dict()
     checks = [_check_gate(gate, getattr(args, gate.metric), scores) for gate in GATES]
     failed = [c for c in checks if not c["passed"]]
     _write_report(args.report, report)
     if not failed:
         write_table(synthetic, args.output, fmt, style if fmt == "csv" else None)
-    result = {"command": "synth", "output": None if failed else args.output, "passed": not failed,
-              "gates": checks, "fit": _fit_summary(model, train, fit_seconds),
-              "rows": {"data": len(data), "train": len(train), "holdout": len(holdout), "synthetic": n},
-              "report": scores}
+    result = {
+        "command": "synth",
+        "output": None if failed else args.output,
+        "passed": not failed,
+        "gates": checks,
+        "fit": _fit_summary(model, train, fit_seconds),
+        "rows": {"data": len(data), "train": len(train), "holdout": len(holdout), "synthetic": n},
+        "report": scores,
+    }
     verdicts = [f"  gate {c['message']}: {'passed' if c['passed'] else 'FAILED'}" for c in checks]
     _say(args, "\n".join([_headline_text(scores), *verdicts]))
     if failed:
@@ -413,7 +611,10 @@ def _split(data: pd.DataFrame, fraction: float, seed: int) -> tuple[pd.DataFrame
     """(training rows, holdout rows): a seeded random ``fraction`` of the rows is held out."""
     n_holdout = round(fraction * len(data))
     if n_holdout < 1 or n_holdout >= len(data):
-        raise DataError(f"--holdout-fraction {fraction:g} of {len(data)} rows leaves no holdout or no training rows")
+        raise DataError(
+            f"--holdout-fraction {fraction:g} of {len(data)} rows leaves no holdout "
+            "or no training rows"
+        )
     order = np.random.default_rng(seed).permutation(len(data))
     holdout = np.sort(order[:n_holdout])
     train = np.sort(order[n_holdout:])
@@ -426,10 +627,35 @@ def _check_gate(gate: Gate, bound: float | None, scores: dict[str, Any]) -> dict
     if bound is None:
         return {**entry, "passed": True, "message": f"{gate.metric}: off ({gate.flag} none)"}
     if value is None:  # fail closed: a privacy check that could not run is not a pass
-        return {**entry, "passed": False, "message": f"{gate.metric}: could not be computed ({gate.flag})"}
+        return {
+            **entry,
+            "passed": False,
+            "message": f"{gate.metric}: could not be computed ({gate.flag})",
+        }
     passed = value <= bound if gate.bound == "max" else value >= bound
     sign = ("<=" if passed else ">") if gate.bound == "max" else (">=" if passed else "<")
-    return {**entry, "passed": passed, "message": f"{gate.metric} {value:.4f} {sign} {bound:g} ({gate.flag})"}
+    return {
+        **entry,
+        "passed": passed,
+        "message": f"{gate.metric} {value:.4f} {sign} {bound:g} ({gate.flag})",
+    }
+
+
+def _add_diagnose(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("model", metavar="MODEL", help="model file written by 'tabgan fit'")
+    _add(sub, DIAGNOSE_OPTIONS)
+    _add(sub, LOAD_OPTIONS)
+
+
+def run_diagnose(args: argparse.Namespace) -> dict[str, Any]:
+    model = load(args.model, **_values(args, LOAD_OPTIONS))
+    findings = model.diagnose(**_values(args, DIAGNOSE_OPTIONS))
+    _say(args, str(findings))
+    return {
+        "command": "diagnose",
+        "model": args.model,
+        "findings": [dataclasses.asdict(f) for f in findings],
+    }
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -455,8 +681,15 @@ def _check_stdout(args: argparse.Namespace) -> None:
 
 
 def _progress(args: argparse.Namespace, total: int, what: str) -> tqdm:
-    return tqdm(total=total, desc=what, unit="row", unit_scale=True, disable=args.quiet, file=sys.stderr,
-                leave=False)
+    return tqdm(
+        total=total,
+        desc=what,
+        unit="row",
+        unit_scale=True,
+        disable=args.quiet,
+        file=sys.stderr,
+        leave=False,
+    )
 
 
 def _note(args: argparse.Namespace, text: str) -> None:
@@ -503,12 +736,22 @@ def _one_line(err: BaseException) -> str:
     return text if isinstance(err, (TabganError, OSError)) else f"{type(err).__name__}: {text}"
 
 
-COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], dict],
-                          str]] = {
+COMMANDS: dict[
+    str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], dict], str]
+] = {
     "fit": (_add_fit, run_fit, "learn a table and save the model"),
-    "sample": (_add_sample, run_sample, "generate rows from a saved model, streamed to CSV or Parquet"),
+    "sample": (
+        _add_sample,
+        run_sample,
+        "generate rows from a saved model, streamed to CSV or Parquet",
+    ),
     "evaluate": (_add_evaluate, run_evaluate, "score a synthetic table against the real one"),
     "synth": (_add_synth, run_synth, "hold out, fit, sample, evaluate, gate and write in one go"),
+    "diagnose": (
+        _add_diagnose,
+        run_diagnose,
+        "what went wrong in training: mode collapse, divergence, ...",
+    ),
 }
 
 

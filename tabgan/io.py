@@ -1,4 +1,4 @@
-"""Reading and writing tables for the command line: CSV and Parquet, files or ``-`` for stdin/stdout.
+"""Reading and writing tables for the command line: CSV and Parquet, files or ``-`` (stdio).
 
 Reading keeps types the way the file wrote them:
 
@@ -39,8 +39,16 @@ import pyarrow.parquet as pq
 
 from tabgan.errors import DataError, ParameterError
 
-__all__ = ["FORMATS", "CsvStyle", "Format", "TableWriter", "atomic_output", "output_format", "read_table",
-           "write_table"]
+__all__ = [
+    "FORMATS",
+    "CsvStyle",
+    "Format",
+    "TableWriter",
+    "atomic_output",
+    "output_format",
+    "read_table",
+    "write_table",
+]
 
 Format = Literal["csv", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet")
@@ -126,8 +134,13 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
 
 def _parse_csv(raw: IO[bytes], delimiter: str, encoding: str, name: str) -> pd.DataFrame:
     try:
-        return pd.read_csv(raw, sep=delimiter, encoding=encoding, dtype_backend="numpy_nullable",
-                           encoding_errors="strict")
+        return pd.read_csv(
+            raw,
+            sep=delimiter,
+            encoding=encoding,
+            dtype_backend="numpy_nullable",
+            encoding_errors="strict",
+        )
     except pd.errors.EmptyDataError:
         raise DataError(f"{name} is empty: no columns to read") from None
     except pd.errors.ParserError as err:
@@ -148,7 +161,7 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _plain_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
-    """The nullable dtypes read_csv gave, as the plain ones pandas users know, where no type is lost.
+    """read_csv's nullable dtypes as the plain ones pandas users know, where no type is lost.
 
     Int64 stays Int64 only when the column has missing values (numpy ints cannot hold them);
     Float64 -> float64 (NaN); string -> object (NaN); boolean -> bool when nothing is missing.
@@ -170,13 +183,20 @@ def _plain_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _na_token(raw: IO[bytes], frame: pd.DataFrame, delimiter: str, encoding: str) -> str:
-    """The text the file used for its missing values (the most common one), "" when none are missing."""
+    """The text the file used for missing values (the most common one); "" if none is missing."""
     columns = [c for c in frame.columns if frame[c].isna().any()]
     if not columns:
         return ""
     raw.seek(0)
-    text = pd.read_csv(raw, sep=delimiter, encoding=encoding, usecols=columns, dtype=str,
-                       keep_default_na=False, na_filter=False)
+    text = pd.read_csv(
+        raw,
+        sep=delimiter,
+        encoding=encoding,
+        usecols=columns,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+    )
     counts: dict[str, int] = {}
     for column in columns:
         values = text[column][frame[column].isna().to_numpy()]
@@ -202,8 +222,10 @@ def output_format(target: str, fmt: str | None) -> Format:
         return "csv"
     if ext in (".parquet", ".pq"):
         return "parquet"
-    raise ParameterError(f"cannot tell the format of {target!r} from its extension; "
-                         "name it .csv, .csv.gz or .parquet, or pass --format csv|parquet")
+    raise ParameterError(
+        f"cannot tell the format of {target!r} from its extension; "
+        "name it .csv, .csv.gz or .parquet, or pass --format csv|parquet"
+    )
 
 
 @contextmanager
@@ -259,7 +281,9 @@ class TableWriter:
                 handle = self._stack.enter_context(_spooled(handle))
             if self.fmt == "csv":
                 if self.target.lower().endswith(".gz"):
-                    handle = self._stack.enter_context(gzip.GzipFile(fileobj=handle, mode="wb", mtime=0))
+                    handle = self._stack.enter_context(
+                        gzip.GzipFile(fileobj=handle, mode="wb", mtime=0)
+                    )
                 self._text = io.TextIOWrapper(handle, encoding=self.style.encoding, newline="")
                 self._stack.callback(self._text.detach)  # flushes; the file itself is closed above
             else:
@@ -274,13 +298,21 @@ class TableWriter:
     def write(self, chunk: pd.DataFrame) -> None:
         """Append ``chunk`` (the same columns and dtypes as the first one)."""
         if self.fmt == "csv":
-            chunk.to_csv(self._text, sep=self.style.delimiter, na_rep=self.style.na_rep, index=False,
-                         header=self.rows == 0, lineterminator="\n")
+            chunk.to_csv(
+                self._text,
+                sep=self.style.delimiter,
+                na_rep=self.style.na_rep,
+                index=False,
+                header=self.rows == 0,
+                lineterminator="\n",
+            )
         else:
             if self._parquet is None:
                 self._schema = _parquet_schema(chunk)
                 self._parquet = pq.ParquetWriter(self._handle, self._schema)
-            self._parquet.write_table(pa.Table.from_pandas(chunk, schema=self._schema, preserve_index=False))
+            self._parquet.write_table(
+                pa.Table.from_pandas(chunk, schema=self._schema, preserve_index=False)
+            )
         self.rows += len(chunk)
 
     def __exit__(self, *exc: object) -> bool:
@@ -288,7 +320,7 @@ class TableWriter:
 
 
 def _parquet_schema(chunk: pd.DataFrame) -> pa.Schema:
-    """The chunk's Arrow schema; a column all missing in this chunk (typed null) is taken as text."""
+    """The chunk's Arrow schema; a column all missing in this chunk (typed null) is text."""
     schema = pa.Schema.from_pandas(chunk, preserve_index=False)
     for i, field in enumerate(schema):
         if pa.types.is_null(field.type):
@@ -296,7 +328,9 @@ def _parquet_schema(chunk: pd.DataFrame) -> pa.Schema:
     return schema
 
 
-def write_table(frame: pd.DataFrame, target: str, fmt: Format, style: CsvStyle | None = None) -> None:
+def write_table(
+    frame: pd.DataFrame, target: str, fmt: Format, style: CsvStyle | None = None
+) -> None:
     """Write ``frame`` whole to ``target`` (atomically, see :class:`TableWriter`)."""
     with TableWriter(target, fmt, style) as writer:
         writer.write(frame)

@@ -27,13 +27,26 @@ from tabgan.evaluation import DEFAULT_THRESHOLDS, evaluate
 from tabgan.io import read_table
 from tabgan.synthesizers.base import BaseSynthesizer
 
-TINY = ["--epochs", "1", "--batch-size", "50", "--generator-dim", "16,16", "--discriminator-dim", "16,16",
-        "--embedding-dim", "8", "--seed", "0", "-q"]
+TINY = [
+    "--epochs",
+    "1",
+    "--batch-size",
+    "50",
+    "--generator-dim",
+    "16,16",
+    "--discriminator-dim",
+    "16,16",
+    "--embedding-dim",
+    "8",
+    "--seed",
+    "0",
+    "-q",
+]
 ROWS = 160
 
 
 def make_table(rows: int = ROWS, seed: int = 0) -> pd.DataFrame:
-    """Every type the CSV round trip must keep: ints, ints with gaps, decimals, text, text dates, booleans."""
+    """Every type the CSV round trip keeps: ints (with gaps), decimals, text, text dates, bools."""
     rng = np.random.default_rng(seed)
     visits = pd.array(rng.integers(0, 30, rows), dtype="Int64")
     visits[rng.random(rows) < 0.3] = pd.NA
@@ -42,11 +55,16 @@ def make_table(rows: int = ROWS, seed: int = 0) -> pd.DataFrame:
     dates = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, rows), unit="D")
     joined = pd.Series(dates.strftime("%Y-%m-%d"), dtype=object)
     joined[rng.random(rows) < 0.1] = np.nan
-    return pd.DataFrame({
-        "age": rng.integers(18, 80, rows), "visits": visits, "score": score,
-        "city": rng.choice(["Lyon", "Oslo", "Porto"], rows), "joined": joined,
-        "member": rng.random(rows) < 0.4,
-    })
+    return pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, rows),
+            "visits": visits,
+            "score": score,
+            "city": rng.choice(["Lyon", "Oslo", "Porto"], rows),
+            "joined": joined,
+            "member": rng.random(rows) < 0.4,
+        }
+    )
 
 
 def run(*argv: str) -> int:
@@ -88,13 +106,21 @@ def test_option_defaults_are_the_library_defaults():
     sample = inspect.signature(BaseSynthesizer.sample_chunks).parameters
     ev = inspect.signature(evaluate).parameters
     load = inspect.signature(tabgan.load).parameters
-    for options, params in ((cli.FIT_OPTIONS, fit), (cli.SAMPLE_OPTIONS, sample), (cli.EVALUATE_OPTIONS, ev),
-                            (cli.LOAD_OPTIONS, load)):
+    diagnose = inspect.signature(BaseSynthesizer.diagnose).parameters
+    for options, params in (
+        (cli.FIT_OPTIONS, fit),
+        (cli.SAMPLE_OPTIONS, sample),
+        (cli.EVALUATE_OPTIONS, ev),
+        (cli.LOAD_OPTIONS, load),
+        (cli.DIAGNOSE_OPTIONS, diagnose),
+    ):
         for opt in options:
             assert opt.default == params[opt.param].default, opt.flag
 
 
-@pytest.mark.parametrize("engine, cls", [("conditional", tabgan.ConditionalGAN), ("wgan-gp", tabgan.WGANGP)])
+@pytest.mark.parametrize(
+    "engine, cls", [("conditional", tabgan.ConditionalGAN), ("wgan-gp", tabgan.WGANGP)]
+)
 def test_a_model_from_default_options_has_every_class_default(engine, cls):
     args = cli.build_parser().parse_args(["fit", "d.csv", "-o", "m", "--engine", engine])
     # The one deliberate difference: progress bars are on unless --quiet.
@@ -110,6 +136,7 @@ def test_parsed_defaults_of_every_command_are_the_option_defaults():
         ("sample", "m", "-n", "1", "-o", "o.csv"): cli.SAMPLE_OPTIONS + cli.LOAD_OPTIONS,
         ("evaluate", "r", "s"): cli.EVALUATE_OPTIONS,
         ("synth", "d", "-o", "o.csv"): cli.MODEL_OPTIONS + cli.FIT_OPTIONS,
+        ("diagnose", "m"): cli.DIAGNOSE_OPTIONS + cli.LOAD_OPTIONS,
     }
     for argv, options in cases.items():
         args = parser.parse_args(list(argv))
@@ -145,11 +172,39 @@ def test_csv_output_writes_ints_dates_and_missing_values_as_the_input(work, caps
 
 
 def test_sample_streams_in_chunks_to_csv_gzip_and_parquet(work, capsys):
-    assert run("sample", work / "model.tabgan", "-n", 250, "--chunk-size", 100, "-o", work / "s.parquet",
-               "--seed", 3, "-q") == 0
+    assert (
+        run(
+            "sample",
+            work / "model.tabgan",
+            "-n",
+            250,
+            "--chunk-size",
+            100,
+            "-o",
+            work / "s.parquet",
+            "--seed",
+            3,
+            "-q",
+        )
+        == 0
+    )
     assert pq.ParquetFile(work / "s.parquet").metadata.num_row_groups == 3
-    assert run("sample", work / "model.tabgan", "-n", 250, "--chunk-size", 100, "-o", work / "s.csv.gz",
-               "--seed", 3, "-q") == 0
+    assert (
+        run(
+            "sample",
+            work / "model.tabgan",
+            "-n",
+            250,
+            "--chunk-size",
+            100,
+            "-o",
+            work / "s.csv.gz",
+            "--seed",
+            3,
+            "-q",
+        )
+        == 0
+    )
     from_csv = pd.read_csv(work / "s.csv.gz")
     assert len(from_csv) == 250 and list(from_csv.columns) == list(make_table().columns)
     # The same seed gives the same rows whatever the format.
@@ -159,24 +214,46 @@ def test_sample_streams_in_chunks_to_csv_gzip_and_parquet(work, capsys):
 
 def test_sample_json_summary_and_conditions(work, capsys):
     out = work / "cond.csv"
-    code = run("sample", work / "model.tabgan", "-n", 50, "-o", out, "--condition", "city=Oslo",
-               "--condition", "member=true", "--json", "-q")
+    code = run(
+        "sample",
+        work / "model.tabgan",
+        "-n",
+        50,
+        "-o",
+        out,
+        "--condition",
+        "city=Oslo",
+        "--condition",
+        "member=true",
+        "--json",
+        "-q",
+    )
     assert code == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["rows"] == 50 and result["command"] == "sample" and 0 < result["sampling"]["acceptance_rate"] <= 1
+    assert (
+        result["rows"] == 50
+        and result["command"] == "sample"
+        and 0 < result["sampling"]["acceptance_rate"] <= 1
+    )
     frame = pd.read_csv(out)
     assert (frame["city"] == "Oslo").all() and frame["member"].all()
 
 
 def test_fit_writes_a_loadable_model_and_a_summary(work, tmp_path, capsys):
     model_path = tmp_path / "w.tabgan"
-    assert run("fit", work / "data.csv", "-o", model_path, "--engine", "wgan-gp", *TINY[:-1], "--json") == 0
+    assert (
+        run("fit", work / "data.csv", "-o", model_path, "--engine", "wgan-gp", *TINY[:-1], "--json")
+        == 0
+    )
     captured = capsys.readouterr()
     result = json.loads(captured.out)
     assert result["class"] == "WGANGP" and result["rows"] == ROWS and result["epochs_run"] == 1
     assert "WGANGP" in captured.err  # the progress bar went to stderr
     model = tabgan.load(model_path)
-    assert model.get_params()["embedding_dim"] == 8 and model.get_params()["generator_dim"] == (16, 16)
+    assert model.get_params()["embedding_dim"] == 8 and model.get_params()["generator_dim"] == (
+        16,
+        16,
+    )
 
 
 def test_parquet_dtypes_survive_fit_and_sample(tmp_path, capsys):
@@ -187,8 +264,20 @@ def test_parquet_dtypes_survive_fit_and_sample(tmp_path, capsys):
     frame["score"] = frame["score"].astype("float32")
     frame.to_parquet(tmp_path / "data.parquet")
     assert run("fit", tmp_path / "data.parquet", "-o", tmp_path / "m.tabgan", *TINY) == 0
-    assert run("sample", tmp_path / "m.tabgan", "-n", 120, "-o", tmp_path / "s.parquet", "--chunk-size", 50,
-               "-q") == 0
+    assert (
+        run(
+            "sample",
+            tmp_path / "m.tabgan",
+            "-n",
+            120,
+            "-o",
+            tmp_path / "s.parquet",
+            "--chunk-size",
+            50,
+            "-q",
+        )
+        == 0
+    )
     back = pd.read_parquet(tmp_path / "s.parquet")
     assert back.dtypes.to_dict() == frame.dtypes.to_dict()
     assert list(back["city"].cat.categories) == ["Porto", "Oslo", "Lyon", "Rome"]
@@ -202,15 +291,43 @@ def test_stdin_to_model_and_model_to_stdout(work, tmp_path, monkeypatch, capsys)
     captured = capsys.readouterr()
     frame = pd.read_csv(io.StringIO(captured.out))
     assert len(frame) == 30 and list(frame.columns) == list(make_table().columns)
-    assert "wrote 30 rows" in captured.err  # the summary moves to stderr when stdout carries the table
+    assert (
+        "wrote 30 rows" in captured.err
+    )  # the summary moves to stderr when stdout carries the table
 
 
 def test_python_dash_m_streams_to_stdout_through_a_real_pipe(work):
-    proc = subprocess.run([sys.executable, "-m", "tabgan", "sample", str(work / "model.tabgan"), "-n", "25",
-                           "-o", "-", "--format", "parquet", "-q"], capture_output=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tabgan",
+            "sample",
+            str(work / "model.tabgan"),
+            "-n",
+            "25",
+            "-o",
+            "-",
+            "--format",
+            "parquet",
+            "-q",
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     assert pq.read_table(io.BytesIO(proc.stdout)).num_rows == 25
     assert proc.stderr == b""
+
+
+def test_diagnose_prints_findings_and_json(work, capsys):
+    assert run("diagnose", work / "model.tabgan", "-n", 500) == 0
+    text = capsys.readouterr().out
+    assert "finding" in text or "No problems found" in text
+    assert run("diagnose", work / "model.tabgan", "-n", 500, "--json") == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["command"] == "diagnose"
+    assert all({"severity", "kind", "message", "advice"} <= set(f) for f in result["findings"])
 
 
 # ------------------------------------------------------------------------------ evaluate and synth
@@ -218,20 +335,52 @@ def test_evaluate_writes_json_and_report(work, tmp_path, capsys):
     make_table(80, seed=1).to_csv(tmp_path / "holdout.csv", index=False)
     run("sample", work / "model.tabgan", "-n", ROWS, "-o", tmp_path / "syn.csv", "-q")
     capsys.readouterr()
-    code = run("evaluate", work / "data.csv", tmp_path / "syn.csv", "--holdout", tmp_path / "holdout.csv",
-               "--target", "city", "--report", tmp_path / "r.html", "--json", tmp_path / "scores.json")
+    code = run(
+        "evaluate",
+        work / "data.csv",
+        tmp_path / "syn.csv",
+        "--holdout",
+        tmp_path / "holdout.csv",
+        "--target",
+        "city",
+        "--report",
+        tmp_path / "r.html",
+        "--json",
+        tmp_path / "scores.json",
+    )
     assert code == 0
     scores = json.loads((tmp_path / "scores.json").read_text())
-    assert {h["metric"] for h in scores["headline"]} >= {"column_shapes", "dcr_share", "utility_gap"}
-    assert (tmp_path / "r.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+    assert {h["metric"] for h in scores["headline"]} >= {
+        "column_shapes",
+        "dcr_share",
+        "utility_gap",
+    }
+    assert (
+        (tmp_path / "r.html")
+        .read_text(encoding="utf-8")
+        .lstrip()
+        .lower()
+        .startswith("<!doctype html")
+    )
     out = capsys.readouterr().out
     assert "Column Shapes" in out and "DCR share" in out
 
 
 def test_synth_gate_failure_names_the_check_and_writes_no_output(work, tmp_path, capsys):
     out = tmp_path / "synthetic.csv"
-    code = run("synth", work / "data.csv", "-o", out, "--min-quality", "0.999", "--report", tmp_path / "r.html",
-               "--json", tmp_path / "scores.json", *TINY)
+    code = run(
+        "synth",
+        work / "data.csv",
+        "-o",
+        out,
+        "--min-quality",
+        "0.999",
+        "--report",
+        tmp_path / "r.html",
+        "--json",
+        tmp_path / "scores.json",
+        *TINY,
+    )
     assert code == cli.EXIT_GATE == 3
     line = error_line(capsys)
     assert line.startswith("tabgan: error: gate failed: quality ") and "--min-quality" in line
@@ -247,8 +396,25 @@ def test_synth_writes_the_output_in_the_input_dialect(tmp_path, capsys):
     frame = make_table()
     frame.to_csv(tmp_path / "data.csv", sep=";", na_rep="NA", index=False)
     out = tmp_path / "synthetic.csv"
-    gates_off = ["--max-dcr-share", "none", "--max-exact-copy-rate", "none", "--min-quality", "none"]
-    code = run("synth", tmp_path / "data.csv", "-o", out, "--holdout-fraction", "0.25", "--json", *gates_off, *TINY)
+    gates_off = [
+        "--max-dcr-share",
+        "none",
+        "--max-exact-copy-rate",
+        "none",
+        "--min-quality",
+        "none",
+    ]
+    code = run(
+        "synth",
+        tmp_path / "data.csv",
+        "-o",
+        out,
+        "--holdout-fraction",
+        "0.25",
+        "--json",
+        *gates_off,
+        *TINY,
+    )
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     assert result["rows"] == {"data": ROWS, "train": 120, "holdout": 40, "synthetic": 120}
@@ -273,15 +439,21 @@ def test_synth_holdout_split_is_seeded():
 # ------------------------------------------------------------------------------ errors
 def test_missing_file(tmp_path, capsys):
     assert run("fit", tmp_path / "nope.csv", "-o", tmp_path / "m", *TINY) == 1
-    assert error_line(capsys) == f"tabgan: error: {str(tmp_path / 'nope.csv')!r}: No such file or directory"
+    assert (
+        error_line(capsys)
+        == f"tabgan: error: {str(tmp_path / 'nope.csv')!r}: No such file or directory"
+    )
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "is empty"),
-    (b"a,b\n", "has a header but no rows"),
-    (b"a,b\n1,2\n1,2,3,4\n", "is not a readable CSV file"),
-    (b"\x1f\x8b\x08\x00\x00", "is not a readable gzip file"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "is empty"),
+        (b"a,b\n", "has a header but no rows"),
+        (b"a,b\n1,2\n1,2,3,4\n", "is not a readable CSV file"),
+        (b"\x1f\x8b\x08\x00\x00", "is not a readable gzip file"),
+    ],
+)
 def test_unreadable_or_empty_csv(tmp_path, capsys, content, message):
     (tmp_path / "bad.csv").write_bytes(content)
     assert run("fit", tmp_path / "bad.csv", "-o", tmp_path / "m", *TINY) == 1
@@ -310,15 +482,21 @@ def test_corrupted_model(work, tmp_path, capsys):
     assert not (tmp_path / "o.csv").exists()
 
 
-@pytest.mark.parametrize("condition, message", [
-    ("town=Oslo", "condition on unknown column 'town'"),
-    ("city=Rome", "condition city='Rome': value not seen in the training data"),
-    ("age=40", "only categorical and boolean columns can be conditioned on"),
-    ("member=maybe", "condition member='maybe': the column holds True/False"),
-])
+@pytest.mark.parametrize(
+    "condition, message",
+    [
+        ("town=Oslo", "condition on unknown column 'town'"),
+        ("city=Rome", "condition city='Rome': value not seen in the training data"),
+        ("age=40", "only categorical and boolean columns can be conditioned on"),
+        ("member=maybe", "condition member='maybe': the column holds True/False"),
+    ],
+)
 def test_unknown_column_or_value_in_a_condition(work, tmp_path, capsys, condition, message):
     out = tmp_path / "o.csv"
-    assert run("sample", work / "model.tabgan", "-n", 5, "-o", out, "--condition", condition, "-q") == 1
+    assert (
+        run("sample", work / "model.tabgan", "-n", 5, "-o", out, "--condition", condition, "-q")
+        == 1
+    )
     assert message in error_line(capsys)
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
@@ -329,8 +507,10 @@ def never_generates(model_path: Path, out_path: Path, column: str, value: str) -
     span, slot = model.transformer_.condition_slot(column, value)
     feature = model.transformer_.layout_.offsets[span] + slot
     state = model.engine_.state_dict()
-    last_bias = [k for k in state if k.startswith("net_g.") and k.endswith(".bias")][-1]
-    state[last_bias][feature] = -1e4  # its logit never wins the argmax
+    for net in ("net_g.", "net_g_ema."):  # the generator and its moving average, if any
+        biases = [k for k in state if k.startswith(net) and k.endswith(".bias")]
+        if biases:
+            state[biases[-1]][feature] = -1e4  # its logit never wins the argmax
     model.engine_.load_state_dict(state)
     model.save(out_path)
 
@@ -338,20 +518,38 @@ def never_generates(model_path: Path, out_path: Path, column: str, value: str) -
 def test_impossible_condition(work, tmp_path, capsys):
     never_generates(work / "model.tabgan", tmp_path / "m.tabgan", "city", "Porto")
     out = tmp_path / "o.parquet"
-    assert run("sample", tmp_path / "m.tabgan", "-n", 10, "-o", out, "--condition", "city=Porto", "-q") == 1
+    assert (
+        run("sample", tmp_path / "m.tabgan", "-n", 10, "-o", out, "--condition", "city=Porto", "-q")
+        == 1
+    )
     line = error_line(capsys)
     assert line.startswith("tabgan: error: could not generate 10 rows with city='Porto'")
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["m.tabgan"]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["fit"], "the following arguments are required"),
-    (["fit", "d.csv", "-o", "m", "--epochs", "many"], "argument --epochs: invalid int value: 'many'"),
-    (["fit", "d.csv", "-o", "m", "--engine", "vae"], "argument --engine: invalid choice: 'vae'"),
-    (["sample", "m", "-n", "5", "-o", "o.csv", "--condition", "city"], "expected COLUMN=VALUE, got 'city'"),
-    (["synth", "d.csv", "-o", "o.csv", "--holdout-fraction", "1.5"], "must lie strictly between 0 and 1"),
-    (["frobnicate"], "invalid choice: 'frobnicate'"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["fit"], "the following arguments are required"),
+        (
+            ["fit", "d.csv", "-o", "m", "--epochs", "many"],
+            "argument --epochs: invalid int value: 'many'",
+        ),
+        (
+            ["fit", "d.csv", "-o", "m", "--engine", "vae"],
+            "argument --engine: invalid choice: 'vae'",
+        ),
+        (
+            ["sample", "m", "-n", "5", "-o", "o.csv", "--condition", "city"],
+            "expected COLUMN=VALUE, got 'city'",
+        ),
+        (
+            ["synth", "d.csv", "-o", "o.csv", "--holdout-fraction", "1.5"],
+            "must lie strictly between 0 and 1",
+        ),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
 def test_usage_errors_exit_2_with_one_line(capsys, argv, message):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(argv)
@@ -360,26 +558,49 @@ def test_usage_errors_exit_2_with_one_line(capsys, argv, message):
     assert line.startswith("tabgan: error: ") and message in line
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["sample", "{model}", "-n", "5", "-o", "{dir}/o.xlsx"], "cannot tell the format of"),
-    (["sample", "{model}", "-n", "5", "-o", "-", "--json"], "-o - and --json both want stdout"),
-    (["sample", "{model}", "-n", "0", "-o", "{dir}/o.csv"], "n=0 must be a positive integer"),
-    (["fit", "{data}", "-o", "{dir}/m", "--batch-size", "55", "-q"], "batch_size=55 must be divisible by pac=10"),
-    (["fit", "{data}", "-o", "-"], "a model is written to a file, not to stdout"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["sample", "{model}", "-n", "5", "-o", "{dir}/o.xlsx"], "cannot tell the format of"),
+        (["sample", "{model}", "-n", "5", "-o", "-", "--json"], "-o - and --json both want stdout"),
+        (["sample", "{model}", "-n", "0", "-o", "{dir}/o.csv"], "n=0 must be a positive integer"),
+        (
+            ["fit", "{data}", "-o", "{dir}/m", "--batch-size", "55", "-q"],
+            "batch_size=55 must be divisible by pac=10",
+        ),
+        (["fit", "{data}", "-o", "-"], "a model is written to a file, not to stdout"),
+    ],
+)
 def test_bad_option_values_from_the_library_exit_2(work, tmp_path, capsys, argv, message):
-    argv = [a.format(model=work / "model.tabgan", data=work / "data.csv", dir=tmp_path) for a in argv]
+    argv = [
+        a.format(model=work / "model.tabgan", data=work / "data.csv", dir=tmp_path) for a in argv
+    ]
     assert cli.main(argv) == 2
     assert message in error_line(capsys)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_data_errors_from_the_library_exit_1(work, tmp_path, capsys):
-    assert run("fit", work / "data.csv", "-o", tmp_path / "m", "--discrete-columns", "town", *TINY) == 1
-    assert error_line(capsys) == ("tabgan: error: column 'town': named in discrete_columns but the table "
-                                  "has no such column")
+    assert (
+        run("fit", work / "data.csv", "-o", tmp_path / "m", "--discrete-columns", "town", *TINY)
+        == 1
+    )
+    assert error_line(capsys) == (
+        "tabgan: error: column 'town': named in discrete_columns but the table has no such column"
+    )
     (tmp_path / "meta.json").write_text("{not json")
-    assert run("fit", work / "data.csv", "-o", tmp_path / "m", "--metadata", tmp_path / "meta.json", *TINY) == 1
+    assert (
+        run(
+            "fit",
+            work / "data.csv",
+            "-o",
+            tmp_path / "m",
+            "--metadata",
+            tmp_path / "meta.json",
+            *TINY,
+        )
+        == 1
+    )
     assert "is not valid JSON" in error_line(capsys)
 
 
@@ -392,8 +613,23 @@ def test_tabgan_debug_shows_the_traceback(tmp_path, monkeypatch):
 def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
     (tmp_path / "bad.tabgan").write_bytes(b"TABGAN\x00\x01" + b"\xff" * 40)
     env = {k: v for k, v in os.environ.items() if k != "TABGAN_DEBUG"}
-    proc = subprocess.run([sys.executable, "-m", "tabgan", "sample", str(tmp_path / "bad.tabgan"), "-n", "5",
-                           "-o", str(tmp_path / "o.csv")], capture_output=True, text=True, timeout=120, env=env)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tabgan",
+            "sample",
+            str(tmp_path / "bad.tabgan"),
+            "-n",
+            "5",
+            "-o",
+            str(tmp_path / "o.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert proc.returncode == 1
     assert re.fullmatch(r"tabgan: error: .*is corrupted.*\n", proc.stderr), proc.stderr
     assert proc.stdout == ""

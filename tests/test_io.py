@@ -14,7 +14,10 @@ import pytest
 from tabgan.errors import DataError, ParameterError
 from tabgan.io import CsvStyle, TableWriter, output_format, read_table, write_table
 
-CSV = "n;x;t;d;b;f\n1;1.5;x;2020-01-01;True;12.0\nNA;2.25;NA;2020-01-02;NA;NA\n3;NA;zé;NA;False;13.0\n"
+CSV = (
+    "n;x;t;d;b;f\n1;1.5;x;2020-01-01;True;12.0\nNA;2.25;NA;2020-01-02;NA;NA\n"
+    "3;NA;zé;NA;False;13.0\n"
+)
 
 
 def leftovers(folder):
@@ -27,7 +30,13 @@ def test_csv_types_dialect_and_missing_token_round_trip_exactly(tmp_path):
     frame, style = read_table(str(src))
     assert style == CsvStyle(delimiter=";", na_rep="NA", encoding="utf-8")
     assert frame.dtypes.astype(str).to_dict() == {
-        "n": "Int64", "x": "float64", "t": "object", "d": "object", "b": "boolean", "f": "float64"}
+        "n": "Int64",
+        "x": "float64",
+        "t": "object",
+        "d": "object",
+        "b": "boolean",
+        "f": "float64",
+    }
     write_table(frame, str(tmp_path / "out.csv"), "csv", style)
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == CSV
 
@@ -36,7 +45,12 @@ def test_plain_dtypes_when_nothing_is_missing(tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("i,f,s,b\n1,0.5,a,True\n2,1.0,b,False\n")
     frame, style = read_table(str(src))
-    assert frame.dtypes.astype(str).to_dict() == {"i": "int64", "f": "float64", "s": "object", "b": "bool"}
+    assert frame.dtypes.astype(str).to_dict() == {
+        "i": "int64",
+        "f": "float64",
+        "s": "object",
+        "b": "bool",
+    }
     assert style == CsvStyle()
     out = tmp_path / "out.csv"
     write_table(frame, str(out), "csv", style)
@@ -46,7 +60,11 @@ def test_plain_dtypes_when_nothing_is_missing(tmp_path):
 @pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
 def test_delimiter_is_sniffed(tmp_path, sep):
     src = tmp_path / "in.csv"
-    src.write_text(sep.join(["a", "b c", "d"]) + "\n" + "\n".join(sep.join([str(i), "x y", "1.5"]) for i in range(5)))
+    src.write_text(
+        sep.join(["a", "b c", "d"])
+        + "\n"
+        + "\n".join(sep.join([str(i), "x y", "1.5"]) for i in range(5))
+    )
     frame, style = read_table(str(src))
     assert list(frame.columns) == ["a", "b c", "d"] and style.delimiter == sep
 
@@ -81,15 +99,24 @@ def test_gzip_in_and_out(tmp_path):
 
 
 def test_parquet_keeps_dtypes_exactly(tmp_path):
-    frame = pd.DataFrame({
-        "i": np.arange(4, dtype=np.int64), "i32": np.arange(4, dtype=np.int32),
-        "ni": pd.array([1, None, 3, 4], dtype="Int64"), "f": [0.5, np.nan, 1.0, 2.0],
-        "c": pd.Categorical(["a", "b", "a", None], categories=["b", "a", "z"]),
-        "s": ["x", None, "y", "z"], "b": [True, False, True, True],
-        "nb": pd.array([True, None, False, True], dtype="boolean"),
-        "t": pd.to_datetime(["2020-01-01", "2021-05-06 12:00:00", None, "2022-01-01 00:00:00"], format="ISO8601"),
-        "tz": pd.to_datetime(["2020-01-01", "2021-05-06", "2021-05-07", "2022-01-01"]).tz_localize("UTC"),
-    })
+    frame = pd.DataFrame(
+        {
+            "i": np.arange(4, dtype=np.int64),
+            "i32": np.arange(4, dtype=np.int32),
+            "ni": pd.array([1, None, 3, 4], dtype="Int64"),
+            "f": [0.5, np.nan, 1.0, 2.0],
+            "c": pd.Categorical(["a", "b", "a", None], categories=["b", "a", "z"]),
+            "s": ["x", None, "y", "z"],
+            "b": [True, False, True, True],
+            "nb": pd.array([True, None, False, True], dtype="boolean"),
+            "t": pd.to_datetime(
+                ["2020-01-01", "2021-05-06 12:00:00", None, "2022-01-01 00:00:00"], format="ISO8601"
+            ),
+            "tz": pd.to_datetime(
+                ["2020-01-01", "2021-05-06", "2021-05-07", "2022-01-01"]
+            ).tz_localize("UTC"),
+        }
+    )
     path = tmp_path / "t.parquet"
     write_table(frame, str(path), "parquet")
     back, style = read_table(str(path))
@@ -148,15 +175,18 @@ def test_stdin_and_stdout(monkeypatch, capsysbinary):
     assert raw.startswith(b"PAR1") and pq.read_table(io.BytesIO(raw)).num_rows == 3
 
 
-@pytest.mark.parametrize("content, match", [
-    (b"", "is empty"),
-    (b"\n\n", "is empty"),
-    (b"a,b\n", "header but no rows"),
-    (b'a,b\n1,2\n3,4,5,6\n', "not a readable CSV file"),
-    (b'a,b\n"1,2\n', "not a readable CSV file"),
-    (b"\x1f\x8b\x08\x00garbage", "not a readable gzip file"),
-    (b"PAR1 not really parquet", "not a readable Parquet file"),
-])
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        (b"", "is empty"),
+        (b"\n\n", "is empty"),
+        (b"a,b\n", "header but no rows"),
+        (b"a,b\n1,2\n3,4,5,6\n", "not a readable CSV file"),
+        (b'a,b\n"1,2\n', "not a readable CSV file"),
+        (b"\x1f\x8b\x08\x00garbage", "not a readable gzip file"),
+        (b"PAR1 not really parquet", "not a readable Parquet file"),
+    ],
+)
 def test_unreadable_tables_raise_data_errors(tmp_path, content, match):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
@@ -171,10 +201,19 @@ def test_missing_file_and_folder_raise_os_errors(tmp_path):
         read_table(str(tmp_path))
 
 
-@pytest.mark.parametrize("target, fmt, expected", [
-    ("a.csv", None, "csv"), ("a.CSV.gz", None, "csv"), ("a.tsv", None, "csv"), ("a.parquet", None, "parquet"),
-    ("a.pq", None, "parquet"), ("-", None, "csv"), ("-", "parquet", "parquet"), ("a.dat", "csv", "csv"),
-])
+@pytest.mark.parametrize(
+    "target, fmt, expected",
+    [
+        ("a.csv", None, "csv"),
+        ("a.CSV.gz", None, "csv"),
+        ("a.tsv", None, "csv"),
+        ("a.parquet", None, "parquet"),
+        ("a.pq", None, "parquet"),
+        ("-", None, "csv"),
+        ("-", "parquet", "parquet"),
+        ("a.dat", "csv", "csv"),
+    ],
+)
 def test_output_format(target, fmt, expected):
     assert output_format(target, fmt) == expected
 
