@@ -23,6 +23,7 @@ import dataclasses
 import itertools
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -758,6 +759,8 @@ COMMANDS: dict[
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 done, 1 error, 2 usage, 3 gate failed)."""
     args = build_parser().parse_args(argv)
+    # SIGTERM (a pipeline cancelling the job) unwinds like an error: temporary outputs are removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     debug = os.environ.get("TABGAN_DEBUG", "") not in ("", "0")
     try:
         result = args.run(args)
