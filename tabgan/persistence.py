@@ -57,6 +57,9 @@ def write_model_file(path: str | os.PathLike[str], header: dict[str, Any], tenso
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent or ".")
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a model file gets the usual mode
         with os.fdopen(fd, "wb") as f:
             f.write(MAGIC + struct.pack("<Q", len(head)) + head)
             for raw in blobs:
