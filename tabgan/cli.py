@@ -99,6 +99,15 @@ def _gate_bound(text: str) -> float | None:
         raise argparse.ArgumentTypeError(f"expected a number or 'none', got {text!r}") from None
 
 
+def _epochs(text: str) -> int | str:
+    if text == "auto":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or 'auto', got {text!r}") from None
+
+
 # ------------------------------------------------------------------------------ option tables
 @dataclass(frozen=True)
 class Option:
@@ -114,7 +123,7 @@ class Option:
 
 # Constructor parameters of ConditionalGAN and WGANGP (the same defaults in both).
 MODEL_OPTIONS: tuple[Option, ...] = (
-    Option("--epochs", "epochs", int, 300, "passes over the table", "N"),
+    Option("--epochs", "epochs", _epochs, "auto", "passes over the table, or 'auto' (about 4,000 steps)", "N"),
     Option(
         "--batch-size", "batch_size", int, 500, "rows per training step (a multiple of --pac)", "N"
     ),

@@ -411,6 +411,8 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
     model._check_fitted()
     params = model.get_params()
     history = getattr(model, "history_", pd.DataFrame())
+    if params.get("epochs") == "auto":  # advice speaks of the epochs the fit actually ran
+        params["epochs"] = getattr(model, "epochs_", None) or len(history) or None
     stop_reason = getattr(model, "stop_reason_", "")
     best_epoch = getattr(model, "best_epoch_", None)
     found: list[Finding] = []

@@ -533,7 +533,7 @@ def test_impossible_condition(work, tmp_path, capsys):
         (["fit"], "the following arguments are required"),
         (
             ["fit", "d.csv", "-o", "m", "--epochs", "many"],
-            "argument --epochs: invalid int value: 'many'",
+            "argument --epochs: expected a whole number or 'auto', got 'many'",
         ),
         (
             ["fit", "d.csv", "-o", "m", "--engine", "vae"],

@@ -21,7 +21,8 @@ class ConditionalGAN(BaseSynthesizer):
 
     Parameters
     ----------
-    epochs: passes over the table. batch_size: rows per step (a multiple of ``pac``).
+    epochs: passes over the table; "auto" (the default) trains about 4,000 steps, between 10
+    and 300 epochs (62 on Adult's 32,561 rows; 300 on a table under 6,700 rows). batch_size: rows per step (a multiple of ``pac``).
     pac: rows the critic judges together (PacGAN). embedding_dim: noise width.
     generator_dim, discriminator_dim: hidden widths of the residual generator and of the critic.
     generator_lr, discriminator_lr, generator_betas, discriminator_betas, generator_decay,
@@ -53,7 +54,7 @@ class ConditionalGAN(BaseSynthesizer):
     def __init__(
         self,
         *,
-        epochs: int = 300,
+        epochs: int | Literal["auto"] = "auto",
         batch_size: int = 500,
         pac: int = 10,
         embedding_dim: int = 128,

@@ -24,7 +24,7 @@ class WGANGP(BaseSynthesizer):
     def __init__(
         self,
         *,
-        epochs: int = 300,
+        epochs: int | Literal["auto"] = "auto",
         batch_size: int = 500,
         pac: int = 10,
         embedding_dim: int = 128,

@@ -114,7 +114,8 @@ def test_bad_conditions_name_the_problem(fitted):
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"batch_size": 502, "pac": 10}, "batch_size=502 must be divisible by pac=10"),
-    ({"epochs": 0}, "epochs=0 must be a positive integer"),
+    ({"epochs": 0}, "epochs=0 must be 'auto' or a positive integer"),
+    ({"epochs": "many"}, "epochs='many' must be 'auto' or a positive integer"),
     ({"generator_lr": -1}, "generator_lr=-1 must be a number > 0"),
     ({"penalty": "wgan"}, "penalty='wgan'"),
     ({"device": "tpu"}, "device='tpu'"),
@@ -181,3 +182,14 @@ def test_corrupted_and_missing_model_files(fitted, tmp_path):
         tabgan.load(tmp_path / "head.tabgan")
     with pytest.raises(ModelFileError, match="does not exist"):
         tabgan.load(tmp_path / "nothing.tabgan")
+
+
+def test_auto_epochs_trains_about_4000_steps_within_bounds():
+    from tabgan.synthesizers.base import auto_epochs
+
+    assert auto_epochs(32_561, 500) == 62  # Adult's training split
+    assert auto_epochs(1_000, 500) == 300  # small tables: capped at CTGAN's 300
+    assert auto_epochs(494_021, 500) == 10  # large tables: at least 10 passes
+    model = ConditionalGAN(**{**FAST, "epochs": "auto", "max_time": 2}).fit(
+        pd.DataFrame({"x": np.arange(100.0), "c": ["a", "b"] * 50}))
+    assert model.epochs_ == 300 and model.stop_reason_ == "max_time"
