@@ -32,7 +32,9 @@ def table():
 
 @pytest.mark.slow
 def test_plain_wgan_starves_the_rare_categories_and_diagnose_names_the_column(table):
-    model = WGANGP(**SMALL, epochs=10, random_state=0).fit(table)
+    # ema=None on both sides: the crafted set-up was measured without the moving average, which
+    # smooths the plain WGAN-GP's output enough to starve fewer categories in 10 epochs.
+    model = WGANGP(**SMALL, epochs=10, ema=None, random_state=0).fit(table)
     found = [f for f in model.diagnose() if f.kind == "mode_collapse" and f.column == "city"]
     assert found, model.diagnose()
     f = found[0]
@@ -44,7 +46,7 @@ def test_plain_wgan_starves_the_rare_categories_and_diagnose_names_the_column(ta
 
 @pytest.mark.slow
 def test_conditional_gan_on_the_same_table_covers_every_category(table):
-    model = ConditionalGAN(**SMALL, epochs=10, random_state=0).fit(table)
+    model = ConditionalGAN(**SMALL, epochs=10, ema=None, random_state=0).fit(table)
     assert not [f for f in model.diagnose() if f.kind == "mode_collapse" and f.column == "city"]
     share = model.sample(20_000, random_state=1)["city"].value_counts(normalize=True)
     assert set(share.index) == set(table["city"])
