@@ -151,15 +151,16 @@ def test_probe_columns_are_in_history(cls, table):
 
 
 def test_keep_best_gives_the_model_of_the_best_epoch(table):
-    best = ConditionalGAN(**SMALL, epochs=8, probe_every=1).fit(table)
+    # A run whose best probe epoch is not its last one: a learning rate too high to settle.
+    params = {**SMALL, "epochs": 8, "probe_every": 1, "generator_lr": 5e-3, "discriminator_lr": 5e-3}
+    best = ConditionalGAN(**params).fit(table)
     b = best.best_epoch_
     assert b == int(best.history_["probe_score"].idxmin())
-    if b == 7:
-        pytest.skip("the last epoch was the best; nothing to restore with this seed")
+    assert b < 7, best.history_["probe_score"].tolist()
     # The probe uses its own random stream, so training up to epoch b is the same run.
-    short = ConditionalGAN(**SMALL, epochs=b + 1, probe_every=1, keep_best=False).fit(table)
+    short = ConditionalGAN(**{**params, "epochs": b + 1, "keep_best": False}).fit(table)
     pd.testing.assert_frame_equal(best.sample(300, random_state=2), short.sample(300, random_state=2))
-    last = ConditionalGAN(**SMALL, epochs=8, probe_every=1, keep_best=False).fit(table)
+    last = ConditionalGAN(**{**params, "keep_best": False}).fit(table)
     assert not best.sample(300, random_state=2).equals(last.sample(300, random_state=2))
 
 
