@@ -288,9 +288,7 @@ class BaseSynthesizer(BaseEstimator):
             matrix = np.concatenate(rows) if len(rows) > 1 else rows[0]
             out = self.transformer_.inverse_transform(matrix, np_gen)
             for column, value in (conditions or {}).items():
-                out[column] = pd.Series([value] * len(out), dtype=object).astype(out[column].dtype) \
-                    if not isinstance(out[column].dtype, pd.CategoricalDtype) else \
-                    pd.Categorical([value] * len(out), dtype=out[column].dtype)
+                out[column] = pd.Series([value] * len(out), dtype=object).astype(out[column].dtype)
             remaining -= len(out)
             yield out
         self.sampling_report_ = {"generated": generated, "accepted": accepted,
@@ -364,14 +362,10 @@ class BaseSynthesizer(BaseEstimator):
                 "best_epoch": getattr(self, "best_epoch_", None),
                 "slot_counts": [int(c) for c in getattr(self, "slot_counts_", [])],
                 "value_reference": getattr(self, "value_reference_", {}),
-                **self._extra_state(),
             },
         }
         tensors = self.engine_.state_dict() if self.engine_ is not None else {}
         write_model_file(path, header, tensors)
-
-    def _extra_state(self) -> dict[str, Any]:
-        return {}
 
     @classmethod
     def _from_file(cls, header: dict[str, Any], tensors: dict[str, torch.Tensor], device: torch.device,
@@ -399,14 +393,10 @@ class BaseSynthesizer(BaseEstimator):
         else:
             model.engine_ = model._engine_for_state(layout, tensors, device)
             model.engine_.load_state_dict(tensors)
-        model._load_extra_state(state)
         return model
 
     def _engine_for_state(self, layout: Any, tensors: dict[str, torch.Tensor], device: torch.device) -> Any:
         raise NotImplementedError
-
-    def _load_extra_state(self, state: dict[str, Any]) -> None:
-        pass
 
 
 def load(path: str | os.PathLike[str], device: str | torch.device = "auto") -> BaseSynthesizer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Literal
 
 import torch
 
@@ -132,6 +132,3 @@ class ConditionalGAN(BaseSynthesizer):
                           ) -> ConditionalGANEngine:
         return ConditionalGANEngine(layout, condition_counts=tensors["condition_counts"].cpu(), device=device,
                                     **self._engine_kwargs())
-
-    def _extra_state(self) -> dict[str, Any]:
-        return {}
