@@ -279,10 +279,12 @@ class BaseSynthesizer(BaseEstimator):
                         f"could not generate {n} rows with {cond_text}: {accepted} of {generated} generated "
                         f"rows satisfied it (acceptance {rate:.2%}); the model rarely produces this combination")
                 block = self._generate(ask, targets, torch_gen)  # (ask, D) on device
-                keep = self._satisfies(block, targets)
                 generated += ask
-                accepted += int(keep.sum())
-                block = block[keep][: want - got]
+                if targets:  # unconditioned rows are all kept: no mask, no copy, no sync
+                    keep = self._satisfies(block, targets)
+                    block = block[keep]
+                accepted += block.shape[0]
+                block = block[: want - got]
                 rows.append(block.cpu().numpy())
                 got += block.shape[0]
             matrix = np.concatenate(rows) if len(rows) > 1 else rows[0]
