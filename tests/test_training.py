@@ -10,7 +10,7 @@ import torch
 from tabgan import ConditionalGAN, WGANGP
 from tabgan.errors import ParameterError, TrainingError
 from tabgan.probe import FidelityProbe
-from tabgan.training import EarlyStopping, EpochLog, KeepBest, TrainingLoop
+from tabgan.training import KEEP_TOLERANCE, EarlyStopping, EpochLog, KeepBest, TrainingLoop
 from tabgan.transformers.layout import Layout, Span
 
 SMALL = dict(batch_size=50, pac=5, generator_dim=(32, 32), discriminator_dim=(32, 32), embedding_dim=16,
@@ -75,6 +75,23 @@ def test_keep_best_restores_the_best_scored_state_at_the_end():
     loop = loop_for(engine, 6, [Scripted({1: 0.5, 3: 0.2, 5: 0.3}), keep])
     loop.run()
     assert keep.best_epoch == 3 and engine.steps == 8  # the state after epoch 3 (4 epochs x 2 steps)
+
+
+def test_keep_best_prefers_the_latest_state_within_tolerance_of_the_best():
+    scores = {1: 0.5, 3: 0.2, 5: 0.21, 7: 0.3, 9: 0.215}
+    engine = Counter()
+    keep = KeepBest(engine.snapshot, engine.restore)  # default tolerance: 10%
+    loop_for(engine, 10, [Scripted(scores), keep]).run()
+    assert keep.best == 0.2 and keep.best_epoch == 9 and engine.steps == 20
+    engine = Counter()
+    argmin = KeepBest(engine.snapshot, engine.restore, tolerance=0.0)
+    loop_for(engine, 10, [Scripted(scores), argmin]).run()
+    assert argmin.best_epoch == 3 and engine.steps == 8
+
+
+def test_keep_best_rejects_a_negative_tolerance():
+    with pytest.raises(ValueError, match="tolerance"):
+        KeepBest(lambda: None, lambda s: None, tolerance=-0.1)
 
 
 def test_keep_best_also_restores_after_divergence():
@@ -182,7 +199,10 @@ def test_max_time_is_honoured_and_keeps_the_best_state_found(table):
     assert time.perf_counter() - t0 < 3 + 5
     assert model.stop_reason_ == "max_time"
     assert model.best_epoch_ is not None
-    assert model.best_epoch_ == int(model.history_["probe_score"].idxmin())
+    scores = model.history_["probe_score"]
+    running_best = scores.cummin()
+    within = scores[scores <= running_best * (1 + KEEP_TOLERANCE)]
+    assert model.best_epoch_ == int(model.history_["epoch"][within.index[-1]])
     assert model.history_["probe_score"].notna().iloc[-1]  # the state it stopped with was measured
     assert not model.sample(100, random_state=0).isna().any().any()
 

@@ -38,8 +38,9 @@ class ConditionalGAN(BaseSynthesizer):
     found in that time is kept).
     probe_every: every this many epochs (and at the last one) a fidelity probe compares a fixed
     generated sample with real rows on the device (``tabgan.probe``); its figures go into
-    ``history_``; None turns it off. keep_best: at the end, put back the weights of the epoch with
-    the best probe score (model selection by quality, not by loss). early_stopping: stop when the
+    ``history_``; None turns it off. keep_best: at the end, put back the weights of the latest probed
+    epoch whose score is within 10% of the best one (model selection by quality, not by loss;
+    see ``tabgan.training.KeepBest``). early_stopping: stop when the
     probe score has not improved for ``patience`` probe evaluations. device: "auto", "cpu", "cuda",
     "cuda:N". random_state: seed of everything (same seed, same model, same samples on CPU).
     verbose: progress bar with live losses.
