@@ -16,8 +16,9 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # The real job on the bundled Adult table: hold out 20 %, fit with the default epochs="auto" for at
-# most 180 s (keeping the best probed state), so the whole run stays under five minutes on two cores, sample as many rows as the training part, evaluate, gate,
-# write synthetic.csv and report.html, print the headline scores. Exit 3 if a gate fails.
+# most 180 s (keeping the best probed state), so the whole run stays under five minutes on two
+# cores; sample as many rows as the training part, evaluate, gate, write synthetic.csv and
+# report.html, print the headline scores. Exit 3 if a gate fails.
 demo: install
 	$(VENV)/bin/tabgan synth datasets/adult.csv.gz -o synthetic.csv --report report.html \
 		--target income --max-time 180 --seed 0

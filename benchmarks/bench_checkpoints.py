@@ -5,7 +5,8 @@ usage: python benchmarks/bench_checkpoints.py [--epochs 120] [--probe-every 5] [
 
 Fits ``ConditionalGAN`` on Adult's training split and keeps the state of every epoch the probe
 scored. Each state then samples 32,561 rows, and a gradient-boosting classifier is trained on them
-and scored on the real test split (ROC AUC on income, as tabgan's evaluator does). The epoch that
+and scored on the real test split (ROC AUC on income; the evaluator's model, default settings,
+categories as codes, so figures track the evaluator's within a few thousandths). The epoch that
 ``KeepBest`` picks is marked. This is the measurement behind ``tabgan.training.KEEP_TOLERANCE``:
 the probe's marginal score plateaus long before the joint structure stops improving.
 """

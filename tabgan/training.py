@@ -7,8 +7,8 @@ infinite loss stops training and the last finite state is restored), the progres
 callbacks that later stages hook into. The callbacks defined here: ``ProbeCallback`` (the fidelity
 probe of ``tabgan.probe`` every k epochs, its figures in ``EpochLog.extra``), ``KeepBest`` (put back
 the latest state whose probe score is within 10% of the best, also after a divergence or when
-``max_time`` runs out) and ``EarlyStopping`` (stop after ``patience`` probe
-evaluations without improvement).
+``max_time`` runs out) and ``EarlyStopping`` (stop after ``patience`` probe evaluations without
+improvement).
 """
 
 from __future__ import annotations

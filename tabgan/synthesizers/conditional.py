@@ -22,7 +22,8 @@ class ConditionalGAN(BaseSynthesizer):
     Parameters
     ----------
     epochs: passes over the table; "auto" (the default) trains about 4,000 steps, between 10
-    and 300 epochs (62 on Adult's 32,561 rows; 300 on a table under 6,700 rows). batch_size: rows per step (a multiple of ``pac``).
+    and 300 epochs (62 on Adult's 32,561 rows; 300 on a table under 6,700 rows).
+    batch_size: rows per step (a multiple of ``pac``).
     pac: rows the critic judges together (PacGAN). embedding_dim: noise width.
     generator_dim, discriminator_dim: hidden widths of the residual generator and of the critic.
     generator_lr, discriminator_lr, generator_betas, discriminator_betas, generator_decay,
@@ -38,10 +39,10 @@ class ConditionalGAN(BaseSynthesizer):
     found in that time is kept).
     probe_every: every this many epochs (and at the last one) a fidelity probe compares a fixed
     generated sample with real rows on the device (``tabgan.probe``); its figures go into
-    ``history_``; None turns it off. keep_best: at the end, put back the weights of the latest probed
-    epoch whose score is within 10% of the best one (model selection by quality, not by loss;
-    see ``tabgan.training.KeepBest``). early_stopping: stop when the
-    probe score has not improved for ``patience`` probe evaluations. device: "auto", "cpu", "cuda",
+    ``history_``; None turns it off. keep_best: at the end, put back the weights of the latest
+    probed epoch whose score is within 10% of the best one (model selection by quality, not by
+    loss; see ``tabgan.training.KeepBest``). early_stopping: stop when the probe score has not
+    improved for ``patience`` probe evaluations. device: "auto", "cpu", "cuda",
     "cuda:N". random_state: seed of everything (same seed, same model, same samples on CPU).
     verbose: progress bar with live losses.
     """
