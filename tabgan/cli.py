@@ -152,6 +152,15 @@ MODEL_OPTIONS: tuple[Option, ...] = (
     ),
     Option("--device", "device", str, "auto", "auto, cpu, cuda or cuda:N", "D"),
     Option(
+        "--sampling-dtype",
+        "sampling_dtype",
+        str,
+        "auto",
+        "what the generator computes in when sampling: float32, bfloat16, or auto (bfloat16 on a "
+        "CPU with AMX or AVX512-BF16)",
+        "T",
+    ),
+    Option(
         "--seed", "random_state", int, None, "seed of the model (same seed, same model on CPU)", "S"
     ),
 )
@@ -186,6 +195,10 @@ SAMPLE_OPTIONS: tuple[Option, ...] = (
 # Parameters of tabgan.load(path, device="auto").
 LOAD_OPTIONS: tuple[Option, ...] = (
     Option("--device", "device", str, "auto", "device to load the model on", "D"),
+)
+# Sampling parameters of a loaded model, set with set_params (None: as the model was saved).
+RESAMPLE_OPTIONS: tuple[Option, ...] = (
+    Option("--sampling-dtype", "sampling_dtype", str, None, "override the model's sampling_dtype", "T"),
 )
 # Parameters of model.diagnose(n=20_000, random_state=0).
 DIAGNOSE_OPTIONS: tuple[Option, ...] = (
@@ -369,6 +382,7 @@ def _add_sample(sub: argparse.ArgumentParser) -> None:
     )
     _add(sub, SAMPLE_OPTIONS)
     _add(sub, LOAD_OPTIONS)
+    _add(sub, RESAMPLE_OPTIONS)
 
 
 def _add_evaluate(sub: argparse.ArgumentParser) -> None:
@@ -483,6 +497,7 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
     fmt = output_format(args.output, args.format)
     _check_stdout(args)
     model = load(args.model, **_values(args, LOAD_OPTIONS))
+    model.set_params(**{k: v for k, v in _values(args, RESAMPLE_OPTIONS).items() if v is not None})
     conditions = _typed_conditions(model, args.condition)
     params = _values(args, SAMPLE_OPTIONS)
     start = time.perf_counter()

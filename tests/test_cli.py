@@ -133,7 +133,7 @@ def test_parsed_defaults_of_every_command_are_the_option_defaults():
     parser = cli.build_parser()
     cases = {
         ("fit", "d", "-o", "m"): cli.MODEL_OPTIONS + cli.FIT_OPTIONS,
-        ("sample", "m", "-n", "1", "-o", "o.csv"): cli.SAMPLE_OPTIONS + cli.LOAD_OPTIONS,
+        ("sample", "m", "-n", "1", "-o", "o.csv"): cli.SAMPLE_OPTIONS + cli.LOAD_OPTIONS + cli.RESAMPLE_OPTIONS,
         ("evaluate", "r", "s"): cli.EVALUATE_OPTIONS,
         ("synth", "d", "-o", "o.csv"): cli.MODEL_OPTIONS + cli.FIT_OPTIONS,
         ("diagnose", "m"): cli.DIAGNOSE_OPTIONS + cli.LOAD_OPTIONS,
@@ -634,3 +634,16 @@ def test_a_real_process_prints_one_line_and_no_traceback(tmp_path):
     assert re.fullmatch(r"tabgan: error: .*is corrupted.*\n", proc.stderr), proc.stderr
     assert proc.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.tabgan"]
+
+
+def test_sample_overrides_the_sampling_dtype(work, tmp_path, capsys):
+    model = work / "model.tabgan"
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert run("sample", model, "-n", 30, "-o", a, "--seed", 1, "--sampling-dtype", "float32", "-q") == 0
+    assert run("sample", model, "-n", 30, "-o", b, "--seed", 1, "--sampling-dtype", "float32", "-q") == 0
+    pd.testing.assert_frame_equal(pd.read_csv(a), pd.read_csv(b))
+    capsys.readouterr()
+    code = run("sample", model, "-n", 30, "-o", tmp_path / "c.csv", "--sampling-dtype", "half", "-q")
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "sampling_dtype='half'" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "c.csv").exists()

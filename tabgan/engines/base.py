@@ -16,8 +16,8 @@ import torch
 from torch import Tensor, nn
 
 from tabgan.errors import ModelFileError, ParameterError
-from tabgan.nn.activations import apply_activations
-from tabgan.nn.layers import Critic, Generator, init_linear_
+from tabgan.nn.activations import activation_plan, apply_activations, draw_activations
+from tabgan.nn.layers import Critic, FrozenGenerator, Generator, init_linear_
 from tabgan.nn.losses import critic_loss, dragan_penalty, gradient_penalty
 from tabgan.transformers.layout import Layout
 
@@ -272,28 +272,26 @@ class GANEngine:
         return self.net_g_ema if self.net_g_ema is not None else self.net_g
 
     def _generate(self, n: int, cond_for: Callable[[int, int], Tensor],
-                  generator: torch.Generator) -> Tensor:
+                  generator: torch.Generator, dtype: torch.dtype = torch.float32) -> Tensor:
         """(n, D) hard one-hots and tanh values; cond_for(start, m) -> (m, C) conditions.
 
+        dtype: what the network computes in (see ``FrozenGenerator``); outputs are float32.
+
         NOTE[DIFF]: CTGAN samples with BatchNorm in train mode (batch statistics, so a row
-        depends on the other rows of its batch); here the network is in eval mode (running
-        statistics) and each softmax span is the argmax of logits + Gumbel noise, an exact draw
-        from softmax(logits), which is what CTGAN's argmax of a soft Gumbel sample amounts to.
+        depends on the other rows of its batch); here BatchNorm uses its running statistics
+        (folded into the weights), and each softmax span is drawn from softmax(logits) by inverse
+        CDF, the law of CTGAN's argmax of a Gumbel-softmax sample.
         """
         net = self._sampling_net()
-        was_training = net.training
-        net.eval()
-        out = torch.empty(n, self.layout.width, device=self.device)  # (n, D)
-        try:
-            with torch.inference_mode():
-                for start in range(0, n, self.chunk_size):  # chunks, never rows
-                    m = min(self.chunk_size, n - start)
-                    cond = cond_for(start, m)  # (m, C)
-                    raw = net(torch.cat([self._noise(m, generator), cond], 1))  # (m, D)
-                    out[start:start + m] = apply_activations(
-                        raw, self.layout, self.tau, hard=True, generator=generator)
-        finally:
-            net.train(was_training)
+        plan_tanh = torch.nonzero(activation_plan(self.layout, self.device).is_tanh)[:, 0]  # (X,)
+        with torch.inference_mode():
+            frozen = FrozenGenerator(net, dtype, exact_cols=plan_tanh)
+            out = torch.empty(n, self.layout.width, device=self.device)  # (n, D)
+            for start in range(0, n, self.chunk_size):  # chunks, never rows
+                m = min(self.chunk_size, n - start)
+                cond = cond_for(start, m)  # (m, C)
+                raw = frozen(torch.cat([self._noise(m, generator), cond], 1))  # (m, D)
+                out[start:start + m] = draw_activations(raw, self.layout, generator)
         return out
 
     # ------------------------------------------------------------------ state

@@ -110,13 +110,14 @@ class ConditionalGANEngine(GANEngine):
         return self._merge(logs, gen)
 
     def generate(self, n: int, cond: Tensor | None = None,
-                 generator: torch.Generator | None = None) -> Tensor:
+                 generator: torch.Generator | None = None,
+                 dtype: torch.dtype = torch.float32) -> Tensor:
         """(n, D) activated rows (hard one-hots, tanh values) on the engine's device.
 
         cond: None draws one-bit conditions by true frequency (unconditioned sampling, as
         CTGAN); a (C,) vector is used for every row; an (n, C) matrix row by row. Build one
         with ``condition_vector(layout, {span_index: category, ...}, n)`` to fix several
-        discrete columns at once.
+        discrete columns at once. dtype: what the network computes in (see ``FrozenGenerator``).
         """
         if generator is None:
             raise DataError("generate needs an explicit torch.Generator")
@@ -133,7 +134,7 @@ class ConditionalGANEngine(GANEngine):
                 return self._original.sample_original(m, generator)  # (m, C)
             return cond[start:start + m]
 
-        return self._generate(n, cond_for, generator)
+        return self._generate(n, cond_for, generator, dtype)
 
     def _extra_state(self) -> dict[str, Tensor]:
         return {"condition_counts": self.condition_counts.detach().clone()}

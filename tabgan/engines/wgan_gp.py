@@ -76,12 +76,13 @@ class WGANGPEngine(GANEngine):
         gen = self._generator_step(noise[k * b:], none, lambda raw: zero, generator)
         return self._merge(logs, gen)
 
-    def generate(self, n: int, cond: None = None,
-                 generator: torch.Generator | None = None) -> Tensor:
-        """(n, D) activated rows (hard one-hots, tanh values) on the engine's device."""
+    def generate(self, n: int, cond: None = None, generator: torch.Generator | None = None,
+                 dtype: torch.dtype = torch.float32) -> Tensor:
+        """(n, D) activated rows (hard one-hots, tanh values) on the engine's device; the
+        network computes in ``dtype`` (see ``FrozenGenerator``)."""
         if generator is None:
             raise DataError("generate needs an explicit torch.Generator")
         if cond is not None:
             raise DataError("WGANGPEngine is unconditional; use rejection for conditions")
         none = torch.zeros(self.chunk_size, 0, device=self.device)
-        return self._generate(n, lambda start, m: none[:m], generator)
+        return self._generate(n, lambda start, m: none[:m], generator, dtype)

@@ -26,6 +26,7 @@ __all__ = [
     "ActivationPlan",
     "activation_plan",
     "apply_activations",
+    "draw_activations",
     "gumbel_noise",
     "segment_log_softmax",
     "segment_softmax",
@@ -149,3 +150,42 @@ def apply_activations(
         if hard:
             y = _hard_one_hot(logits.detach(), plan) - y.detach() + y
     return torch.where(plan.is_tanh, torch.tanh(raw), y)  # (B, D)
+
+
+@lru_cache(maxsize=64)
+def draw_groups(layout: Layout, device: torch.device) -> tuple[tuple[Tensor, Tensor], ...]:
+    """The softmax spans of ``layout`` grouped by width rounded up to a power of two, so that
+    each group is one padded (P_g, K_g) block of matrix columns with under half of it padding
+    (one block for all spans would be 4x wider than the row on Adult). Per group: (cols (P_g,
+    K_g) long, padded with the span's first column; valid (P_g, K_g) bool)."""
+    soft = [(a, b) for a, b, s in layout.slices() if s.activation == "softmax"]
+    buckets: dict[int, list[tuple[int, int]]] = {}
+    for a, b in soft:  # once per layout: a loop over spans
+        buckets.setdefault(1 << (b - a - 1).bit_length(), []).append((a, b))
+    out = []
+    for width, spans in sorted(buckets.items()):
+        cols = torch.tensor([[a + min(j, b - a - 1) for j in range(width)] for a, b in spans])
+        valid = torch.tensor([[j < b - a for j in range(width)] for a, b in spans])
+        out.append((cols.to(device), valid.to(device)))
+    return tuple(out)
+
+
+def draw_activations(raw: Tensor, layout: Layout, generator: torch.Generator) -> Tensor:
+    """(B, D) raw outputs -> (B, D) sampled rows: tanh values, and in each softmax span the
+    one-hot of one category drawn from softmax(raw) by inverse CDF (one uniform per span).
+
+    Same law as ``apply_activations(raw, hard=True, generator=g)`` (the argmax of logits plus
+    Gumbel noise), with P random numbers per row instead of D and no logarithms.
+    """
+    plan = activation_plan(layout, raw.device)
+    out = torch.where(plan.is_tanh, torch.tanh(raw), torch.zeros((), device=raw.device))  # (B, D)
+    for cols, valid in draw_groups(layout, raw.device):
+        z = raw[:, cols].masked_fill_(~valid, float("-inf"))  # (B, P, K)
+        cdf = z.sub_(z.amax(-1, keepdim=True)).exp_().cumsum_(-1)  # (B, P, K) unnormalised
+        u = torch.rand(raw.shape[0], cols.shape[0], 1, generator=generator, device=raw.device)
+        # The first category whose cumulative mass passes the draw (never one of mass 0);
+        # padding repeats the total. The minimum only guards a draw rounded up to the total.
+        picked = torch.searchsorted(cdf, u.mul_(cdf[..., -1:]), right=True)[..., 0]  # (B, P)
+        picked = torch.minimum(picked, valid.sum(-1) - 1)
+        out.scatter_(1, cols.gather(1, picked.T).T, 1.0)  # picked.T: (P, B)
+    return out

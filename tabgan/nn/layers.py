@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 
 import torch
 from torch import Tensor, nn
 
-__all__ = ["Critic", "Generator", "Residual", "dropout", "init_linear_"]
+__all__ = [
+    "Critic",
+    "FrozenGenerator",
+    "Generator",
+    "Residual",
+    "dropout",
+    "exact_residual",
+    "init_linear_",
+    "native_bfloat16",
+]
 
 
 def init_linear_(module: nn.Module, generator: torch.Generator) -> None:
@@ -90,3 +100,85 @@ class Critic(nn.Module):
             if self.training:
                 h = dropout(h, self.p_drop, generator)
         return self.head(h)  # (B/pac, 1)
+
+
+@lru_cache(maxsize=8)
+def native_bfloat16(device: torch.device) -> bool:
+    """True where bfloat16 matrix products run in hardware: an NVIDIA GPU that supports them, or
+    a CPU with AMX-BF16 or AVX512-BF16 (read from /proc/cpuinfo; False where that is absent)."""
+    if device.type == "cuda":
+        return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    if device.type != "cpu":
+        return False
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"amx_bf16", "avx512_bf16"})
+    except OSError:
+        pass
+    return False
+
+
+@lru_cache(maxsize=8)
+def exact_residual(device: torch.device, dtype: torch.dtype) -> bool:
+    """Whether ``addmm(c, a, b)`` in ``dtype`` on ``device`` rounds once, after adding c to the
+    float32 product (oneDNN and cuBLAS do): then ``addmm(-y, a, b)`` recovers the rounding error
+    of ``y = a @ b``. Checked once on a small seeded product."""
+    g = torch.Generator().manual_seed(0)
+    a = torch.randn(32, 64, generator=g).to(device, dtype)  # (32, 64)
+    b = torch.randn(64, 8, generator=g).to(device, dtype)  # (64, 8)
+    exact = a.double() @ b.double()  # (32, 8)
+    y = a @ b
+    r = torch.addmm(y.neg(), a, b)
+    return bool((y.double() + r.double() - exact).abs().max() < (y.double() - exact).abs().max() / 16)
+
+
+class FrozenGenerator:
+    """A trained Generator prepared for sampling: each BatchNorm (eval mode, running statistics)
+    folded into the Linear before it, weights cast to ``dtype``. Call it on (B, E + C) float32
+    inputs; it returns (B, D) float32 raw outputs, the network's function up to rounding.
+
+    With ``dtype=torch.bfloat16`` every product accumulates in float32 but its output is rounded
+    to bfloat16 (8 significant bits). That is harmless for hidden units and logits; the outputs
+    in ``exact_cols`` (the tanh values that become numbers) would take only a few hundred values
+    per mode, so they get one correction pass: ``r = h @ W.T - y`` computed by ``addmm`` with one
+    rounding, and ``y + r`` carries about 16 significant bits. Where a backend rounds the product
+    before the addition (``exact_residual`` says so), those outputs are computed in float32.
+    """
+
+    def __init__(self, net: Generator, dtype: torch.dtype = torch.float32,
+                 exact_cols: Tensor | None = None) -> None:
+        self.dtype = dtype
+        self.blocks: list[tuple[Tensor, Tensor]] = []
+        with torch.no_grad():
+            *residuals, last = list(net.seq)
+            for block in residuals:
+                assert isinstance(block, Residual)
+                bn, fc = block.bn, block.fc
+                scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)  # (o,)
+                weight = fc.weight * scale[:, None]  # (o, i)
+                bias = (fc.bias - bn.running_mean) * scale + bn.bias  # (o,)
+                self.blocks.append((weight.to(dtype).contiguous(), bias.to(dtype)))
+            self.weight, self.bias = last.weight.to(dtype).contiguous(), last.bias.to(dtype)
+            self.exact_cols = None
+            if dtype != torch.float32 and exact_cols is not None and len(exact_cols):
+                self.exact_cols = exact_cols.to(last.weight.device)
+                self.fused = exact_residual(last.weight.device, dtype)
+                weight_t = last.weight[self.exact_cols].T  # (W, X)
+                self.exact_weight_t = weight_t.to(dtype if self.fused else torch.float32).contiguous()
+                self.exact_bias = last.bias[self.exact_cols].float()  # (X,)
+
+    def __call__(self, x: Tensor) -> Tensor:
+        h = x.to(self.dtype)  # (B, E + C)
+        for weight, bias in self.blocks:
+            h = torch.cat([torch.relu(nn.functional.linear(h, weight, bias)), h], dim=1)  # (B, o + i)
+        out = nn.functional.linear(h, self.weight, self.bias).float()  # (B, D)
+        if self.exact_cols is not None and self.fused:
+            y = h @ self.exact_weight_t  # (B, X), rounded to dtype
+            r = torch.addmm(y.neg(), h, self.exact_weight_t)  # (B, X): the rounding error of y
+            out[:, self.exact_cols] = y.float() + r.float() + self.exact_bias
+        elif self.exact_cols is not None:
+            out[:, self.exact_cols] = h.float() @ self.exact_weight_t + self.exact_bias
+        return out

@@ -19,6 +19,7 @@ import torch
 from sklearn.base import BaseEstimator
 
 from tabgan.errors import ConditionError, ModelFileError, NotFittedError, ParameterError
+from tabgan.nn.layers import native_bfloat16
 from tabgan.persistence import read_model_file, write_model_file
 from tabgan.schema import validate_frame
 from tabgan.training import TrainingLoop
@@ -59,6 +60,19 @@ def resolve_device(device: str | torch.device) -> torch.device:
     elif dev.type != "cpu":
         raise ParameterError(f"device={device!r} must be 'auto', 'cpu', 'cuda' or 'cuda:N'")
     return dev
+
+
+SAMPLING_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "auto": None}
+
+
+def resolve_sampling_dtype(name: str, device: torch.device) -> torch.dtype:
+    """"auto" -> bfloat16 on a CPU that computes it in hardware (AMX or AVX512-BF16), float32
+    elsewhere (on a GPU, float32 sampling is already far from the bottleneck)."""
+    if name not in SAMPLING_DTYPES:
+        raise ParameterError(f"sampling_dtype={name!r} must be 'auto', 'float32' or 'bfloat16'")
+    if name == "auto":
+        return torch.bfloat16 if device.type == "cpu" and native_bfloat16(device) else torch.float32
+    return SAMPLING_DTYPES[name]
 
 
 def _is_int(v: Any) -> bool:
@@ -107,6 +121,7 @@ COMMON_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "keep_best": (lambda v: isinstance(v, bool), "True or False"),
     "early_stopping": (lambda v: isinstance(v, bool), "True or False"),
     "patience": (_positive_int, "a positive integer (probe evaluations)"),
+    "sampling_dtype": (lambda v: v in SAMPLING_DTYPES, "'auto', 'float32' or 'bfloat16'"),
     "random_state": (lambda v: v is None or (_is_int(v) and v >= 0), "None or an integer >= 0"),
     "verbose": (lambda v: isinstance(v, bool), "True or False"),
 }
@@ -260,6 +275,7 @@ class BaseSynthesizer(BaseEstimator):
             random_state = int(np.random.SeedSequence([self.sample_seed_, self._sample_calls]).generate_state(1)[0])
             self._sample_calls += 1
         device = self._runtime_device()
+        dtype = resolve_sampling_dtype(self.sampling_dtype, device)
         torch_gen = torch.Generator(device=device).manual_seed(int(random_state))
         np_gen = np.random.default_rng(random_state)
         budget = max(50 * n, 10_000)
@@ -279,7 +295,7 @@ class BaseSynthesizer(BaseEstimator):
                     raise ConditionError(
                         f"could not generate {n} rows with {cond_text}: {accepted} of {generated} generated "
                         f"rows satisfied it (acceptance {rate:.2%}); the model rarely produces this combination")
-                block = self._generate(ask, targets, torch_gen)  # (ask, D) on device
+                block = self._generate(ask, targets, torch_gen, dtype)  # (ask, D) on device
                 generated += ask
                 if targets:  # unconditioned rows are all kept: no mask, no copy, no sync
                     keep = self._satisfies(block, targets)
@@ -317,10 +333,11 @@ class BaseSynthesizer(BaseEstimator):
             keep &= block[:, start + slot] > 0.5
         return keep
 
-    def _generate(self, n: int, targets: list[tuple[int, int, int]], generator: torch.Generator) -> torch.Tensor:
+    def _generate(self, n: int, targets: list[tuple[int, int, int]], generator: torch.Generator,
+                  dtype: torch.dtype = torch.float32) -> torch.Tensor:
         if self.engine_ is None:
             return torch.zeros(n, 0, device=generator.device)
-        return self.engine_.generate(n, generator=generator)
+        return self.engine_.generate(n, generator=generator, dtype=dtype)
 
     def _runtime_device(self) -> torch.device:
         return self.engine_.device if self.engine_ is not None else torch.device("cpu")

@@ -43,8 +43,12 @@ class ConditionalGAN(BaseSynthesizer):
     probed epoch whose score is within 10% of the best one (model selection by quality, not by
     loss; see ``tabgan.training.KeepBest``). early_stopping: stop when the probe score has not
     improved for ``patience`` probe evaluations. device: "auto", "cpu", "cuda",
-    "cuda:N". random_state: seed of everything (same seed, same model, same samples on CPU).
-    verbose: progress bar with live losses.
+    "cuda:N". sampling_dtype: what the generator computes in when sampling: "float32",
+    "bfloat16" (products accumulate in float32 and the outputs that become numbers keep about 16
+    significant bits; see ``tabgan.nn.layers.FrozenGenerator``), or "auto": bfloat16 on a CPU
+    that computes it in hardware (AMX or AVX512-BF16), float32 elsewhere; changing it needs no
+    refit. random_state: seed of everything (same seed, same model, same samples on the same
+    CPU). verbose: progress bar with live losses.
     """
 
     _constraints = {
@@ -82,6 +86,7 @@ class ConditionalGAN(BaseSynthesizer):
         early_stopping: bool = False,
         patience: int = 10,
         device: str = "auto",
+        sampling_dtype: Literal["auto", "float32", "bfloat16"] = "auto",
         random_state: int | None = None,
         verbose: bool = False,
     ) -> None:
@@ -111,6 +116,7 @@ class ConditionalGAN(BaseSynthesizer):
         self.early_stopping = early_stopping
         self.patience = patience
         self.device = device
+        self.sampling_dtype = sampling_dtype
         self.random_state = random_state
         self.verbose = verbose
 
@@ -123,12 +129,13 @@ class ConditionalGAN(BaseSynthesizer):
         sampler, engine = self._sampler, self.engine_
         return lambda: engine.train_step(sampler, generator)
 
-    def _generate(self, n: int, targets: list[tuple[int, int, int]], generator: torch.Generator) -> torch.Tensor:
+    def _generate(self, n: int, targets: list[tuple[int, int, int]], generator: torch.Generator,
+                  dtype: torch.dtype = torch.float32) -> torch.Tensor:
         if self.engine_ is None or not targets:
-            return super()._generate(n, targets, generator)
+            return super()._generate(n, targets, generator, dtype)
         layout = self.transformer_.layout_
         cond = condition_vector(layout, {span: slot for span, _, slot in targets}, 1, self.engine_.device)[0]
-        return self.engine_.generate(n, cond=cond, generator=generator)  # (n, D)
+        return self.engine_.generate(n, cond=cond, generator=generator, dtype=dtype)  # (n, D)
 
     def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device
                           ) -> ConditionalGANEngine:

@@ -49,6 +49,7 @@ class WGANGP(BaseSynthesizer):
         early_stopping: bool = False,
         patience: int = 10,
         device: str = "auto",
+        sampling_dtype: Literal["auto", "float32", "bfloat16"] = "auto",
         random_state: int | None = None,
         verbose: bool = False,
     ) -> None:
@@ -77,6 +78,7 @@ class WGANGP(BaseSynthesizer):
         self.early_stopping = early_stopping
         self.patience = patience
         self.device = device
+        self.sampling_dtype = sampling_dtype
         self.random_state = random_state
         self.verbose = verbose
 

@@ -1,10 +1,10 @@
-"""Output activations: tanh and (Gumbel-)softmax per span, on the dense matrix."""
+"""Output activations: tanh and (Gumbel-)softmax per span, on the dense matrix; sampling draws."""
 
 from __future__ import annotations
 
 import torch
 
-from tabgan.nn.activations import apply_activations, gumbel_noise
+from tabgan.nn.activations import apply_activations, draw_activations, draw_groups, gumbel_noise
 from tabgan.transformers.layout import Layout, Span
 
 LAYOUT = Layout((
@@ -100,3 +100,56 @@ def test_gumbel_noise_law() -> None:
     g = gumbel_noise((200_000,), torch.Generator().manual_seed(0), torch.device("cpu"))
     assert abs(g.mean().item() - 0.5772) < 0.01  # Euler-Mascheroni
     assert abs(g.var().item() - torch.pi**2 / 6) < 0.03
+
+
+# ---------------------------------------------------------------- sampling draws
+WIDE = Layout((
+    Span("x", "value", 1, "tanh"),
+    Span("x", "mode", 1, "softmax"),
+    Span("a", "category", 3, "softmax", True),
+    Span("b", "category", 42, "softmax", True),
+    Span("c", "category", 2, "softmax", True),
+    Span("d", "category", 9, "softmax", True),
+))
+
+
+def test_draw_groups_cover_every_softmax_column_once() -> None:
+    groups = draw_groups(WIDE, torch.device("cpu"))
+    cols = torch.cat([c[v] for c, v in groups]).sort().values
+    torch.testing.assert_close(cols, torch.arange(1, WIDE.width))
+    for c, v in groups:  # under half of each block is padding
+        assert v.sum(1).min() * 2 > c.shape[1] or c.shape[1] == 1
+
+
+def test_draws_are_one_hot_tanh_and_seeded() -> None:
+    raw = torch.randn(500, WIDE.width, generator=torch.Generator().manual_seed(0)) * 5
+    y = draw_activations(raw, WIDE, torch.Generator().manual_seed(1))
+    torch.testing.assert_close(y[:, 0], torch.tanh(raw[:, 0]))
+    for block in softmax_blocks(y, WIDE):
+        assert set(block.unique().tolist()) <= {0.0, 1.0}
+        assert (block.sum(1) == 1).all()
+    assert torch.equal(y, draw_activations(raw, WIDE, torch.Generator().manual_seed(1)))
+    assert not torch.equal(y, draw_activations(raw, WIDE, torch.Generator().manual_seed(2)))
+
+
+def test_draws_follow_softmax_in_every_span() -> None:
+    g = torch.Generator().manual_seed(5)
+    logits = torch.randn(WIDE.width, generator=g) * 2  # (D,)
+    raw = logits.expand(100_000, -1).clone()
+    y = draw_activations(raw, WIDE, torch.Generator().manual_seed(6))
+    for a, b, s in WIDE.slices():
+        if s.activation == "softmax":
+            p = torch.softmax(logits[a:b], 0)
+            # 4 standard errors of a frequency over 100,000 draws
+            tol = 4 * (p * (1 - p) / 100_000).sqrt() + 1e-6
+            assert ((y[:, a:b].mean(0) - p).abs() <= tol).all(), (s.column, y[:, a:b].mean(0), p)
+
+
+def test_draws_never_pick_a_category_of_no_mass_and_survive_huge_logits() -> None:
+    raw = torch.zeros(20_000, WIDE.width)
+    raw[:, 2:5] = torch.tensor([-1e4, 3e4, -float("inf")])  # only the middle one can come out
+    raw[:, 5:47] = torch.linspace(-300, 300, 42)  # exp overflows without the per-span shift
+    y = draw_activations(raw, WIDE, torch.Generator().manual_seed(0))
+    assert torch.isfinite(y).all()
+    assert (y[:, 3] == 1).all()
+    assert (y[:, 46] == 1).all()

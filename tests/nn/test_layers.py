@@ -1,10 +1,13 @@
-"""Generator and critic: shapes, seeded initialisation and seeded dropout."""
+"""Generator and critic: shapes, seeded initialisation and seeded dropout; the frozen sampling copy."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from tabgan.nn import Critic, Generator, Residual, dropout, init_linear_
+from tabgan.nn import layers
+from tabgan.nn.layers import FrozenGenerator, exact_residual, native_bfloat16
 
 
 def test_residual_and_generator_shapes() -> None:
@@ -40,3 +43,64 @@ def test_dropout_is_seeded_and_off_in_eval() -> None:
     x = torch.randn(5, 3)
     assert torch.equal(critic(x, torch.Generator().manual_seed(0)),
                        critic(x, torch.Generator().manual_seed(1)))
+
+
+# ---------------------------------------------------------------- the frozen sampling copy
+def trained_like_generator() -> Generator:
+    """A generator whose BatchNorm holds non-trivial running statistics, in train mode."""
+    gen = Generator(24, (32, 32), 12)
+    init_linear_(gen, torch.Generator().manual_seed(0))
+    g = torch.Generator().manual_seed(1)
+    for _ in range(20):  # a few forward passes in train mode move the running statistics
+        gen(torch.randn(64, 24, generator=g) * 3 + 1)
+    for block in gen.seq[:-1]:
+        block.bn.weight.data.uniform_(0.5, 2.0, generator=g)
+        block.bn.bias.data.uniform_(-1.0, 1.0, generator=g)
+    return gen
+
+
+def test_frozen_float32_is_the_eval_network() -> None:
+    gen = trained_like_generator()
+    x = torch.randn(300, 24, generator=torch.Generator().manual_seed(2))
+    frozen = FrozenGenerator(gen, torch.float32)(x)
+    assert gen.training  # freezing does not switch the live network's mode
+    with torch.no_grad():
+        expected = gen.eval()(x)
+    torch.testing.assert_close(frozen, expected, atol=1e-5, rtol=1e-5)
+
+
+def test_frozen_bfloat16_keeps_exact_columns_continuous() -> None:
+    gen = trained_like_generator().eval()
+    x = torch.randn(4000, 24, generator=torch.Generator().manual_seed(3))
+    exact = torch.tensor([0, 5])
+    plain = FrozenGenerator(gen, torch.bfloat16)(x)
+    fixed = FrozenGenerator(gen, torch.bfloat16, exact_cols=exact)(x)
+    assert plain.dtype == fixed.dtype == torch.float32
+    with torch.no_grad():
+        reference = gen(x)
+    # bfloat16 hidden units move every output a little, logits included...
+    torch.testing.assert_close(fixed, reference, atol=0.1, rtol=0.05)
+    # ...but rounding the exact outputs to 8 bits would leave a few hundred distinct values.
+    for c in exact.tolist():
+        assert plain[:, c].unique().numel() < 1500
+        assert fixed[:, c].unique().numel() > 3900
+    others = [c for c in range(12) if c not in exact.tolist()]
+    torch.testing.assert_close(fixed[:, others], plain[:, others], atol=0, rtol=0)
+
+
+def test_frozen_falls_back_to_float32_where_addmm_rounds_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    gen = trained_like_generator().eval()
+    x = torch.randn(2000, 24, generator=torch.Generator().manual_seed(4))
+    monkeypatch.setattr(layers, "exact_residual", lambda device, dtype: False)
+    frozen = FrozenGenerator(gen, torch.bfloat16, exact_cols=torch.tensor([3]))
+    assert not frozen.fused
+    out = frozen(x)
+    assert out[:, 3].unique().numel() > 1900
+    with torch.no_grad():
+        torch.testing.assert_close(out[:, 3], gen(x)[:, 3], atol=0.1, rtol=0.05)
+
+
+def test_exact_residual_holds_on_this_cpu_and_native_bfloat16_is_a_bool() -> None:
+    assert exact_residual(torch.device("cpu"), torch.bfloat16)  # oneDNN rounds once
+    assert native_bfloat16(torch.device("cpu")) in (True, False)
+    assert native_bfloat16(torch.device("meta")) is False

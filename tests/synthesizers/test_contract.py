@@ -1,8 +1,11 @@
 """One contract, run against every synthesizer."""
 
+import copy
+
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import (
     check_get_params_invariance,
@@ -120,6 +123,7 @@ def test_bad_conditions_name_the_problem(fitted):
     ({"penalty": "wgan"}, "penalty='wgan'"),
     ({"device": "tpu"}, "device='tpu'"),
     ({"ema": 1.5}, "ema=1.5"),
+    ({"sampling_dtype": "half"}, "sampling_dtype='half' must be 'auto', 'float32' or 'bfloat16'"),
 ])
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
 def test_parameters_are_checked_up_front(cls, kwargs, message, table):
@@ -193,3 +197,37 @@ def test_auto_epochs_trains_about_4000_steps_within_bounds():
     model = ConditionalGAN(**{**FAST, "epochs": "auto", "max_time": 2}).fit(
         pd.DataFrame({"x": np.arange(100.0), "c": ["a", "b"] * 50}))
     assert model.epochs_ == 300 and model.stop_reason_ == "max_time"
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_sampling_dtype_keeps_numbers_continuous_and_samples_reproducible(fitted, table, dtype):
+    model = clone_fitted(fitted, sampling_dtype=dtype)
+    out = model.sample(4000, random_state=3)
+    assert (out.dtypes == table.dtypes).all()
+    pd.testing.assert_frame_equal(out, model.sample(4000, random_state=3))
+    # bfloat16 rounds each output to 8 bits; the value columns are corrected to ~16, so a
+    # continuous column keeps (almost) all its values distinct.
+    assert out["maybe"].dropna().nunique() > 0.95 * out["maybe"].notna().sum()
+    reference = clone_fitted(fitted, sampling_dtype="float32").sample(4000, random_state=3)
+    for column in ("colour", "flag", "rare"):  # same law: frequencies within sampling noise
+        diff = out[column].value_counts(normalize=True) - reference[column].value_counts(normalize=True)
+        assert diff.abs().max() < 0.05, (column, diff)
+
+
+def clone_fitted(model, **params):
+    """The fitted model with other sampling parameters (they need no refit)."""
+    other = copy.deepcopy(model)
+    return other.set_params(**params)
+
+
+def test_sampling_dtype_auto_is_bfloat16_only_on_a_cpu_that_has_it():
+    from tabgan.nn.layers import native_bfloat16
+    from tabgan.synthesizers.base import resolve_sampling_dtype
+
+    cpu = torch.device("cpu")
+    expected = torch.bfloat16 if native_bfloat16(cpu) else torch.float32
+    assert resolve_sampling_dtype("auto", cpu) == expected
+    assert resolve_sampling_dtype("auto", torch.device("cuda")) == torch.float32
+    assert resolve_sampling_dtype("bfloat16", cpu) == torch.bfloat16
+    with pytest.raises(ParameterError, match="sampling_dtype='fp8'"):
+        resolve_sampling_dtype("fp8", cpu)
