@@ -290,7 +290,7 @@ class GANEngine:
             for start in range(0, n, self.chunk_size):  # chunks, never rows
                 m = min(self.chunk_size, n - start)
                 cond = cond_for(start, m)  # (m, C)
-                raw = frozen(torch.cat([self._noise(m, generator), cond], 1))  # (m, D)
+                raw = frozen(self._noise(m, generator), cond)  # (m, D)
                 out[start:start + m] = draw_activations(raw, self.layout, generator)
         return out
 

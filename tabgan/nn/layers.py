@@ -135,10 +135,28 @@ def exact_residual(device: torch.device, dtype: torch.dtype) -> bool:
     return bool((y.double() + r.double() - exact).abs().max() < (y.double() - exact).abs().max() / 16)
 
 
+def _buffer_columns(in_dim: int, outs: Sequence[int]) -> Tensor:
+    """For a layer after blocks of widths ``outs``: which column of its input, as Residual
+    concatenates it ([h_j, ..., h_1, input]), sits at each place of [input, h_1, ..., h_j]."""
+    starts, at = {}, 0
+    for m in reversed(range(len(outs))):
+        starts[m], at = at, at + outs[m]
+    parts = [torch.arange(at, at + in_dim)] + [torch.arange(starts[m], starts[m] + o)
+                                               for m, o in enumerate(outs)]
+    return torch.cat(parts)
+
+
 class FrozenGenerator:
     """A trained Generator prepared for sampling: each BatchNorm (eval mode, running statistics)
-    folded into the Linear before it, weights cast to ``dtype``. Call it on (B, E + C) float32
-    inputs; it returns (B, D) float32 raw outputs, the network's function up to rounding.
+    folded into the Linear before it, weights cast to ``dtype``. Call it on float32 inputs whose
+    columns together make the (B, E + C) input (noise, conditions); it returns (B, D) float32 raw
+    outputs, the network's function up to rounding.
+
+    The residual concatenations are one zeroed buffer (B, W) laid out [input, h_1, ..., h_k]
+    (weights permuted to match): each block reads a prefix and writes its output after it, no
+    copies. A prefix, because oneDNN's bfloat16 kernels read a strided view's rows in whole
+    tiles, a little past the view's last column, and multiply what is there by zero padding:
+    past a prefix lies this row's next, still zero, columns; NaN garbage there would give NaN.
 
     With ``dtype=torch.bfloat16`` every product accumulates in float32 but its output is rounded
     to bfloat16 (8 significant bits). That is harmless for hidden units and logits; the outputs
@@ -151,30 +169,42 @@ class FrozenGenerator:
     def __init__(self, net: Generator, dtype: torch.dtype = torch.float32,
                  exact_cols: Tensor | None = None) -> None:
         self.dtype = dtype
-        self.blocks: list[tuple[Tensor, Tensor]] = []
+        self.blocks: list[tuple[Tensor, Tensor]] = []  # (weight.T (i, o), bias (o,)) in buffer order
+        *residuals, last = list(net.seq)
+        in_dim = last.in_features - sum(block.fc.out_features for block in residuals)
+        outs: list[int] = []
         with torch.no_grad():
-            *residuals, last = list(net.seq)
             for block in residuals:
                 assert isinstance(block, Residual)
                 bn, fc = block.bn, block.fc
                 scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)  # (o,)
-                weight = fc.weight * scale[:, None]  # (o, i)
+                weight = fc.weight[:, _buffer_columns(in_dim, outs)] * scale[:, None]  # (o, i)
                 bias = (fc.bias - bn.running_mean) * scale + bn.bias  # (o,)
-                self.blocks.append((weight.to(dtype).contiguous(), bias.to(dtype)))
-            self.weight, self.bias = last.weight.to(dtype).contiguous(), last.bias.to(dtype)
+                self.blocks.append((weight.T.to(dtype), bias.to(dtype)))
+                outs.append(fc.out_features)
+            self.width = last.in_features
+            weight = last.weight[:, _buffer_columns(in_dim, outs)]  # (D, W)
+            self.weight_t, self.bias = weight.T.to(dtype), last.bias.to(dtype)  # (W, D), (D,)
             self.exact_cols = None
             if dtype != torch.float32 and exact_cols is not None and len(exact_cols):
                 self.exact_cols = exact_cols.to(last.weight.device)
                 self.fused = exact_residual(last.weight.device, dtype)
-                weight_t = last.weight[self.exact_cols].T  # (W, X)
+                weight_t = weight[self.exact_cols].T  # (W, X)
                 self.exact_weight_t = weight_t.to(dtype if self.fused else torch.float32).contiguous()
                 self.exact_bias = last.bias[self.exact_cols].float()  # (X,)
 
-    def __call__(self, x: Tensor) -> Tensor:
-        h = x.to(self.dtype)  # (B, E + C)
-        for weight, bias in self.blocks:
-            h = torch.cat([torch.relu(nn.functional.linear(h, weight, bias)), h], dim=1)  # (B, o + i)
-        out = nn.functional.linear(h, self.weight, self.bias).float()  # (B, D)
+    def __call__(self, *inputs: Tensor) -> Tensor:
+        h = torch.zeros(inputs[0].shape[0], self.width, dtype=self.dtype,
+                        device=inputs[0].device)  # (B, W): [input, h_1, ..., h_k]
+        at = 0
+        for x in inputs:
+            h[:, at:at + x.shape[1]] = x
+            at += x.shape[1]
+        for weight_t, bias in self.blocks:
+            o = weight_t.shape[1]
+            h[:, at:at + o] = torch.addmm(bias, h[:, :at], weight_t).relu_()  # (B, o)
+            at += o
+        out = torch.addmm(self.bias, h, self.weight_t).float()  # (B, D)
         if self.exact_cols is not None and self.fused:
             y = h @ self.exact_weight_t  # (B, X), rounded to dtype
             r = torch.addmm(y.neg(), h, self.exact_weight_t)  # (B, X): the rounding error of y
