@@ -123,7 +123,7 @@ class Option:
 
 # Constructor parameters of ConditionalGAN and WGANGP (the same defaults in both).
 MODEL_OPTIONS: tuple[Option, ...] = (
-    Option("--epochs", "epochs", _epochs, "auto", "passes over the table, or 'auto' (about 4,000 steps)", "N"),
+    Option("--epochs", "epochs", _epochs, "auto", "passes over the table, or 'auto' (about 7,000 steps)", "N"),
     Option(
         "--batch-size", "batch_size", int, 500, "rows per training step (a multiple of --pac)", "N"
     ),

@@ -21,8 +21,8 @@ class ConditionalGAN(BaseSynthesizer):
 
     Parameters
     ----------
-    epochs: passes over the table; "auto" (the default) trains about 4,000 steps, between 10
-    and 300 epochs (62 on Adult's 32,561 rows; 300 on a table under 6,700 rows).
+    epochs: passes over the table; "auto" (the default) trains about 7,000 steps, between 10
+    and 300 epochs (108 on Adult's 32,561 rows; 300 on a table under 12,000 rows).
     batch_size: rows per step (a multiple of ``pac``).
     pac: rows the critic judges together (PacGAN). embedding_dim: noise width.
     generator_dim, discriminator_dim: hidden widths of the residual generator and of the critic.

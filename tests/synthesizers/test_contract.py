@@ -188,10 +188,11 @@ def test_corrupted_and_missing_model_files(fitted, tmp_path):
         tabgan.load(tmp_path / "nothing.tabgan")
 
 
-def test_auto_epochs_trains_about_4000_steps_within_bounds():
+def test_auto_epochs_trains_about_7000_steps_within_bounds():
     from tabgan.synthesizers.base import auto_epochs
 
-    assert auto_epochs(32_561, 500) == 62  # Adult's training split
+    assert auto_epochs(32_561, 500) == 108  # Adult's training split
+    assert auto_epochs(11_500, 500) == 300 and auto_epochs(12_000, 500) == 292
     assert auto_epochs(1_000, 500) == 300  # small tables: capped at CTGAN's 300
     assert auto_epochs(494_021, 500) == 10  # large tables: at least 10 passes
     model = ConditionalGAN(**{**FAST, "epochs": "auto", "max_time": 2}).fit(
