@@ -52,6 +52,7 @@ class ConditionalGANEngine(GANEngine):
         n_critic: int = 1,
         penalty: Penalty = "wgan-gp",
         penalty_weight: float = 10.0,
+        penalty_every: int = 1,
         tau: float = 0.2,
         ema: float | None = 0.995,
         chunk_size: int = 10_000,
@@ -65,7 +66,7 @@ class ConditionalGANEngine(GANEngine):
             generator_betas=generator_betas, generator_decay=generator_decay,
             discriminator_lr=discriminator_lr, discriminator_betas=discriminator_betas,
             discriminator_decay=discriminator_decay, pac=pac, n_critic=n_critic, penalty=penalty,
-            penalty_weight=penalty_weight, tau=tau, ema=ema, chunk_size=chunk_size,
+            penalty_weight=penalty_weight, penalty_every=penalty_every, tau=tau, ema=ema, chunk_size=chunk_size,
             device=device, init_generator=init_generator,
         )
         c = self.cond_width

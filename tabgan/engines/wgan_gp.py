@@ -39,6 +39,7 @@ class WGANGPEngine(GANEngine):
         n_critic: int = 5,
         penalty: Penalty = "wgan-gp",
         penalty_weight: float = 10.0,
+        penalty_every: int = 1,
         tau: float = 0.2,
         ema: float | None = 0.995,
         chunk_size: int = 10_000,
@@ -52,7 +53,7 @@ class WGANGPEngine(GANEngine):
             generator_betas=generator_betas, generator_decay=generator_decay,
             discriminator_lr=discriminator_lr, discriminator_betas=discriminator_betas,
             discriminator_decay=discriminator_decay, pac=pac, n_critic=n_critic, penalty=penalty,
-            penalty_weight=penalty_weight, tau=tau, ema=ema, chunk_size=chunk_size,
+            penalty_weight=penalty_weight, penalty_every=penalty_every, tau=tau, ema=ema, chunk_size=chunk_size,
             device=device, init_generator=init_generator,
         )
 

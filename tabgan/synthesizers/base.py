@@ -113,6 +113,7 @@ COMMON_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "n_critic": (_positive_int, "a positive integer"),
     "penalty": (lambda v: v in ("wgan-gp", "dragan"), "'wgan-gp' or 'dragan'"),
     "penalty_weight": (lambda v: _is_number(v) and v >= 0, "a number >= 0"),
+    "penalty_every": (_positive_int, "a positive integer (critic updates)"),
     "tau": (lambda v: _is_number(v) and v > 0, "a number > 0"),
     "ema": (lambda v: v is None or (_is_number(v) and 0 <= v < 1), "None or a number in [0, 1)"),
     "max_categories": (lambda v: _is_int(v) and v >= 2, "an integer >= 2"),
@@ -136,7 +137,7 @@ class BaseSynthesizer(BaseEstimator):
     _engine_params: ClassVar[tuple[str, ...]] = (
         "batch_size", "embedding_dim", "generator_dim", "discriminator_dim", "generator_lr",
         "generator_betas", "generator_decay", "discriminator_lr", "discriminator_betas",
-        "discriminator_decay", "pac", "n_critic", "penalty", "penalty_weight", "tau", "ema",
+        "discriminator_decay", "pac", "n_critic", "penalty", "penalty_weight", "penalty_every", "tau", "ema",
     )
 
     # ------------------------------------------------------------------ parameters

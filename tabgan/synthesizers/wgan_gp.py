@@ -39,6 +39,7 @@ class WGANGP(BaseSynthesizer):
         n_critic: int = 5,
         penalty: Literal["wgan-gp", "dragan"] = "wgan-gp",
         penalty_weight: float = 10.0,
+        penalty_every: int = 1,
         tau: float = 0.2,
         ema: float | None = 0.995,
         max_categories: int = 200,
@@ -68,6 +69,7 @@ class WGANGP(BaseSynthesizer):
         self.n_critic = n_critic
         self.penalty = penalty
         self.penalty_weight = penalty_weight
+        self.penalty_every = penalty_every
         self.tau = tau
         self.ema = ema
         self.max_categories = max_categories

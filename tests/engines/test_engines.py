@@ -207,3 +207,29 @@ def test_cuda_training_loads_on_cpu(tmp_path) -> None:
     cpu_sampler = ConditionSampler(data.cpu(), LAYOUT)
     assert torch.isfinite(engine.train_step(cpu_sampler, torch.Generator())["critic_loss"])
 
+
+
+def critic_params(engine: ConditionalGANEngine) -> list[torch.Tensor]:
+    return [p.detach().clone() for p in engine.net_d.parameters()]
+
+
+def test_lazy_penalty_every_k_updates_with_k_times_the_weight() -> None:
+    import copy
+
+    lazy, sampler = make_engine(penalty_every=2, penalty_weight=5.0)
+    eager, _ = make_engine(penalty_every=1, penalty_weight=10.0)
+    # Update 0 carries the penalty at 2 x 5: the same update as every-step penalty at 10.
+    log = lazy.train_step(sampler, torch.Generator().manual_seed(3))
+    eager.train_step(sampler, torch.Generator().manual_seed(3))
+    for a, b in zip(critic_params(lazy), critic_params(eager)):
+        torch.testing.assert_close(a, b)
+    # Update 1 carries none: the same update as a penalty of weight 0.
+    zero = copy.deepcopy(lazy)
+    zero.penalty_every, zero.penalty_weight = 1, 0.0
+    log1 = lazy.train_step(sampler, torch.Generator().manual_seed(4))
+    zero.train_step(sampler, torch.Generator().manual_seed(4))
+    for a, b in zip(critic_params(lazy), critic_params(zero)):
+        torch.testing.assert_close(a, b)
+    assert torch.equal(log1["gradient_penalty"], log["gradient_penalty"])  # the last one measured
+    with pytest.raises(ParameterError, match="penalty_every=0"):
+        make_engine(penalty_every=0)

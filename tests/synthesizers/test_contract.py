@@ -123,6 +123,7 @@ def test_bad_conditions_name_the_problem(fitted):
     ({"penalty": "wgan"}, "penalty='wgan'"),
     ({"device": "tpu"}, "device='tpu'"),
     ({"ema": 1.5}, "ema=1.5"),
+    ({"penalty_every": 0}, "penalty_every=0 must be a positive integer"),
     ({"sampling_dtype": "half"}, "sampling_dtype='half' must be 'auto', 'float32' or 'bfloat16'"),
 ])
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
