@@ -158,7 +158,8 @@ class GANEngine:
             if not value > 0:
                 raise ParameterError(f"{name}={value!r} must be > 0")
 
-        for name in ("batch_size", "embedding_dim", "pac", "n_critic", "penalty_every", "chunk_size", "tau"):
+        for name in ("batch_size", "embedding_dim", "pac", "n_critic", "penalty_every", "chunk_size",
+                     "tau"):
             positive(name, getattr(self, name))
         positive("generator_lr", self.generator_lr)
         positive("discriminator_lr", self.discriminator_lr)
@@ -297,9 +298,9 @@ class GANEngine:
         CDF, the law of CTGAN's argmax of a Gumbel-softmax sample.
         """
         net = self._sampling_net()
-        plan_tanh = torch.nonzero(activation_plan(self.layout, self.device).is_tanh)[:, 0]  # (X,)
+        tanh_cols = torch.nonzero(activation_plan(self.layout, self.device).is_tanh)[:, 0]  # (X,)
         with torch.inference_mode():
-            frozen = FrozenGenerator(net, dtype, exact_cols=plan_tanh)
+            frozen = FrozenGenerator(net, dtype, exact_cols=tanh_cols)
             out = torch.empty(n, self.layout.width, device=self.device)  # (n, D)
             for start in range(0, n, self.chunk_size):  # chunks, never rows
                 m = min(self.chunk_size, n - start)

@@ -66,8 +66,8 @@ class ConditionalGANEngine(GANEngine):
             generator_betas=generator_betas, generator_decay=generator_decay,
             discriminator_lr=discriminator_lr, discriminator_betas=discriminator_betas,
             discriminator_decay=discriminator_decay, pac=pac, n_critic=n_critic, penalty=penalty,
-            penalty_weight=penalty_weight, penalty_every=penalty_every, tau=tau, ema=ema, chunk_size=chunk_size,
-            device=device, init_generator=init_generator,
+            penalty_weight=penalty_weight, penalty_every=penalty_every, tau=tau, ema=ema,
+            chunk_size=chunk_size, device=device, init_generator=init_generator,
         )
         c = self.cond_width
         counts = torch.ones(c, dtype=torch.long) if condition_counts is None else condition_counts

@@ -53,8 +53,8 @@ class WGANGPEngine(GANEngine):
             generator_betas=generator_betas, generator_decay=generator_decay,
             discriminator_lr=discriminator_lr, discriminator_betas=discriminator_betas,
             discriminator_decay=discriminator_decay, pac=pac, n_critic=n_critic, penalty=penalty,
-            penalty_weight=penalty_weight, penalty_every=penalty_every, tau=tau, ema=ema, chunk_size=chunk_size,
-            device=device, init_generator=init_generator,
+            penalty_weight=penalty_weight, penalty_every=penalty_every, tau=tau, ema=ema,
+            chunk_size=chunk_size, device=device, init_generator=init_generator,
         )
 
     def train_step(self, data: Tensor, generator: torch.Generator) -> dict[str, Tensor]:

@@ -137,7 +137,8 @@ class BaseSynthesizer(BaseEstimator):
     _engine_params: ClassVar[tuple[str, ...]] = (
         "batch_size", "embedding_dim", "generator_dim", "discriminator_dim", "generator_lr",
         "generator_betas", "generator_decay", "discriminator_lr", "discriminator_betas",
-        "discriminator_decay", "pac", "n_critic", "penalty", "penalty_weight", "penalty_every", "tau", "ema",
+        "discriminator_decay", "pac", "n_critic", "penalty", "penalty_weight", "penalty_every", "tau",
+        "ema",
     )
 
     # ------------------------------------------------------------------ parameters

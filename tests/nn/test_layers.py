@@ -106,7 +106,8 @@ def test_exact_residual_holds_on_this_cpu_and_native_bfloat16_is_a_bool() -> Non
     assert native_bfloat16(torch.device("meta")) is False
 
 
-@pytest.mark.parametrize("dims, in_dim, out_dim", [((32, 32), 23, 12), ((17, 33, 9), 8, 7), ((5,), 3, 4), ((), 10, 3)])
+@pytest.mark.parametrize("dims, in_dim, out_dim",
+                         [((32, 32), 23, 12), ((17, 33, 9), 8, 7), ((5,), 3, 4), ((), 10, 3)])
 @pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
 def test_frozen_is_finite_repeatable_and_close_for_odd_widths(dims, in_dim, out_dim, dtype) -> None:
     # Odd widths made oneDNN's bfloat16 kernels read past a strided view into an uninitialised
@@ -115,7 +116,8 @@ def test_frozen_is_finite_repeatable_and_close_for_odd_widths(dims, in_dim, out_
     init_linear_(gen, torch.Generator().manual_seed(0))
     gen.eval()
     g = torch.Generator().manual_seed(1)
-    noise, cond = torch.randn(333, in_dim - 2, generator=g), torch.eye(2)[torch.randint(0, 2, (333,), generator=g)]
+    noise = torch.randn(333, in_dim - 2, generator=g)  # (333, E)
+    cond = torch.eye(2)[torch.randint(0, 2, (333,), generator=g)]  # (333, 2)
     frozen = FrozenGenerator(gen, dtype, exact_cols=torch.tensor([0]))
     outs = [frozen(noise, cond) for _ in range(3)]
     assert all(torch.isfinite(o).all() and torch.equal(o, outs[0]) for o in outs)
