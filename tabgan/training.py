@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -27,6 +28,7 @@ from tabgan.errors import TrainingError
 
 __all__ = [
     "KEEP_TOLERANCE", "Callback", "EarlyStopping", "EpochLog", "KeepBest", "ProbeCallback", "TrainingLoop",
+    "denormals_flushed",
 ]
 
 # KeepBest: a probed state within this fraction of the best score counts as good as the best.
@@ -54,6 +56,31 @@ class Callback(Protocol):
     def on_epoch_end(self, loop: TrainingLoop, log: EpochLog) -> bool:
         """Called after every epoch; return True to stop training."""
         ...
+
+
+def _flushing() -> bool:
+    """Whether this thread flushes denormal floats to zero now (torch has no getter)."""
+    return torch.tensor([1e-39]).mul(1.0).item() == 0.0
+
+
+@contextmanager
+def denormals_flushed() -> Iterator[None]:
+    """Flush denormal floats (below 1.2e-38) to zero on the CPU inside; the previous setting is
+    put back. Where the CPU cannot, nothing changes.
+
+    Training sharpens the logits, and the Gumbel-softmax at tau=0.2 then takes exp of ever more
+    negative numbers: results in the denormal range, which x86 cores compute in slow microcode.
+    Measured on Adult (40 epochs, 2 threads): the epoch time crept from 1.44 s to 1.75-1.86 s
+    without flushing and stayed at 1.4-1.6 s with it; a 39,073-row `make demo` fit went from 1.7 s
+    to 3.3 s an epoch by its 75th epoch.
+    """
+    was_on = _flushing()
+    supported = torch.set_flush_denormal(True)
+    try:
+        yield
+    finally:
+        if supported and not was_on:
+            torch.set_flush_denormal(False)
 
 
 class TrainingLoop:
@@ -98,6 +125,12 @@ class TrainingLoop:
         return pd.DataFrame([log.row() for log in self.logs])
 
     def run(self) -> pd.DataFrame:
+        """Train; returns the history. Denormal floats are flushed to zero meanwhile (see
+        ``denormals_flushed``)."""
+        with denormals_flushed():
+            return self._run()
+
+    def _run(self) -> pd.DataFrame:
         start = time.perf_counter()
         last_good = self.snapshot()
         bar = self._progress()

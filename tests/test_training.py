@@ -10,7 +10,7 @@ import torch
 from tabgan import ConditionalGAN, WGANGP
 from tabgan.errors import ParameterError, TrainingError
 from tabgan.probe import FidelityProbe
-from tabgan.training import KEEP_TOLERANCE, EarlyStopping, EpochLog, KeepBest, TrainingLoop
+from tabgan.training import KEEP_TOLERANCE, EarlyStopping, EpochLog, KeepBest, TrainingLoop, denormals_flushed
 from tabgan.transformers.layout import Layout, Span
 
 SMALL = dict(batch_size=50, pac=5, generator_dim=(32, 32), discriminator_dim=(32, 32), embedding_dim=16,
@@ -225,3 +225,24 @@ def test_new_parameters_are_checked(kwargs, message, table):
 def test_epoch_log_row_holds_losses_and_extra():
     log = EpochLog(0, 2, 0.1, {"critic_loss": 1.0}, {"probe_score": 0.2})
     assert log.row() == {"epoch": 0, "steps": 2, "seconds": 0.1, "critic_loss": 1.0, "probe_score": 0.2}
+
+
+def flushing() -> bool:
+    return torch.tensor([1e-39]).mul(1.0).item() == 0.0
+
+
+@pytest.mark.skipif(not torch.set_flush_denormal(False), reason="this CPU cannot flush denormals")
+def test_training_flushes_denormals_and_puts_the_setting_back():
+    seen = []
+    loop = TrainingLoop(lambda: seen.append(flushing()) or {"loss": torch.zeros(())}, epochs=2,
+                        steps_per_epoch=3, snapshot=lambda: None, restore=lambda state: None)
+    assert not flushing()
+    loop.run()
+    assert seen == [True] * 6 and not flushing()
+    torch.set_flush_denormal(True)  # a caller's own setting survives
+    try:
+        with denormals_flushed():
+            pass
+        assert flushing()
+    finally:
+        torch.set_flush_denormal(False)
