@@ -7,6 +7,8 @@ Official split: fit on the 32,561 training rows, sample 32,561 rows, score again
 test rows with tabgan's evaluator: sdmetrics QualityReport Column Shapes and Column Pair Trends
 (pair thresholds 0, no subsampling on Adult), sdmetrics LogisticDetection, and machine-learning
 utility (a gradient-boosting classifier trained on synthetic rows, ROC AUC on the real test split).
+Also printed: the share of synthetic rows whose education-num is the one their education always
+has in the real data (a functional dependency; 1.0 in real rows).
 ctgan runs in its own scratch virtual environment ($CTGAN_VENV, see ../shared/bench/) through
 ../shared/bench/ctgan_reference.py, in this same run, on this same machine.
 ``--param`` overrides a ConditionalGAN parameter (for tuning runs; the README's table uses none).
@@ -51,6 +53,12 @@ def dig(d: dict, path: tuple[str, ...]) -> float | None:
     return None if d is None else float(d)
 
 
+def pair_agreement(train: pd.DataFrame, synthetic: pd.DataFrame) -> float:
+    """Share of synthetic rows whose education-num is the one every real row of their education has."""
+    years = train.groupby("education")["education-num"].first()
+    return float((synthetic["education"].map(years) == synthetic["education-num"]).mean())
+
+
 def score(train: pd.DataFrame, synthetic: pd.DataFrame, test: pd.DataFrame) -> dict:
     report = evaluate(train, synthetic, holdout=test, target="income",
                       sections=("fidelity", "detection", "utility"), random_state=0)
@@ -81,7 +89,8 @@ def main() -> None:
     synthetic = model.sample(len(train), random_state=args.seed)
     sample_s = time.perf_counter() - start
     ours = {"fit_s": fit_s, "sample_s": sample_s, "epochs": int(model.history_["epoch"].max()) + 1,
-            "params": overrides, "scores": score(train, synthetic, test)}
+            "params": overrides, "scores": score(train, synthetic, test),
+            "pair_agreement": pair_agreement(train, synthetic)}
     print(f"tabgan  fit {fit_s:.1f} s ({ours['epochs']} epochs), sample {sample_s:.2f} s", flush=True)
 
     ref = None
@@ -97,6 +106,7 @@ def main() -> None:
             ref = json.loads(run.stdout.strip().splitlines()[-1])
             ctgan_synthetic = pd.read_csv(out_csv)
         ref["scores"] = score(train, ctgan_synthetic, test)
+        ref["pair_agreement"] = pair_agreement(train, ctgan_synthetic)
         print(f"ctgan   fit {ref['fit_s']:.1f} s ({args.ctgan_epochs} epochs), sample {ref['sample_s']:.2f} s",
               flush=True)
 
@@ -111,6 +121,8 @@ def main() -> None:
             wins.append(a > b if better == "higher" else a < b)
         cell = f" {b:.4f} |" if b is not None else (" n/a |" if ref else "")
         print(f"| {label} | {a:.4f} |{cell}" if a is not None else f"| {label} | n/a |{cell}")
+    ref_pair = f" {ref['pair_agreement']:.4f} |" if ref else ""
+    print(f"| rows whose education-num matches their education | {ours['pair_agreement']:.4f} |{ref_pair}")
     ref_fit = f" {ref['fit_s']:.1f} |" if ref else ""
     print(f"| fit wall-clock (s) | {fit_s:.1f} |{ref_fit}")
     rows_per_s = len(train) / sample_s

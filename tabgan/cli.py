@@ -99,6 +99,14 @@ def _gate_bound(text: str) -> float | None:
         raise argparse.ArgumentTypeError(f"expected a number or 'none', got {text!r}") from None
 
 
+def _yes_no(text: str) -> bool:
+    if text.lower() in ("yes", "true", "1"):
+        return True
+    if text.lower() in ("no", "false", "0"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected yes or no, got {text!r}")
+
+
 def _epochs(text: str) -> int | str:
     if text == "auto":
         return text
@@ -149,6 +157,15 @@ MODEL_OPTIONS: tuple[Option, ...] = (
     ),
     Option(
         "--max-time", "max_time", float, None, "stop training after this many seconds", "SECONDS"
+    ),
+    Option(
+        "--derive-columns",
+        "derive_columns",
+        _yes_no,
+        True,
+        "look up a column that is a function of a categorical column (education-num of education) "
+        "instead of learning it",
+        "yes|no",
     ),
     Option("--device", "device", str, "auto", "auto, cpu, cuda or cuda:N", "D"),
     Option(
@@ -464,9 +481,16 @@ def run_fit(args: argparse.Namespace) -> dict[str, Any]:
         f"fitted {result['class']} on {len(data):,} rows x {data.shape[1]} columns in "
         f"{result['seconds']:.1f} s ({result['epochs_run']} epochs, "
         f"stopped by {result['stop_reason']}) "
-        f"-> {args.output}",
+        f"-> {args.output}{_derived_text(result['derived_columns'])}",
     )
     return result
+
+
+def _derived_text(derived: dict[str, str]) -> str:
+    """'; education-num looked up from education' (columns kept as a function of another)."""
+    if not derived:
+        return ""
+    return "; " + ", ".join(f"{c} looked up from {s}" for c, s in derived.items())
 
 
 def _model(args: argparse.Namespace) -> BaseSynthesizer:
@@ -489,6 +513,7 @@ def _fit_summary(model: BaseSynthesizer, data: pd.DataFrame, seconds: float) -> 
         "columns": data.shape[1],
         "epochs_run": len(model.history_),
         "stop_reason": getattr(model, "stop_reason_", ""),
+        "derived_columns": model.transformer_.derived_,
         "seconds": round(seconds, 3),
     }
 

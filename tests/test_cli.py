@@ -256,6 +256,21 @@ def test_fit_writes_a_loadable_model_and_a_summary(work, tmp_path, capsys):
     )
 
 
+@pytest.mark.parametrize("flag, derived", [("yes", {"country": "city"}), ("no", {})])
+def test_fit_reports_derived_columns_and_can_turn_them_off(tmp_path, capsys, flag, derived):
+    data = make_table()
+    data["country"] = data["city"].map({"Lyon": "France", "Oslo": "Norway", "Porto": "Portugal"})
+    data.to_csv(tmp_path / "d.csv", index=False)
+    model_path = tmp_path / "m.tabgan"
+    assert run("fit", tmp_path / "d.csv", "-o", model_path, *TINY, "--derive-columns", flag, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["derived_columns"] == derived
+    model = tabgan.load(model_path)
+    assert model.get_params()["derive_columns"] is (flag == "yes")
+    out = model.sample(100, random_state=0)
+    if derived:  # every generated row keeps the pair
+        assert (out["country"] == out["city"].map({"Lyon": "France", "Oslo": "Norway", "Porto": "Portugal"})).all()
+
+
 def test_parquet_dtypes_survive_fit_and_sample(tmp_path, capsys):
     frame = make_table()
     frame["visits"] = frame["visits"].astype("Int32")
@@ -548,6 +563,7 @@ def test_impossible_condition(work, tmp_path, capsys):
             "must lie strictly between 0 and 1",
         ),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["fit", "d.csv", "-o", "m", "--derive-columns", "maybe"], "expected yes or no, got 'maybe'"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(capsys, argv, message):

@@ -119,6 +119,7 @@ COMMON_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "ema": (lambda v: v is None or (_is_number(v) and 0 <= v < 1), "None or a number in [0, 1)"),
     "max_categories": (lambda v: _is_int(v) and v >= 2, "an integer >= 2"),
     "n_modes": (_positive_int, "a positive integer"),
+    "derive_columns": (lambda v: isinstance(v, bool), "True or False"),
     "max_time": (lambda v: v is None or (_is_number(v) and v > 0), "None or a number of seconds > 0"),
     "probe_every": (lambda v: v is None or _positive_int(v), "None or a positive integer (epochs)"),
     "keep_best": (lambda v: isinstance(v, bool), "True or False"),
@@ -164,6 +165,7 @@ class BaseSynthesizer(BaseEstimator):
         seeds = np.random.SeedSequence(self.random_state).generate_state(4)
         self.transformer_ = TableTransformer(
             discrete_columns, metadata, max_categories=self.max_categories, n_modes=self.n_modes,
+            derive=self.derive_columns,
             random_state=int(seeds[0]),
         ).fit(data)
         matrix = torch.from_numpy(self.transformer_.transform(data)).to(self._device)  # (N, D)
@@ -324,11 +326,17 @@ class BaseSynthesizer(BaseEstimator):
         if not isinstance(conditions, Mapping):
             raise ConditionError(f"conditions must be a dict of column -> value, got {type(conditions).__name__}")
         offsets = self.transformer_.layout_.offsets
-        out = []
+        out: dict[int, tuple[int, int, int]] = {}
+        named: dict[int, str] = {}
         for column, value in conditions.items():
+            # A derived column's condition is one on its source span (see find_derived).
             span, slot = self.transformer_.condition_slot(column, value)
-            out.append((span, offsets[span], slot))
-        return out
+            if span in out and out[span][2] != slot:
+                raise ConditionError(f"conditions {named[span]} and {column}={value!r} cannot hold "
+                                     "together: no training row has both")
+            out[span] = (span, offsets[span], slot)
+            named.setdefault(span, f"{column}={value!r}")
+        return list(out.values())
 
     def _satisfies(self, block: torch.Tensor, targets: list[tuple[int, int, int]]) -> torch.Tensor:
         """(B,) bool: every conditioned span's hard one-hot sits on its slot."""

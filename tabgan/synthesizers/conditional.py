@@ -38,7 +38,10 @@ class ConditionalGAN(BaseSynthesizer):
     joint_conditions: share of training batches conditioned on several discrete columns at once,
     so that ``sample(conditions=...)`` on several columns is learned, not only rejected.
     max_categories: widest one-hot block (rarer values are pooled). n_modes: mixture modes per
-    continuous column. max_time: stop after this many seconds (with keep_best, the best state
+    continuous column. derive_columns: a column that is a function of a categorical column in
+    every training row (Adult's ``education-num`` of ``education``) is looked up from the generated
+    category instead of learned, so no synthetic row breaks the pair (see
+    ``tabgan.transformers.derived``); ``model.transformer_.derived_`` lists them. max_time: stop after this many seconds (with keep_best, the best state
     found in that time is kept).
     probe_every: every this many epochs (and at the last one) a fidelity probe compares a fixed
     generated sample with real rows on the device (``tabgan.probe``); its figures go into
@@ -84,6 +87,7 @@ class ConditionalGAN(BaseSynthesizer):
         joint_conditions: float = 0.2,
         max_categories: int = 200,
         n_modes: int = 10,
+        derive_columns: bool = True,
         max_time: float | None = None,
         probe_every: int | None = 5,
         keep_best: bool = True,
@@ -115,6 +119,7 @@ class ConditionalGAN(BaseSynthesizer):
         self.joint_conditions = joint_conditions
         self.max_categories = max_categories
         self.n_modes = n_modes
+        self.derive_columns = derive_columns
         self.max_time = max_time
         self.probe_every = probe_every
         self.keep_best = keep_best

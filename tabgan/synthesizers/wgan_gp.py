@@ -44,6 +44,7 @@ class WGANGP(BaseSynthesizer):
         ema: float | None = 0.995,
         max_categories: int = 200,
         n_modes: int = 10,
+        derive_columns: bool = True,
         max_time: float | None = None,
         probe_every: int | None = 5,
         keep_best: bool = True,
@@ -74,6 +75,7 @@ class WGANGP(BaseSynthesizer):
         self.ema = ema
         self.max_categories = max_categories
         self.n_modes = n_modes
+        self.derive_columns = derive_columns
         self.max_time = max_time
         self.probe_every = probe_every
         self.keep_best = keep_best

@@ -3,6 +3,7 @@
 from tabgan.transformers.base import ColumnTransformer
 from tabgan.transformers.continuous import ContinuousEncoder, NumericalTransformer
 from tabgan.transformers.datetime import DatetimeTransformer
+from tabgan.transformers.derived import DerivedTransformer
 from tabgan.transformers.discrete import BooleanTransformer, CategoricalTransformer
 from tabgan.transformers.layout import Layout, Span
 from tabgan.transformers.simple import ConstantTransformer, IdTransformer
@@ -15,6 +16,7 @@ __all__ = [
     "ConstantTransformer",
     "ContinuousEncoder",
     "DatetimeTransformer",
+    "DerivedTransformer",
     "IdTransformer",
     "Layout",
     "NumericalTransformer",

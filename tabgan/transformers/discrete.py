@@ -91,6 +91,10 @@ class CategoricalTransformer(ColumnTransformer):
     def transform(self, s: pd.Series) -> np.ndarray:
         return one_hot(self._codes(s), self.n_slots)
 
+    def slots(self, s: pd.Series) -> np.ndarray:
+        """(n,) the slot of each value: the argmax of ``transform(s)``, without the one-hots."""
+        return self._codes(s)
+
     def _codes(self, s: pd.Series) -> np.ndarray:
         codes = pd.Index(self.categories, dtype=object).get_indexer(s.astype(object))
         missing = s.isna().to_numpy()

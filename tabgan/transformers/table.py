@@ -23,6 +23,7 @@ from tabgan.schema import ColumnSpec, Schema, infer_schema, validate_frame
 from tabgan.transformers.base import ColumnTransformer, transformer_from_dict
 from tabgan.transformers.continuous import GMM_SAMPLE_CAP, NumericalTransformer
 from tabgan.transformers.datetime import DatetimeTransformer
+from tabgan.transformers.derived import DerivedTransformer, find_derived
 from tabgan.transformers.discrete import MAX_CATEGORIES, BooleanTransformer, CategoricalTransformer
 from tabgan.transformers.layout import Layout
 from tabgan.transformers.simple import ConstantTransformer, IdTransformer
@@ -38,7 +39,10 @@ class TableTransformer:
     Parameters: ``discrete_columns`` and ``metadata`` override the inferred kinds (see
     ``tabgan.schema``); ``max_categories`` caps a one-hot block's width; ``n_modes`` caps the
     mixture components of a continuous column; ``gmm_sample_cap`` is how many values each mixture
-    is fitted on; ``random_state`` seeds the subsamples, mixtures and regenerated ids.
+    is fitted on; ``derive`` keeps a column that the training table shows to be a function of a
+    categorical column (Adult's ``education-num`` of ``education``) as a look-up table instead of
+    modelling it (see ``tabgan.transformers.derived``); ``random_state`` seeds the subsamples,
+    mixtures and regenerated ids.
     """
 
     def __init__(
@@ -48,6 +52,7 @@ class TableTransformer:
         max_categories: int = MAX_CATEGORIES,
         n_modes: int = 10,
         gmm_sample_cap: int = GMM_SAMPLE_CAP,
+        derive: bool = True,
         random_state: int | None = None,
     ) -> None:
         self.discrete_columns = discrete_columns
@@ -55,6 +60,7 @@ class TableTransformer:
         self.max_categories = max_categories
         self.n_modes = n_modes
         self.gmm_sample_cap = gmm_sample_cap
+        self.derive = derive
         self.random_state = random_state
 
     # ---------------------------------------------------------------- fit
@@ -64,7 +70,10 @@ class TableTransformer:
             if not isinstance(value, (int, np.integer)) or value < low:
                 raise DataError(f"{name}={value!r} must be an integer >= {low}")
         self.schema_ = infer_schema(df, self.discrete_columns, self.metadata)
-        seeds = np.random.SeedSequence(self.random_state).spawn(len(self.schema_.columns))
+        if not isinstance(self.derive, (bool, np.bool_)):
+            raise DataError(f"derive={self.derive!r} must be True or False")
+        # One seed per column, then one for the derived-column search.
+        seeds = np.random.SeedSequence(self.random_state).spawn(len(self.schema_.columns) + 1)
         columns = [self._make(spec) for spec in self.schema_.columns]
 
         def fit_one(i: int) -> ColumnTransformer:
@@ -75,6 +84,9 @@ class TableTransformer:
         with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             warnings.simplefilter("ignore", ConvergenceWarning)
             self.columns_ = list(pool.map(fit_one, range(len(columns))))
+        if self.derive:
+            for i, t in find_derived(df, self.columns_, np.random.default_rng(seeds[-1])).items():
+                self.columns_[i] = t
         self._finish()
         return self
 
@@ -95,6 +107,14 @@ class TableTransformer:
     def _finish(self) -> None:
         self.layout_ = Layout(tuple(span for t in self.columns_ for span in t.spans))
         self._widths = [t.width for t in self.columns_]
+        self._starts = np.cumsum([0, *self._widths[:-1]]).tolist()
+        self._index = {t.column: i for i, t in enumerate(self.columns_)}
+
+    @property
+    def derived_(self) -> dict[str, str]:
+        """{derived column: the categorical column it is looked up from}."""
+        self._check_fitted()
+        return {t.column: t.source for t in self.columns_ if isinstance(t, DerivedTransformer)}
 
     # ---------------------------------------------------------------- transform
     def transform(self, df: pd.DataFrame) -> np.ndarray:
@@ -132,10 +152,15 @@ class TableTransformer:
         if not np.issubdtype(m.dtype, np.floating):
             m = m.astype(np.float32)
         rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
-        data, start = {}, 0
-        for t, width in zip(self.columns_, self._widths):
-            data[t.column] = t.inverse_transform(m[:, start:start + width], rng).reset_index(drop=True)
-            start += width
+        data = {}
+        for t, start, width in zip(self.columns_, self._starts, self._widths):
+            if not isinstance(t, DerivedTransformer):
+                data[t.column] = t.inverse_transform(m[:, start:start + width], rng).reset_index(drop=True)
+        for t in self.columns_:  # after their sources, whose slots they are looked up from
+            if isinstance(t, DerivedTransformer):
+                i = self._index[t.source]
+                codes = m[:, self._starts[i]:self._starts[i] + self._widths[i]].argmax(axis=1)  # (n,)
+                data[t.column] = t.inverse_codes(codes, rng).reset_index(drop=True)
         return pd.DataFrame(data, columns=self.schema_.names)
 
     # ---------------------------------------------------------------- conditions
@@ -145,19 +170,16 @@ class TableTransformer:
         conditional = {s.column: i for i, s in enumerate(self.layout_.spans) if s.conditional}
         if column not in self.schema_.names:
             raise ConditionError(f"condition on unknown column {column!r}")
+        t = self.columns_[self._index[column]]
+        if isinstance(t, DerivedTransformer) and isinstance(t.inner, CategoricalTransformer):
+            # A one-to-one pair (see find_derived): the condition is one on its source.
+            return conditional[t.source], t.source_slot(_condition_slot(t.inner, value))
         if column not in conditional:
             kind = self.schema_[column].kind
             raise ConditionError(f"condition on column {column!r} of kind {kind}: "
                                  "only categorical and boolean columns can be conditioned on")
-        t = self.columns_[self.schema_.names.index(column)]
         assert isinstance(t, CategoricalTransformer)
-        try:
-            slot = t.slot_of(value)
-        except ColumnError:
-            known = ", ".join(map(repr, t.categories[:10]))
-            raise ConditionError(f"condition {column}={value!r}: value not seen in the training data "
-                                 f"(known: {known}{', ...' if len(t.categories) > 10 else ''})") from None
-        return conditional[column], slot
+        return conditional[column], _condition_slot(t, value)
 
     # ---------------------------------------------------------------- state
     def _check_fitted(self) -> None:
@@ -171,7 +193,7 @@ class TableTransformer:
             "params": {"discrete_columns": list(self.discrete_columns) if self.discrete_columns else None,
                        "metadata": self.metadata, "max_categories": self.max_categories,
                        "n_modes": self.n_modes, "gmm_sample_cap": self.gmm_sample_cap,
-                       "random_state": self.random_state},
+                       "derive": self.derive, "random_state": self.random_state},
             "schema": self.schema_.to_dict(),
             "columns": [t.to_dict() for t in self.columns_],
         }
@@ -191,3 +213,12 @@ class TableTransformer:
         if not hasattr(self, "columns_"):
             return "TableTransformer(not fitted)"
         return f"TableTransformer({len(self.columns_)} columns -> {self.layout_.width} features)"
+
+
+def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
+    try:
+        return t.slot_of(value)
+    except ColumnError:
+        known = ", ".join(map(repr, t.categories[:10]))
+        raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
+                             f"(known: {known}{', ...' if len(t.categories) > 10 else ''})") from None

@@ -27,10 +27,14 @@ FAST = dict(epochs=2, batch_size=50, pac=5, generator_dim=(32, 32), discriminato
 def table():
     rng = np.random.default_rng(0)
     n = 240
+    colour = rng.choice(["red", "green", "blue"], n, p=[0.6, 0.3, 0.1])
     return pd.DataFrame({
         "num": rng.normal(10, 2, n).round(2),
         "count": rng.integers(0, 5, n),
-        "colour": rng.choice(["red", "green", "blue"], n, p=[0.6, 0.3, 0.1]),
+        "colour": colour,
+        # functions of colour: derived (looked up), not learned
+        "shade": pd.Series(colour).map({"red": "R", "green": "G", "blue": "B"}),
+        "wavelength": pd.Series(colour).map({"red": 700, "green": 530, "blue": 470}),
         "flag": rng.random(n) < 0.3,
         "when": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 300, n), unit="D"),
         "maybe": np.where(rng.random(n) < 0.2, np.nan, rng.normal(size=n)),
@@ -94,7 +98,8 @@ def test_save_load_round_trip_samples_the_same_rows(fitted, tmp_path):
     pd.testing.assert_frame_equal(loaded.sample(300, random_state=9), fitted.sample(300, random_state=9))
 
 
-@pytest.mark.parametrize("column, value", [("colour", "blue"), ("flag", True), ("rare", "common")])
+@pytest.mark.parametrize("column, value", [("colour", "blue"), ("flag", True), ("rare", "common"),
+                                           ("shade", "B")])
 def test_conditions_are_honoured_on_every_discrete_column(fitted, column, value):
     out = fitted.sample(120, conditions={column: value}, random_state=0)
     assert len(out) == 120 and (out[column] == value).all()
@@ -104,6 +109,17 @@ def test_conditions_are_honoured_on_every_discrete_column(fitted, column, value)
 def test_conditions_on_several_columns(fitted):
     out = fitted.sample(50, conditions={"colour": "red", "flag": False}, random_state=0)
     assert ((out["colour"] == "red") & (~out["flag"])).all()
+
+
+def test_derived_columns_keep_their_dependency(fitted, table):
+    assert fitted.transformer_.derived_ == {"shade": "colour", "wavelength": "colour"}
+    out = fitted.sample(300, random_state=0)
+    pairs = set(zip(table["colour"], table["shade"], table["wavelength"]))
+    assert set(zip(out["colour"], out["shade"], out["wavelength"])) <= pairs
+    both = fitted.sample(20, conditions={"colour": "blue", "shade": "B"}, random_state=0)
+    assert (both["colour"] == "blue").all() and (both["wavelength"] == 470).all()
+    with pytest.raises(ConditionError, match="colour='red' and shade='B' cannot hold together"):
+        fitted.sample(5, conditions={"colour": "red", "shade": "B"})
 
 
 def test_bad_conditions_name_the_problem(fitted):
@@ -125,6 +141,7 @@ def test_bad_conditions_name_the_problem(fitted):
     ({"ema": 1.5}, "ema=1.5"),
     ({"penalty_every": 0}, "penalty_every=0 must be a positive integer"),
     ({"sampling_dtype": "half"}, "sampling_dtype='half' must be 'auto', 'float32' or 'bfloat16'"),
+    ({"derive_columns": "yes"}, "derive_columns='yes' must be True or False"),
 ])
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
 def test_parameters_are_checked_up_front(cls, kwargs, message, table):
