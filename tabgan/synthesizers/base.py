@@ -33,9 +33,9 @@ SAMPLE_CHUNK = 50_000
 # NOTE[DIFF]: CTGAN trains 300 epochs whatever the table: 19,500 steps on Adult's training split,
 # 600 on a 1,000-row table. Measured on Adult with benchmarks/bench_quality.py (1 thread, seeds 0
 # and 1), classifier utility (TSTR ROC AUC) was 0.880-0.884 at 4,000 steps (62 epochs), 0.887 and
-# 0.891 at 7,000 (108 epochs), 0.889 and 0.889 at 8,000 (124); ctgan's 300 epochs gave 0.877-0.896
-# over seven runs. At 7,000 steps the fit took 0.147 of ctgan's time side by side (the issue allows
-# a fifth).
+# 0.891 at 7,000 (108 epochs), 0.889 and 0.889 at 8,000 (124), 0.887 at 9,100 (140, seed 0 alone);
+# ctgan's 300 epochs gave 0.877-0.896 over nine runs. At 7,000 steps the fit took 0.142-0.193 of
+# ctgan's time side by side (the issue allows a fifth).
 # Small tables (under 12,000 rows) get CTGAN's 300 epochs.
 AUTO_STEPS, AUTO_MIN_EPOCHS, AUTO_MAX_EPOCHS = 7_000, 10, 300
 
