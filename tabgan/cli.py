@@ -616,6 +616,8 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     start = time.perf_counter()
     model = _fit(args, train)
     fit_seconds = time.perf_counter() - start
+    if model.transformer_.derived_:
+        _note(args, _derived_text(model.transformer_.derived_).removeprefix("; "))
     n = len(train) if args.rows is None else args.rows
     chunks = []
     with _progress(args, n, "sampling") as bar:

@@ -407,6 +407,18 @@ def test_synth_gate_failure_names_the_check_and_writes_no_output(work, tmp_path,
     assert (tmp_path / "r.html").exists()  # the report explains the failure
 
 
+def test_synth_names_derived_columns(tmp_path, capsys):
+    frame = make_table()
+    frame["country"] = frame["city"].map({"Lyon": "France", "Oslo": "Norway", "Porto": "Portugal"})
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    gates_off = ["--max-dcr-share", "none", "--max-exact-copy-rate", "none", "--min-quality", "none"]
+    code = run("synth", tmp_path / "data.csv", "-o", tmp_path / "s.csv", "--json", *gates_off, *TINY[:-1])
+    assert code == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["fit"]["derived_columns"] == {"country": "city"}
+    assert "country looked up from city" in captured.err
+
+
 def test_synth_writes_the_output_in_the_input_dialect(tmp_path, capsys):
     frame = make_table()
     frame.to_csv(tmp_path / "data.csv", sep=";", na_rep="NA", index=False)
