@@ -481,16 +481,15 @@ def run_fit(args: argparse.Namespace) -> dict[str, Any]:
         f"fitted {result['class']} on {len(data):,} rows x {data.shape[1]} columns in "
         f"{result['seconds']:.1f} s ({result['epochs_run']} epochs, "
         f"stopped by {result['stop_reason']}) "
-        f"-> {args.output}{_derived_text(result['derived_columns'])}",
+        f"-> {args.output}"
+        + (f"; {_derived_text(result['derived_columns'])}" if result["derived_columns"] else ""),
     )
     return result
 
 
 def _derived_text(derived: dict[str, str]) -> str:
-    """'; education-num looked up from education' (columns kept as a function of another)."""
-    if not derived:
-        return ""
-    return "; " + ", ".join(f"{c} looked up from {s}" for c, s in derived.items())
+    """'education-num looked up from education' (columns kept as a function of another)."""
+    return ", ".join(f"{c} looked up from {s}" for c, s in derived.items())
 
 
 def _model(args: argparse.Namespace) -> BaseSynthesizer:
@@ -617,7 +616,7 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     model = _fit(args, train)
     fit_seconds = time.perf_counter() - start
     if model.transformer_.derived_:
-        _note(args, _derived_text(model.transformer_.derived_).removeprefix("; "))
+        _note(args, _derived_text(model.transformer_.derived_))
     n = len(train) if args.rows is None else args.rows
     chunks = []
     with _progress(args, n, "sampling") as bar:

@@ -41,8 +41,9 @@ class ConditionalGAN(BaseSynthesizer):
     continuous column. derive_columns: a column that is a function of a categorical column in
     every training row (Adult's ``education-num`` of ``education``) is looked up from the generated
     category instead of learned, so no synthetic row breaks the pair (see
-    ``tabgan.transformers.derived``); ``model.transformer_.derived_`` lists them. max_time: stop after this many seconds (with keep_best, the best state
-    found in that time is kept).
+    ``tabgan.transformers.derived``); ``model.transformer_.derived_`` lists them.
+    max_time: stop after this many seconds (with keep_best, the best state found in that time is
+    kept).
     probe_every: every this many epochs (and at the last one) a fidelity probe compares a fixed
     generated sample with real rows on the device (``tabgan.probe``); its figures go into
     ``history_``; None turns it off. keep_best: at the end, put back the weights of the latest
