@@ -72,9 +72,9 @@ class DerivedTransformer(ColumnTransformer):
 
     def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
         raise TypeError(f"column {self.column!r} is derived from {self.source!r}: "
-                        "decode it with inverse_codes(source codes)")
+                        "decode it with inverse_slots(the source's slots)")
 
-    def inverse_codes(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
+    def inverse_slots(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
         """(n,) slots of the source column -> the column's (n,) values."""
         assert self.inner is not None
         return self.inner.inverse_transform(self.table[codes], rng)

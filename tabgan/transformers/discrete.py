@@ -84,18 +84,15 @@ class CategoricalTransformer(ColumnTransformer):
 
     def slot_of(self, value: Any) -> int:
         """The one-hot slot a single value falls in (for conditions); ColumnError if unknown."""
-        codes = self._codes(pd.Series([value], dtype=object))
+        codes = self.slots(pd.Series([value], dtype=object))
         return int(codes[0])
 
     # ---------------------------------------------------------------- transform
     def transform(self, s: pd.Series) -> np.ndarray:
-        return one_hot(self._codes(s), self.n_slots)
+        return one_hot(self.slots(s), self.n_slots)
 
     def slots(self, s: pd.Series) -> np.ndarray:
         """(n,) the slot of each value: the argmax of ``transform(s)``, without the one-hots."""
-        return self._codes(s)
-
-    def _codes(self, s: pd.Series) -> np.ndarray:
         codes = pd.Index(self.categories, dtype=object).get_indexer(s.astype(object))
         missing = s.isna().to_numpy()
         if missing.any():
@@ -114,7 +111,10 @@ class CategoricalTransformer(ColumnTransformer):
 
     # ---------------------------------------------------------------- inverse
     def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        codes = m.argmax(axis=1)
+        return self.inverse_slots(m.argmax(axis=1), rng)
+
+    def inverse_slots(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        """(n,) slots (the argmax of generated one-hots) -> the column's (n,) values."""
         table = np.empty(self.n_slots, dtype=object)
         table[: len(self.categories)] = self.categories
         values = table[codes]  # (n,) object

@@ -109,6 +109,7 @@ class TableTransformer:
         self._widths = [t.width for t in self.columns_]
         self._starts = np.cumsum([0, *self._widths[:-1]]).tolist()
         self._index = {t.column: i for i, t in enumerate(self.columns_)}
+        self._sources = {t.source for t in self.columns_ if isinstance(t, DerivedTransformer)}
 
     @property
     def derived_(self) -> dict[str, str]:
@@ -152,15 +153,20 @@ class TableTransformer:
         if not np.issubdtype(m.dtype, np.floating):
             m = m.astype(np.float32)
         rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
-        data = {}
+        data, slots = {}, {}
         for t, start, width in zip(self.columns_, self._starts, self._widths):
-            if not isinstance(t, DerivedTransformer):
-                data[t.column] = t.inverse_transform(m[:, start:start + width], rng).reset_index(drop=True)
+            if isinstance(t, DerivedTransformer):
+                continue
+            block = m[:, start:start + width]
+            if t.column in self._sources:  # decoded once, for itself and its derived columns
+                assert isinstance(t, CategoricalTransformer)
+                slots[t.column] = block.argmax(axis=1)  # (n,)
+                data[t.column] = t.inverse_slots(slots[t.column], rng).reset_index(drop=True)
+            else:
+                data[t.column] = t.inverse_transform(block, rng).reset_index(drop=True)
         for t in self.columns_:  # after their sources, whose slots they are looked up from
             if isinstance(t, DerivedTransformer):
-                i = self._index[t.source]
-                codes = m[:, self._starts[i]:self._starts[i] + self._widths[i]].argmax(axis=1)  # (n,)
-                data[t.column] = t.inverse_codes(codes, rng).reset_index(drop=True)
+                data[t.column] = t.inverse_slots(slots[t.source], rng).reset_index(drop=True)
         return pd.DataFrame(data, columns=self.schema_.names)
 
     # ---------------------------------------------------------------- conditions
