@@ -98,6 +98,8 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=30)
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--penalty", default="wgan-gp")
+    ap.add_argument("--discriminator-row-dim", default="128",
+                    help="width of the critic's shared row layer, or 'none' (CTGAN's critic)")
     ap.add_argument("--ema", type=float, default=0.995, help="EMA decay (the engine's default)")
     ap.add_argument("--no-ema", action="store_true", help="sample from the live generator")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
@@ -108,6 +110,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
 
     device = torch.device(args.device)
+    row_dim = None if args.discriminator_row_dim.lower() == "none" else int(args.discriminator_row_dim)
     layout = adult_like_layout()
     cpu = torch.Generator().manual_seed(0)
     data = random_table(layout, args.rows, cpu).to(device)
@@ -115,6 +118,7 @@ def main() -> None:
     sampler = ConditionSampler(data, layout)
     engine = ConditionalGANEngine(layout, condition_counts=sampler.counts, batch_size=args.batch,
                                   pac=args.pac, n_critic=args.n_critic, penalty=args.penalty,
+                                  discriminator_row_dim=row_dim,
                                   ema=None if args.no_ema else args.ema, device=device,
                                   init_generator=cpu)
     b = args.batch
@@ -156,7 +160,8 @@ def main() -> None:
     best = {k: min(v) * 1e3 for k, v in times.items()}
     print(f"device={device} threads={torch.get_num_threads()} D={layout.width} "
           f"C={layout.condition_width} rows={args.rows} batch={b} pac={args.pac} "
-          f"n_critic={args.n_critic} penalty={args.penalty} ema={engine.ema} clock={args.clock}")
+          f"n_critic={args.n_critic} penalty={args.penalty} ema={engine.ema} row_dim={row_dim} "
+          f"clock={args.clock}")
     print(f"{'':>10}  {'median':>9}  {'min':>9}   ({args.repeats} interleaved repeats)")
     for k in runs:
         print(f"{k:>10}: {med[k]:6.2f} ms  {best[k]:6.2f} ms")

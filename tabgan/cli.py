@@ -89,16 +89,6 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _gate_bound(text: str) -> float | None:
-    """A number, or ``none`` to switch the gate off."""
-    if text.lower() == "none":
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number or 'none', got {text!r}") from None
-
-
 def _yes_no(text: str) -> bool:
     if text.lower() in ("yes", "true", "1"):
         return True
@@ -107,13 +97,23 @@ def _yes_no(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected yes or no, got {text!r}")
 
 
-def _epochs(text: str) -> int | str:
-    if text == "auto":
-        return text
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number or 'auto', got {text!r}") from None
+def _number_or(word: str, value: Any, cast: Callable[[str], Any], what: str) -> Callable[[str], Any]:
+    """A parser of ``cast(text)``, or of ``word`` (any case), which stands for ``value``."""
+
+    def parse(text: str) -> Any:
+        if text.lower() == word:
+            return value
+        try:
+            return cast(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what} or {word!r}, got {text!r}") from None
+
+    return parse
+
+
+_gate_bound = _number_or("none", None, float, "a number")  # none switches the gate off
+_width_or_none = _number_or("none", None, int, "a whole number")
+_epochs = _number_or("auto", "auto", int, "a whole number")
 
 
 # ------------------------------------------------------------------------------ option tables
@@ -154,6 +154,14 @@ MODEL_OPTIONS: tuple[Option, ...] = (
         (256, 256),
         "hidden widths of the critic",
         "W,W",
+    ),
+    Option(
+        "--discriminator-row-dim",
+        "discriminator_row_dim",
+        _width_or_none,
+        128,
+        "width of the critic's layer shared by every row of a pack, or 'none' (CTGAN's critic)",
+        "W",
     ),
     Option(
         "--max-time", "max_time", float, None, "stop training after this many seconds", "SECONDS"

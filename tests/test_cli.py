@@ -271,6 +271,16 @@ def test_fit_reports_derived_columns_and_can_turn_them_off(tmp_path, capsys, fla
         assert (out["country"] == out["city"].map({"Lyon": "France", "Oslo": "Norway", "Porto": "Portugal"})).all()
 
 
+@pytest.mark.parametrize("flag, value", [("none", None), ("32", 32)])
+def test_fit_sets_the_critics_row_layer(tmp_path, capsys, flag, value):
+    make_table().to_csv(tmp_path / "d.csv", index=False)
+    assert run("fit", tmp_path / "d.csv", "-o", tmp_path / "m.tabgan", *TINY,
+               "--discriminator-row-dim", flag, "--json") == 0
+    model = tabgan.load(tmp_path / "m.tabgan")
+    assert model.get_params()["discriminator_row_dim"] == value
+    assert (model.engine_.net_d.row is None) is (value is None)
+
+
 def test_parquet_dtypes_survive_fit_and_sample(tmp_path, capsys):
     frame = make_table()
     frame["visits"] = frame["visits"].astype("Int32")
@@ -576,6 +586,8 @@ def test_impossible_condition(work, tmp_path, capsys):
         ),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["fit", "d.csv", "-o", "m", "--derive-columns", "maybe"], "expected yes or no, got 'maybe'"),
+        (["fit", "d.csv", "-o", "m", "--discriminator-row-dim", "wide"],
+         "expected a whole number or 'none', got 'wide'"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(capsys, argv, message):

@@ -41,6 +41,7 @@ CONFIG_KEYS = (
     "embedding_dim",
     "generator_dim",
     "discriminator_dim",
+    "discriminator_row_dim",
     "generator_lr",
     "generator_betas",
     "generator_decay",
@@ -79,6 +80,7 @@ class GANEngine:
         embedding_dim: int,
         generator_dim: Sequence[int],
         discriminator_dim: Sequence[int],
+        discriminator_row_dim: int | None,
         generator_lr: float,
         generator_betas: tuple[float, float],
         generator_decay: float,
@@ -99,6 +101,7 @@ class GANEngine:
         self.layout = layout
         self.batch_size, self.embedding_dim = batch_size, embedding_dim
         self.generator_dim, self.discriminator_dim = tuple(generator_dim), tuple(discriminator_dim)
+        self.discriminator_row_dim = discriminator_row_dim
         self.generator_lr, self.generator_betas = generator_lr, tuple(generator_betas)
         self.generator_decay = generator_decay
         self.discriminator_lr = discriminator_lr
@@ -117,7 +120,7 @@ class GANEngine:
         d, c = layout.width, cond_width
         self.cond_width = c
         self.net_g = Generator(embedding_dim + c, self.generator_dim, d)
-        self.net_d = Critic(d + c, self.discriminator_dim, pac)
+        self.net_d = Critic(d + c, self.discriminator_dim, pac, row_dim=discriminator_row_dim)
         init_linear_(self.net_g, g)
         init_linear_(self.net_d, g)
         self.net_g.to(self.device).train()
@@ -170,6 +173,9 @@ class GANEngine:
             raise ParameterError(f"penalty={self.penalty!r} must be 'wgan-gp' or 'dragan'")
         if self.penalty_weight < 0:
             raise ParameterError(f"penalty_weight={self.penalty_weight!r} must be >= 0")
+        row = self.discriminator_row_dim
+        if row is not None and (isinstance(row, bool) or not isinstance(row, int) or row <= 0):
+            raise ParameterError(f"discriminator_row_dim={row!r} must be None or a positive integer")
         if self.ema is not None and not 0.0 <= self.ema < 1.0:
             raise ParameterError(f"ema={self.ema!r} must be None or in [0, 1)")
         for name in ("generator_dim", "discriminator_dim"):

@@ -42,6 +42,7 @@ class ConditionalGANEngine(GANEngine):
         embedding_dim: int = 128,
         generator_dim: Sequence[int] = (256, 256),
         discriminator_dim: Sequence[int] = (256, 256),
+        discriminator_row_dim: int | None = 128,
         generator_lr: float = 2e-4,
         generator_betas: tuple[float, float] = (0.5, 0.9),
         generator_decay: float = 1e-6,
@@ -62,7 +63,8 @@ class ConditionalGANEngine(GANEngine):
         super().__init__(
             layout, cond_width=layout.condition_width, batch_size=batch_size,
             embedding_dim=embedding_dim, generator_dim=generator_dim,
-            discriminator_dim=discriminator_dim, generator_lr=generator_lr,
+            discriminator_dim=discriminator_dim, discriminator_row_dim=discriminator_row_dim,
+            generator_lr=generator_lr,
             generator_betas=generator_betas, generator_decay=generator_decay,
             discriminator_lr=discriminator_lr, discriminator_betas=discriminator_betas,
             discriminator_decay=discriminator_decay, pac=pac, n_critic=n_critic, penalty=penalty,

@@ -105,6 +105,7 @@ COMMON_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "embedding_dim": (_positive_int, "a positive integer"),
     "generator_dim": (_widths, "a tuple of positive integers"),
     "discriminator_dim": (_widths, "a tuple of positive integers"),
+    "discriminator_row_dim": (lambda v: v is None or _positive_int(v), "None or a positive integer"),
     "generator_lr": (lambda v: _is_number(v) and v > 0, "a number > 0"),
     "discriminator_lr": (lambda v: _is_number(v) and v > 0, "a number > 0"),
     "generator_betas": (_betas, "two numbers in [0, 1)"),
@@ -137,7 +138,8 @@ class BaseSynthesizer(BaseEstimator):
     _constraints: ClassVar[dict[str, tuple[Callable[[Any], bool], str]]] = COMMON_CONSTRAINTS
     # Parameters forwarded to the engine as they are.
     _engine_params: ClassVar[tuple[str, ...]] = (
-        "batch_size", "embedding_dim", "generator_dim", "discriminator_dim", "generator_lr",
+        "batch_size", "embedding_dim", "generator_dim", "discriminator_dim", "discriminator_row_dim",
+        "generator_lr",
         "generator_betas", "generator_decay", "discriminator_lr", "discriminator_betas",
         "discriminator_decay", "pac", "n_critic", "penalty", "penalty_weight", "penalty_every", "tau",
         "ema",
@@ -402,7 +404,8 @@ class BaseSynthesizer(BaseEstimator):
     @classmethod
     def _from_file(cls, header: dict[str, Any], tensors: dict[str, torch.Tensor], device: torch.device,
                    device_param: str) -> BaseSynthesizer:
-        params = {**header["params"], "device": device_param}
+        # Files written before discriminator_row_dim existed hold CTGAN's critic.
+        params = {"discriminator_row_dim": None, **header["params"], "device": device_param}
         for name in ("generator_dim", "discriminator_dim", "generator_betas", "discriminator_betas"):
             params[name] = tuple(params[name])
         model = cls(**params)

@@ -30,6 +30,7 @@ class WGANGP(BaseSynthesizer):
         embedding_dim: int = 128,
         generator_dim: tuple[int, ...] = (256, 256),
         discriminator_dim: tuple[int, ...] = (256, 256),
+        discriminator_row_dim: int | None = 128,
         generator_lr: float = 2e-4,
         discriminator_lr: float = 2e-4,
         generator_betas: tuple[float, float] = (0.5, 0.9),
@@ -61,6 +62,7 @@ class WGANGP(BaseSynthesizer):
         self.embedding_dim = embedding_dim
         self.generator_dim = generator_dim
         self.discriminator_dim = discriminator_dim
+        self.discriminator_row_dim = discriminator_row_dim
         self.generator_lr = generator_lr
         self.discriminator_lr = discriminator_lr
         self.generator_betas = generator_betas

@@ -22,6 +22,23 @@ def test_critic_packs_rows() -> None:
     assert critic(torch.randn(20, 9), torch.Generator()).shape == (5, 1)
 
 
+def test_critic_row_layer_is_one_layer_shared_by_every_row_of_a_pack() -> None:
+    critic = Critic(9, (16,), pac=4, row_dim=5).eval()
+    init_linear_(critic, torch.Generator().manual_seed(0))
+    assert critic.hidden[0].in_features == 20  # 4 rows of 5 features each
+    x = torch.randn(12, 9)  # 3 packs
+    leaky = torch.nn.functional.leaky_relu
+    rows = [leaky(x[i] @ critic.row.weight.T + critic.row.bias, 0.2) for i in range(12)]
+    packs = torch.stack([torch.cat(rows[i:i + 4]) for i in range(0, 12, 4)])  # (3, 20)
+    expected = critic.head(leaky(critic.hidden[0](packs), 0.2))
+    torch.testing.assert_close(critic(x), expected)
+    # the pack keeps its rows' positions: swapping two rows of a pack changes its score
+    swapped = x.clone()
+    swapped[[0, 1]] = x[[1, 0]]
+    assert not torch.allclose(critic(swapped)[0], critic(x)[0])
+    assert torch.equal(critic(swapped)[1:], critic(x)[1:])
+
+
 def test_init_is_seeded_and_bounded() -> None:
     a, b = Generator(10, (16,), 4), Generator(10, (16,), 4)
     init_linear_(a, torch.Generator().manual_seed(3))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -10,17 +11,18 @@ from tabgan.nn.layers import init_linear_
 from tabgan.transformers.layout import Layout, Span
 
 
-def make_critic(features: int, pac: int) -> Critic:
-    critic = Critic(features, (16, 8), pac)
+def make_critic(features: int, pac: int, row_dim: int | None = None) -> Critic:
+    critic = Critic(features, (16, 8), pac, row_dim=row_dim)
     init_linear_(critic, torch.Generator().manual_seed(0))
     return critic.eval()  # no dropout: a deterministic function of its input
 
 
-def test_gradient_penalty_matches_naive_per_pack_reference() -> None:
+@pytest.mark.parametrize("row_dim", [None, 3])
+def test_gradient_penalty_matches_naive_per_pack_reference(row_dim) -> None:
     b, f, pac = 40, 6, 4
     g = torch.Generator().manual_seed(1)
     real, fake = torch.randn(b, f, generator=g), torch.randn(b, f, generator=g)
-    critic = make_critic(f, pac)
+    critic = make_critic(f, pac, row_dim)
     pen = gradient_penalty(critic, real, fake, pac, torch.Generator().manual_seed(7))
 
     alpha = torch.rand(b // pac, 1, 1, generator=torch.Generator().manual_seed(7))

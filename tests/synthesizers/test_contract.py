@@ -142,6 +142,7 @@ def test_bad_conditions_name_the_problem(fitted):
     ({"penalty_every": 0}, "penalty_every=0 must be a positive integer"),
     ({"sampling_dtype": "half"}, "sampling_dtype='half' must be 'auto', 'float32' or 'bfloat16'"),
     ({"derive_columns": "yes"}, "derive_columns='yes' must be True or False"),
+    ({"discriminator_row_dim": 0}, "discriminator_row_dim=0 must be None or a positive integer"),
 ])
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
 def test_parameters_are_checked_up_front(cls, kwargs, message, table):
@@ -168,6 +169,21 @@ def test_sampling_in_chunks_is_bounded_and_exact_in_count(cls, table):
     model = cls(**FAST).fit(table)
     chunks = list(model.sample_chunks(1050, chunk_size=400, random_state=0))
     assert [len(c) for c in chunks] == [400, 400, 250]
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_a_file_from_before_discriminator_row_dim_loads_with_ctgans_critic(cls, table, tmp_path):
+    from tabgan.persistence import read_model_file, write_model_file
+
+    model = cls(**FAST, discriminator_row_dim=None).fit(table)
+    model.save(tmp_path / "new.tabgan")
+    header, tensors = read_model_file(tmp_path / "new.tabgan")
+    del header["params"]["discriminator_row_dim"]  # as written before the parameter existed
+    header.pop("tensors", None)
+    write_model_file(tmp_path / "old.tabgan", header, tensors)
+    loaded = tabgan.load(tmp_path / "old.tabgan", device="cpu")
+    assert loaded.discriminator_row_dim is None
+    pd.testing.assert_frame_equal(loaded.sample(50, random_state=3), model.sample(50, random_state=3))
 
 
 def test_loading_a_pickle_runs_nothing_and_is_refused(tmp_path):
