@@ -96,10 +96,10 @@ class Critic(nn.Module):
     cases (99% in the real rows). Measured with ``benchmarks/bench_quality.py --skip-ctgan``
     (108 epochs, 1 thread, two fits at a time): row_dim None gave classifier utility
     0.8895/0.8897/0.8906 (seeds 0-2); 128 gave 0.9004/0.9031/0.9017/0.9021 (seeds 0-3), with
-    LogisticDetection 0.933/0.971/0.963/0.951 (0.976/0.960/0.954 without), rows breaking
+    LogisticDetection 0.933/0.971/0.963/0.951 (0.976/0.960/0.954 without), and rows breaking
     relationship-sex-marital status logic (a Husband who is Female or never married) 4.2% instead
-    of 8.9-9.8%, and a fit of 234-242 s instead of 276-312 s; 64 was unstable (0.8973 and
-    0.8746), 256 no better (0.9010/0.9049) and slower (323-325 s).
+    of 8.9-9.8%. 64 was unstable (0.8973 and 0.8746); 256 was no better (0.9010/0.9049) and
+    slower (fits of 323-325 s against 234-242 s for 128). The step's cost: README, Benchmarks.
     """
 
     def __init__(self, in_dim: int, dims: Sequence[int], pac: int, p_drop: float = 0.5,
