@@ -139,10 +139,9 @@ class BaseSynthesizer(BaseEstimator):
     # Parameters forwarded to the engine as they are.
     _engine_params: ClassVar[tuple[str, ...]] = (
         "batch_size", "embedding_dim", "generator_dim", "discriminator_dim", "discriminator_row_dim",
-        "generator_lr",
-        "generator_betas", "generator_decay", "discriminator_lr", "discriminator_betas",
-        "discriminator_decay", "pac", "n_critic", "penalty", "penalty_weight", "penalty_every", "tau",
-        "ema",
+        "generator_lr", "generator_betas", "generator_decay", "discriminator_lr",
+        "discriminator_betas", "discriminator_decay", "pac", "n_critic", "penalty", "penalty_weight",
+        "penalty_every", "tau", "ema",
     )
 
     # ------------------------------------------------------------------ parameters
