@@ -16,7 +16,7 @@ import torch
 from torch import Tensor, nn
 
 from tabgan.errors import ModelFileError, ParameterError
-from tabgan.nn.activations import activation_plan, apply_activations, draw_activations
+from tabgan.nn.activations import activation_plan, apply_activations, draw_activations, draw_compact
 from tabgan.nn.layers import Critic, FrozenGenerator, Generator, init_linear_
 from tabgan.nn.losses import critic_loss, dragan_penalty, gradient_penalty
 from tabgan.transformers.layout import Layout
@@ -293,10 +293,13 @@ class GANEngine:
         return self.net_g_ema if self.net_g_ema is not None else self.net_g
 
     def _generate(self, n: int, cond_for: Callable[[int, int], Tensor],
-                  generator: torch.Generator, dtype: torch.dtype = torch.float32) -> Tensor:
+                  generator: torch.Generator, dtype: torch.dtype = torch.float32,
+                  compact: bool = False) -> Tensor:
         """(n, D) hard one-hots and tanh values; cond_for(start, m) -> (m, C) conditions.
 
         dtype: what the network computes in (see ``FrozenGenerator``); outputs are float32.
+        compact: (n, S) instead, a tanh value or a drawn slot per span (``draw_compact``); the
+        same rows for the same generator.
 
         NOTE[DIFF]: CTGAN samples with BatchNorm in train mode (batch statistics, so a row
         depends on the other rows of its batch); here BatchNorm uses its running statistics
@@ -307,12 +310,14 @@ class GANEngine:
         tanh_cols = torch.nonzero(activation_plan(self.layout, self.device).is_tanh)[:, 0]  # (X,)
         with torch.inference_mode():
             frozen = FrozenGenerator(net, dtype, exact_cols=tanh_cols)
-            out = torch.empty(n, self.layout.width, device=self.device)  # (n, D)
+            draw = draw_compact if compact else draw_activations
+            width = len(self.layout.spans) if compact else self.layout.width
+            out = torch.empty(n, width, device=self.device)  # (n, S) or (n, D)
             for start in range(0, n, self.chunk_size):  # chunks, never rows
                 m = min(self.chunk_size, n - start)
                 cond = cond_for(start, m)  # (m, C)
                 raw = frozen(self._noise(m, generator), cond)  # (m, D)
-                out[start:start + m] = draw_activations(raw, self.layout, generator)
+                out[start:start + m] = draw(raw, self.layout, generator)
         return out
 
     # ------------------------------------------------------------------ state

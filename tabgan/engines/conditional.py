@@ -114,8 +114,9 @@ class ConditionalGANEngine(GANEngine):
 
     def generate(self, n: int, cond: Tensor | None = None,
                  generator: torch.Generator | None = None,
-                 dtype: torch.dtype = torch.float32) -> Tensor:
-        """(n, D) activated rows (hard one-hots, tanh values) on the engine's device.
+                 dtype: torch.dtype = torch.float32, compact: bool = False) -> Tensor:
+        """(n, D) activated rows (hard one-hots, tanh values) on the engine's device; with
+        ``compact=True`` (n, S) rows, a tanh value or a slot per span (see ``draw_compact``).
 
         cond: None draws one-bit conditions by true frequency (unconditioned sampling, as
         CTGAN); a (C,) vector is used for every row; an (n, C) matrix row by row. Build one
@@ -137,7 +138,7 @@ class ConditionalGANEngine(GANEngine):
                 return self._original.sample_original(m, generator)  # (m, C)
             return cond[start:start + m]
 
-        return self._generate(n, cond_for, generator, dtype)
+        return self._generate(n, cond_for, generator, dtype, compact)
 
     def _extra_state(self) -> dict[str, Tensor]:
         return {"condition_counts": self.condition_counts.detach().clone()}

@@ -80,12 +80,13 @@ class WGANGPEngine(GANEngine):
         return self._merge(logs, gen)
 
     def generate(self, n: int, cond: None = None, generator: torch.Generator | None = None,
-                 dtype: torch.dtype = torch.float32) -> Tensor:
+                 dtype: torch.dtype = torch.float32, compact: bool = False) -> Tensor:
         """(n, D) activated rows (hard one-hots, tanh values) on the engine's device; the
-        network computes in ``dtype`` (see ``FrozenGenerator``)."""
+        network computes in ``dtype`` (see ``FrozenGenerator``). compact: (n, S) rows, a tanh
+        value or a slot per span (see ``draw_compact``)."""
         if generator is None:
             raise DataError("generate needs an explicit torch.Generator")
         if cond is not None:
             raise DataError("WGANGPEngine is unconditional; use rejection for conditions")
         none = torch.zeros(self.chunk_size, 0, device=self.device)
-        return self._generate(n, lambda start, m: none[:m], generator, dtype)
+        return self._generate(n, lambda start, m: none[:m], generator, dtype, compact)

@@ -8,14 +8,16 @@ elementwise work and two small matmuls.
 NOTE[DIFF]: measured on the Adult-like layout of benchmarks/bench_step.py (B=500, D=170, 15
 softmax spans 2 to 42 wide), gathering the spans into one padded (B, P, K) block cost 6.5 ms
 per training step on 2 CPU cores, mostly in the backward of the gather (index_put with
-accumulation); the dense form costs well under 1 ms. Hard one-hots (sampling) still use the
-padded block, where argmax is exact and no backward is needed.
+accumulation); the dense form costs well under 1 ms. Sampling (``draw_compact``) still gathers
+padded blocks, grouped by width, where no backward is needed; it returns one value or drawn slot
+per span (the compact form decoding reads), and ``expand_compact`` writes one-hots from it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import torch
 from torch import Tensor
@@ -26,7 +28,11 @@ __all__ = [
     "ActivationPlan",
     "activation_plan",
     "apply_activations",
+    "DrawGroup",
     "draw_activations",
+    "draw_compact",
+    "draw_groups",
+    "expand_compact",
     "gumbel_noise",
     "segment_log_softmax",
     "segment_softmax",
@@ -152,40 +158,83 @@ def apply_activations(
     return torch.where(plan.is_tanh, torch.tanh(raw), y)  # (B, D)
 
 
+class DrawGroup(NamedTuple):
+    cols: Tensor  # (P_g, K_g) long matrix columns, padded with the span's first column
+    valid: Tensor  # (P_g, K_g) bool, False on padding
+    span: Tensor  # (P_g,) long index of each span in layout.spans
+
+
 @lru_cache(maxsize=64)
-def draw_groups(layout: Layout, device: torch.device) -> tuple[tuple[Tensor, Tensor], ...]:
+def draw_groups(layout: Layout, device: torch.device) -> tuple[DrawGroup, ...]:
     """The softmax spans of ``layout`` grouped by width rounded up to a power of two, so that
     each group is one padded (P_g, K_g) block of matrix columns with under half of it padding
-    (one block for all spans would be 4x wider than the row on Adult). Per group: (cols (P_g,
-    K_g) long, padded with the span's first column; valid (P_g, K_g) bool)."""
-    soft = [(a, b) for a, b, s in layout.slices() if s.activation == "softmax"]
-    buckets: dict[int, list[tuple[int, int]]] = {}
-    for a, b in soft:  # once per layout: a loop over spans
-        buckets.setdefault(1 << (b - a - 1).bit_length(), []).append((a, b))
+    (one block for all spans would be 4x wider than the row on Adult)."""
+    soft = [(j, a, b) for j, (a, b, s) in enumerate(layout.slices()) if s.activation == "softmax"]
+    buckets: dict[int, list[tuple[int, int, int]]] = {}
+    for j, a, b in soft:  # once per layout: a loop over spans
+        buckets.setdefault(1 << (b - a - 1).bit_length(), []).append((j, a, b))
     out = []
     for width, spans in sorted(buckets.items()):
-        cols = torch.tensor([[a + min(j, b - a - 1) for j in range(width)] for a, b in spans])
-        valid = torch.tensor([[j < b - a for j in range(width)] for a, b in spans])
-        out.append((cols.to(device), valid.to(device)))
+        cols = torch.tensor([[a + min(k, b - a - 1) for k in range(width)] for _, a, b in spans])
+        valid = torch.tensor([[k < b - a for k in range(width)] for _, a, b in spans])
+        span = torch.tensor([j for j, _, _ in spans], dtype=torch.long)
+        out.append(DrawGroup(cols.to(device), valid.to(device), span.to(device)))
     return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def tanh_spans(layout: Layout, device: torch.device) -> tuple[Tensor, Tensor]:
+    """(span index (X,), matrix column (X,)) of every tanh span, in layout order."""
+    pairs = [(j, a) for j, (a, _, s) in enumerate(layout.slices()) if s.activation == "tanh"]
+    return (torch.tensor([j for j, _ in pairs], dtype=torch.long, device=device),
+            torch.tensor([a for _, a in pairs], dtype=torch.long, device=device))
+
+
+@lru_cache(maxsize=64)
+def softmax_spans(layout: Layout, device: torch.device) -> tuple[Tensor, Tensor]:
+    """(span index (P,), first matrix column (P,)) of every softmax span, in layout order."""
+    pairs = [(j, a) for j, (a, _, s) in enumerate(layout.slices()) if s.activation == "softmax"]
+    return (torch.tensor([j for j, _ in pairs], dtype=torch.long, device=device),
+            torch.tensor([a for _, a in pairs], dtype=torch.long, device=device))
+
+
+def draw_compact(raw: Tensor, layout: Layout, generator: torch.Generator) -> Tensor:
+    """(B, D) raw outputs -> (B, S) sampled rows in compact form, one column per span: the tanh
+    value of a tanh span, and for a softmax span the slot (as a float) of one category drawn
+    from softmax(raw) by inverse CDF (one uniform per span).
+
+    Same law as ``apply_activations(raw, hard=True, generator=g)`` (the argmax of logits plus
+    Gumbel noise), with P random numbers per row instead of D and no logarithms. The compact
+    form is what decoding needs (``TableTransformer.inverse_compact``): no one-hots are written,
+    copied to the host or argmaxed back.
+    """
+    out = torch.empty(raw.shape[0], len(layout.spans), device=raw.device)  # (B, S)
+    span, col = tanh_spans(layout, raw.device)
+    out.index_copy_(1, span, torch.tanh(raw.index_select(1, col)))  # (B, X)
+    for group in draw_groups(layout, raw.device):
+        # index_select: a gather several times faster than raw[:, cols] on the CPU
+        z = raw.index_select(1, group.cols.flatten()).view(-1, *group.cols.shape)  # (B, P, K)
+        z.masked_fill_(~group.valid, float("-inf"))
+        cdf = z.sub_(z.amax(-1, keepdim=True)).exp_().cumsum_(-1)  # (B, P, K) unnormalised
+        u = torch.rand(raw.shape[0], group.cols.shape[0], 1, generator=generator, device=raw.device)
+        # The first category whose cumulative mass passes the draw (never one of mass 0);
+        # padding repeats the total. The minimum only guards a draw rounded up to the total.
+        picked = torch.searchsorted(cdf, u.mul_(cdf[..., -1:]), right=True)[..., 0]  # (B, P)
+        picked = torch.minimum(picked, group.valid.sum(-1) - 1)
+        out.index_copy_(1, group.span, picked.float())
+    return out
+
+
+def expand_compact(c: Tensor, layout: Layout) -> Tensor:
+    """(B, S) compact rows -> (B, D) rows: tanh values in place, each slot as its one-hot."""
+    out = torch.zeros(c.shape[0], layout.width, device=c.device)  # (B, D)
+    span, col = tanh_spans(layout, c.device)
+    out.index_copy_(1, col, c.index_select(1, span))
+    soft, start = softmax_spans(layout, c.device)
+    return out.scatter_(1, start + c.index_select(1, soft).long(), 1.0)  # (B, P) columns set
 
 
 def draw_activations(raw: Tensor, layout: Layout, generator: torch.Generator) -> Tensor:
     """(B, D) raw outputs -> (B, D) sampled rows: tanh values, and in each softmax span the
-    one-hot of one category drawn from softmax(raw) by inverse CDF (one uniform per span).
-
-    Same law as ``apply_activations(raw, hard=True, generator=g)`` (the argmax of logits plus
-    Gumbel noise), with P random numbers per row instead of D and no logarithms.
-    """
-    plan = activation_plan(layout, raw.device)
-    out = torch.where(plan.is_tanh, torch.tanh(raw), torch.zeros((), device=raw.device))  # (B, D)
-    for cols, valid in draw_groups(layout, raw.device):
-        z = raw[:, cols].masked_fill_(~valid, float("-inf"))  # (B, P, K)
-        cdf = z.sub_(z.amax(-1, keepdim=True)).exp_().cumsum_(-1)  # (B, P, K) unnormalised
-        u = torch.rand(raw.shape[0], cols.shape[0], 1, generator=generator, device=raw.device)
-        # The first category whose cumulative mass passes the draw (never one of mass 0);
-        # padding repeats the total. The minimum only guards a draw rounded up to the total.
-        picked = torch.searchsorted(cdf, u.mul_(cdf[..., -1:]), right=True)[..., 0]  # (B, P)
-        picked = torch.minimum(picked, valid.sum(-1) - 1)
-        out.scatter_(1, cols.gather(1, picked.T).T, 1.0)  # picked.T: (P, B)
-    return out
+    one-hot of one category drawn as in ``draw_compact`` (the same rows for the same draws)."""
+    return expand_compact(draw_compact(raw, layout, generator), layout)

@@ -302,7 +302,7 @@ class BaseSynthesizer(BaseEstimator):
                     raise ConditionError(
                         f"could not generate {n} rows with {cond_text}: {accepted} of {generated} generated "
                         f"rows satisfied it (acceptance {rate:.2%}); the model rarely produces this combination")
-                block = self._generate(ask, targets, torch_gen, dtype)  # (ask, D) on device
+                block = self._generate(ask, targets, torch_gen, dtype)  # (ask, S) on device
                 generated += ask
                 if targets:  # unconditioned rows are all kept: no mask, no copy, no sync
                     keep = self._satisfies(block, targets)
@@ -312,7 +312,7 @@ class BaseSynthesizer(BaseEstimator):
                 rows.append(block.cpu().numpy())
                 got += block.shape[0]
             matrix = np.concatenate(rows) if len(rows) > 1 else rows[0]
-            out = self.transformer_.inverse_transform(matrix, np_gen)
+            out = self.transformer_.inverse_compact(matrix, np_gen)
             for column, value in (conditions or {}).items():
                 out[column] = pd.Series([value] * len(out), dtype=object).astype(out[column].dtype)
             remaining -= len(out)
@@ -320,37 +320,37 @@ class BaseSynthesizer(BaseEstimator):
         self.sampling_report_ = {"generated": generated, "accepted": accepted,
                                  "acceptance_rate": accepted / generated if generated else 1.0}
 
-    def _parse_conditions(self, conditions: Mapping[str, Any] | None) -> list[tuple[int, int, int]]:
-        """[(span index in the layout, start column, slot)] for each condition."""
+    def _parse_conditions(self, conditions: Mapping[str, Any] | None) -> list[tuple[int, int]]:
+        """[(span index in the layout, slot)] for each condition."""
         if not conditions:
             return []
         if not isinstance(conditions, Mapping):
             raise ConditionError(f"conditions must be a dict of column -> value, got {type(conditions).__name__}")
-        offsets = self.transformer_.layout_.offsets
-        out: dict[int, tuple[int, int, int]] = {}
+        out: dict[int, int] = {}  # span -> slot
         named: dict[int, str] = {}
         for column, value in conditions.items():
             # A derived column's condition is one on its source span (see find_derived).
             span, slot = self.transformer_.condition_slot(column, value)
-            if span in out and out[span][2] != slot:
+            if span in out and out[span] != slot:
                 raise ConditionError(f"conditions {named[span]} and {column}={value!r} cannot hold "
                                      "together: no training row has both")
-            out[span] = (span, offsets[span], slot)
+            out[span] = slot
             named.setdefault(span, f"{column}={value!r}")
-        return list(out.values())
+        return list(out.items())
 
-    def _satisfies(self, block: torch.Tensor, targets: list[tuple[int, int, int]]) -> torch.Tensor:
-        """(B,) bool: every conditioned span's hard one-hot sits on its slot."""
+    def _satisfies(self, block: torch.Tensor, targets: list[tuple[int, int]]) -> torch.Tensor:
+        """(B,) bool: every conditioned span of the compact rows ``block`` (B, S) holds its slot."""
         keep = torch.ones(block.shape[0], dtype=torch.bool, device=block.device)
-        for _, start, slot in targets:
-            keep &= block[:, start + slot] > 0.5
+        for span, slot in targets:
+            keep &= block[:, span] == slot
         return keep
 
-    def _generate(self, n: int, targets: list[tuple[int, int, int]], generator: torch.Generator,
+    def _generate(self, n: int, targets: list[tuple[int, int]], generator: torch.Generator,
                   dtype: torch.dtype = torch.float32) -> torch.Tensor:
+        """(n, S) generated rows in compact form (a value or a slot per span), on the device."""
         if self.engine_ is None:
             return torch.zeros(n, 0, device=generator.device)
-        return self.engine_.generate(n, generator=generator, dtype=dtype)
+        return self.engine_.generate(n, generator=generator, dtype=dtype, compact=True)
 
     def _runtime_device(self) -> torch.device:
         return self.engine_.device if self.engine_ is not None else torch.device("cpu")

@@ -146,13 +146,13 @@ class ConditionalGAN(BaseSynthesizer):
         sampler, engine = self._sampler, self.engine_
         return lambda: engine.train_step(sampler, generator)
 
-    def _generate(self, n: int, targets: list[tuple[int, int, int]], generator: torch.Generator,
+    def _generate(self, n: int, targets: list[tuple[int, int]], generator: torch.Generator,
                   dtype: torch.dtype = torch.float32) -> torch.Tensor:
         if self.engine_ is None or not targets:
             return super()._generate(n, targets, generator, dtype)
         layout = self.transformer_.layout_
-        cond = condition_vector(layout, {span: slot for span, _, slot in targets}, 1, self.engine_.device)[0]
-        return self.engine_.generate(n, cond=cond, generator=generator, dtype=dtype)  # (n, D)
+        cond = condition_vector(layout, {span: slot for span, slot in targets}, 1, self.engine_.device)[0]
+        return self.engine_.generate(n, cond=cond, generator=generator, dtype=dtype, compact=True)  # (n, S)
 
     def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device
                           ) -> ConditionalGANEngine:

@@ -2,7 +2,10 @@
 
 A column transformer learns one column (``fit``), turns it into float32 blocks the network learns
 (``transform``), and turns generated blocks back into a column of the input's dtype
-(``inverse_transform``). Its learned state is plain data (``to_dict``/``from_dict``): numbers,
+(``inverse_transform``). Decoding goes through the *compact* form of the blocks: one float per
+span, the tanh value of a ``tanh`` span or the slot (0, 1, ...) of a ``softmax`` span
+(``compact``). A generator can hand that form over directly (the engines' ``compact=True``), so
+sampling never builds one-hots only to argmax them again. Its learned state is plain data (``to_dict``/``from_dict``): numbers,
 strings and lists only, so a fitted model is saved as JSON and never pickled.
 """
 
@@ -15,7 +18,7 @@ import pandas as pd
 
 from tabgan.transformers.layout import Span
 
-__all__ = ["ColumnTransformer", "register", "transformer_from_dict"]
+__all__ = ["ColumnTransformer", "compact", "register", "transformer_from_dict"]
 
 _REGISTRY: dict[str, type[ColumnTransformer]] = {}
 
@@ -60,6 +63,10 @@ class ColumnTransformer:
 
     def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
         """From (n, width) generated values (tanh values, soft or hard one-hots) to a column."""
+        return self.inverse_compact(compact(m, self.spans), rng)
+
+    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        """From (n, len(spans)) compact values (see ``compact``) to a column."""
         raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:
@@ -68,6 +75,18 @@ class ColumnTransformer:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ColumnTransformer:
         raise NotImplementedError
+
+
+def compact(m: np.ndarray, spans: list[Span]) -> np.ndarray:
+    """(n, width) blocks -> (n, len(spans)) float32: a tanh span's value, a softmax span's argmax
+    (its slot; ties to the first). Slots are exact in float32 below 2**24."""
+    out = np.empty((m.shape[0], len(spans)), dtype=np.float32)
+    start = 0
+    for j, span in enumerate(spans):  # a loop over spans
+        block = m[:, start:start + span.width]
+        out[:, j] = block[:, 0] if span.activation == "tanh" else block.argmax(axis=1)
+        start += span.width
+    return out
 
 
 def one_hot(codes: np.ndarray, width: int) -> np.ndarray:

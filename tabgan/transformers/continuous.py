@@ -210,14 +210,11 @@ class ContinuousEncoder:
         return mode, value
 
     # ---------------------------------------------------------------- inverse
-    def inverse_transform(self, m: np.ndarray) -> np.ndarray:
-        n, k = m.shape[0], len(self.means)
-        col = 0
-        value = np.zeros(n)
-        if k:
-            value = np.clip(m[:, 0].astype(np.float64), -1.0, 1.0)
-            col = 1
-        slot = m[:, col:].argmax(axis=1) if self.n_slots > 1 else np.zeros(n, dtype=np.int64)
+    def inverse_compact(self, c: np.ndarray) -> np.ndarray:
+        """(n, len(spans)) compact values (value, then slot) -> (n,) float64, NaN for missing."""
+        n, k = c.shape[0], len(self.means)
+        value = np.clip(c[:, 0].astype(np.float64), -1.0, 1.0) if k else np.zeros(n)
+        slot = c[:, -1].astype(np.int64) if self.n_slots > 1 else np.zeros(n, dtype=np.int64)
         out = np.full(n, np.nan)
         if k:
             in_mode = slot < k
@@ -326,8 +323,8 @@ class NumericalTransformer(ColumnTransformer):
     def transform(self, s: pd.Series) -> np.ndarray:
         return self.encoder.transform(_as_float(s))
 
-    def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        x = self.encoder.inverse_transform(m)
+    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        x = self.encoder.inverse_compact(c)
         return restore_numeric(x, self.dtype, self.na, self.column)
 
     def to_dict(self) -> dict[str, Any]:

@@ -70,13 +70,13 @@ class DatetimeTransformer(ColumnTransformer):
             parts.append(self.time.transform(tod))
         return np.concatenate(parts, axis=1)
 
-    def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        width_day = sum(sp.width for sp in self.day.spans(self.column))
-        day = self.day.inverse_transform(m[:, :width_day])
+    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        n_day = len(self.day.spans(self.column))
+        day = self.day.inverse_compact(c[:, :n_day])
         missing = np.isnan(day)
         ns = np.where(missing, 0, day).astype(np.int64) * _NS_PER_DAY
         if self.time is not None:
-            tod = self.time.inverse_transform(m[:, width_day:])
+            tod = self.time.inverse_compact(c[:, n_day:])
             ns += np.where(np.isnan(tod), 0, tod).astype(np.int64) * _GRAINS[self.grain]
         values = pd.Series(ns.view("datetime64[ns]"), name=self.column)
         values[missing] = pd.NaT

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabgan.transformers.base import ColumnTransformer, register, transformer_from_dict
+from tabgan.transformers.base import ColumnTransformer, compact, register, transformer_from_dict
 from tabgan.transformers.discrete import CategoricalTransformer
 from tabgan.transformers.layout import Span
 
@@ -50,7 +50,7 @@ class DerivedTransformer(ColumnTransformer):
 
     ``inner`` is the column's own fitted transformer (it restores dtype and format); ``table`` holds,
     for each slot of the source, the inner encoding of the column's value there: decoding is
-    ``inner.inverse_transform(table[codes])``.
+    ``inner.inverse_transform(table[codes])``, done through the compact form of ``table``.
     """
 
     kind_name = "derived"
@@ -70,14 +70,14 @@ class DerivedTransformer(ColumnTransformer):
     def transform(self, s: pd.Series) -> np.ndarray:
         return np.zeros((len(s), 0), dtype=np.float32)
 
-    def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
+    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
         raise TypeError(f"column {self.column!r} is derived from {self.source!r}: "
                         "decode it with inverse_slots(the source's slots)")
 
     def inverse_slots(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
         """(n,) slots of the source column -> the column's (n,) values."""
         assert self.inner is not None
-        return self.inner.inverse_transform(self.table[codes], rng)
+        return self.inner.inverse_compact(compact(self.table, self.inner.spans)[codes], rng)
 
     def source_slot(self, inner_slot: int) -> int:
         """The one source slot whose value falls in slot ``inner_slot`` of the (one-hot) inner

@@ -110,11 +110,11 @@ class CategoricalTransformer(ColumnTransformer):
         return codes
 
     # ---------------------------------------------------------------- inverse
-    def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        return self.inverse_slots(m.argmax(axis=1), rng)
+    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        return self.inverse_slots(c[:, 0].astype(np.int64), rng)
 
     def inverse_slots(self, codes: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        """(n,) slots (the argmax of generated one-hots) -> the column's (n,) values."""
+        """(n,) slots (the argmax of generated one-hots, the compact form) -> the column's (n,) values."""
         table = np.empty(self.n_slots, dtype=object)
         table[: len(self.categories)] = self.categories
         values = table[codes]  # (n,) object

@@ -10,6 +10,10 @@ Spans flagged ``conditional`` are the one-hot blocks of discrete columns (catego
 boolean): the conditional GAN samples its condition vector over them (training-by-sampling).
 Mode indicators of continuous columns are softmax spans too but are not conditional, as in CTGAN.
 
+The *compact* form of a row has one number per span instead: a tanh span's value, a softmax
+span's slot (0, 1, ...). Generated rows travel in it from the generator to decoding (21 numbers a
+row instead of 157 on Adult), and no one-hot is written only to be argmaxed again.
+
 This module is pure data (no numpy, no torch) so engines, samplers and persistence can share it.
 """
 
@@ -43,6 +47,10 @@ class Span:
     activation: Activation
     conditional: bool = False
     labels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.activation == "tanh" and self.width != 1:
+            raise ValueError(f"a tanh span holds one value; got {self.width=} for {self.column!r}")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

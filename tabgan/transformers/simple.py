@@ -54,8 +54,8 @@ class ConstantTransformer(_Unmodelled):
             self.ordered = bool(s.dtype.ordered)
         return self
 
-    def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        out = pd.Series([self.value] * m.shape[0], name=self.column, dtype=object)
+    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        out = pd.Series([self.value] * c.shape[0], name=self.column, dtype=object)
         if self.dtype == "category":
             return out.astype(pd.CategoricalDtype(self.dtype_categories, ordered=self.ordered))
         return out if self.dtype == "object" else out.astype(self.dtype)
@@ -98,8 +98,8 @@ class IdTransformer(_Unmodelled):
             self.shapes, self.shape_counts = shapes.index.tolist(), shapes.to_numpy().tolist()
         return self
 
-    def inverse_transform(self, m: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        n = m.shape[0]
+    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        n = c.shape[0]
         missing = rng.random(n) < self.missing_rate
         if self.numeric:
             x = (self.start + self.step * np.arange(n)).astype(np.float64)

@@ -3,7 +3,8 @@
 ``TableTransformer.fit`` infers the schema, fits one transformer per column (the mixture fits run
 on a small thread pool) and records the layout. ``transform`` writes each column's block into one
 preallocated matrix. ``inverse_transform`` takes generated matrices (tanh values, soft or hard
-one-hots) and returns a DataFrame with the input's exact column order, dtypes and formats.
+one-hots) and returns a DataFrame with the input's exact column order, dtypes and formats;
+``inverse_compact`` does the same from one value or slot per span, what sampling hands over.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from tabgan.errors import ColumnError, ConditionError, DataError, NotFittedError
 from tabgan.schema import ColumnSpec, Schema, infer_schema, validate_frame
-from tabgan.transformers.base import ColumnTransformer, transformer_from_dict
+from tabgan.transformers.base import ColumnTransformer, compact, transformer_from_dict
 from tabgan.transformers.continuous import GMM_SAMPLE_CAP, NumericalTransformer
 from tabgan.transformers.datetime import DatetimeTransformer
 from tabgan.transformers.derived import DerivedTransformer, find_derived
@@ -107,7 +108,8 @@ class TableTransformer:
     def _finish(self) -> None:
         self.layout_ = Layout(tuple(span for t in self.columns_ for span in t.spans))
         self._widths = [t.width for t in self.columns_]
-        self._starts = np.cumsum([0, *self._widths[:-1]]).tolist()
+        self._n_spans = [len(t.spans) for t in self.columns_]
+        self._first_span = np.cumsum([0, *self._n_spans[:-1]]).tolist()
         self._index = {t.column: i for i, t in enumerate(self.columns_)}
         self._sources = {t.source for t in self.columns_ if isinstance(t, DerivedTransformer)}
 
@@ -152,18 +154,29 @@ class TableTransformer:
                             f"expected (n, {self.layout_.width})")
         if not np.issubdtype(m.dtype, np.floating):
             m = m.astype(np.float32)
+        return self.inverse_compact(compact(m, list(self.layout_.spans)), random_state)
+
+    def inverse_compact(self, c: np.ndarray, random_state: int | np.random.Generator | None = None
+                        ) -> pd.DataFrame:
+        """The compact form of generated rows, (n, len(layout_.spans)): per span its tanh value or
+        its slot (see ``transformers.base.compact``), back to a DataFrame with the input's schema."""
+        self._check_fitted()
+        c = np.asarray(c)
+        if c.ndim != 2 or c.shape[1] != len(self.layout_.spans):
+            raise DataError(f"compact rows of shape {c.shape} do not fit the layout: "
+                            f"expected (n, {len(self.layout_.spans)}), one column per span")
         rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
         data, slots = {}, {}
-        for t, start, width in zip(self.columns_, self._starts, self._widths):
+        for t, first, n_spans in zip(self.columns_, self._first_span, self._n_spans):
             if isinstance(t, DerivedTransformer):
                 continue
-            block = m[:, start:start + width]
+            block = c[:, first:first + n_spans]
             if t.column in self._sources:  # decoded once, for itself and its derived columns
                 assert isinstance(t, CategoricalTransformer)
-                slots[t.column] = block.argmax(axis=1)  # (n,)
+                slots[t.column] = block[:, 0].astype(np.int64)  # (n,)
                 data[t.column] = t.inverse_slots(slots[t.column], rng).reset_index(drop=True)
             else:
-                data[t.column] = t.inverse_transform(block, rng).reset_index(drop=True)
+                data[t.column] = t.inverse_compact(block, rng).reset_index(drop=True)
         for t in self.columns_:  # after their sources, whose slots they are looked up from
             if isinstance(t, DerivedTransformer):
                 data[t.column] = t.inverse_slots(slots[t.source], rng).reset_index(drop=True)

@@ -10,6 +10,7 @@ import torch
 from tabgan.engines import ConditionalGANEngine, WGANGPEngine
 from tabgan.engines.base import LOSS_KEYS
 from tabgan.errors import ConditionError, ModelFileError, ParameterError
+from tabgan.nn.activations import expand_compact
 from tabgan.sampling import ConditionSampler, condition_vector
 from tabgan.transformers.layout import Layout, Span
 
@@ -85,6 +86,18 @@ def test_generate_shapes_and_conditions() -> None:
     assert engine.generate(70, cond=per_row, generator=g).shape == (70, LAYOUT.width)
     with pytest.raises(ConditionError, match="cond must be"):
         engine.generate(5, cond=torch.zeros(3), generator=g)
+
+
+def test_compact_generation_gives_the_same_rows() -> None:
+    engine, sampler = make_engine()
+    g = torch.Generator().manual_seed(2)
+    for _ in range(3):
+        engine.train_step(sampler, g)
+    cond = condition_vector(LAYOUT, {3: 1}, 1)[0]
+    full = engine.generate(150, cond=cond, generator=torch.Generator().manual_seed(8))  # (n, D)
+    c = engine.generate(150, cond=cond, generator=torch.Generator().manual_seed(8), compact=True)  # (n, S)
+    assert c.shape == (150, len(LAYOUT.spans))
+    assert torch.equal(expand_compact(c, LAYOUT), full)
 
 
 def test_determinism_on_cpu() -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from tabgan.nn.activations import apply_activations, draw_activations, draw_groups, gumbel_noise
+from tabgan.nn.activations import (apply_activations, draw_activations, draw_compact, draw_groups, expand_compact,
+                                   gumbel_noise)
 from tabgan.transformers.layout import Layout, Span
 
 LAYOUT = Layout((
@@ -115,9 +116,9 @@ WIDE = Layout((
 
 def test_draw_groups_cover_every_softmax_column_once() -> None:
     groups = draw_groups(WIDE, torch.device("cpu"))
-    cols = torch.cat([c[v] for c, v in groups]).sort().values
+    cols = torch.cat([g.cols[g.valid] for g in groups]).sort().values
     torch.testing.assert_close(cols, torch.arange(1, WIDE.width))
-    for c, v in groups:  # under half of each block is padding
+    for c, v, _ in groups:  # under half of each block is padding
         assert v.sum(1).min() * 2 > c.shape[1] or c.shape[1] == 1
 
 
@@ -153,3 +154,16 @@ def test_draws_never_pick_a_category_of_no_mass_and_survive_huge_logits() -> Non
     assert torch.isfinite(y).all()
     assert (y[:, 3] == 1).all()
     assert (y[:, 46] == 1).all()
+
+
+def test_compact_draws_are_the_same_rows() -> None:
+    raw = torch.randn(300, WIDE.width, generator=torch.Generator().manual_seed(3)) * 4
+    c = draw_compact(raw, WIDE, torch.Generator().manual_seed(9))  # (B, S)
+    assert c.shape == (300, len(WIDE.spans))
+    for j, (a, b, span) in enumerate(WIDE.slices()):
+        if span.activation == "tanh":
+            torch.testing.assert_close(c[:, j], torch.tanh(raw[:, a]))
+        else:  # whole slots inside the span
+            assert torch.equal(c[:, j], c[:, j].round()) and c[:, j].min() >= 0 and c[:, j].max() < b - a
+    one_hot = draw_activations(raw, WIDE, torch.Generator().manual_seed(9))
+    assert torch.equal(expand_compact(c, WIDE), one_hot)

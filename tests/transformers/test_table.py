@@ -7,6 +7,8 @@ from hypothesis import HealthCheck, given, settings
 
 from tabgan.errors import ColumnError, DataError, NotFittedError
 from tabgan.transformers import TableTransformer
+from tabgan.transformers.base import compact
+from tabgan.transformers.layout import Span
 from tests.strategies import assert_round_trip, frames
 
 
@@ -30,6 +32,10 @@ def test_round_trip_of_any_table(df):
         else:
             assert np.all(np.abs(block) <= 1.0)
     assert_round_trip(df, t.inverse_transform(m, random_state=0), kinds_of(t))
+    # The compact form (a value or a slot per span) decodes to the same frame.
+    c = compact(m, list(t.layout_.spans))
+    assert c.shape == (len(df), len(t.layout_.spans))
+    pd.testing.assert_frame_equal(t.inverse_compact(c, random_state=0), t.inverse_transform(m, random_state=0))
     pd.testing.assert_frame_equal(df, original)  # the caller's frame is never touched
 
 
@@ -114,3 +120,22 @@ def test_fit_is_reproducible():
     a = TableTransformer(random_state=3).fit(df).to_dict()
     b = TableTransformer(random_state=3).fit(df).to_dict()
     assert a == b
+
+
+def test_compact_holds_tanh_values_and_argmax_slots() -> None:
+    spans = [Span("x", "value", 1, "tanh"), Span("x", "mode", 3, "softmax"), Span("c", "category", 2, "softmax")]
+    m = np.array([[0.25, 0.1, 0.7, 0.2, 1.0, 0.0],
+                  [-1.0, 0.5, 0.5, 0.0, 0.4, 0.6]], dtype=np.float32)  # soft rows too; ties to the first
+    np.testing.assert_array_equal(compact(m, spans), [[0.25, 1, 0], [-1.0, 0, 1]])
+
+
+def test_inverse_compact_checks_its_shape() -> None:
+    df = pd.DataFrame({"a": ["x", "y", "x"], "b": [1.5, 2.5, 3.5]})
+    t = TableTransformer(random_state=0).fit(df)
+    with pytest.raises(DataError, match=f"expected \\(n, {len(t.layout_.spans)}\\), one column per span"):
+        t.inverse_compact(np.zeros((3, t.layout_.width)))
+
+
+def test_a_tanh_span_holds_one_value() -> None:
+    with pytest.raises(ValueError, match="a tanh span holds one value"):
+        Span("x", "value", 2, "tanh")
