@@ -3,6 +3,7 @@
 usage: $CTGAN_VENV/bin/python benchmarks/ctgan_sampling.py TRAIN.csv ROWS REPEATS [--threads N]
 Fits CTGAN for one epoch (sampling cost does not depend on training length: the networks have
 their default sizes), samples 1,000 rows to warm up, then times ``sample(ROWS)`` REPEATS times.
+ctgan runs on the GPU when torch sees one (its default, enable_gpu=True).
 Discrete columns are those with a non-numeric dtype. Prints one JSON line.
 """
 import json
@@ -29,5 +30,5 @@ for _ in range(repeats):
     out = model.sample(rows)
     seconds.append(time.perf_counter() - start)
 assert len(out) == rows
-print(json.dumps({"engine": "ctgan-0.12.1", "threads": threads, "rows": rows,
+print(json.dumps({"engine": "ctgan-0.12.1", "threads": threads, "rows": rows, "device": str(model._device),
                   "seconds": [round(s, 4) for s in seconds], "median_s": statistics.median(seconds)}))

@@ -117,6 +117,24 @@ def test_train_batch_is_consistent(sampler: ConditionSampler) -> None:
     assert torch.equal(draw.cond, bits * draw.mask[:, sampler.slot_span])
 
 
+@pytest.mark.gpu
+def test_cuda_draws_keep_their_laws_and_stay_on_the_device() -> None:
+    data, cats = make_data()
+    s = ConditionSampler(data.cuda(), LAYOUT, joint_prob=0.0)
+    g = torch.Generator("cuda").manual_seed(5)
+    draw = s.sample_train(40_000, g)
+    assert all(t.device.type == "cuda" for t in draw)
+    assert torch.equal(draw.real, s.data[draw.rows])
+    bits = s.data[draw.rows][:, s.data_cols]  # (B, C)
+    assert torch.equal(draw.cond, bits * draw.mask[:, s.slot_span])
+    # the category of span a, given span a was drawn, follows log-frequency (as on the CPU)
+    on_a = draw.span_id == 0
+    freq = torch.bincount(draw.cat_id[on_a], minlength=4).double().cpu() / on_a.sum().item()
+    torch.testing.assert_close(freq, s.log_probs[:4].double().cpu(), atol=0.015, rtol=0)
+    original = s.sample_original(40_000, g)  # (B, C) one bit, by true frequency
+    assert original.device.type == "cuda" and torch.equal(original.sum(1), torch.ones(40_000, device="cuda"))
+
+
 def test_joint_conditions_come_from_one_real_row() -> None:
     data, _ = make_data()
     s = ConditionSampler(data, LAYOUT, joint_prob=1.0, joint_keep=1.0)

@@ -22,7 +22,6 @@ LAYOUT = Layout((
 ))
 SMALL = dict(batch_size=20, pac=2, embedding_dim=8, generator_dim=(16, 16),
              discriminator_dim=(16, 16), chunk_size=64)
-cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 
 
 def make_data(n: int = 300, seed: int = 0) -> torch.Tensor:
@@ -200,7 +199,6 @@ def test_to_cpu_is_a_no_op_move() -> None:
 
 
 @pytest.mark.gpu
-@cuda
 def test_cuda_training_loads_on_cpu(tmp_path) -> None:
     data = make_data().cuda()
     sampler = ConditionSampler(data, LAYOUT)
@@ -219,6 +217,30 @@ def test_cuda_training_loads_on_cpu(tmp_path) -> None:
     engine.to("cpu")
     cpu_sampler = ConditionSampler(data.cpu(), LAYOUT)
     assert torch.isfinite(engine.train_step(cpu_sampler, torch.Generator())["critic_loss"])
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize("engine_cls", [ConditionalGANEngine, WGANGPEngine])
+def test_cuda_steps_never_sync_with_the_host(engine_cls) -> None:
+    # A step that reads a value back (.item(), a NaN check, a bool mask's size) would stall the
+    # GPU; under "error" such a synchronisation raises.
+    data = make_data().cuda()
+    if engine_cls is ConditionalGANEngine:
+        source = ConditionSampler(data, LAYOUT)  # what its train_step draws from
+        engine = engine_cls(LAYOUT, condition_counts=source.counts, device="cuda", ema=0.9,
+                            init_generator=torch.Generator().manual_seed(0), **SMALL)
+    else:
+        source = data
+        engine = engine_cls(LAYOUT, device="cuda", ema=0.9, init_generator=torch.Generator().manual_seed(0),
+                            **SMALL)
+    g = torch.Generator(device="cuda").manual_seed(0)
+    engine.train_step(source, g)  # warm-up: lazy initialisation may synchronise once
+    torch.cuda.set_sync_debug_mode("error")
+    try:
+        for _ in range(3):
+            engine.train_step(source, g)
+    finally:
+        torch.cuda.set_sync_debug_mode("default")
 
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from tabgan.nn.activations import (apply_activations, draw_activations, draw_compact, draw_groups, expand_compact,
@@ -133,11 +134,15 @@ def test_draws_are_one_hot_tanh_and_seeded() -> None:
     assert not torch.equal(y, draw_activations(raw, WIDE, torch.Generator().manual_seed(2)))
 
 
-def test_draws_follow_softmax_in_every_span() -> None:
+DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.gpu)]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_draws_follow_softmax_in_every_span(device: str) -> None:
     g = torch.Generator().manual_seed(5)
     logits = torch.randn(WIDE.width, generator=g) * 2  # (D,)
-    raw = logits.expand(100_000, -1).clone()
-    y = draw_activations(raw, WIDE, torch.Generator().manual_seed(6))
+    raw = logits.expand(100_000, -1).clone().to(device)
+    y = draw_activations(raw, WIDE, torch.Generator(device).manual_seed(6)).cpu()
     for a, b, s in WIDE.slices():
         if s.activation == "softmax":
             p = torch.softmax(logits[a:b], 0)
@@ -146,11 +151,12 @@ def test_draws_follow_softmax_in_every_span() -> None:
             assert ((y[:, a:b].mean(0) - p).abs() <= tol).all(), (s.column, y[:, a:b].mean(0), p)
 
 
-def test_draws_never_pick_a_category_of_no_mass_and_survive_huge_logits() -> None:
+@pytest.mark.parametrize("device", DEVICES)
+def test_draws_never_pick_a_category_of_no_mass_and_survive_huge_logits(device: str) -> None:
     raw = torch.zeros(20_000, WIDE.width)
     raw[:, 2:5] = torch.tensor([-1e4, 3e4, -float("inf")])  # only the middle one can come out
     raw[:, 5:47] = torch.linspace(-300, 300, 42)  # exp overflows without the per-span shift
-    y = draw_activations(raw, WIDE, torch.Generator().manual_seed(0))
+    y = draw_activations(raw.to(device), WIDE, torch.Generator(device).manual_seed(0)).cpu()
     assert torch.isfinite(y).all()
     assert (y[:, 3] == 1).all()
     assert (y[:, 46] == 1).all()

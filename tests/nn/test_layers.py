@@ -76,9 +76,13 @@ def trained_like_generator() -> Generator:
     return gen
 
 
-def test_frozen_float32_is_the_eval_network() -> None:
-    gen = trained_like_generator()
-    x = torch.randn(300, 24, generator=torch.Generator().manual_seed(2))
+DEVICES = ["cpu", pytest.param("cuda", marks=pytest.mark.gpu)]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_frozen_float32_is_the_eval_network(device: str) -> None:
+    gen = trained_like_generator().to(device)
+    x = torch.randn(300, 24, generator=torch.Generator().manual_seed(2)).to(device)
     frozen = FrozenGenerator(gen, torch.float32)(x)
     assert gen.training  # freezing does not switch the live network's mode
     with torch.no_grad():
@@ -86,10 +90,11 @@ def test_frozen_float32_is_the_eval_network() -> None:
     torch.testing.assert_close(frozen, expected, atol=1e-5, rtol=1e-5)
 
 
-def test_frozen_bfloat16_keeps_exact_columns_continuous() -> None:
-    gen = trained_like_generator().eval()
-    x = torch.randn(4000, 24, generator=torch.Generator().manual_seed(3))
-    exact = torch.tensor([0, 5])
+@pytest.mark.parametrize("device", DEVICES)
+def test_frozen_bfloat16_keeps_exact_columns_continuous(device: str) -> None:
+    gen = trained_like_generator().eval().to(device)
+    x = torch.randn(4000, 24, generator=torch.Generator().manual_seed(3)).to(device)
+    exact = torch.tensor([0, 5], device=device)
     plain = FrozenGenerator(gen, torch.bfloat16)(x)
     fixed = FrozenGenerator(gen, torch.bfloat16, exact_cols=exact)(x)
     assert plain.dtype == fixed.dtype == torch.float32

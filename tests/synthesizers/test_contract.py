@@ -266,3 +266,47 @@ def test_sampling_dtype_auto_is_bfloat16_only_on_a_cpu_that_has_it():
     assert resolve_sampling_dtype("bfloat16", cpu) == torch.bfloat16
     with pytest.raises(ParameterError, match="sampling_dtype='fp8'"):
         resolve_sampling_dtype("fp8", cpu)
+
+
+# ---------------------------------------------------------------------- on a GPU
+# Run by benchmarks/device_check.sh on a machine with CUDA; skipped elsewhere (tests/conftest.py).
+
+@pytest.fixture(scope="module", params=SYNTHS, ids=lambda c: c.__name__)
+def fitted_cuda(request, table):
+    return request.param(**{**FAST, "device": "cuda"}).fit(table)
+
+
+@pytest.mark.gpu
+def test_cuda_fit_keeps_the_table_on_the_device_and_samples_the_schema(fitted_cuda, table):
+    assert fitted_cuda.engine_.device.type == "cuda"
+    assert all(p.device.type == "cuda" for p in fitted_cuda.engine_.net_g.parameters())
+    out = fitted_cuda.sample(700, random_state=0)
+    assert len(out) == 700 and list(out.columns) == list(table.columns)
+    assert (out.dtypes == table.dtypes).all()
+    pd.testing.assert_frame_equal(out, fitted_cuda.sample(700, random_state=0))  # seeded on the device too
+
+
+@pytest.mark.gpu
+def test_cuda_conditions_are_honoured(fitted_cuda):
+    out = fitted_cuda.sample(150, conditions={"colour": "blue", "flag": True}, random_state=1)
+    assert len(out) == 150 and (out["colour"] == "blue").all() and out["flag"].all()
+
+
+@pytest.mark.gpu
+def test_a_model_saved_on_cuda_loads_on_cpu_and_on_cuda(fitted_cuda, table, tmp_path):
+    path = tmp_path / "model.tabgan"
+    fitted_cuda.save(path)
+    on_cpu = tabgan.load(path, device="cpu")
+    assert on_cpu.engine_.device.type == "cpu"
+    out = on_cpu.sample(300, random_state=2)
+    assert list(out.columns) == list(table.columns) and (out.dtypes == table.dtypes).all()
+    on_cuda = tabgan.load(path, device="cuda")
+    pd.testing.assert_frame_equal(on_cuda.sample(300, random_state=2), fitted_cuda.sample(300, random_state=2))
+
+
+@pytest.mark.gpu
+def test_cuda_sampling_dtypes_and_auto_device(fitted_cuda, table):
+    # sampling_dtype="bfloat16" on the GPU: the tanh outputs get their correction pass too.
+    out = clone_fitted(fitted_cuda, sampling_dtype="bfloat16").sample(3000, random_state=3)
+    assert out["maybe"].dropna().nunique() > 0.95 * out["maybe"].notna().sum()
+    assert type(fitted_cuda)(**{**FAST, "device": "auto"}).fit(table).engine_.device.type == "cuda"
