@@ -26,9 +26,9 @@ from tabgan.transformers.layout import Layout
 
 __all__ = [
     "ActivationPlan",
+    "DrawGroup",
     "activation_plan",
     "apply_activations",
-    "DrawGroup",
     "draw_activations",
     "draw_compact",
     "draw_groups",
@@ -36,6 +36,8 @@ __all__ = [
     "gumbel_noise",
     "segment_log_softmax",
     "segment_softmax",
+    "softmax_spans",
+    "tanh_spans",
 ]
 
 

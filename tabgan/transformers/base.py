@@ -2,11 +2,13 @@
 
 A column transformer learns one column (``fit``), turns it into float32 blocks the network learns
 (``transform``), and turns generated blocks back into a column of the input's dtype
-(``inverse_transform``). Decoding goes through the *compact* form of the blocks: one float per
-span, the tanh value of a ``tanh`` span or the slot (0, 1, ...) of a ``softmax`` span
-(``compact``). A generator can hand that form over directly (the engines' ``compact=True``), so
-sampling never builds one-hots only to argmax them again. Its learned state is plain data (``to_dict``/``from_dict``): numbers,
+(``inverse_transform``). Its learned state is plain data (``to_dict``/``from_dict``): numbers,
 strings and lists only, so a fitted model is saved as JSON and never pickled.
+
+Decoding goes through the *compact* form of the blocks: one float per span, the tanh value of a
+``tanh`` span or the slot (0, 1, ...) of a ``softmax`` span (``compact``). A generator hands that
+form over directly (the engines' ``compact=True``), so sampling never builds one-hots only to
+argmax them again.
 """
 
 from __future__ import annotations
