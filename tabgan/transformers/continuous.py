@@ -215,15 +215,17 @@ class ContinuousEncoder:
         n, k = c.shape[0], len(self.means)
         value = np.clip(c[:, 0].astype(np.float64), -1.0, 1.0) if k else np.zeros(n)
         slot = c[:, -1].astype(np.int64) if self.n_slots > 1 else np.zeros(n, dtype=np.int64)
-        out = np.full(n, np.nan)
-        if k:
-            in_mode = slot < k
-            mode = slot[in_mode]
-            y = value[in_mode] * 4 * np.asarray(self.stds)[mode] + np.asarray(self.means)[mode]
-            x = np.clip(self._inverse_tail(y), self.lo, self.hi)
+        if not k:
+            out = np.full(n, np.nan)
+        else:  # every row as if in a mode (no boolean gathers); point and missing rows replaced below
+            mode = np.minimum(slot, k - 1)
+            y = value * 4 * np.asarray(self.stds)[mode] + np.asarray(self.means)[mode]
+            out = self._inverse_tail(y)
             if self.decimals is not None:
-                x = np.clip(np.round(x, self.decimals), self.lo, self.hi)
-            out[in_mode] = x
+                out = np.round(out, self.decimals, out=out)
+            out = np.clip(out, self.lo, self.hi, out=out)
+            if self.n_slots > k:
+                out[slot >= k] = np.nan
         if self.points:
             is_point = (slot >= k) & (slot < k + len(self.points))
             out[is_point] = np.asarray(self.points)[slot[is_point] - k]

@@ -174,13 +174,15 @@ class TableTransformer:
             if t.column in self._sources:  # decoded once, for itself and its derived columns
                 assert isinstance(t, CategoricalTransformer)
                 slots[t.column] = block[:, 0].astype(np.int64)  # (n,)
-                data[t.column] = t.inverse_slots(slots[t.column], rng).reset_index(drop=True)
+                data[t.column] = _values(t.inverse_slots(slots[t.column], rng))
             else:
-                data[t.column] = t.inverse_compact(block, rng).reset_index(drop=True)
+                data[t.column] = _values(t.inverse_compact(block, rng))
         for t in self.columns_:  # after their sources, whose slots they are looked up from
             if isinstance(t, DerivedTransformer):
-                data[t.column] = t.inverse_slots(slots[t.source], rng).reset_index(drop=True)
-        return pd.DataFrame(data, columns=self.schema_.names)
+                data[t.column] = _values(t.inverse_slots(slots[t.source], rng))
+        # Fresh arrays, one per column: no index to align, nothing to copy (4 ms of 18 on
+        # 32,561 Adult rows went to aligning and copying them into consolidated blocks).
+        return pd.DataFrame(data, columns=self.schema_.names, copy=False)
 
     # ---------------------------------------------------------------- conditions
     def condition_slot(self, column: str, value: Any) -> tuple[int, int]:
@@ -241,3 +243,9 @@ def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
         known = ", ".join(map(repr, t.categories[:10]))
         raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
                              f"(known: {known}{', ...' if len(t.categories) > 10 else ''})") from None
+
+
+def _values(s: pd.Series) -> Any:
+    """A decoded column's values without its index: the numpy array, or the extension array
+    (categorical, nullable integers, time zones) that carries its dtype."""
+    return s.array if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) else s.to_numpy()
