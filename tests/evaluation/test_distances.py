@@ -54,6 +54,15 @@ def test_dcr_matches_sdmetrics_row_by_row(small_samples: dict[str, pd.DataFrame]
     np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
 
 
+@pytest.mark.gpu
+def test_dcr_on_cuda_equals_the_cpu_search(small_samples: dict[str, pd.DataFrame]) -> None:
+    data, reference = small_samples["synthetic"], small_samples["train"]
+    metadata = _adult_metadata(reference)
+    on_cpu = distance_to_closest_record(data, reference, metadata, device="cpu")
+    on_cuda = distance_to_closest_record(data, reference, metadata, device="cuda")
+    np.testing.assert_allclose(on_cuda, on_cpu, rtol=0, atol=1e-12)
+
+
 def test_dcr_share_matches_sdmetrics_overfitting_protection(
     small_samples: dict[str, pd.DataFrame],
 ) -> None:

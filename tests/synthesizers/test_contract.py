@@ -305,6 +305,13 @@ def test_a_model_saved_on_cuda_loads_on_cpu_and_on_cuda(fitted_cuda, table, tmp_
 
 
 @pytest.mark.gpu
+def test_cuda_model_diagnoses_and_probes_on_the_device(fitted_cuda):
+    # The probe ran on the device at the last epoch (keep_best reads it); diagnose generates there.
+    assert fitted_cuda.history_["probe_score"].notna().iloc[-1]
+    assert isinstance(fitted_cuda.diagnose(n=2_000), list)
+
+
+@pytest.mark.gpu
 def test_cuda_sampling_dtypes_and_auto_device(fitted_cuda, table):
     # sampling_dtype="bfloat16" on the GPU: the tanh outputs get their correction pass too.
     out = clone_fitted(fitted_cuda, sampling_dtype="bfloat16").sample(3000, random_state=3)
