@@ -7,8 +7,9 @@ usage: python benchmarks/bench_sampling.py [--rows 32561] [--repeats 5] [--skip-
 Sampling cost does not depend on how long a model trained, only on its network sizes (the
 defaults here, as in ctgan), so both models are fitted for one epoch; ``--model`` times a saved
 tabgan model instead. Each figure is the median of ``--repeats`` calls of ``sample(rows)`` after
-a warm-up call; ctgan runs in its scratch virtual environment ($CTGAN_VENV, see ../shared/bench/)
-through benchmarks/ctgan_sampling.py. ``--quality`` also scores 32,561 rows of each dtype with
+a warm-up call. ctgan runs in its scratch virtual environment ($CTGAN_VENV, see ../shared/bench/)
+through benchmarks/ctgan_sampling.py --serve, and its calls are interleaved with tabgan's (one of
+each per repeat), so that a change in the machine's load hits both alike. ``--quality`` also scores 32,561 rows of each dtype with
 bench_quality's evaluator (fit on Adult's training split, scored against its test split); it
 needs a trained model: ``--model``, or a fit with default settings here (a few minutes).
 ``--device cuda`` fits and samples tabgan on the GPU; ctgan uses the GPU whenever it sees one
@@ -37,27 +38,43 @@ ROOT = Path(__file__).resolve().parent.parent
 DTYPES = ("float32", "bfloat16")
 
 
-def rows_per_second(model: ConditionalGAN, rows: int, repeats: int) -> float:
-    model.sample(1_000, random_state=0)  # warm-up: lazy imports, index plans
-    seconds = []
-    for i in range(repeats):
-        start = time.perf_counter()
-        model.sample(rows, random_state=i)
-        seconds.append(time.perf_counter() - start)
-    return rows / statistics.median(seconds)
+class CtganServer:
+    """ctgan 0.12.1 fitted in its scratch venv (benchmarks/ctgan_sampling.py --serve), timing one
+    ``sample(rows)`` whenever asked, so that its calls interleave with tabgan's."""
 
-
-def ctgan_rows_per_second(train, rows: int, repeats: int) -> tuple[float, str]:
-    python = CTGAN_VENV / "bin" / "python"
-    if not python.exists():
-        sys.exit(f"no ctgan venv at {CTGAN_VENV}: run ../shared/bench/ctgan_venv.sh or pass --skip-ctgan")
-    with tempfile.TemporaryDirectory() as tmp:
-        train_csv = Path(tmp) / "train.csv"
+    def __init__(self, train) -> None:
+        python = CTGAN_VENV / "bin" / "python"
+        if not python.exists():
+            sys.exit(f"no ctgan venv at {CTGAN_VENV}: run ../shared/bench/ctgan_venv.sh or pass --skip-ctgan")
+        self._tmp = tempfile.TemporaryDirectory()
+        train_csv = Path(self._tmp.name) / "train.csv"
         train.to_csv(train_csv, index=False)
-        run = subprocess.run([str(python), str(ROOT / "benchmarks" / "ctgan_sampling.py"), str(train_csv),
-                              str(rows), str(repeats)], check=True, capture_output=True, text=True)
-    result = json.loads(run.stdout.strip().splitlines()[-1])
-    return rows / result["median_s"], result.get("device", "cpu")
+        self._proc = subprocess.Popen([str(python), str(ROOT / "benchmarks" / "ctgan_sampling.py"), str(train_csv),
+                                       "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.device = self._read()["device"]
+
+    def _read(self) -> dict:
+        line = self._proc.stdout.readline()
+        if not line:
+            sys.exit(f"ctgan_sampling.py --serve stopped (exit {self._proc.wait()})")
+        return json.loads(line)
+
+    def seconds(self, rows: int) -> float:
+        self._proc.stdin.write(f"{rows}\n")
+        self._proc.stdin.flush()
+        return self._read()["seconds"]
+
+    def close(self) -> None:
+        self._proc.stdin.close()
+        self._proc.wait()
+        self._tmp.cleanup()
+
+
+def tabgan_seconds(model: ConditionalGAN, dtype: str, rows: int, seed: int) -> float:
+    model.set_params(sampling_dtype=dtype)
+    start = time.perf_counter()
+    model.sample(rows, random_state=seed)
+    return time.perf_counter() - start
 
 
 def main() -> None:
@@ -79,14 +96,28 @@ def main() -> None:
     where = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
     print(f"torch {torch.__version__}, tabgan on {device} ({where}), {torch.get_num_threads()} threads, "
           f"native bfloat16 here: {native_bfloat16(device)}", flush=True)
-    speed = {}
+    ctgan = None if args.skip_ctgan else CtganServer(train)
+    for dtype in DTYPES:  # warm-up: lazy imports, index plans
+        tabgan_seconds(model, dtype, 1_000, 0)
+    seconds: dict[str, list[float]] = {dtype: [] for dtype in DTYPES}
+    ref_seconds: list[float] = []
+    for i in range(args.repeats):  # interleaved, so load changes hit every contestant alike
+        for dtype in DTYPES:
+            seconds[dtype].append(tabgan_seconds(model, dtype, args.rows, i))
+        if ctgan:
+            ref_seconds.append(ctgan.seconds(args.rows))
+    speed = {dtype: args.rows / statistics.median(s) for dtype, s in seconds.items()}
+    ref = args.rows / statistics.median(ref_seconds) if ctgan else None
+    ref_device = ctgan.device if ctgan else None
+    if ctgan:
+        ctgan.close()
     for dtype in DTYPES:
-        model.set_params(sampling_dtype=dtype)
-        speed[dtype] = rows_per_second(model, args.rows, args.repeats)
         print(f"tabgan {dtype}: {speed[dtype]:,.0f} rows/s", flush=True)
-    ref, ref_device = (None, None) if args.skip_ctgan else ctgan_rows_per_second(train, args.rows, args.repeats)
     if ref:
         print(f"ctgan 0.12.1 on {ref_device}: {ref:,.0f} rows/s", flush=True)
+        ratios = [r / min(s) for s, r in zip(zip(*seconds.values()), ref_seconds)]  # per repeat
+        print("each repeat, ctgan's time over tabgan's faster dtype's: "
+              + ", ".join(f"{x:.1f}x" for x in ratios), flush=True)
 
     print()
     print(f"| sampling {args.rows:,} rows (median of {args.repeats}) | rows/s |{' vs ctgan |' if ref else ''}")
