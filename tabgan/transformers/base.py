@@ -13,6 +13,7 @@ argmax them again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -79,7 +80,7 @@ class ColumnTransformer:
         raise NotImplementedError
 
 
-def compact(m: np.ndarray, spans: list[Span]) -> np.ndarray:
+def compact(m: np.ndarray, spans: Sequence[Span]) -> np.ndarray:
     """(n, width) blocks -> (n, len(spans)) float32: a tanh span's value, a softmax span's argmax
     (its slot; ties to the first). Slots are exact in float32 below 2**24."""
     out = np.empty((m.shape[0], len(spans)), dtype=np.float32)

@@ -154,7 +154,7 @@ class TableTransformer:
                             f"expected (n, {self.layout_.width})")
         if not np.issubdtype(m.dtype, np.floating):
             m = m.astype(np.float32)
-        return self.inverse_compact(compact(m, list(self.layout_.spans)), random_state)
+        return self.inverse_compact(compact(m, self.layout_.spans), random_state)
 
     def inverse_compact(self, c: np.ndarray, random_state: int | np.random.Generator | None = None
                         ) -> pd.DataFrame:

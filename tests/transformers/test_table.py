@@ -33,7 +33,7 @@ def test_round_trip_of_any_table(df):
             assert np.all(np.abs(block) <= 1.0)
     assert_round_trip(df, t.inverse_transform(m, random_state=0), kinds_of(t))
     # The compact form (a value or a slot per span) decodes to the same frame.
-    c = compact(m, list(t.layout_.spans))
+    c = compact(m, t.layout_.spans)
     assert c.shape == (len(df), len(t.layout_.spans))
     pd.testing.assert_frame_equal(t.inverse_compact(c, random_state=0), t.inverse_transform(m, random_state=0))
     pd.testing.assert_frame_equal(df, original)  # the caller's frame is never touched
