@@ -103,7 +103,13 @@ class ConditionSampler:
     # condition on 2 columns taken from held real rows rose from 96.3/96.7% (joint_prob=0) to
     # 98.3/99.2%, on 3 columns from 92.0/91.4% to 97.8/97.2%, on 1 column 98.9/99.1% ->
     # 99.1/99.3%; unconditioned fidelity did not move (marginal TVD 0.029/0.030 -> 0.033/0.031,
-    # column-pair TVD 0.110/0.117 -> 0.108/0.103).
+    # column-pair TVD 0.110/0.117 -> 0.108/0.103). With the critic's row layer, at 108 epochs
+    # (bench_quality.py, 1 thread, seeds 0-3), it is a trade: joint_prob=0 leaves 3.1-3.2% of
+    # unconditioned rows breaking relationship/sex/marital-status logic against 4.2% at 0.2 (5.0%
+    # at 0.5), with utility 0.8971-0.9030 against 0.9004-0.9031; but rows sampled with conditions
+    # fit the real rows that meet them less well (mean TVD of the other discrete columns, seed 0:
+    # 0.058 against 0.048 on 1 column, 0.088 against 0.059 on 2) and fewer generated rows meet a
+    # 3-column condition before rejection (94.1% against 98.8%). 0.2 stays the default.
     def __init__(
         self, data: Tensor, layout: Layout, *, joint_prob: float = 0.2, joint_keep: float = 0.5
     ) -> None:

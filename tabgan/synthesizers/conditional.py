@@ -40,7 +40,9 @@ class ConditionalGAN(BaseSynthesizer):
     ema: decay of a moving average of the generator's weights used for sampling (None: off);
     on by default: on Adult it cut the generated marginals' total variation distance to a third.
     joint_conditions: share of training batches conditioned on several discrete columns at once,
-    so that ``sample(conditions=...)`` on several columns is learned, not only rejected.
+    so that ``sample(conditions=...)`` on several columns is learned, not only rejected. For
+    unconditioned sampling alone, 0 leaves fewer rows that break near-certain category pairs
+    (3.1% against 4.2% on Adult) at the cost of worse conditioned rows (see ``tabgan.sampling``).
     max_categories: widest one-hot block (rarer values are pooled). n_modes: mixture modes per
     continuous column. derive_columns: a column that is a function of a categorical column in
     every training row (Adult's ``education-num`` of ``education``) is looked up from the generated
