@@ -16,7 +16,7 @@ import torch
 from torch import Tensor, nn
 
 from tabgan.errors import ModelFileError, ParameterError
-from tabgan.nn.activations import activation_plan, apply_activations, draw_activations, draw_compact
+from tabgan.nn.activations import apply_activations, draw_activations, draw_compact, tanh_spans
 from tabgan.nn.layers import Critic, FrozenGenerator, Generator, init_linear_
 from tabgan.nn.losses import critic_loss, dragan_penalty, gradient_penalty
 from tabgan.transformers.layout import Layout
@@ -307,7 +307,7 @@ class GANEngine:
         CDF, the law of CTGAN's argmax of a Gumbel-softmax sample.
         """
         net = self._sampling_net()
-        tanh_cols = torch.nonzero(activation_plan(self.layout, self.device).is_tanh)[:, 0]  # (X,)
+        _, tanh_cols = tanh_spans(self.layout, self.device)  # (X,) matrix columns, cached per layout
         with torch.inference_mode():
             frozen = FrozenGenerator(net, dtype, exact_cols=tanh_cols)
             draw = draw_compact if compact else draw_activations
