@@ -11,7 +11,8 @@ The table is random data on an Adult-like layout (6 continuous columns as a tanh
 noise, n_critic critic updates with the gradient penalty, one generator update with the
 conditional loss, grad norms, the EMA update, the loss dict. "bare" is the same networks'
 forward and backward passes with the same losses on pre-made inputs (noise, Gumbel noise,
-conditions, real rows and penalty weights made beforehand), no optimizer step; "bare+adam" adds
+conditions, real rows and penalty weights made beforehand), no optimizer step; the critic's
+dropout is part of its forward pass and draws its masks the same way in both. "bare+adam" adds
 the two optimizer steps. The issue asks step <= 1.15 x bare.
 """
 
@@ -62,16 +63,16 @@ def bare_pass(engine: ConditionalGANEngine, inputs: dict, optimizer: bool) -> No
     """The networks' own work for one step (same losses), on pre-made random inputs."""
     g_net, d_net, layout = engine.net_g, engine.net_d, engine.layout
     pac, tau = engine.pac, engine.tau
-    cond = inputs["cond"]
+    cond, drop = inputs["cond"], inputs["dropout"]  # drop: the generator of dropout masks
     for _ in range(engine.n_critic):
         with torch.no_grad():
             fake = apply_activations(g_net(inputs["z"]) + inputs["gumbel"], layout, tau)  # (B, D)
         real_in = torch.cat([inputs["real"], cond], 1)  # (B, D + C)
         fake_in = torch.cat([fake, cond], 1)
-        y = d_net(torch.cat([real_in, fake_in]))
+        y = d_net(torch.cat([real_in, fake_in]), drop)
         y_real, y_fake = y.chunk(2)
         x = (inputs["alpha"] * real_in + (1 - inputs["alpha"]) * fake_in).requires_grad_(True)
-        (grad,) = torch.autograd.grad(d_net(x).sum(), x, create_graph=True)
+        (grad,) = torch.autograd.grad(d_net(x, drop).sum(), x, create_graph=True)
         pen = ((grad.reshape(-1, pac * x.shape[1]).norm(2, dim=1) - 1) ** 2).mean()
         engine.opt_d.zero_grad(set_to_none=True)
         (y_fake.mean() - y_real.mean() + 10 * pen).backward()
@@ -80,7 +81,7 @@ def bare_pass(engine: ConditionalGANEngine, inputs: dict, optimizer: bool) -> No
     raw = g_net(inputs["z"])
     fake = apply_activations(raw + inputs["gumbel"], layout, tau)
     d_net.requires_grad_(False)
-    loss = -d_net(torch.cat([fake, cond], 1)).mean()
+    loss = -d_net(torch.cat([fake, cond], 1), drop).mean()
     d_net.requires_grad_(True)
     loss = loss + conditional_loss(raw, cond, inputs["mask"], layout)
     engine.opt_g.zero_grad(set_to_none=True)
@@ -130,6 +131,7 @@ def main() -> None:
         "mask": draw.mask,
         "gumbel": gumbel_noise((b, layout.width), gen, device),
         "real": data[draw.rows],
+        "dropout": torch.Generator(device=device).manual_seed(1),
         "alpha": torch.rand(b // args.pac, 1, 1, generator=gen, device=device)
         .expand(b // args.pac, args.pac, layout.width + layout.condition_width)
         .reshape(b, -1),

@@ -139,6 +139,7 @@ class ConditionSampler:
         data_cols = [c for a, b, _ in cond for c in range(a, b)]
         self.data_cols = torch.tensor(data_cols, dtype=torch.long, device=device)  # (C,)
         self.widths = torch.tensor(widths, dtype=torch.long, device=device)  # (S,)
+        self._span_range = torch.arange(self.n_spans, device=device)  # (S,)
         starts = [sum(widths[:i]) for i in range(len(widths))]
         self.cond_starts = torch.tensor(starts, dtype=torch.long, device=device)  # (S,)
         # Which span each slot belongs to, and the (S, K) padded slot index of every span.
@@ -224,6 +225,11 @@ class ConditionSampler:
 
     def _draw_categories(self, span_id: Tensor, cum: Tensor, generator: torch.Generator) -> Tensor:
         u = torch.rand(span_id.shape[0], generator=generator, device=span_id.device)  # (B,)
+        return self._pick_categories(span_id, cum, u)
+
+    @staticmethod
+    def _pick_categories(span_id: Tensor, cum: Tensor, u: Tensor) -> Tensor:
+        """(B,) category of each span in span_id (B,) by inverse CDF cum (S, K) at u (B,)."""
         return (cum.index_select(0, span_id) <= u[:, None]).sum(1)  # (B,) first cum > u
 
     def _one_hot(self, span_id: Tensor, cat_id: Tensor) -> Tensor:
@@ -238,9 +244,13 @@ class ConditionSampler:
         """
         if self.data is None:
             raise DataError("this sampler was built from counts only; it has no rows")
+        u = torch.rand(span_id.shape[0], generator=generator, device=span_id.device)  # (B,)
+        return self._pick_rows(span_id, cat_id, u)
+
+    def _pick_rows(self, span_id: Tensor, cat_id: Tensor, u: Tensor) -> Tensor:
+        """(B,) the row at quantile u (B,) among those whose span span_id has cat_id."""
         slot = self.cond_starts[span_id] + cat_id  # (B,)
         count = self.counts[slot]  # (B,)
-        u = torch.rand(slot.shape[0], generator=generator, device=slot.device)  # (B,)
         pick = (u * count).long().clamp_max(count - 1).clamp_min(0)  # (B,)
         return self._rows[(self._starts[slot] + pick).clamp_max(self._rows.shape[0] - 1)]
 
@@ -256,14 +266,15 @@ class ConditionSampler:
             zeros = torch.zeros(batch, dtype=torch.long, device=device)
             return ConditionBatch(empty, empty, zeros, zeros, rows, self.data.index_select(0, rows))
         span_id = self._draw_spans(batch, generator)  # (B,)
-        cat_id = self._draw_categories(span_id, self._cum_log, generator)  # (B,)
-        rows = self.sample_rows(span_id, cat_id, generator)  # (B,)
-        spans = torch.arange(self.n_spans, device=device)
-        mask = span_id[:, None] == spans[None, :]  # (B, S); F.one_hot may sync on CUDA
-        if self.joint_prob > 0:
-            joint = torch.rand(batch, generator=generator, device=device) < self.joint_prob
-            extra = torch.rand(batch, self.n_spans, generator=generator, device=device)
-            mask |= joint[:, None] & (extra < self.joint_keep)  # (B, S)
+        # One call for every uniform the batch needs: category, row, then the joint coins.
+        joint = self.joint_prob > 0
+        u = torch.rand(batch, 2 + (1 + self.n_spans) * joint, generator=generator,
+                       device=device)  # (B, 2) or (B, 3 + S)
+        cat_id = self._pick_categories(span_id, self._cum_log, u[:, 0])  # (B,)
+        rows = self._pick_rows(span_id, cat_id, u[:, 1])  # (B,)
+        mask = span_id[:, None] == self._span_range  # (B, S); F.one_hot may sync on CUDA
+        if joint:
+            mask |= (u[:, 2:3] < self.joint_prob) & (u[:, 3:] < self.joint_keep)  # (B, S)
         # Bits of the real row, kept on the selected spans only: consistent by construction.
         # (index_select beats advanced indexing on the CPU; a matmul beats a bool gather)
         real = self.data.index_select(0, rows)  # (B, D)

@@ -170,7 +170,7 @@ def test_probe_columns_are_in_history(cls, table):
 def test_keep_best_gives_the_model_of_the_best_epoch(table):
     # A run whose best probe epoch is not its last one: a learning rate too high to settle.
     params = {**SMALL, "epochs": 8, "probe_every": 1, "generator_lr": 5e-3, "discriminator_lr": 5e-3,
-              "random_state": 2}
+              "random_state": 0}
     best = ConditionalGAN(**params).fit(table)
     b = best.best_epoch_
     scores = best.history_["probe_score"].tolist()

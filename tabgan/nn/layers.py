@@ -14,6 +14,8 @@ from functools import lru_cache
 import torch
 from torch import Tensor, nn
 
+from tabgan.nn.bits import uniform_int16
+
 __all__ = [
     "Critic",
     "FrozenGenerator",
@@ -41,13 +43,22 @@ def init_linear_(module: nn.Module, generator: torch.Generator) -> None:
 
 
 def dropout(x: Tensor, p: float, generator: torch.Generator | None) -> Tensor:
-    """Inverted dropout whose mask comes from ``generator`` (torch's global RNG if None)."""
+    """Inverted dropout whose mask comes from ``generator`` (torch's global RNG if None).
+
+    With a generator, each entry is dropped when a 16-bit uniform falls below ``p``: the drop
+    rate is ``p`` rounded to a multiple of 1/65536 (0.5 exactly) and the kept entries are scaled
+    by the inverse of the exact keep rate. Four mask entries cost one 64-bit draw; torch's
+    ``bernoulli_`` and ``rand`` cost 17 and 4 ns an entry on this project's CPU.
+    """
     if p <= 0.0:
         return x
     if generator is None:
         return nn.functional.dropout(x, p, training=True)
-    keep = torch.rand(x.shape, generator=generator, device=x.device) >= p  # x.shape
-    return x * keep / (1.0 - p)
+    cut = min(round(p * 65536), 65536)  # entries whose 16-bit number is below cut are dropped
+    if cut == 65536:
+        return torch.zeros_like(x)
+    keep = uniform_int16(x.shape, generator, x.device) >= cut - 32768  # x.shape
+    return x * keep.to(x.dtype).mul_(65536 / (65536 - cut))  # one product, one in backward
 
 
 class Residual(nn.Module):

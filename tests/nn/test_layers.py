@@ -56,6 +56,14 @@ def test_dropout_is_seeded_and_off_in_eval() -> None:
     assert torch.equal(d1, d2)
     assert set(d1.unique().tolist()) == {0.0, 2.0}
     assert 0.45 < (d1 == 0).float().mean().item() < 0.55
+    # p off a multiple of 1/65536 is rounded to one; the kept entries keep the mean
+    x = torch.ones(1000, 1000)
+    d = dropout(x, 0.3, torch.Generator().manual_seed(2))
+    assert (d == 0).double().mean().item() == pytest.approx(0.3, abs=0.002)
+    assert d.mean().item() == pytest.approx(1.0, abs=0.005)
+    assert d.max().item() == pytest.approx(65536 / (65536 - round(0.3 * 65536)))
+    assert torch.equal(dropout(x, 1.0, torch.Generator()), torch.zeros_like(x))
+    assert dropout(x, 0.0, torch.Generator()) is x
     critic = Critic(3, (8,), pac=1).eval()
     x = torch.randn(5, 3)
     assert torch.equal(critic(x, torch.Generator().manual_seed(0)),
