@@ -143,11 +143,9 @@ class ConditionSampler:
         starts = [sum(widths[:i]) for i in range(len(widths))]
         self.cond_starts = torch.tensor(starts, dtype=torch.long, device=device)  # (S,)
         # Which span each slot belongs to, and the (S, K) padded slot index of every span.
-        self.slot_span = torch.repeat_interleave(
-            torch.arange(self.n_spans, device=device), self.widths
-        )  # (C,)
+        self.slot_span = torch.repeat_interleave(self._span_range, self.widths)  # (C,)
         self.span_member = (
-            self.slot_span[None, :] == torch.arange(self.n_spans, device=device)[:, None]
+            self.slot_span[None, :] == self._span_range[:, None]
         ).float()  # (S, C) one-hot of each slot's span
         k = torch.arange(self.max_width, device=device)  # (K,)
         self.slot_valid = k[None, :] < self.widths[:, None]  # (S, K)
