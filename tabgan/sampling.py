@@ -230,10 +230,6 @@ class ConditionSampler:
         """(B,) category of each span in span_id (B,) by inverse CDF cum (S, K) at u (B,)."""
         return (cum.index_select(0, span_id) <= u[:, None]).sum(1)  # (B,) first cum > u
 
-    def _one_hot(self, span_id: Tensor, cat_id: Tensor) -> Tensor:
-        cond = torch.zeros(span_id.shape[0], self.width, device=span_id.device)  # (B, C)
-        return cond.scatter_(1, (self.cond_starts[span_id] + cat_id)[:, None], 1.0)
-
     def sample_rows(self, span_id: Tensor, cat_id: Tensor, generator: torch.Generator) -> Tensor:
         """(B,) rows drawn uniformly among the rows whose span ``span_id`` has ``cat_id``.
 
@@ -287,9 +283,18 @@ class ConditionSampler:
         """
         if self.n_spans == 0:
             return torch.zeros(batch, 0, device=self.counts.device)
+        slots = self.sample_original_slots(batch, generator)  # (B,)
+        cond = torch.zeros(batch, self.width, device=slots.device)  # (B, C)
+        return cond.scatter_(1, slots[:, None], 1.0)
+
+    def sample_original_slots(self, batch: int, generator: torch.Generator) -> Tensor:
+        """(B,) long: the one set bit of each row of ``sample_original`` (the same draws), in
+        [0, C); what ``FrozenGenerator`` takes to look the condition's weights up."""
+        if self.n_spans == 0:
+            raise ConditionError("this layout has no conditional span to draw a slot from")
         span_id = self._draw_spans(batch, generator)  # (B,)
         cat_id = self._draw_categories(span_id, self._cum_true, generator)  # (B,)
-        return self._one_hot(span_id, cat_id)
+        return self.cond_starts[span_id] + cat_id  # (B,)
 
     def fixed(self, conditions: Conditions, batch: int) -> Tensor:
         """(B, C) condition with one bit in each named span; keys index ``layout.spans``."""

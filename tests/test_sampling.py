@@ -185,6 +185,20 @@ def test_no_conditional_spans() -> None:
     assert s.fixed({}, 3).shape == (3, 0)
 
 
+def test_original_slots_are_the_set_bits_of_the_same_draws(sampler: ConditionSampler) -> None:
+    slots = sampler.sample_original_slots(500, torch.Generator().manual_seed(3))  # (B,)
+    cond = sampler.sample_original(500, torch.Generator().manual_seed(3))  # (B, C)
+    assert slots.dtype == torch.long and slots.shape == (500,)
+    assert torch.equal(cond.argmax(1), slots) and torch.equal(cond.sum(1), torch.ones(500))
+
+
+def test_original_slots_need_a_conditional_span() -> None:
+    layout = Layout((Span("x", "value", 1, "tanh"),))
+    s = ConditionSampler(torch.zeros(10, 1), layout)
+    with pytest.raises(ConditionError, match="no conditional span"):
+        s.sample_original_slots(3, torch.Generator().manual_seed(0))
+
+
 def test_from_counts_matches(sampler: ConditionSampler) -> None:
     light = ConditionSampler.from_counts(sampler.counts, LAYOUT)
     g1, g2 = torch.Generator().manual_seed(1), torch.Generator().manual_seed(1)

@@ -16,7 +16,7 @@ import torch
 from torch import Tensor, nn
 
 from tabgan.errors import ModelFileError, ParameterError
-from tabgan.nn.activations import apply_activations, draw_activations, draw_compact, tanh_spans
+from tabgan.nn.activations import apply_activations, draw_plan, draw_planned, expand_compact
 from tabgan.nn.bits import quantile_noise
 from tabgan.nn.layers import Critic, FrozenGenerator, Generator, init_linear_
 from tabgan.nn.losses import critic_loss, dragan_penalty, gradient_penalty
@@ -303,10 +303,12 @@ class GANEngine:
     def _sampling_net(self) -> nn.Module:
         return self.net_g_ema if self.net_g_ema is not None else self.net_g
 
-    def _generate(self, n: int, cond_for: Callable[[int, int], Tensor],
+    def _generate(self, n: int, cond_for: Callable[[int, int], Tensor | None],
                   generator: torch.Generator, dtype: torch.dtype = torch.float32,
                   compact: bool = False) -> Tensor:
-        """(n, D) hard one-hots and tanh values; cond_for(start, m) -> (m, C) conditions.
+        """(n, D) hard one-hots and tanh values; cond_for(start, m) gives the conditions of rows
+        start..start+m in a form ``FrozenGenerator`` takes: (m,) slots, a (C,) vector for every
+        row, an (m, C) matrix, or None.
 
         dtype: what the network computes in (see ``FrozenGenerator``); outputs are float32.
         compact: (n, S) instead, a tanh value or a drawn slot per span (``draw_compact``); the
@@ -318,17 +320,19 @@ class GANEngine:
         CDF, the law of CTGAN's argmax of a Gumbel-softmax sample.
         """
         net = self._sampling_net()
-        _, tanh_cols = tanh_spans(self.layout, self.device)  # (X,) matrix columns, cached per layout
+        plan = draw_plan(self.layout, self.device)  # cached per layout: tanh spans first
+        exact = torch.arange(plan.tanh_span.shape[0], device=self.device)  # (X,) their positions
         with torch.inference_mode():
-            frozen = FrozenGenerator(net, dtype, exact_cols=tanh_cols)
-            draw = draw_compact if compact else draw_activations
+            frozen = FrozenGenerator(net, dtype, exact_cols=exact, cond_width=self.cond_width,
+                                     out_cols=plan.columns)
             width = len(self.layout.spans) if compact else self.layout.width
             out = torch.empty(n, width, device=self.device)  # (n, S) or (n, D)
             for start in range(0, n, self.chunk_size):  # chunks, never rows
                 m = min(self.chunk_size, n - start)
-                cond = cond_for(start, m)  # (m, C)
-                raw = frozen(self._noise(m, generator), cond)  # (m, D)
-                out[start:start + m] = draw(raw, self.layout, generator)
+                cond = cond_for(start, m)  # (m,), (C,), (m, C) or None
+                planned = frozen(self._noise(m, generator), cond, transposed=True)  # (D', m)
+                rows = draw_planned(planned, self.layout, generator)  # (m, S)
+                out[start:start + m] = rows if compact else expand_compact(rows, self.layout)
         return out
 
     # ------------------------------------------------------------------ state

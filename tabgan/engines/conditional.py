@@ -128,15 +128,15 @@ class ConditionalGANEngine(GANEngine):
         c = self.cond_width
         if cond is not None:
             cond = cond.to(self.device, torch.float32)
-            if cond.shape == (c,):
-                cond = cond.expand(n, c)
-            if cond.shape != (n, c):
+            if cond.shape != (c,) and cond.shape != (n, c):
                 raise ConditionError(f"cond must be ({c},) or ({n}, {c}); got {tuple(cond.shape)=}")
 
-        def cond_for(start: int, m: int) -> Tensor:
-            if cond is None:
-                return self._original.sample_original(m, generator)  # (m, C)
-            return cond[start:start + m]
+        def cond_for(start: int, m: int) -> Tensor | None:
+            if c == 0:
+                return None
+            if cond is None:  # one bit a row, as its slot: the generator looks its weights up
+                return self._original.sample_original_slots(m, generator)  # (m,)
+            return cond if cond.ndim == 1 else cond[start:start + m]  # (C,) or (m, C)
 
         return self._generate(n, cond_for, generator, dtype, compact)
 

@@ -88,5 +88,4 @@ class WGANGPEngine(GANEngine):
             raise DataError("generate needs an explicit torch.Generator")
         if cond is not None:
             raise DataError("WGANGPEngine is unconditional; use rejection for conditions")
-        none = torch.zeros(self.chunk_size, 0, device=self.device)
-        return self._generate(n, lambda start, m: none[:m], generator, dtype, compact)
+        return self._generate(n, lambda start, m: None, generator, dtype, compact)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tabgan.nn.activations import (apply_activations, draw_activations, draw_compact, draw_groups, expand_compact,
+from tabgan.nn.activations import (apply_activations, draw_activations, draw_compact, draw_plan, draw_planned,
+                                   expand_compact, plan_output,
                                    gumbel_noise)
 from tabgan.transformers.layout import Layout, Span
 
@@ -115,12 +116,52 @@ WIDE = Layout((
 ))
 
 
-def test_draw_groups_cover_every_softmax_column_once() -> None:
-    groups = draw_groups(WIDE, torch.device("cpu"))
-    cols = torch.cat([g.cols[g.valid] for g in groups]).sort().values
-    torch.testing.assert_close(cols, torch.arange(1, WIDE.width))
-    for c, v, _ in groups:  # under half of each block is padding
-        assert v.sum(1).min() * 2 > c.shape[1] or c.shape[1] == 1
+def test_draw_plan_holds_every_column_once_tanh_first_then_groups_back_to_back() -> None:
+    plan = draw_plan(WIDE, torch.device("cpu"))
+    cols = plan.columns
+    assert torch.equal(cols[cols >= 0].sort().values, torch.arange(WIDE.width))
+    slices = list(WIDE.slices())
+    tanh = [a for a, _, s in slices if s.activation == "tanh"]
+    assert cols[:len(tanh)].tolist() == tanh
+    at = len(tanh)
+    for g in plan.groups:
+        assert g.start == at
+        block = cols[g.start:g.start + g.spans * g.width].view(g.spans, g.width)  # (P_g, K_g)
+        for i in range(g.spans):
+            a, b, span = slices[plan.soft_span[g.first + i]]
+            assert span.activation == "softmax"
+            assert block[i, :b - a].tolist() == list(range(a, b))  # in order, padding after
+            assert (block[i, b - a:] == -1).all()
+            if g.last_slot is not None:
+                assert g.last_slot[i, 0] == b - a - 1
+        assert g.last_slot is not None or (block >= 0).all()
+        at += g.spans * g.width
+    assert at == cols.shape[0]
+    assert sorted(plan.soft_span.tolist()) == [j for j, (_, _, s) in enumerate(slices) if s.activation == "softmax"]
+
+
+def test_group_widths_trades_padding_for_fewer_groups() -> None:
+    from tabgan.nn import activations
+
+    cost = activations.GROUP_COST
+    runs = activations._group_widths([2, 2, 5, 6, 7, 42])
+    assert runs[0] == (0, 2) and runs[-1] == (5, 6)  # equal widths share; 42 pads nobody
+    assert [b for _, b in runs] == sorted(b for _, b in runs) and runs[0][0] == 0
+    assert all(a < b for a, b in runs) and all(x[1] == y[0] for x, y in zip(runs, runs[1:]))
+    # Splitting is only chosen when it saves more than a group costs.
+    assert activations._group_widths([3, 3 + cost + 1]) == [(0, 1), (1, 2)]
+    assert activations._group_widths([3, 4]) == [(0, 2)]
+
+
+def test_plan_output_and_draw_planned_are_draw_compact() -> None:
+    raw = torch.randn(200, WIDE.width, generator=torch.Generator().manual_seed(4)) * 3
+    planned = plan_output(raw, WIDE)  # (D', B)
+    plan = draw_plan(WIDE, torch.device("cpu"))
+    assert planned.shape == (plan.columns.shape[0], 200)
+    assert torch.isneginf(planned[plan.columns < 0]).all()
+    torch.testing.assert_close(planned[plan.columns >= 0], raw.T[plan.columns[plan.columns >= 0]])
+    a = draw_planned(planned, WIDE, torch.Generator().manual_seed(1))
+    assert torch.equal(a, draw_compact(raw, WIDE, torch.Generator().manual_seed(1)))
 
 
 def test_draws_are_one_hot_tanh_and_seeded() -> None:

@@ -148,8 +148,87 @@ def test_frozen_is_finite_repeatable_and_close_for_odd_widths(dims, in_dim, out_
     g = torch.Generator().manual_seed(1)
     noise = torch.randn(333, in_dim - 2, generator=g)  # (333, E)
     cond = torch.eye(2)[torch.randint(0, 2, (333,), generator=g)]  # (333, 2)
-    frozen = FrozenGenerator(gen, dtype, exact_cols=torch.tensor([0]))
+    frozen = FrozenGenerator(gen, dtype, exact_cols=torch.tensor([0]), cond_width=2, block_rows=100)
     outs = [frozen(noise, cond) for _ in range(3)]
     assert all(torch.isfinite(o).all() and torch.equal(o, outs[0]) for o in outs)
     with torch.no_grad():
         torch.testing.assert_close(outs[0], gen(torch.cat([noise, cond], 1)), atol=0.05, rtol=0.02)
+
+
+def conditioned_generator() -> tuple[Generator, int, int]:
+    """A generator of noise width 6 and condition width 5, BatchNorm statistics of a fit."""
+    e, c = 6, 5
+    gen = Generator(e + c, (16, 8), 9)
+    init_linear_(gen, torch.Generator().manual_seed(7))
+    gen.train()
+    g = torch.Generator().manual_seed(8)
+    with torch.no_grad():
+        for _ in range(5):
+            gen(torch.cat([torch.randn(64, e, generator=g), torch.eye(c)[torch.randint(0, c, (64,), generator=g)]], 1))
+    return gen.eval(), e, c
+
+
+def test_frozen_condition_forms_are_the_network_on_the_one_hot() -> None:
+    gen, e, c = conditioned_generator()
+    g = torch.Generator().manual_seed(9)
+    noise = torch.randn(250, e, generator=g)  # (B, E)
+    slots = torch.randint(0, c, (250,), generator=g)  # (B,)
+    one_hot = torch.eye(c)[slots]  # (B, C)
+    frozen = FrozenGenerator(gen, torch.float32, cond_width=c, block_rows=64)
+    with torch.no_grad():
+        expected = gen(torch.cat([noise, one_hot], 1))  # (B, D)
+    torch.testing.assert_close(frozen(noise, slots), expected, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(frozen(noise, one_hot), expected, atol=1e-5, rtol=1e-5)
+    # Several bits at once, as fixed conditions on two columns give.
+    two = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.0])  # (C,)
+    with torch.no_grad():
+        both = gen(torch.cat([noise, two.expand(250, c)], 1))
+    torch.testing.assert_close(frozen(noise, two), both, atol=1e-5, rtol=1e-5)
+    torch.testing.assert_close(frozen(noise, two.expand(250, c)), both, atol=1e-5, rtol=1e-5)
+
+
+def test_frozen_blocks_transposition_and_buffers_change_nothing() -> None:
+    gen, e, c = conditioned_generator()
+    g = torch.Generator().manual_seed(10)
+    noise, slots = torch.randn(300, e, generator=g), torch.randint(0, c, (300,), generator=g)
+    whole = FrozenGenerator(gen, torch.float32, cond_width=c, block_rows=4096)(noise, slots)
+    frozen = FrozenGenerator(gen, torch.float32, cond_width=c, block_rows=7)
+    torch.testing.assert_close(frozen(noise, slots), whole, atol=1e-6, rtol=1e-6)
+    torch.testing.assert_close(frozen(noise, slots, transposed=True), whole.T, atol=1e-6, rtol=1e-6)
+    # A smaller call after a larger one reuses the buffers: its rows are its own.
+    torch.testing.assert_close(frozen(noise[:5], slots[:5]), whole[:5], atol=1e-6, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_frozen_out_cols_reorders_and_pads_with_minus_infinity(dtype: torch.dtype) -> None:
+    gen, e, c = conditioned_generator()
+    g = torch.Generator().manual_seed(11)
+    noise, slots = torch.randn(400, e, generator=g), torch.randint(0, c, (400,), generator=g)
+    out_cols = torch.tensor([4, 0, -1, 8, 1, 2, -1, -1, 3, 5, 6, 7])  # (D',)
+    exact = torch.tensor([0, 3])  # positions: network outputs 4 and 8
+    frozen = FrozenGenerator(gen, dtype, exact_cols=exact, cond_width=c, out_cols=out_cols, block_rows=128)
+    out = frozen(noise, slots)  # (B, D')
+    with torch.no_grad():
+        reference = gen(torch.cat([noise, torch.eye(c)[slots]], 1))  # (B, D)
+    assert out.shape == (400, 12) and out.dtype == torch.float32
+    assert torch.isneginf(out[:, out_cols < 0]).all()
+    tol = {"atol": 1e-5, "rtol": 1e-5} if dtype == torch.float32 else {"atol": 0.1, "rtol": 0.05}
+    torch.testing.assert_close(out[:, out_cols >= 0], reference[:, out_cols[out_cols >= 0]], **tol)
+    # The exact positions are not rounded to bfloat16's few hundred values.
+    assert all(out[:, i].unique().numel() > 390 for i in exact.tolist())
+
+
+def test_frozen_rejects_inputs_of_the_wrong_shape() -> None:
+    gen, e, c = conditioned_generator()
+    frozen = FrozenGenerator(gen, torch.float32, cond_width=c)
+    noise = torch.randn(10, e)
+    with pytest.raises(ValueError, match=r"noise must be \(B, 6\)"):
+        frozen(torch.randn(10, e + 1), torch.zeros(10, dtype=torch.long))
+    with pytest.raises(ValueError, match="needs a condition of width 5"):
+        frozen(noise)
+    with pytest.raises(ValueError, match=r"slots must be \(10,\)"):
+        frozen(noise, torch.zeros(9, dtype=torch.long))
+    with pytest.raises(ValueError, match="cond must be"):
+        frozen(noise, torch.zeros(10, c + 1))
+    with pytest.raises(ValueError, match="cond_width=11 must be in"):
+        FrozenGenerator(gen, torch.float32, cond_width=11)
