@@ -279,7 +279,10 @@ class FrozenGenerator:
         ``pad`` zero outputs; returns its (o, E + H) weights without the condition's."""
         e, c = self.noise_width, self.cond_width
         main = torch.cat([weight[:, :e], weight[:, e + c:]], dim=1)  # (o, E + H)
-        self.weights.append(nn.functional.pad(main.T, (0, pad)).to(self.dtype).contiguous())
+        # A transposed view of contiguous (o, i) rows: torch's own bfloat16 kernel, where a CPU
+        # lacks oneDNN's, ran 41-56 us a row on Adult this way and 273-287 on (i, o) rows;
+        # float32 runs the same either way (4.6 us).
+        self.weights.append(nn.functional.pad(main, (0, 0, 0, pad)).to(self.dtype).T)  # (i, o)
         self.cond_tables.append(nn.functional.pad(weight[:, e:e + c].T, (0, pad)).float().contiguous())
         self.biases.append(nn.functional.pad(bias, (0, pad)).float())
         return main
@@ -336,12 +339,13 @@ class FrozenGenerator:
             for i, weight_t in enumerate(self.weights):
                 o = weight_t.shape[1]
                 dest = h[:, at:at + o] if i < len(self.weights) - 1 else last  # (R, o)
-                if self.dtype == torch.float32:
+                if self.dtype == torch.float32:  # the terms, then the product added in place
                     self._fill(dest, self.cond_tables[i], self.slot_tables[i], self.biases[i], cond, rows)
-                else:  # the terms in float32, then rounded once
-                    dest.copy_(self._fill(torch.empty(r, o, device=noise.device), self.cond_tables[i],
-                                          self.slot_tables[i], self.biases[i], cond, rows))
-                dest.addmm_(h[:, :at], weight_t)  # (R, o), accumulated onto the terms
+                    dest.addmm_(h[:, :at], weight_t)  # (R, o)
+                else:  # as before the look-ups: a product of its own (oneDNN's bfloat16 path)
+                    terms = self._fill(torch.empty(r, o, device=noise.device), self.cond_tables[i],
+                                       self.slot_tables[i], self.biases[i], cond, rows)  # float32
+                    dest.copy_(torch.addmm(terms.to(self.dtype), h[:, :at], weight_t))  # (R, o)
                 if i < len(self.weights) - 1:
                     dest.relu_()
                     at += o
