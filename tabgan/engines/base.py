@@ -303,6 +303,24 @@ class GANEngine:
     def _sampling_net(self) -> nn.Module:
         return self.net_g_ema if self.net_g_ema is not None else self.net_g
 
+    def _frozen(self, dtype: torch.dtype) -> FrozenGenerator:
+        """The sampling network's FrozenGenerator (outputs in ``draw_plan`` order), kept while
+        none of its tensors changes: the key holds every tensor's storage and version counter,
+        which each in-place update (an optimizer step, the moving average, a loaded state)
+        moves. Building one takes 2.4 ms on Adult's network, a fourth of a 1-row sample."""
+        net = self._sampling_net()
+        tensors = [*net.parameters(), *net.buffers()]
+        key = (dtype, self.device, id(net), tuple((t.data_ptr(), t._version) for t in tensors))
+        cached = getattr(self, "_frozen_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        plan = draw_plan(self.layout, self.device)  # cached per layout: tanh spans first
+        exact = torch.arange(plan.tanh_span.shape[0], device=self.device)  # (X,) their positions
+        frozen = FrozenGenerator(net, dtype, exact_cols=exact, cond_width=self.cond_width,
+                                 out_cols=plan.columns)
+        self._frozen_cache = (key, frozen)
+        return frozen
+
     def _generate(self, n: int, cond_for: Callable[[int, int], Tensor | None],
                   generator: torch.Generator, dtype: torch.dtype = torch.float32,
                   compact: bool = False) -> Tensor:
@@ -319,12 +337,8 @@ class GANEngine:
         (folded into the weights), and each softmax span is drawn from softmax(logits) by inverse
         CDF, the law of CTGAN's argmax of a Gumbel-softmax sample.
         """
-        net = self._sampling_net()
-        plan = draw_plan(self.layout, self.device)  # cached per layout: tanh spans first
-        exact = torch.arange(plan.tanh_span.shape[0], device=self.device)  # (X,) their positions
         with torch.inference_mode():
-            frozen = FrozenGenerator(net, dtype, exact_cols=exact, cond_width=self.cond_width,
-                                     out_cols=plan.columns)
+            frozen = self._frozen(dtype)
             width = len(self.layout.spans) if compact else self.layout.width
             out = torch.empty(n, width, device=self.device)  # (n, S) or (n, D)
             for start in range(0, n, self.chunk_size):  # chunks, never rows

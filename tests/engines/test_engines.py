@@ -87,6 +87,33 @@ def test_generate_shapes_and_conditions() -> None:
         engine.generate(5, cond=torch.zeros(3), generator=g)
 
 
+@pytest.mark.parametrize("ema", [0.9, None])
+def test_frozen_sampling_network_follows_every_weight_change(ema: float | None) -> None:
+    engine, sampler = make_engine(ema=ema)
+    g = torch.Generator().manual_seed(3)
+    engine.train_step(sampler, g)
+
+    def rows() -> torch.Tensor:
+        return engine.generate(100, generator=torch.Generator().manual_seed(4), compact=True)
+
+    def fresh() -> torch.Tensor:
+        engine._frozen_cache = None
+        return rows()
+
+    first = rows()
+    assert torch.equal(rows(), first)  # kept between calls
+    engine.train_step(sampler, g)  # an optimizer step and the average move the weights in place
+    after = rows()
+    assert not torch.equal(after, first) and torch.equal(after, fresh())
+    other, _ = make_engine(seed=5, ema=ema)
+    engine.load_state_dict(other.state_dict())
+    assert torch.equal(rows(), fresh())
+    with torch.no_grad():  # a hand-made change
+        engine._sampling_net().seq[-1].bias.add_(1.0)
+    changed = rows()
+    assert torch.equal(changed, fresh())
+
+
 def test_compact_generation_gives_the_same_rows() -> None:
     engine, sampler = make_engine()
     g = torch.Generator().manual_seed(2)
