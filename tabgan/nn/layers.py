@@ -309,7 +309,9 @@ class FrozenGenerator:
         if cond is None or self.cond_width == 0:
             return out.copy_(bias.expand_as(out))
         if not cond.is_floating_point():
-            return torch.index_select(slots, 0, cond[rows], out=out)  # (R, o), in place
+            if out.device.type == "cpu":  # written in place (out is a strided view of a buffer)
+                return torch.index_select(slots, 0, cond[rows], out=out)  # (R, o)
+            return out.copy_(slots.index_select(0, cond[rows]))
         if cond.ndim == 1:
             return out.copy_(torch.addmm(bias[None], cond[None], table).expand_as(out))
         return out.copy_(torch.addmm(bias, cond[rows].float(), table))

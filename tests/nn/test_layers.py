@@ -168,29 +168,34 @@ def conditioned_generator() -> tuple[Generator, int, int]:
     return gen.eval(), e, c
 
 
-def test_frozen_condition_forms_are_the_network_on_the_one_hot() -> None:
+@pytest.mark.parametrize("device", DEVICES)
+def test_frozen_condition_forms_are_the_network_on_the_one_hot(device: str) -> None:
     gen, e, c = conditioned_generator()
+    gen.to(device)
     g = torch.Generator().manual_seed(9)
-    noise = torch.randn(250, e, generator=g)  # (B, E)
-    slots = torch.randint(0, c, (250,), generator=g)  # (B,)
-    one_hot = torch.eye(c)[slots]  # (B, C)
+    noise = torch.randn(250, e, generator=g).to(device)  # (B, E)
+    slots = torch.randint(0, c, (250,), generator=g).to(device)  # (B,)
+    one_hot = torch.eye(c, device=device)[slots]  # (B, C)
     frozen = FrozenGenerator(gen, torch.float32, cond_width=c, block_rows=64)
     with torch.no_grad():
         expected = gen(torch.cat([noise, one_hot], 1))  # (B, D)
     torch.testing.assert_close(frozen(noise, slots), expected, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(frozen(noise, one_hot), expected, atol=1e-5, rtol=1e-5)
     # Several bits at once, as fixed conditions on two columns give.
-    two = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.0])  # (C,)
+    two = torch.tensor([1.0, 0.0, 0.0, 1.0, 0.0], device=device)  # (C,)
     with torch.no_grad():
         both = gen(torch.cat([noise, two.expand(250, c)], 1))
     torch.testing.assert_close(frozen(noise, two), both, atol=1e-5, rtol=1e-5)
     torch.testing.assert_close(frozen(noise, two.expand(250, c)), both, atol=1e-5, rtol=1e-5)
 
 
-def test_frozen_blocks_transposition_and_buffers_change_nothing() -> None:
+@pytest.mark.parametrize("device", DEVICES)
+def test_frozen_blocks_transposition_and_buffers_change_nothing(device: str) -> None:
     gen, e, c = conditioned_generator()
+    gen.to(device)
     g = torch.Generator().manual_seed(10)
-    noise, slots = torch.randn(300, e, generator=g), torch.randint(0, c, (300,), generator=g)
+    noise = torch.randn(300, e, generator=g).to(device)
+    slots = torch.randint(0, c, (300,), generator=g).to(device)
     whole = FrozenGenerator(gen, torch.float32, cond_width=c, block_rows=4096)(noise, slots)
     frozen = FrozenGenerator(gen, torch.float32, cond_width=c, block_rows=7)
     torch.testing.assert_close(frozen(noise, slots), whole, atol=1e-6, rtol=1e-6)
@@ -199,17 +204,20 @@ def test_frozen_blocks_transposition_and_buffers_change_nothing() -> None:
     torch.testing.assert_close(frozen(noise[:5], slots[:5]), whole[:5], atol=1e-6, rtol=1e-6)
 
 
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
-def test_frozen_out_cols_reorders_and_pads_with_minus_infinity(dtype: torch.dtype) -> None:
+def test_frozen_out_cols_reorders_and_pads_with_minus_infinity(dtype: torch.dtype, device: str) -> None:
     gen, e, c = conditioned_generator()
+    gen.to(device)
     g = torch.Generator().manual_seed(11)
-    noise, slots = torch.randn(400, e, generator=g), torch.randint(0, c, (400,), generator=g)
-    out_cols = torch.tensor([4, 0, -1, 8, 1, 2, -1, -1, 3, 5, 6, 7])  # (D',)
-    exact = torch.tensor([0, 3])  # positions: network outputs 4 and 8
+    noise = torch.randn(400, e, generator=g).to(device)
+    slots = torch.randint(0, c, (400,), generator=g).to(device)
+    out_cols = torch.tensor([4, 0, -1, 8, 1, 2, -1, -1, 3, 5, 6, 7], device=device)  # (D',)
+    exact = torch.tensor([0, 3], device=device)  # positions: network outputs 4 and 8
     frozen = FrozenGenerator(gen, dtype, exact_cols=exact, cond_width=c, out_cols=out_cols, block_rows=128)
     out = frozen(noise, slots)  # (B, D')
     with torch.no_grad():
-        reference = gen(torch.cat([noise, torch.eye(c)[slots]], 1))  # (B, D)
+        reference = gen(torch.cat([noise, torch.eye(c, device=device)[slots]], 1))  # (B, D)
     assert out.shape == (400, 12) and out.dtype == torch.float32
     assert torch.isneginf(out[:, out_cols < 0]).all()
     tol = {"atol": 1e-5, "rtol": 1e-5} if dtype == torch.float32 else {"atol": 0.1, "rtol": 0.05}
