@@ -208,15 +208,17 @@ class FrozenGenerator:
     The residual concatenations are one buffer (R, W) laid out [noise, h_1, ..., h_k] (weights
     permuted to match), kept between calls: each block writes its output after the prefix it
     reads, in place, no copies. Rows go through in blocks of ``block_rows`` (R), so that the
-    buffer and the products' operands stay in the processor's caches; None: 1,024 on a CPU (512
-    measured 6.6 us a row for all of Adult's sampling, 1,024 6.3, 2,048 6.3, 4,096 7.2, 10,000
-    7.7), every row at once on a GPU, where a block is one more round of kernel launches. A prefix, because oneDNN's
-    bfloat16 kernels read a strided view's rows in whole tiles, a little past the view's last
-    column, and multiply what is there by zero padding: past a prefix lie this row's next
-    columns, zero at first and finite values of an earlier block after that; NaN garbage there
-    would give NaN. The output layer is padded with zero weights to a multiple of 16 columns, a
-    width the matrix kernels handle in whole vectors (157 columns ran at 67-71 GFLOPS here, 176 at
-    101-135).
+    buffer and the products' operands stay in the processor's caches. None: 1,024 rows on a CPU
+    (all of Adult's sampling took a median 6.6 us a row with 512, 6.3 with 1,024 and 2,048, 7.2
+    with 4,096, 7.7 with 10,000), every row at once on a GPU, where a block is one more round of
+    kernel launches.
+
+    A prefix, because oneDNN's bfloat16 kernels read a strided view's rows in whole tiles, a
+    little past the view's last column, and multiply what is there by zero padding: past a prefix
+    lie this row's next columns, zero at first and finite values of an earlier block after that;
+    NaN garbage there would give NaN. The output layer is padded with zero weights to a multiple
+    of 16 columns, a width the matrix kernels handle in whole vectors (a (10,000, 744) @ (744, 157)
+    product ran at 67-71 GFLOPS here, 176 columns at 101-135).
 
     With ``dtype=torch.bfloat16`` every product accumulates in float32 but its output is rounded
     to bfloat16 (8 significant bits). That is harmless for hidden units and logits; the outputs
@@ -304,8 +306,8 @@ class FrozenGenerator:
 
     def _fill(self, out: Tensor, table: Tensor, slots: Tensor, bias: Tensor, cond: Tensor | None,
               rows: slice) -> Tensor:
-        """out (R, o) <- bias (o,) plus the condition's share, through ``table`` (C, o) of
-        condition weights or ``slots`` (C, o), the same with the bias in every row."""
+        """out (R, o) <- bias (o,) plus the share of the condition of ``rows``: from ``table``
+        (C, o), a layer's condition weights, or for slots from ``slots`` (C, o), table + bias."""
         if cond is None or self.cond_width == 0:
             return out.copy_(bias.expand_as(out))
         if not cond.is_floating_point():
@@ -344,9 +346,9 @@ class FrozenGenerator:
                 if self.dtype == torch.float32:  # the terms, then the product added in place
                     self._fill(dest, self.cond_tables[i], self.slot_tables[i], self.biases[i], cond, rows)
                     dest.addmm_(h[:, :at], weight_t)  # (R, o)
-                else:  # as before the look-ups: a product of its own (oneDNN's bfloat16 path)
+                else:  # the terms in float32, rounded once, then an out-of-place product
                     terms = self._fill(torch.empty(r, o, device=noise.device), self.cond_tables[i],
-                                       self.slot_tables[i], self.biases[i], cond, rows)  # float32
+                                       self.slot_tables[i], self.biases[i], cond, rows)  # (R, o)
                     dest.copy_(torch.addmm(terms.to(self.dtype), h[:, :at], weight_t))  # (R, o)
                 if i < len(self.weights) - 1:
                     dest.relu_()
