@@ -206,7 +206,7 @@ class FrozenGenerator:
     10,000 (benchmarks/bench_sampling.py has the end-to-end figures).
 
     The residual concatenations are one buffer (R, W) laid out [noise, h_1, ..., h_k] (weights
-    permuted to match), kept between calls: each block writes its output after the prefix it
+    permuted to match), made once a call: each block writes its output after the prefix it
     reads, in place, no copies. Rows go through in blocks of ``block_rows`` (R), so that the
     buffer and the products' operands stay in the processor's caches. None: 1,024 rows on a CPU
     (all of Adult's sampling took a median 6.6 us a row with 512, 6.3 with 1,024 and 2,048, 7.2
@@ -274,7 +274,6 @@ class FrozenGenerator:
                 self.exact_cond = self.cond_tables[-1][:, at].contiguous()  # (C, X)
                 self.exact_bias = self.biases[-1][at]  # (X,)
                 self.exact_slots = self.exact_cond + self.exact_bias  # (C, X)
-        self._buffers: dict[str, Tensor] = {}
 
     def _add_layer(self, weight: Tensor, bias: Tensor, pad: int) -> Tensor:
         """Store a layer of weight (o, E + C + H) in input order and bias (o,), padded with
@@ -318,14 +317,6 @@ class FrozenGenerator:
             return out.copy_(torch.addmm(bias[None], cond[None], table).expand_as(out))
         return out.copy_(torch.addmm(bias, cond[rows].float(), table))
 
-    def _buffer(self, name: str, shape: tuple[int, int], dtype: torch.dtype, device: torch.device
-                ) -> Tensor:
-        """A (rows, width) buffer kept between blocks and calls; zeros when first made."""
-        buf = self._buffers.get(name)
-        if buf is None or buf.shape[0] < shape[0] or buf.device != device:
-            buf = self._buffers[name] = torch.zeros(shape, dtype=dtype, device=device)
-        return buf[:shape[0]]
-
     def __call__(self, noise: Tensor, cond: Tensor | None = None, transposed: bool = False) -> Tensor:
         self._check(noise, cond)
         b, e, d = noise.shape[0], self.noise_width, self.out_width
@@ -333,11 +324,15 @@ class FrozenGenerator:
             cond = cond.float()
         out = torch.empty((d, b) if transposed else (b, d), device=noise.device)  # float32
         step = self.block_rows or (1024 if noise.device.type == "cpu" else max(b, 1))
+        # Buffers of this call (so that calls from several threads never share one), reused by
+        # its blocks; zeros, so that whatever a kernel reads past a prefix is finite.
+        hidden = torch.zeros(min(step, b), self.width, dtype=self.dtype, device=noise.device)
+        output = torch.empty(min(step, b), self.weights[-1].shape[1], dtype=self.dtype,
+                             device=noise.device)  # (R, D''): written whole before it is read
         for start in range(0, b, step):  # blocks of rows, never single rows
             rows = slice(start, min(start + step, b))
             r = rows.stop - start
-            h = self._buffer("hidden", (r, self.width), self.dtype, noise.device)  # (R, W)
-            last = self._buffer("out", (r, self.weights[-1].shape[1]), self.dtype, noise.device)
+            h, last = hidden[:r], output[:r]  # (R, W), (R, D'')
             h[:, :e] = noise[rows]
             at = e
             for i, weight_t in enumerate(self.weights):

@@ -114,6 +114,21 @@ def test_frozen_sampling_network_follows_every_weight_change(ema: float | None) 
     assert torch.equal(changed, fresh())
 
 
+def test_generation_from_several_threads_gives_each_call_its_own_rows() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine, sampler = make_engine(chunk_size=2000)
+    engine.train_step(sampler, torch.Generator().manual_seed(0))
+
+    def rows(seed: int) -> torch.Tensor:
+        return engine.generate(3000, generator=torch.Generator().manual_seed(seed), compact=True)
+
+    alone = [rows(seed) for seed in range(12)]
+    with ThreadPoolExecutor(4) as pool:  # one cached frozen network, four callers at once
+        together = list(pool.map(rows, range(12)))
+    assert all(torch.equal(a, b) for a, b in zip(alone, together))
+
+
 def test_compact_generation_gives_the_same_rows() -> None:
     engine, sampler = make_engine()
     g = torch.Generator().manual_seed(2)

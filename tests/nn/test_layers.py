@@ -200,7 +200,7 @@ def test_frozen_blocks_transposition_and_buffers_change_nothing(device: str) -> 
     frozen = FrozenGenerator(gen, torch.float32, cond_width=c, block_rows=7)
     torch.testing.assert_close(frozen(noise, slots), whole, atol=1e-6, rtol=1e-6)
     torch.testing.assert_close(frozen(noise, slots, transposed=True), whole.T, atol=1e-6, rtol=1e-6)
-    # A smaller call after a larger one reuses the buffers: its rows are its own.
+    # A smaller call after a larger one: its rows are its own.
     torch.testing.assert_close(frozen(noise[:5], slots[:5]), whole[:5], atol=1e-6, rtol=1e-6)
 
 
