@@ -3,6 +3,7 @@ generator in float32 and in bfloat16 beside ctgan 0.12.1, measured side by side 
 
 usage: python benchmarks/bench_sampling.py [--rows 32561] [--repeats 5] [--skip-ctgan]
                                            [--model PATH] [--quality] [--device cpu|cuda]
+                                           [--breakdown]
 
 Sampling cost does not depend on how long a model trained, only on its network sizes (the
 defaults here, as in ctgan), so both models are fitted for one epoch; ``--model`` times a saved
@@ -14,6 +15,9 @@ bench_quality's evaluator (fit on Adult's training split, scored against its tes
 needs a trained model: ``--model``, or a fit with default settings here (a few minutes).
 ``--device cuda`` fits and samples tabgan on the GPU; ctgan uses the GPU whenever it sees one
 (its default), so the two run side by side on the same device (benchmarks/device_check.sh).
+``--breakdown`` also times each stage of tabgan's sampling apart, on chunks of the engine's size,
+in microseconds a row: the conditions, the latent noise, the generator's products, the category
+draws and the decoding.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from bench_quality import CTGAN_VENV, METRICS, dig, score
@@ -77,6 +82,48 @@ def tabgan_seconds(model: ConditionalGAN, dtype: str, rows: int, seed: int) -> f
     return time.perf_counter() - start
 
 
+def breakdown(model: ConditionalGAN, dtype: str, repeats: int) -> dict[str, float]:
+    """Median microseconds a row of each stage of ``model.sample``, timed apart on one chunk."""
+    from tabgan.nn.activations import draw_planned
+    from tabgan.synthesizers.base import resolve_sampling_dtype
+
+    engine = model.engine_
+    device = engine.device
+    n = engine.chunk_size
+    g = torch.Generator(device=device).manual_seed(0)
+    rng = np.random.default_rng(0)
+
+    def sync() -> None:
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
+    with torch.inference_mode():
+        frozen = engine._frozen(resolve_sampling_dtype(dtype, device))
+        slots = engine._original.sample_original_slots(n, g)  # (n,)
+        noise = engine._noise(n, g)  # (n, E)
+        planned = frozen(noise, slots, transposed=True)  # (D', n)
+        rows = draw_planned(planned, engine.layout, g).cpu().numpy()  # (n, S)
+        stages = {
+            "conditions": lambda: engine._original.sample_original_slots(n, g),
+            "noise": lambda: engine._noise(n, g),
+            "products": lambda: frozen(noise, slots, transposed=True),
+            "draws": lambda: draw_planned(planned, engine.layout, g),
+            "decoding": lambda: model.transformer_.inverse_compact(rows, rng),
+        }
+        out = {}
+        for name, stage in stages.items():
+            stage()  # warm-up
+            times = []
+            for _ in range(repeats):
+                sync()
+                start = time.perf_counter()
+                stage()
+                sync()
+                times.append(time.perf_counter() - start)
+            out[name] = statistics.median(times) / n * 1e6
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=32_561)
@@ -85,6 +132,7 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="a saved tabgan model to time instead of a 1-epoch fit")
     parser.add_argument("--quality", action="store_true", help="score the samples of each dtype too")
     parser.add_argument("--device", default="cpu", help="where tabgan fits and samples: cpu, cuda, cuda:1")
+    parser.add_argument("--breakdown", action="store_true", help="time each stage of tabgan's sampling apart")
     args = parser.parse_args()
 
     train = datasets.load_adult("train")
@@ -127,6 +175,15 @@ def main() -> None:
         print(f"| tabgan ({device.type}), generator in {dtype} | {speed[dtype]:,.0f} |{ratio}")
     if ref:
         print(f"| ctgan 0.12.1 ({ref_device}) | {ref:,.0f} | 1.0x |")
+
+    if args.breakdown:
+        print()
+        print(f"| where a row's time goes (us a row, chunks of {model.engine_.chunk_size:,}, median of "
+              f"{args.repeats}) | conditions | noise | products | draws | decoding |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for dtype in DTYPES:
+            parts = breakdown(model, dtype, args.repeats)
+            print(f"| generator in {dtype} | " + " | ".join(f"{v:.2f}" for v in parts.values()) + " |")
 
     if args.quality:
         test = datasets.load_adult("test")

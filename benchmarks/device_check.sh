@@ -58,7 +58,7 @@ case $stage in
 quick)
     step gpu_tests "$py" -m pytest -q -rs -p no:cacheprovider -m gpu tests
     step step_cost "$py" benchmarks/bench_step.py --device "$device" --repeats 60
-    step sampling "$py" benchmarks/bench_sampling.py --device "$device" --repeats 5
+    step sampling "$py" benchmarks/bench_sampling.py --device "$device" --repeats 5 --breakdown
     ;;
 quality)
     step quality "$py" benchmarks/bench_quality.py --param "device=$device"
