@@ -43,25 +43,21 @@ ROOT = Path(__file__).resolve().parent.parent
 DTYPES = ("float32", "bfloat16")
 
 
-class CtganServer:
-    """ctgan 0.12.1 fitted in its scratch venv (benchmarks/ctgan_sampling.py --serve), timing one
-    ``sample(rows)`` whenever asked, so that its calls interleave with tabgan's."""
+class TimingServer:
+    """A process that times one call whenever it is sent a row count, one JSON line back each
+    (its first line, when it is ready, says what it is), so that its calls can take turns with
+    another contestant's."""
 
-    def __init__(self, train) -> None:
-        python = CTGAN_VENV / "bin" / "python"
-        if not python.exists():
-            sys.exit(f"no ctgan venv at {CTGAN_VENV}: run ../shared/bench/ctgan_venv.sh or pass --skip-ctgan")
-        self._tmp = tempfile.TemporaryDirectory()
-        train_csv = Path(self._tmp.name) / "train.csv"
-        train.to_csv(train_csv, index=False)
-        self._proc = subprocess.Popen([str(python), str(ROOT / "benchmarks" / "ctgan_sampling.py"), str(train_csv),
-                                       "--serve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        self.device = self._read()["device"]
+    def __init__(self, name: str, command: list[str], **popen: object) -> None:
+        self.name = name
+        self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                      **popen)
+        self.ready = self._read()
 
     def _read(self) -> dict:
         line = self._proc.stdout.readline()
         if not line:
-            sys.exit(f"ctgan_sampling.py --serve stopped (exit {self._proc.wait()})")
+            sys.exit(f"{self.name} stopped (exit {self._proc.wait()})")
         return json.loads(line)
 
     def seconds(self, rows: int) -> float:
@@ -72,6 +68,25 @@ class CtganServer:
     def close(self) -> None:
         self._proc.stdin.close()
         self._proc.wait()
+
+
+class CtganServer(TimingServer):
+    """ctgan 0.12.1 fitted in its scratch venv (benchmarks/ctgan_sampling.py --serve), timing one
+    ``sample(rows)`` whenever asked, so that its calls interleave with tabgan's."""
+
+    def __init__(self, train) -> None:
+        python = CTGAN_VENV / "bin" / "python"
+        if not python.exists():
+            sys.exit(f"no ctgan venv at {CTGAN_VENV}: run ../shared/bench/ctgan_venv.sh or pass --skip-ctgan")
+        self._tmp = tempfile.TemporaryDirectory()
+        train_csv = Path(self._tmp.name) / "train.csv"
+        train.to_csv(train_csv, index=False)
+        super().__init__("ctgan_sampling.py --serve",
+                         [str(python), str(ROOT / "benchmarks" / "ctgan_sampling.py"), str(train_csv), "--serve"])
+        self.device = self.ready["device"]
+
+    def close(self) -> None:
+        super().close()
         self._tmp.cleanup()
 
 
