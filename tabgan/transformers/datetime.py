@@ -5,8 +5,11 @@ matrix cannot hold to the second. Here a timestamp is split into the day (intege
 1970-01-01) and, when the column has a finer grain than days, the time of day in units of that
 grain (hours, minutes, seconds, ms, us or ns). Each part goes through the continuous encoder, so
 time-of-day peaks (flights leave on the hour) get modes of their own, and a round trip is exact
-down to the second. Wall-clock time is encoded for timezone-aware columns and the zone is restored
-on output (a nonexistent wall time at a spring-forward gap moves forward).
+down to the second. For a timezone-aware column the day is the local date and the time of day is
+the time elapsed since that date's first instant: the wall-clock time on every day but those the
+clocks change on, and one to one on those too (the hour that a fall-back repeats reads 01:00-02:00
+the first time and 02:00-03:00 the second, where wall-clock time would give both the same code and
+lose an hour on the way back); the zone is restored on output.
 """
 
 from __future__ import annotations
@@ -46,14 +49,13 @@ class DatetimeTransformer(ColumnTransformer):
         dt = self._parse(s)
         if dt.dt.tz is not None:
             self.tz = str(dt.dt.tz)
-        ns, missing = self._wall_ns(dt)
-        valid = ns[~missing]
-        if (valid % _NS_PER_DAY == 0).all():
+        day_tod = self._day_tod(dt)
+        rem = day_tod[1][~day_tod[2]]  # nanoseconds into the day of the rows that have a value
+        if (rem == 0).all():
             self.grain = None
         else:
-            rem = valid % _NS_PER_DAY
             self.grain = next(g for g, unit in _GRAINS.items() if (rem % unit == 0).all())
-        day, tod = self._split(ns, missing)
+        day, tod = self._split(*day_tod)
         self.day.fit(day, rng, decimals=0)
         if self.grain is not None:
             self.time = ContinuousEncoder(self.n_modes).fit(tod, rng, decimals=0)
@@ -64,7 +66,7 @@ class DatetimeTransformer(ColumnTransformer):
         return self.day.spans(self.column) + (self.time.spans(self.column) if self.time else [])
 
     def transform(self, s: pd.Series) -> np.ndarray:
-        day, tod = self._split(*self._wall_ns(self._parse(s)))
+        day, tod = self._split(*self._day_tod(self._parse(s)))
         parts = [self.day.transform(day)]
         if self.time is not None:
             parts.append(self.time.transform(tod))
@@ -74,15 +76,18 @@ class DatetimeTransformer(ColumnTransformer):
         n_day = len(self.day.spans(self.column))
         day = self.day.inverse_compact(c[:, :n_day])
         missing = np.isnan(day)
-        ns = np.where(missing, 0, day).astype(np.int64) * _NS_PER_DAY
+        day = np.where(missing, 0, day).astype(np.int64)
+        ns = np.zeros(len(day), dtype=np.int64)  # nanoseconds into the day
         if self.time is not None:
             tod = self.time.inverse_compact(c[:, n_day:])
-            ns += np.where(np.isnan(tod), 0, tod).astype(np.int64) * _GRAINS[self.grain]
-        values = pd.Series(ns.view("datetime64[ns]"), name=self.column)
+            ns = np.where(np.isnan(tod), 0, tod).astype(np.int64) * _GRAINS[self.grain]
+        if self.tz is None:
+            values = pd.Series((day * _NS_PER_DAY + ns).view("datetime64[ns]"), name=self.column)
+        else:  # in UTC, the instant that much time after the local date's first one
+            values = pd.Series((self._day_starts(day, self.tz) + ns).view("datetime64[ns]"), name=self.column)
         values[missing] = pd.NaT
         if self.tz is not None:
-            values = values.dt.tz_localize(self.tz, ambiguous=np.zeros(len(values), dtype=bool),
-                                           nonexistent="shift_forward")
+            values = values.dt.tz_localize("UTC").dt.tz_convert(self.tz)
         if self.datetime_format is not None:
             text = values.dt.strftime(self.datetime_format).astype(object)
             text[missing] = np.nan
@@ -96,20 +101,41 @@ class DatetimeTransformer(ColumnTransformer):
         return pd.to_datetime(s, format=self.datetime_format)
 
     @staticmethod
-    def _wall_ns(dt: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-        """Wall-clock nanoseconds since the epoch (int64) and the missing mask."""
-        if dt.dt.tz is not None:
-            dt = dt.dt.tz_localize(None)
-        missing = dt.isna().to_numpy()
+    def _ns(dt: pd.Series) -> np.ndarray:
+        """int64 nanoseconds of naive timestamps (0 where missing)."""
         ns = dt.astype("datetime64[ns]").to_numpy().view(np.int64).copy()
-        ns[missing] = 0
-        return ns, missing
+        ns[dt.isna().to_numpy()] = 0
+        return ns
 
-    def _split(self, ns: np.ndarray, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    @staticmethod
+    def _day_starts(day: np.ndarray, tz: Any) -> np.ndarray:
+        """int64 UTC nanoseconds of the first instant of each local date ``day`` (days since
+        1970-01-01) in ``tz``: its midnight, or where the clocks skip midnight the first time after
+        the gap, or where a fall-back repeats it the first of the two."""
+        days, where = np.unique(day, return_inverse=True)  # a date's start is looked up once
+        midnight = pd.Series((days * _NS_PER_DAY).view("datetime64[ns]"))
+        start = midnight.dt.tz_localize(tz, ambiguous=np.ones(len(days), dtype=bool),
+                                        nonexistent="shift_forward")
+        return DatetimeTransformer._ns(start.dt.tz_convert("UTC").dt.tz_localize(None))[where.ravel()]
+
+    def _day_tod(self, dt: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Days since 1970-01-01 and nanoseconds into the day (int64, 0 where missing), and the
+        missing mask. An aware timestamp's day is its local date and its time of day the time
+        elapsed since that date's first instant (see the module's docstring)."""
+        missing = dt.isna().to_numpy()
+        if dt.dt.tz is None:
+            ns = self._ns(dt)
+            return ns // _NS_PER_DAY, ns % _NS_PER_DAY, missing
+        day = self._ns(dt.dt.tz_localize(None)) // _NS_PER_DAY  # (n,) local dates
+        elapsed = self._ns(dt.dt.tz_convert("UTC").dt.tz_localize(None)) - self._day_starts(day, dt.dt.tz)
+        elapsed[missing] = 0
+        return day, elapsed, missing
+
+    def _split(self, day: np.ndarray, ns: np.ndarray, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Days since the epoch and time of day in grains, as float64 with NaN where missing."""
-        day = np.floor_divide(ns, _NS_PER_DAY).astype(np.float64)
         unit = _GRAINS[self.grain] if self.grain else _NS_PER_DAY
-        tod = (np.mod(ns, _NS_PER_DAY) // unit).astype(np.float64)
+        day = day.astype(np.float64)
+        tod = (ns // unit).astype(np.float64)
         day[missing] = np.nan
         tod[missing] = np.nan
         return day, tod

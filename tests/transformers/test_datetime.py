@@ -42,3 +42,31 @@ def test_generated_dates_stay_on_the_grain():
     out = t.inverse_transform(m, np.random.default_rng(0))
     assert (out.dt.second == 0).all()
     assert out.between(s.min() - pd.Timedelta(days=1), s.max() + pd.Timedelta(days=1)).all()
+
+
+@pytest.mark.parametrize("tz, day", [
+    ("America/New_York", "2021-11-07"),  # falls back at 02:00 EDT: 01:00-02:00 comes twice
+    ("America/New_York", "2021-03-14"),  # springs forward at 02:00: 02:00-03:00 never comes
+    ("America/Havana", "2013-03-10"),  # springs forward at midnight: the day starts at 01:00
+    ("America/Havana", "2012-11-04"),  # falls back at 01:00 CDT to midnight: midnight comes twice
+])
+def test_every_instant_of_a_day_the_clocks_change_comes_back(tz, day):
+    # Every 10 minutes of the day in absolute time, both passes of a repeated hour included: a
+    # wall-clock code gave the two passes one value and brought the first back an hour late.
+    start = pd.Timestamp(day).tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
+    s = pd.Series(pd.date_range(start, periods=6 * 26, freq="10min"), name="t")
+    s[7] = pd.NaT
+    _, back = round_trip(s)
+    pd.testing.assert_series_equal(back, s)
+
+
+def test_time_of_day_is_local_wall_clock_on_ordinary_days():
+    # Flights leaving at 08:00 local time make one time-of-day mode in summer and in winter.
+    s = pd.Series(pd.to_datetime(["2021-01-15 08:00", "2021-07-15 08:00", "2021-11-08 08:00"]),
+                  name="t").dt.tz_localize("America/New_York")
+    t = DatetimeTransformer().fit(s, np.random.default_rng(0))
+    day, tod, missing = t._day_tod(s)
+    assert t.grain == "h" and not missing.any()
+    assert (tod == 8 * 3600 * 10**9).all()
+    assert day.tolist() == [(pd.Timestamp(d) - pd.Timestamp("1970-01-01")).days
+                            for d in ("2021-01-15", "2021-07-15", "2021-11-08")]
