@@ -131,6 +131,7 @@ class GANEngine:
             self.net_g_ema = copy.deepcopy(self.net_g).eval().requires_grad_(False)
         self._ema_updates = 0
         self._critic_updates = 0  # a Python int: which updates carry the penalty, no sync
+        self._frozen_cache: tuple[tuple, FrozenGenerator] | None = None  # see _frozen
         self.opt_g = self._adam(self.net_g, generator_lr, self.generator_betas, generator_decay)
         self.opt_d = self._adam(self.net_d, discriminator_lr, self.discriminator_betas,
                                 discriminator_decay)
@@ -311,7 +312,7 @@ class GANEngine:
         net = self._sampling_net()
         tensors = [*net.parameters(), *net.buffers()]
         key = (dtype, self.device, id(net), tuple((t.data_ptr(), t._version) for t in tensors))
-        cached = getattr(self, "_frozen_cache", None)
+        cached = self._frozen_cache
         if cached is not None and cached[0] == key:
             return cached[1]
         plan = draw_plan(self.layout, self.device)  # cached per layout: tanh spans first
