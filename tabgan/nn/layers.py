@@ -305,23 +305,31 @@ class FrozenGenerator:
 
     def _fill(self, out: Tensor, table: Tensor, slots: Tensor, bias: Tensor, cond: Tensor | None,
               rows: slice) -> Tensor:
-        """out (R, o) <- bias (o,) plus the share of the condition of ``rows``: from ``table``
-        (C, o), a layer's condition weights, or for slots from ``slots`` (C, o), table + bias."""
-        if cond is None or self.cond_width == 0:
+        """out (R, o) <- bias (o,) plus the share of the condition of ``rows``: None (none, or
+        one already folded into ``bias``), (B,) slots looked up in ``slots`` (C, o) (the
+        condition weights plus the bias), or a (B, C) matrix through ``table`` (C, o)."""
+        if cond is None:
             return out.copy_(bias.expand_as(out))
         if not cond.is_floating_point():
             if out.device.type == "cpu":  # written in place (out is a strided view of a buffer)
                 return torch.index_select(slots, 0, cond[rows], out=out)  # (R, o)
             return out.copy_(slots.index_select(0, cond[rows]))
-        if cond.ndim == 1:
-            return out.copy_(torch.addmm(bias[None], cond[None], table).expand_as(out))
-        return out.copy_(torch.addmm(bias, cond[rows].float(), table))
+        return out.copy_(torch.addmm(bias, cond[rows], table))
 
     def __call__(self, noise: Tensor, cond: Tensor | None = None, transposed: bool = False) -> Tensor:
         self._check(noise, cond)
         b, e, d = noise.shape[0], self.noise_width, self.out_width
-        if cond is not None and cond.is_floating_point() and self.cond_width:
+        biases = self.biases  # (o,) each
+        exact_bias = self.exact_bias if self.exact_cols is not None else None  # (X,)
+        if self.cond_width == 0:
+            cond = None
+        elif cond.is_floating_point():
             cond = cond.float()
+            if cond.ndim == 1:  # one condition for every row: folded into the biases, once
+                biases = [bias + cond @ table for bias, table in zip(self.biases, self.cond_tables)]
+                if exact_bias is not None:
+                    exact_bias = exact_bias + cond @ self.exact_cond
+                cond = None
         out = torch.empty((d, b) if transposed else (b, d), device=noise.device)  # float32
         step = self.block_rows or (1024 if noise.device.type == "cpu" else max(b, 1))
         # Buffers of this call (so that calls from several threads never share one), reused by
@@ -339,11 +347,11 @@ class FrozenGenerator:
                 o = weight_t.shape[1]
                 dest = h[:, at:at + o] if i < len(self.weights) - 1 else last  # (R, o)
                 if self.dtype == torch.float32:  # the terms, then the product added in place
-                    self._fill(dest, self.cond_tables[i], self.slot_tables[i], self.biases[i], cond, rows)
+                    self._fill(dest, self.cond_tables[i], self.slot_tables[i], biases[i], cond, rows)
                     dest.addmm_(h[:, :at], weight_t)  # (R, o)
                 else:  # the terms in float32, rounded once, then an out-of-place product
                     terms = self._fill(torch.empty(r, o, device=noise.device), self.cond_tables[i],
-                                       self.slot_tables[i], self.biases[i], cond, rows)  # (R, o)
+                                       self.slot_tables[i], biases[i], cond, rows)  # (R, o)
                     dest.copy_(torch.addmm(terms.to(self.dtype), h[:, :at], weight_t))  # (R, o)
                 if i < len(self.weights) - 1:
                     dest.relu_()
@@ -352,7 +360,7 @@ class FrozenGenerator:
             block.copy_(last[:, :d])
             if self.exact_cols is not None:
                 terms = self._fill(torch.empty(r, len(self.exact_cols), device=noise.device),
-                                   self.exact_cond, self.exact_slots, self.exact_bias, cond, rows)
+                                   self.exact_cond, self.exact_slots, exact_bias, cond, rows)
                 block[:, self.exact_cols] = self._exact(h, terms)
         return out
 
