@@ -20,6 +20,7 @@ from tabgan.nn.activations import apply_activations, draw_plan, draw_planned, ex
 from tabgan.nn.bits import quantile_noise
 from tabgan.nn.layers import Critic, FrozenGenerator, Generator, init_linear_
 from tabgan.nn.losses import critic_loss, dragan_penalty, gradient_penalty
+from tabgan.nn.optim import make_adam
 from tabgan.transformers.layout import Layout
 
 __all__ = ["GANEngine", "Penalty"]
@@ -132,9 +133,10 @@ class GANEngine:
         self._ema_updates = 0
         self._critic_updates = 0  # a Python int: which updates carry the penalty, no sync
         self._frozen_cache: tuple[tuple, FrozenGenerator] | None = None  # see _frozen
-        self.opt_g = self._adam(self.net_g, generator_lr, self.generator_betas, generator_decay)
-        self.opt_d = self._adam(self.net_d, discriminator_lr, self.discriminator_betas,
-                                discriminator_decay)
+        self.opt_g = make_adam(list(self.net_g.parameters()), generator_lr, self.generator_betas,
+                               generator_decay)
+        self.opt_d = make_adam(list(self.net_d.parameters()), discriminator_lr,
+                               self.discriminator_betas, discriminator_decay)
         self._cache_tensor_lists()
 
     def _cache_tensor_lists(self) -> None:
@@ -147,16 +149,6 @@ class GANEngine:
             self._ema_float = [(e, b) for e, b in pairs if e.is_floating_point()]
             pairs = zip(self.net_g_ema.buffers(), self.net_g.buffers())
             self._ema_other = [(e, b) for e, b in pairs if not e.is_floating_point()]
-
-    def _adam(self, net: nn.Module, lr: float, betas: tuple[float, float], decay: float
-              ) -> torch.optim.Adam:
-        # The fused kernel (CUDA, and CPU since torch 2.4) is ~10x faster than foreach on the
-        # CPU for these ~1M-parameter networks; fall back where a build lacks it.
-        try:
-            return torch.optim.Adam(net.parameters(), lr=lr, betas=betas, weight_decay=decay,
-                                    fused=True)
-        except (RuntimeError, TypeError):
-            return torch.optim.Adam(net.parameters(), lr=lr, betas=betas, weight_decay=decay)
 
     def _check(self) -> None:
         def positive(name: str, value: float) -> None:
