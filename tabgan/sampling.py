@@ -38,8 +38,7 @@ class ConditionBatch(NamedTuple):
     mask: Tensor  # (B, S) float32, 1 for every span whose bit is set
     span_id: Tensor  # (B,) long, the primary conditional span (0..S-1)
     cat_id: Tensor  # (B,) long, its category inside that span
-    rows: Tensor  # (B,) long, real rows that satisfy every bit of cond
-    real: Tensor  # (B, D) float32, data[rows]
+    rows: Tensor  # (B,) long, real rows that satisfy every bit of cond (data[rows] are they)
 
 
 def _conditional_span_indices(layout: Layout) -> tuple[int, ...]:
@@ -144,9 +143,6 @@ class ConditionSampler:
         self.cond_starts = torch.tensor(starts, dtype=torch.long, device=device)  # (S,)
         # Which span each slot belongs to, and the (S, K) padded slot index of every span.
         self.slot_span = torch.repeat_interleave(self._span_range, self.widths)  # (C,)
-        self.span_member = (
-            self.slot_span[None, :] == self._span_range[:, None]
-        ).float()  # (S, C) one-hot of each slot's span
         k = torch.arange(self.max_width, device=device)  # (K,)
         self.slot_valid = k[None, :] < self.widths[:, None]  # (S, K)
         self.slot_index = torch.where(
@@ -164,6 +160,9 @@ class ConditionSampler:
             ) + self.cond_starts  # (N, S)
             flat = codes.reshape(-1)  # (N*S,) row-major: entry i is row i // S
             self.counts = torch.bincount(flat, minlength=self.width)  # (C,)
+            # Each row's slots, so a batch's condition bits are a scatter of its few slots
+            # rather than a gather of C columns of the matrix (int32: half the memory).
+            self._slots = codes.to(torch.int32)  # (N, S)
             order = torch.argsort(flat, stable=True)  # (N*S,)
             self._rows = order // s  # (N*S,) rows grouped by slot, ascending within a slot
             self._starts = torch.cumsum(self.counts, 0) - self.counts  # (C,)
@@ -243,10 +242,12 @@ class ConditionSampler:
 
     def _pick_rows(self, span_id: Tensor, cat_id: Tensor, u: Tensor) -> Tensor:
         """(B,) the row at quantile u (B,) among those whose span span_id has cat_id."""
-        slot = self.cond_starts[span_id] + cat_id  # (B,)
-        count = self.counts[slot]  # (B,)
+        # (index_select beats advanced indexing on the CPU)
+        slot = self.cond_starts.index_select(0, span_id) + cat_id  # (B,)
+        count = self.counts.index_select(0, slot)  # (B,)
         pick = (u * count).long().clamp_max(count - 1).clamp_min(0)  # (B,)
-        return self._rows[(self._starts[slot] + pick).clamp_max(self._rows.shape[0] - 1)]
+        at = (self._starts.index_select(0, slot) + pick).clamp_max(self._rows.shape[0] - 1)
+        return self._rows.index_select(0, at)  # (B,)
 
     def sample_train(self, batch: int, generator: torch.Generator) -> ConditionBatch:
         """Training-by-sampling: a span uniformly, a category by log-frequency, then a real row.
@@ -258,7 +259,7 @@ class ConditionSampler:
             rows = torch.randint(self.data.shape[0], (batch,), generator=generator, device=device)
             empty = torch.zeros(batch, 0, device=device)
             zeros = torch.zeros(batch, dtype=torch.long, device=device)
-            return ConditionBatch(empty, empty, zeros, zeros, rows, self.data.index_select(0, rows))
+            return ConditionBatch(empty, empty, zeros, zeros, rows)
         span_id = self._draw_spans(batch, generator)  # (B,)
         # One call for every uniform the batch needs: category, row, then the joint coins.
         joint = self.joint_prob > 0
@@ -270,11 +271,14 @@ class ConditionSampler:
         if joint:
             mask |= (u[:, 2:3] < self.joint_prob) & (u[:, 3:] < self.joint_keep)  # (B, S)
         # Bits of the real row, kept on the selected spans only: consistent by construction.
-        # (index_select beats advanced indexing on the CPU; a matmul beats a bool gather)
-        real = self.data.index_select(0, rows)  # (B, D)
+        # The row's slot in each span gets its span's mask (1 or 0); the slots of one row lie
+        # in disjoint spans, so the scatter never writes a place twice. The real rows
+        # themselves are not gathered here: a training step needs them for its critic
+        # batches only, in its own order.
         mask_f = mask.float()  # (B, S)
-        cond = real.index_select(1, self.data_cols) * (mask_f @ self.span_member)  # (B, C)
-        return ConditionBatch(cond, mask_f, span_id, cat_id, rows, real)
+        slots = self._slots.index_select(0, rows).long()  # (B, S)
+        cond = torch.zeros(batch, self.width, device=device).scatter_(1, slots, mask_f)  # (B, C)
+        return ConditionBatch(cond, mask_f, span_id, cat_id, rows)
 
     def sample_original(self, batch: int, generator: torch.Generator) -> Tensor:
         """(B, C) one-bit conditions: a span uniformly, a category by its true frequency.

@@ -100,7 +100,7 @@ class ConditionalGANEngine(GANEngine):
             # Real rows are the drawn ones in shuffled order, with their own conditions, so
             # real and fake packs mix different conditions (as CTGAN does).
             perm = torch.randperm(b, generator=generator, device=self.device)  # (B,)
-            real = draw.real[part].index_select(0, perm)  # (B, D)
+            real = sampler.data.index_select(0, draw.rows[part].index_select(0, perm))  # (B, D)
             cond_real = cond.index_select(0, perm)  # (B, C)
             logs.append(self._critic_step(real, cond_real, noise[part], cond, generator))
         part = slice(k * b, None)
