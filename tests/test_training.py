@@ -169,14 +169,18 @@ def test_probe_columns_are_in_history(cls, table):
 
 def test_keep_best_gives_the_model_of_the_best_epoch(table):
     # A run whose best probe epoch is not its last one: a learning rate too high to settle.
-    params = {**SMALL, "epochs": 8, "probe_every": 1, "generator_lr": 5e-3, "discriminator_lr": 5e-3,
-              "random_state": 0}
-    best = ConditionalGAN(**params).fit(table)
-    b = best.best_epoch_
-    scores = best.history_["probe_score"].tolist()
-    # The rule, applied by hand: the latest epoch within KEEP_TOLERANCE of the best score so far.
-    running = [min(scores[: i + 1]) for i in range(len(scores))]
-    assert b == max(i for i, s in enumerate(scores) if s <= running[i] * (1 + KEEP_TOLERANCE))
+    # Which seed gives one depends on the random streams, so the first of a few that does.
+    for seed in range(5):
+        params = {**SMALL, "epochs": 8, "probe_every": 1, "generator_lr": 5e-3,
+                  "discriminator_lr": 5e-3, "random_state": seed}
+        best = ConditionalGAN(**params).fit(table)
+        b = best.best_epoch_
+        scores = best.history_["probe_score"].tolist()
+        # The rule, applied by hand: the latest epoch within KEEP_TOLERANCE of the best so far.
+        running = [min(scores[: i + 1]) for i in range(len(scores))]
+        assert b == max(i for i, s in enumerate(scores) if s <= running[i] * (1 + KEEP_TOLERANCE))
+        if b < 7:
+            break
     assert b < 7, scores
     # The probe uses its own random stream, so training up to epoch b is the same run.
     short = ConditionalGAN(**{**params, "epochs": b + 1, "keep_best": False}).fit(table)

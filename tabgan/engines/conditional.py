@@ -92,7 +92,7 @@ class ConditionalGANEngine(GANEngine):
         # One draw of conditions, rows and noise for the whole step: k critic batches then
         # the generator's (fewer, larger random calls).
         draw = sampler.sample_train((k + 1) * b, generator)
-        noise = self._noise((k + 1) * b, generator)  # ((k+1)B, E)
+        noise, gumbel = self._step_noise((k + 1) * b, generator)  # ((k+1)B, E), ((k+1)B, D)
         logs = []
         for i in range(k):
             part = slice(i * b, (i + 1) * b)
@@ -102,11 +102,12 @@ class ConditionalGANEngine(GANEngine):
             perm = torch.randperm(b, generator=generator, device=self.device)  # (B,)
             real = sampler.data.index_select(0, draw.rows[part].index_select(0, perm))  # (B, D)
             cond_real = cond.index_select(0, perm)  # (B, C)
-            logs.append(self._critic_step(real, cond_real, noise[part], cond, generator))
+            logs.append(self._critic_step(real, cond_real, noise[part], cond, gumbel[part],
+                                          generator))
         part = slice(k * b, None)
         cond, mask = draw.cond[part], draw.mask[part]  # (B, C), (B, S)
         gen = self._generator_step(
-            noise[part], cond,
+            noise[part], cond, gumbel[part],
             lambda raw: conditional_loss(raw, cond, mask, self.layout),
             generator,
         )

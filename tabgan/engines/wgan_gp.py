@@ -69,14 +69,15 @@ class WGANGPEngine(GANEngine):
         b, k = self.batch_size, self.n_critic
         none = torch.zeros(b, 0, device=self.device)  # (B, 0): no condition
         rows = torch.randint(data.shape[0], (k * b,), generator=generator, device=self.device)
-        noise = self._noise((k + 1) * b, generator)  # ((k+1)B, E)
+        noise, gumbel = self._step_noise((k + 1) * b, generator)  # ((k+1)B, E), ((k+1)B, D)
         logs = []
         for i in range(k):
             part = slice(i * b, (i + 1) * b)
             real = data.index_select(0, rows[part])  # (B, D)
-            logs.append(self._critic_step(real, none, noise[part], none, generator))
+            logs.append(self._critic_step(real, none, noise[part], none, gumbel[part], generator))
         zero = torch.zeros((), device=self.device)
-        gen = self._generator_step(noise[k * b:], none, lambda raw: zero, generator)
+        gen = self._generator_step(noise[k * b:], none, gumbel[k * b:], lambda raw: zero,
+                                   generator)
         return self._merge(logs, gen)
 
     def generate(self, n: int, cond: None = None, generator: torch.Generator | None = None,

@@ -50,6 +50,7 @@ __all__ = [
 @dataclass(frozen=True)
 class ActivationPlan:
     is_tanh: Tensor  # (D,) bool
+    tanh_cols: Tensor  # (X,) long: matrix columns of the tanh spans
     segment: Tensor  # (D,) long: softmax span id 0..P-1, or P for tanh columns
     member: Tensor  # (D, P + 1) float: one-hot of segment
     soft_cols: Tensor  # (P, K) matrix columns of each softmax span, padded with 0
@@ -87,6 +88,7 @@ def activation_plan(layout: Layout, device: torch.device) -> ActivationPlan:
     soft_cols, soft_valid = _padded(soft)
     plan = ActivationPlan(
         segment == p,
+        torch.nonzero(segment == p).flatten(),
         segment,
         torch.eye(p + 1)[segment],
         soft_cols,
@@ -145,25 +147,35 @@ def apply_activations(
     tau: float = 0.2,
     hard: bool = False,
     generator: torch.Generator | None = None,
+    gumbel: Tensor | None = None,
 ) -> Tensor:
     """(B, D) raw generator outputs -> (B, D) activated rows.
 
     tanh on tanh spans; on softmax spans a Gumbel-softmax at temperature ``tau`` whose noise
-    comes from ``generator`` (with ``generator=None``, a plain softmax without noise). With
+    comes from ``generator``, or is ``gumbel`` (B, D) when given (drawn beforehand, as a training
+    step does with its other noise); with neither, a plain softmax without noise. With
     ``hard=True`` each softmax span becomes the one-hot of its argmax (straight-through
     gradients), which with Gumbel noise is an exact draw from softmax(raw).
     """
     plan = activation_plan(layout, raw.device)
     logits = raw
-    if generator is not None:
-        logits = raw + gumbel_noise(raw.shape, generator, raw.device, raw.dtype)  # (B, D)
+    if gumbel is None and generator is not None:
+        gumbel = gumbel_noise(raw.shape, generator, raw.device, raw.dtype)  # (B, D)
+    if gumbel is not None:
+        logits = raw + gumbel  # (B, D)
     if hard and not raw.requires_grad:
         y = _hard_one_hot(logits, plan)  # sampling: no softmax needed
     else:
         y = segment_softmax(logits / tau, plan.segment, plan.member)  # (B, D)
         if hard:
             y = _hard_one_hot(logits.detach(), plan) - y.detach() + y
-    return torch.where(plan.is_tanh, torch.tanh(raw), y)  # (B, D)
+    if plan.tanh_cols.numel() == 0:
+        return y
+    # tanh on the tanh columns alone (6 of Adult's 170), not on all of raw under a where: the
+    # same numbers, forward and backward; 1.29 -> 1.19 ms (best of 300) for both passes on a
+    # (500, 170) batch, 2 threads
+    values = torch.tanh(raw.index_select(1, plan.tanh_cols))  # (B, X)
+    return y.index_copy(1, plan.tanh_cols, values)  # (B, D)
 
 
 class DrawGroup(NamedTuple):

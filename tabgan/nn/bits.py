@@ -16,13 +16,14 @@ modes, rows) keep torch's 24-bit uniforms, so a category of probability 1e-6 can
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Literal
 
 import torch
 from torch import Tensor
 
-__all__ = ["Law", "quantile_noise", "quantile_table", "uniform_int16"]
+__all__ = ["Law", "quantile_draws", "quantile_noise", "quantile_table", "uniform_int16"]
 
 Law = Literal["normal", "gumbel"]
 
@@ -52,14 +53,46 @@ def quantile_table(law: Law, device: torch.device) -> Tensor:
     return q.float().to(device)
 
 
+def _device(device: torch.device | str) -> torch.device:
+    device = torch.device(device)
+    if device.type == "cuda" and device.index is None:
+        device = torch.device("cuda", torch.cuda.current_device())
+    return device
+
+
+@lru_cache(maxsize=16)
+def _joined_tables(laws: tuple[Law, ...], device: torch.device) -> Tensor:
+    """(L * 65536,) the quantile tables of ``laws`` end to end."""
+    return torch.cat([quantile_table(law, device) for law in laws])
+
+
+def quantile_draws(parts: Sequence[tuple[Law, tuple[int, ...]]], generator: torch.Generator,
+                   device: torch.device | str, dtype: torch.dtype = torch.float32) -> list[Tensor]:
+    """Noise tensors of several laws and shapes, ``[(law, shape), ...]``, from one draw of
+    16-bit words and one look-up in the laws' tables joined end to end.
+
+    Each tensor is what ``quantile_noise(law, shape, ...)`` gives, in law and in cost per
+    number; one draw of the total saves the calls, allocations and table switches of one draw
+    per tensor (a training step needs latent and Gumbel noise at once). With a single part, the
+    same numbers as ``quantile_noise`` for the same generator.
+    """
+    device = _device(device)
+    laws = tuple(dict.fromkeys(law for law, _ in parts))  # distinct, in order of first use
+    table = quantile_table(laws[0], device) if len(laws) == 1 else _joined_tables(laws, device)
+    sizes = [math.prod(shape) for _, shape in parts]
+    k = uniform_int16((sum(sizes),), generator, device).to(torch.int32)  # (T,) in [-32768, 32768)
+    start = 0
+    for (law, _), size in zip(parts, sizes):  # a loop over parts: a shift into the law's table
+        k[start:start + size] += laws.index(law) * LEVELS + LEVELS // 2
+        start += size
+    flat = table.index_select(0, k)  # (T,)
+    if dtype != torch.float32:
+        flat = flat.to(dtype)
+    return [t.view(shape) for t, (_, shape) in zip(flat.split(sizes), parts)]
+
+
 def quantile_noise(law: Law, shape: torch.Size | tuple[int, ...], generator: torch.Generator,
                    device: torch.device | str, dtype: torch.dtype = torch.float32) -> Tensor:
     """Noise of ``shape`` from ``law`` (standard normal or standard Gumbel): each entry one of
     the law's 65,536 midpoint quantiles, all equally likely."""
-    device = torch.device(device)
-    if device.type == "cuda" and device.index is None:
-        device = torch.device("cuda", torch.cuda.current_device())
-    table = quantile_table(law, device)  # (65536,)
-    k = uniform_int16(shape, generator, device).to(torch.int32).add_(LEVELS // 2)  # in [0, 65536)
-    out = table.index_select(0, k.view(-1)).view(shape)
-    return out if dtype == torch.float32 else out.to(dtype)
+    return quantile_draws([(law, tuple(shape))], generator, device, dtype)[0]

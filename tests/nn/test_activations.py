@@ -50,6 +50,21 @@ def test_gumbel_blocks_sum_to_one_and_are_seeded() -> None:
     assert torch.equal(y1[:, 0], torch.tanh(raw[:, 0]))
 
 
+def test_given_gumbel_noise_is_the_drawn_noise() -> None:
+    raw = torch.randn(64, LAYOUT.width, generator=torch.Generator().manual_seed(1),
+                      requires_grad=True)
+    drawn = apply_activations(raw, LAYOUT, 0.2, generator=torch.Generator().manual_seed(5))
+    noise = gumbel_noise(raw.shape, torch.Generator().manual_seed(5), torch.device("cpu"))
+    given = apply_activations(raw, LAYOUT, 0.2, gumbel=noise)
+    assert torch.equal(drawn, given)
+    (g1,) = torch.autograd.grad(drawn.square().sum(), raw)
+    (g2,) = torch.autograd.grad(given.square().sum(), raw)
+    assert torch.equal(g1, g2)
+    # the tanh columns get tanh(raw) and its gradient, never the noise
+    assert torch.equal(given[:, 0], torch.tanh(raw[:, 0]))
+    torch.testing.assert_close(g1[:, 0], (2 * torch.tanh(raw) * (1 - torch.tanh(raw) ** 2))[:, 0])
+
+
 def test_hard_one_hots() -> None:
     raw = torch.randn(256, LAYOUT.width, generator=torch.Generator().manual_seed(2))
     y = apply_activations(raw, LAYOUT, hard=True, generator=torch.Generator().manual_seed(3))

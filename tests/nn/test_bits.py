@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from tabgan.nn.bits import quantile_noise, quantile_table, uniform_int16
+from tabgan.nn.bits import quantile_draws, quantile_noise, quantile_table, uniform_int16
 
 CPU = torch.device("cpu")
 
@@ -66,3 +66,26 @@ def test_cuda_noise_has_the_law() -> None:
     v = uniform_int16((1_000_000,), torch.Generator("cuda").manual_seed(0), "cuda").long().cpu()
     h = torch.bincount((v + 32768) >> 8, minlength=256).double()
     assert ((h - h.mean()) ** 2 / h.mean()).sum().item() < 255 + 6 * 22.6
+
+
+def test_joint_draws_have_each_law_and_one_stream() -> None:
+    g = torch.Generator().manual_seed(3)
+    normal, gumbel, more = quantile_draws(
+        [("normal", (300, 400)), ("gumbel", (500, 300)), ("normal", (7,))], g, CPU)
+    assert normal.shape == (300, 400) and gumbel.shape == (500, 300) and more.shape == (7,)
+    assert torch.all(torch.isin(normal, quantile_table("normal", CPU)))
+    assert torch.all(torch.isin(gumbel, quantile_table("gumbel", CPU)))
+    assert normal.mean().item() == pytest.approx(0.0, abs=0.01)
+    assert normal.var().item() == pytest.approx(1.0, abs=0.02)
+    assert gumbel.mean().item() == pytest.approx(0.5772, abs=0.01)
+    assert gumbel.var().item() == pytest.approx(math.pi**2 / 6, abs=0.03)
+    # one draw of words cut in order: the parts are the words' parts, each through its table
+    k = uniform_int16((300 * 400 + 500 * 300 + 7,), torch.Generator().manual_seed(3), CPU)
+    k = k.long() + 32768
+    torch.testing.assert_close(normal.flatten(), quantile_table("normal", CPU)[k[:120_000]],
+                               rtol=0, atol=0)
+    torch.testing.assert_close(gumbel.flatten(),
+                               quantile_table("gumbel", CPU)[k[120_000:270_000]], rtol=0, atol=0)
+    # a single part is quantile_noise itself
+    one = quantile_draws([("gumbel", (40, 5))], torch.Generator().manual_seed(4), CPU)[0]
+    assert torch.equal(one, quantile_noise("gumbel", (40, 5), torch.Generator().manual_seed(4), CPU))
