@@ -173,8 +173,8 @@ class ConditionSampler:
         self.frequency = (c / self._per_span_sum(c)).float()  # (C,)
         log_w = torch.log1p(c)  # zero rows -> weight 0: never drawn in training
         self.log_probs = (log_w / self._per_span_sum(log_w)).float()  # (C,)
-        self._cum_log = self._cumulative(log_w)  # (S, K)
-        self._cum_true = self._cumulative(c)  # (S, K)
+        self._cum_true = self._cumulative(c)  # (S, K): sampling, by true frequency
+        self._train_cdf = self._slot_cdf(log_w)  # (C,): training, by log-frequency
 
     def _per_span_sum(self, w: Tensor) -> Tensor:
         """Sum of w over each slot's span, broadcast back to slots (C,); 1 where the sum is 0."""
@@ -198,6 +198,22 @@ class ConditionSampler:
         positive = (padded > 0) & self.slot_valid
         last = torch.where(positive, k, -1).max(1, keepdim=True).values.clamp_min(0)  # (S, 1)
         return torch.where(k[None, :] >= last, 1.0, cum).float()  # (S, K)
+
+    def _slot_cdf(self, w: Tensor) -> Tensor:
+        """(C,) inverse-CDF table over all slots of "a span uniformly, then a slot of it by
+        weight w (C,)", pinned to exactly 1.0 from the last positive slot on.
+
+        One search in it draws span and category at once; float32, as the (S, K) tables, which
+        is ample for log-frequency weights (a slot's share is at least log 2 / (S * sum)).
+        """
+        if self.n_spans == 0:
+            return torch.ones(0, device=w.device)
+        share = w / self._per_span_sum(w) / self.n_spans  # (C,) float64
+        cum = share.cumsum(0)  # (C,)
+        positive = torch.nonzero(share > 0).flatten()
+        last = int(positive[-1]) if positive.numel() else 0
+        cum[last:] = 1.0
+        return cum.float()
 
     @classmethod
     def from_counts(cls, counts: Tensor, layout: Layout) -> ConditionSampler:
@@ -243,7 +259,10 @@ class ConditionSampler:
     def _pick_rows(self, span_id: Tensor, cat_id: Tensor, u: Tensor) -> Tensor:
         """(B,) the row at quantile u (B,) among those whose span span_id has cat_id."""
         # (index_select beats advanced indexing on the CPU)
-        slot = self.cond_starts.index_select(0, span_id) + cat_id  # (B,)
+        return self._pick_slot_rows(self.cond_starts.index_select(0, span_id) + cat_id, u)
+
+    def _pick_slot_rows(self, slot: Tensor, u: Tensor) -> Tensor:
+        """(B,) the row at quantile u (B,) among those in condition slot ``slot`` (B,)."""
         count = self.counts.index_select(0, slot)  # (B,)
         pick = (u * count).long().clamp_max(count - 1).clamp_min(0)  # (B,)
         at = (self._starts.index_select(0, slot) + pick).clamp_max(self._rows.shape[0] - 1)
@@ -260,16 +279,20 @@ class ConditionSampler:
             empty = torch.zeros(batch, 0, device=device)
             zeros = torch.zeros(batch, dtype=torch.long, device=device)
             return ConditionBatch(empty, empty, zeros, zeros, rows)
-        span_id = self._draw_spans(batch, generator)  # (B,)
-        # One call for every uniform the batch needs: category, row, then the joint coins.
+        # One call for every uniform the batch needs: slot, row, then the joint coins; one
+        # row of u per use, so that each is contiguous.
         joint = self.joint_prob > 0
-        u = torch.rand(batch, 2 + (1 + self.n_spans) * joint, generator=generator,
-                       device=device)  # (B, 2) or (B, 3 + S)
-        cat_id = self._pick_categories(span_id, self._cum_log, u[:, 0])  # (B,)
-        rows = self._pick_rows(span_id, cat_id, u[:, 1])  # (B,)
+        u = torch.rand(2 + (1 + self.n_spans) * joint, batch, generator=generator,
+                       device=device)  # (2, B) or (3 + S, B)
+        # span and category at once: one search over all slots (the same law as a span
+        # uniformly, then its category by log-frequency)
+        slot = torch.searchsorted(self._train_cdf, u[0], right=True)  # (B,) first cum > u
+        span_id = self.slot_span.index_select(0, slot)  # (B,)
+        cat_id = slot - self.cond_starts.index_select(0, span_id)  # (B,)
+        rows = self._pick_slot_rows(slot, u[1])  # (B,)
         mask = span_id[:, None] == self._span_range  # (B, S); F.one_hot may sync on CUDA
         if joint:
-            mask |= (u[:, 2:3] < self.joint_prob) & (u[:, 3:] < self.joint_keep)  # (B, S)
+            mask |= ((u[2] < self.joint_prob)[None, :] & (u[3:] < self.joint_keep)).T  # (B, S)
         # Bits of the real row, kept on the selected spans only: consistent by construction.
         # The row's slot in each span gets its span's mask (1 or 0); the slots of one row lie
         # in disjoint spans, so the scatter never writes a place twice. The real rows

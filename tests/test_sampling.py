@@ -72,6 +72,21 @@ def test_train_draw_follows_log_frequency(sampler: ConditionSampler) -> None:
     assert observed[6] > 0.01  # a category seen once is drawn by log-frequency
 
 
+def test_train_draw_never_lands_on_an_empty_last_slot() -> None:
+    # the training table ends on a slot with no rows: the one search over all slots must not
+    # fall past the last slot that has some (its cumulative share is pinned to 1.0)
+    data, cats = make_data()
+    c = cats["c"]
+    layout = Layout(LAYOUT.spans[:5] + (Span("c", "category", 3, "softmax", True),))
+    data = torch.cat([data[:, :-2], one_hot(c, 3)], 1)  # c's third category: no rows
+    s = ConditionSampler(data, layout, joint_prob=0.0)
+    assert s.counts[-1] == 0 and s._train_cdf[-2:].tolist() == [1.0, 1.0]
+    draw = s.sample_train(300_000, torch.Generator().manual_seed(3))
+    slot = s.cond_starts[draw.span_id] + draw.cat_id
+    assert torch.bincount(slot, minlength=s.width)[-1] == 0
+    assert torch.all(data[draw.rows][:, s.data_cols][torch.arange(300_000), slot] == 1)
+
+
 def test_original_draw_follows_true_frequency(sampler: ConditionSampler) -> None:
     n = 200_000
     cond = sampler.sample_original(n, torch.Generator().manual_seed(2))
