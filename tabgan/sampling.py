@@ -38,7 +38,7 @@ class ConditionBatch(NamedTuple):
     mask: Tensor  # (B, S) float32, 1 for every span whose bit is set
     span_id: Tensor  # (B,) long, the primary conditional span (0..S-1)
     cat_id: Tensor  # (B,) long, its category inside that span
-    rows: Tensor  # (B,) long, real rows that satisfy every bit of cond (data[rows] are they)
+    rows: Tensor  # (B,) long, rows of data that satisfy every bit of cond
 
 
 def _conditional_span_indices(layout: Layout) -> tuple[int, ...]:
