@@ -66,6 +66,11 @@ def _grad_norm(params: Sequence[nn.Parameter]) -> Tensor:
     return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))).detach()
 
 
+def _beside(x: Tensor, cond: Tensor) -> Tensor:
+    """x (B, W) and cond (B, C) side by side (B, W + C); x itself when C == 0 (no copy)."""
+    return x if cond.shape[1] == 0 else torch.cat([x, cond], dim=1)
+
+
 class GANEngine:
     """Base of the engines; see ConditionalGANEngine and WGANGPEngine for the steps.
 
@@ -199,17 +204,17 @@ class GANEngine:
             generator, self.device)
         return noise, gumbel
 
-    def _fake(self, noise: Tensor, cond: Tensor, gumbel: Tensor) -> tuple[Tensor, Tensor]:
-        """(raw, activated) fake rows from noise (B, E), conditions cond (B, C) and the Gumbel
-        noise (B, D) of their softmax spans."""
-        raw = self.net_g(torch.cat([noise, cond], dim=1))  # (B, D)
+    def _fake(self, z: Tensor, gumbel: Tensor) -> tuple[Tensor, Tensor]:
+        """(raw, activated) fake rows from the generator's input z (B, E + C: latent noise and
+        conditions side by side) and the Gumbel noise (B, D) of their softmax spans."""
+        raw = self.net_g(z)  # (B, D)
         return raw, apply_activations(raw, self.layout, self.tau, gumbel=gumbel)
 
-    def _critic_step(self, real: Tensor, cond_real: Tensor, noise: Tensor, cond_fake: Tensor,
+    def _critic_step(self, real: Tensor, cond_real: Tensor, z: Tensor, cond_fake: Tensor,
                      gumbel: Tensor, generator: torch.Generator) -> dict[str, Tensor]:
-        """One critic update: real (B, D) with cond_real (B, C) against fakes made from noise
-        (B, E), cond_fake (B, C) and Gumbel noise gumbel (B, D); generator draws the critic's
-        dropout masks and the penalty's mixing weights.
+        """One critic update: real (B, D) with cond_real (B, C) against fakes made from z (B,
+        E + C: noise and cond_fake (B, C) side by side) and Gumbel noise gumbel (B, D);
+        generator draws the critic's dropout masks and the penalty's mixing weights.
 
         Same mathematics as CTGAN's step, cheaper: the fakes are made without a graph (the
         critic update never needs one through the generator), real and fake packs go through
@@ -221,9 +226,9 @@ class GANEngine:
         on Adult's layout (2 threads): 25.4 ms a step at k=1, 21.9 at k=2, 20.2 at k=4.
         """
         with torch.no_grad():
-            _, fake = self._fake(noise, cond_fake, gumbel)  # (B, D)
-        real_in = torch.cat([real, cond_real], dim=1)  # (B, D + C)
-        fake_in = torch.cat([fake, cond_fake], dim=1)  # (B, D + C)
+            _, fake = self._fake(z, gumbel)  # (B, D)
+        real_in = _beside(real, cond_real)  # (B, D + C)
+        fake_in = _beside(fake, cond_fake)  # (B, D + C)
         # One forward over both halves: packs never straddle them since B % pac == 0.
         y = self.net_d(torch.cat([real_in, fake_in]), generator)  # (2B/pac, 1)
         y_real, y_fake = y.chunk(2)
@@ -248,17 +253,17 @@ class GANEngine:
         return {"critic_loss": loss.detach(), "wasserstein": w.detach(),
                 "gradient_penalty": self._last_penalty, "critic_grad_norm": norm}
 
-    def _generator_step(self, noise: Tensor, cond: Tensor, gumbel: Tensor,
+    def _generator_step(self, z: Tensor, cond: Tensor, gumbel: Tensor,
                         extra_loss: Callable[[Tensor], Tensor], generator: torch.Generator
                         ) -> dict[str, Tensor]:
-        """One generator update from noise (B, E), cond (B, C) and Gumbel noise (B, D);
-        extra_loss(raw) -> 0-d; generator draws the critic's dropout masks."""
-        raw, fake = self._fake(noise, cond, gumbel)  # (B, D), (B, D)
+        """One generator update from z (B, E + C: noise and cond (B, C) side by side) and
+        Gumbel noise (B, D); extra_loss(raw) -> 0-d; generator draws the critic's dropout masks."""
+        raw, fake = self._fake(z, gumbel)  # (B, D), (B, D)
         # The critic's own weights need no gradient here: skip computing them.
         for p in self._d_params:
             p.requires_grad_(False)
         try:
-            y_fake = self.net_d(torch.cat([fake, cond], dim=1), generator)  # (B/pac, 1)
+            y_fake = self.net_d(_beside(fake, cond), generator)  # (B/pac, 1)
         finally:
             for p in self._d_params:
                 p.requires_grad_(True)

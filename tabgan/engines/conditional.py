@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor
 
-from tabgan.engines.base import GANEngine, Penalty
+from tabgan.engines.base import GANEngine, Penalty, _beside
 from tabgan.errors import ConditionError, DataError
 from tabgan.nn.losses import conditional_loss
 from tabgan.sampling import ConditionSampler
@@ -93,6 +93,7 @@ class ConditionalGANEngine(GANEngine):
         # the generator's (fewer, larger random calls).
         draw = sampler.sample_train((k + 1) * b, generator)
         noise, gumbel = self._step_noise((k + 1) * b, generator)  # ((k+1)B, E), ((k+1)B, D)
+        z = _beside(noise, draw.cond)  # ((k+1)B, E + C): the generator's inputs, in one copy
         logs = []
         for i in range(k):
             part = slice(i * b, (i + 1) * b)
@@ -102,12 +103,12 @@ class ConditionalGANEngine(GANEngine):
             perm = torch.randperm(b, generator=generator, device=self.device)  # (B,)
             real = sampler.data.index_select(0, draw.rows[part].index_select(0, perm))  # (B, D)
             cond_real = cond.index_select(0, perm)  # (B, C)
-            logs.append(self._critic_step(real, cond_real, noise[part], cond, gumbel[part],
+            logs.append(self._critic_step(real, cond_real, z[part], cond, gumbel[part],
                                           generator))
         part = slice(k * b, None)
         cond, mask = draw.cond[part], draw.mask[part]  # (B, C), (B, S)
         gen = self._generator_step(
-            noise[part], cond, gumbel[part],
+            z[part], cond, gumbel[part],
             lambda raw: conditional_loss(raw, cond, mask, self.layout),
             generator,
         )

@@ -70,7 +70,7 @@ class WGANGPEngine(GANEngine):
         none = torch.zeros(b, 0, device=self.device)  # (B, 0): no condition
         rows = torch.randint(data.shape[0], (k * b,), generator=generator, device=self.device)
         noise, gumbel = self._step_noise((k + 1) * b, generator)  # ((k+1)B, E), ((k+1)B, D)
-        logs = []
+        logs = []  # no condition: the generator's input is the noise alone
         for i in range(k):
             part = slice(i * b, (i + 1) * b)
             real = data.index_select(0, rows[part])  # (B, D)
