@@ -49,7 +49,6 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ActivationPlan:
-    is_tanh: Tensor  # (D,) bool
     tanh_cols: Tensor  # (X,) long: matrix columns of the tanh spans
     segment: Tensor  # (D,) long: softmax span id 0..P-1, or P for tanh columns
     member: Tensor  # (D, P + 1) float: one-hot of segment
@@ -87,7 +86,6 @@ def activation_plan(layout: Layout, device: torch.device) -> ActivationPlan:
     cond_member[torch.arange(len(cond_segment)), cond_segment] = 1.0
     soft_cols, soft_valid = _padded(soft)
     plan = ActivationPlan(
-        segment == p,
         torch.nonzero(segment == p).flatten(),
         segment,
         torch.eye(p + 1)[segment],
