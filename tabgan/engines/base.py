@@ -187,7 +187,8 @@ class GANEngine:
 
     # ------------------------------------------------------------------ one step
     def _noise(self, batch: int, generator: torch.Generator) -> Tensor:
-        """(batch, E) latent noise: standard normal, as 65,536 quantiles (see ``nn.bits``).
+        """(batch, E) latent noise for generation (a training step draws its own with its Gumbel
+        noise, ``_step_noise``): standard normal, as 65,536 quantiles (see ``nn.bits``).
 
         NOTE[DIFF]: CTGAN draws torch.normal. A quantile costs a 16-bit draw and a look-up:
         0.55-0.70 ms against torch.randn's 0.86-0.93 for a step's 128,000 numbers on this
@@ -202,7 +203,7 @@ class GANEngine:
         noise, gumbel = quantile_draws(
             [("normal", (rows, self.embedding_dim)), ("gumbel", (rows, self.layout.width))],
             generator, self.device)
-        return noise, gumbel
+        return noise, gumbel  # ((rows, E), (rows, D))
 
     def _fake(self, z: Tensor, gumbel: Tensor) -> tuple[Tensor, Tensor]:
         """(raw, activated) fake rows from the generator's input z (B, E + C: latent noise and
