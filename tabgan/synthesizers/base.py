@@ -29,6 +29,8 @@ __all__ = ["BaseSynthesizer", "resolve_device"]
 
 # Rows generated per chunk when sampling: bounds the float matrix held at once.
 SAMPLE_CHUNK = 50_000
+# Sampling with conditions generates at most max(REJECT_FACTOR * n, REJECT_MIN) rows in all.
+REJECT_FACTOR, REJECT_MIN = 50, 10_000
 # epochs="auto": as many epochs as make about this many training steps, within [AUTO_MIN, AUTO_MAX].
 # NOTE[DIFF]: CTGAN trains 300 epochs whatever the table: 19,500 steps on Adult's training split,
 # 600 on a 1,000-row table. Measured on Adult with benchmarks/bench_quality.py (1 thread, seeds 0
@@ -130,6 +132,46 @@ COMMON_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "random_state": (lambda v: v is None or (_is_int(v) and v >= 0), "None or an integer >= 0"),
     "verbose": (lambda v: isinstance(v, bool), "True or False"),
 }
+
+
+def _wilson_upper(hits: int, trials: int, z: float = 3.0) -> float:
+    """Upper end of the Wilson score interval of a rate seen as hits / trials: a true rate above
+    it shows this few hits about once in 740 tries (z = 3, one-sided). 9 / (trials + 9) at 0 hits."""
+    p, z2 = hits / trials, z * z
+    centre = p + z2 / (2 * trials)
+    half = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
+    return min(1.0, (centre + half) / (1 + z2 / trials))
+
+
+def _rejection_ask(need_now: int, need_total: int, accepted: int, generated: int, budget: int,
+                   chunk_size: int) -> int | None:
+    """Rows to generate next when sampling by rejection; None when the budget cannot give the
+    ``need_total`` rows still missing: it is spent, or what is left falls short even at the upper
+    end of the acceptance rate seen so far (``_wilson_upper``).
+
+    The next block aims at ``need_now`` accepted rows (10% spare) at the rate (accepted + 1) /
+    (generated + 1): 1 before any row, and no zero rate from a first small block that happened
+    to hold no match; blocks grow at least as fast as the rows generated so far.
+    """
+    left = budget - generated
+    if left <= 0 or (generated and _wilson_upper(accepted, generated) * left < need_total):
+        return None
+    rate = (accepted + 1) / (generated + 1)
+    return min(chunk_size, left, math.ceil(need_now / rate * 1.1))
+
+
+def _sampling_report(generated: int, accepted: int) -> dict[str, Any]:
+    return {"generated": generated, "accepted": accepted,
+            "acceptance_rate": accepted / generated if generated else 1.0}
+
+
+def _rejection_message(n: int, conditions: Mapping[str, Any] | None, accepted: int, generated: int,
+                       budget: int) -> str:
+    cond_text = ", ".join(f"{c}={v!r}" for c, v in (conditions or {}).items())
+    rate = accepted / generated if generated else 0.0
+    spent = "" if generated >= budget else f" (at that rate the budget of {budget:,} rows cannot give the rest)"
+    return (f"could not generate {n} rows with {cond_text}: {accepted} of {generated} generated rows "
+            f"satisfied it (acceptance {rate:.2%}){spent}; the model rarely produces this combination")
 
 
 class BaseSynthesizer(BaseEstimator):
@@ -267,8 +309,9 @@ class BaseSynthesizer(BaseEstimator):
 
         Conditions are set in the condition vector first (conditional engine); rows that still
         miss them are rejected and more are generated, at most ``max(50 * n, 10_000)`` in all.
-        ``sampling_report_`` then holds the acceptance rate; when the budget runs out a
-        ConditionError names the condition.
+        ``sampling_report_`` then holds the acceptance rate. A ConditionError names the condition
+        when the budget runs out, or earlier, once the rows seen show that even the upper end
+        of the acceptance rate's confidence interval cannot fill the rest within the budget.
         """
         self._check_fitted()
         if not _is_int(n) or n < 1:
@@ -285,7 +328,7 @@ class BaseSynthesizer(BaseEstimator):
         dtype = resolve_sampling_dtype(self.sampling_dtype, device)
         torch_gen = torch.Generator(device=device).manual_seed(int(random_state))
         np_gen = np.random.default_rng(random_state)
-        budget = max(50 * n, 10_000)
+        budget = max(REJECT_FACTOR * n, REJECT_MIN) if targets else n
         generated = accepted = 0
         remaining = n
         while remaining:
@@ -293,18 +336,15 @@ class BaseSynthesizer(BaseEstimator):
             rows: list[np.ndarray] = []
             got = 0
             while got < want:
-                rate = accepted / generated if generated else 1.0
-                ask = min(chunk_size, max(want - got, math.ceil((want - got) / max(rate, 1e-3) * 1.1)))
-                if generated + ask > budget:
-                    self.sampling_report_ = {"generated": generated, "accepted": accepted,
-                                             "acceptance_rate": rate}
-                    cond_text = ", ".join(f"{c}={v!r}" for c, v in (conditions or {}).items())
-                    raise ConditionError(
-                        f"could not generate {n} rows with {cond_text}: {accepted} of {generated} generated "
-                        f"rows satisfied it (acceptance {rate:.2%}); the model rarely produces this combination")
+                # Unconditioned rows are all kept: generate exactly what is missing.
+                ask = _rejection_ask(want - got, remaining - got, accepted, generated, budget,
+                                     chunk_size) if targets else want - got
+                if ask is None:
+                    self.sampling_report_ = _sampling_report(generated, accepted)
+                    raise ConditionError(_rejection_message(n, conditions, accepted, generated, budget))
                 block = self._generate(ask, targets, torch_gen, dtype)  # (ask, S) on device
                 generated += ask
-                if targets:  # unconditioned rows are all kept: no mask, no copy, no sync
+                if targets:  # no mask, no copy, no sync without conditions
                     keep = self._satisfies(block, targets)
                     block = block[keep]
                 accepted += block.shape[0]
@@ -317,8 +357,7 @@ class BaseSynthesizer(BaseEstimator):
                 out[column] = pd.Series([value] * len(out), dtype=object).astype(out[column].dtype)
             remaining -= len(out)
             yield out
-        self.sampling_report_ = {"generated": generated, "accepted": accepted,
-                                 "acceptance_rate": accepted / generated if generated else 1.0}
+        self.sampling_report_ = _sampling_report(generated, accepted)
 
     def _parse_conditions(self, conditions: Mapping[str, Any] | None) -> list[tuple[int, int]]:
         """[(span index in the layout, slot)] for each condition."""

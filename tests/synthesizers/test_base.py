@@ -1,0 +1,84 @@
+"""Sampling by rejection (``tabgan.synthesizers.base``): how many rows to ask for next, when to
+give up, and that a rare condition is met rather than refused."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from tabgan import WGANGP, ConditionalGAN
+from tabgan.synthesizers.base import REJECT_MIN, _rejection_ask, _wilson_upper
+
+
+def test_wilson_upper_at_the_ends():
+    for trials in (1, 22, 1_000, 50_000):
+        assert _wilson_upper(0, trials) == pytest.approx(9 / (trials + 9))
+        assert _wilson_upper(trials, trials) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("trials", [22, 200, 5_000])
+@pytest.mark.parametrize("rate", [0.002, 0.02, 0.3])
+def test_wilson_upper_falls_below_the_true_rate_rarely(trials, rate):
+    hits = np.arange(trials + 1)
+    upper = np.array([_wilson_upper(int(k), trials) for k in hits])
+    assert (upper >= hits / trials - 1e-12).all() and (np.diff(upper) > 0).all()
+    missed = stats.binom.pmf(hits, trials, rate)[upper < rate].sum()  # exact, not simulated
+    assert missed < 0.005  # z = 3: about 0.00135 one-sided
+
+
+def test_first_ask_is_the_need_with_a_tenth_spare():
+    assert _rejection_ask(20, 20, 0, 0, 10_000, 50_000) == 22
+    assert _rejection_ask(20, 20, 0, 0, 10_000, 15) == 15  # never over a chunk
+
+
+def test_a_first_block_without_a_match_asks_for_more_instead_of_giving_up():
+    # 0 of 22: the rate may well be 2%; the budget (10,000) is far from spent
+    ask = _rejection_ask(20, 20, 0, 22, 10_000, 50_000)
+    assert ask == math.ceil(20 * 23 * 1.1)
+    assert _rejection_ask(20, 20, 0, 22 + ask, 10_000, 50_000) == 10_000 - 22 - ask  # what is left
+
+
+def test_gives_up_when_the_budget_is_spent_or_cannot_suffice():
+    assert _rejection_ask(20, 20, 3, 10_000, 10_000, 50_000) is None  # spent
+    # 0 of 50,000: the rate is under 9 / 50,009, so the 49,950,000 left give under 9,000 rows
+    assert _rejection_ask(50_000, 1_000_000, 0, 50_000, 50_000_000, 50_000) is None
+    # 10 of 50,000 could give the 1,000 missing from the 49,950,000 left
+    assert _rejection_ask(1_000, 1_000, 10, 50_000, 50_000_000, 50_000) == 50_000
+
+
+@pytest.fixture(scope="module")
+def rare():
+    """A WGANGP (no condition vector: conditions rely on rejection alone) that makes c == 'b' in
+    about 2% of its rows."""
+    rng = np.random.default_rng(0)
+    n = 1_000
+    table = pd.DataFrame({"x": rng.normal(size=n),
+                          "c": rng.choice(["a", "b", "z"], n, p=[0.92, 0.03, 0.05])})
+    return WGANGP(epochs=10, batch_size=100, random_state=0, device="cpu").fit(table)
+
+
+def test_a_rare_condition_is_met(rare):
+    """Regression: a first block of 22 rows without a match used to end the call with "0 of 22
+    generated rows satisfied it", with 22 of the 10,000-row budget used (6 of these 8 seeds)."""
+    rate = (rare.sample(20_000, random_state=0)["c"] == "b").mean()
+    assert 0.005 < rate < 0.05
+    for seed in range(8):
+        out = rare.sample(20, conditions={"c": "b"}, random_state=seed)
+        assert len(out) == 20 and (out["c"] == "b").all()
+        report = rare.sampling_report_
+        assert 20 <= report["accepted"] and report["generated"] < REJECT_MIN
+
+
+@pytest.mark.parametrize("cls", [ConditionalGAN, WGANGP], ids=lambda c: c.__name__)
+def test_unconditioned_sampling_generates_exactly_n_rows(cls):
+    """Regression: unconditioned calls generated 10% more rows than asked and dropped them."""
+    rng = np.random.default_rng(1)
+    table = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(["a", "b"], 200)})
+    model = cls(epochs=1, batch_size=50, pac=5, random_state=0, device="cpu").fit(table)
+    for n, chunk in ((1_000, 50_000), (1_000, 300)):
+        assert sum(len(c) for c in model.sample_chunks(n, chunk_size=chunk, random_state=0)) == n
+        assert model.sampling_report_ == {"generated": n, "accepted": n, "acceptance_rate": 1.0}
