@@ -42,6 +42,7 @@ from tabgan.io import (
     STDIO,
     TableWriter,
     atomic_output,
+    check_writable,
     output_format,
     read_table,
     write_table,
@@ -734,6 +735,12 @@ def _write_report(path: str | None, report: EvaluationReport) -> None:
             f.write(report.to_html().encode("utf-8"))
 
 
+def _outputs(args: argparse.Namespace) -> list[str]:
+    """The files the command will write: -o (a table or a model), --report, --json."""
+    return [t for t in (getattr(args, name, None) for name in ("output", "report", "json"))
+            if t is not None]
+
+
 def _check_stdout(args: argparse.Namespace) -> None:
     if args.output == STDIO and args.json == STDIO:
         raise ParameterError("-o - and --json both want stdout; give --json a file path")
@@ -821,6 +828,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     debug = os.environ.get("TABGAN_DEBUG", "") not in ("", "0")
     try:
+        for target in _outputs(args):  # before any fit: a bad path should cost nothing
+            check_writable(target)
         result = args.run(args)
         _emit_json(args, result)
     except KeyboardInterrupt:

@@ -20,6 +20,7 @@ stdout is assembled in a temporary file first (its footer comes last) and then c
 from __future__ import annotations
 
 import csv
+import errno
 import gzip
 import io
 import os
@@ -45,6 +46,7 @@ __all__ = [
     "Format",
     "TableWriter",
     "atomic_output",
+    "check_writable",
     "output_format",
     "read_table",
     "write_table",
@@ -228,6 +230,22 @@ def output_format(target: str, fmt: str | None) -> Format:
     )
 
 
+def check_writable(target: str | os.PathLike[str]) -> None:
+    """Raise an OSError naming ``target`` when no file can be written there: it is a folder, or
+    its folder is missing or not a folder. Commands check their outputs before the long work, so
+    that a typo in a path costs no fit; the messages name the target, never a temporary file."""
+    if str(target) == STDIO:
+        return
+    path = Path(target)
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a folder; name a file in it", str(target))
+    folder = path.parent
+    if not folder.exists():
+        raise FileNotFoundError(errno.ENOENT, f"its folder {str(folder)!r} does not exist", str(target))
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{str(folder)!r} is not a folder", str(target))
+
+
 @contextmanager
 def atomic_output(target: str) -> Iterator[IO[bytes]]:
     """A binary handle whose content lands at ``target`` only if the block ends without error."""
@@ -235,9 +253,8 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
+    check_writable(target)
     path = Path(target)
-    if path.is_dir():
-        raise IsADirectoryError(f"output {target!r} is a folder")
     # Beside the target (so the rename is atomic) and created like any new file (umask applies).
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:

@@ -27,6 +27,7 @@ import torch
 
 from tabgan._version import __version__
 from tabgan.errors import ModelFileError
+from tabgan.io import check_writable
 
 __all__ = ["FORMAT_VERSION", "MAGIC", "read_model_file", "write_model_file"]
 
@@ -54,6 +55,7 @@ def write_model_file(path: str | os.PathLike[str], header: dict[str, Any], tenso
         offset += len(raw)
     doc = {"format_version": FORMAT_VERSION, "tabgan_version": __version__, **header, "tensors": index}
     head = json.dumps(doc, allow_nan=False).encode("utf-8")
+    check_writable(path)
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent or ".")
     try:

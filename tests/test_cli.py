@@ -503,6 +503,26 @@ def test_a_folder_as_data(tmp_path, capsys):
     assert "is a folder" in error_line(capsys)
 
 
+@pytest.mark.parametrize(
+    "command, flag",
+    [("fit", "-o"), ("fit", "--json"), ("synth", "-o"), ("synth", "--report"), ("synth", "--json")],
+)
+def test_an_output_that_cannot_be_written_fails_before_the_fit(
+    work, tmp_path, capsys, monkeypatch, command, flag
+):
+    """Regression: a missing folder in -o (or --report, --json) surfaced after the whole fit, and
+    the message named a temporary file ('/x/.tmp-ab12cd: No such file or directory')."""
+    fits = []
+    monkeypatch.setattr(cli, "_fit", lambda *a: fits.append(a))
+    bad = tmp_path / "missing" / ("m.tabgan" if command == "fit" else "out.csv")
+    outputs = {"-o": tmp_path / ("m.tabgan" if command == "fit" else "s.csv")}
+    outputs[flag] = bad
+    argv = [command, work / "data.csv", *[a for kv in outputs.items() for a in kv], *TINY]
+    assert run(*argv) == 1
+    assert error_line(capsys) == f"tabgan: error: {str(bad)!r}: its folder {str(bad.parent)!r} does not exist"
+    assert fits == [] and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def test_not_a_tabgan_model(work, tmp_path, capsys):
     assert run("sample", work / "data.csv", "-n", 5, "-o", tmp_path / "o.csv", "-q") == 1
     assert "is not a tabgan model file" in error_line(capsys)

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tabgan.errors import DataError, ParameterError
-from tabgan.io import CsvStyle, TableWriter, output_format, read_table, write_table
+from tabgan.io import CsvStyle, TableWriter, check_writable, output_format, read_table, write_table
 
 CSV = (
     "n;x;t;d;b;f\n1;1.5;x;2020-01-01;True;12.0\nNA;2.25;NA;2020-01-02;NA;NA\n"
@@ -192,6 +192,27 @@ def test_unreadable_tables_raise_data_errors(tmp_path, content, match):
     path.write_bytes(content)
     with pytest.raises(DataError, match=match):
         read_table(str(path))
+
+
+@pytest.mark.parametrize(
+    "name, error, says",
+    [
+        (".", IsADirectoryError, "is a folder"),
+        ("missing/out.csv", FileNotFoundError, "does not exist"),
+        ("file.csv/out.csv", NotADirectoryError, "is not a folder"),
+    ],
+)
+def test_outputs_that_cannot_be_written_are_named(tmp_path, name, error, says):
+    (tmp_path / "file.csv").write_text("a\n1\n")
+    target = str(tmp_path / name)
+    for attempt in (lambda: check_writable(target),
+                    lambda: write_table(pd.DataFrame({"a": [1]}), target, "csv")):
+        with pytest.raises(error) as err:
+            attempt()
+        assert err.value.filename == target and says in err.value.strerror
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.csv"]
+    check_writable(str(tmp_path / "new.csv"))
+    check_writable("-")  # stdout
 
 
 def test_missing_file_and_folder_raise_os_errors(tmp_path):

@@ -40,3 +40,15 @@ def test_tensor_offsets_past_the_end_are_corruption(tmp_path):
     with pytest.raises(ModelFileError, match="corrupted"):
         read_model_file(tmp_path / "m")
     assert data.startswith(MAGIC)
+
+
+def test_a_folder_or_a_missing_folder_is_refused_naming_the_path_given(tmp_path):
+    """Regression: the errors named the temporary file (".tmp-xxxx: Is a directory")."""
+    with pytest.raises(IsADirectoryError) as err:
+        write_model_file(tmp_path, {}, {})
+    assert err.value.filename == str(tmp_path) and "is a folder" in err.value.strerror
+    target = tmp_path / "missing" / "m.tabgan"
+    with pytest.raises(FileNotFoundError) as err:
+        write_model_file(target, {}, {})
+    assert err.value.filename == str(target) and "does not exist" in err.value.strerror
+    assert list(tmp_path.iterdir()) == []
