@@ -17,6 +17,7 @@ one-line error naming the column.
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -42,6 +43,12 @@ _SDTYPES: dict[str, Kind] = {
     "boolean": "boolean",
     "datetime": "datetime",
     "id": "id",
+}
+# Words for a statistical type that SDV does not use as sdtypes (numpy's, pandas', other tools').
+_SDTYPE_WORDS: dict[str, Kind] = {
+    "int": "numerical", "integer": "numerical", "float": "numerical", "number": "numerical",
+    "numeric": "numerical", "continuous": "numerical", "category": "categorical",
+    "discrete": "categorical", "bool": "boolean", "date": "datetime", "timestamp": "datetime",
 }
 # Text date formats tried, beyond pandas' own guess, when a text column may hold dates.
 _DATE_FORMATS = (
@@ -186,6 +193,9 @@ def infer_schema(
             raise ColumnError(name, "every value is missing; drop the column or fill it")
         if name in meta_cols:
             kind, fmt = meta_cols[name]
+            if name in discrete and kind != "categorical":
+                raise ColumnError(name, f"named in discrete_columns but metadata makes it {kind}; "
+                                        "keep one of the two")
             spec = _spec_from_override(s, kind, fmt, "metadata")
         elif name in discrete:
             spec = _spec_from_override(s, "categorical", None, "discrete_columns")
@@ -225,8 +235,24 @@ def _metadata_columns(
         if not isinstance(sdtype, str):
             raise ColumnError(name, f"metadata entry needs an 'sdtype', got {entry!r}")
         # Any other sdtype (email, phone_number, address, ...) is personal data: regenerated.
-        out[name] = (_SDTYPES.get(sdtype, "id"), entry.get("datetime_format"))
+        kind = _SDTYPES.get(sdtype) or _personal_sdtype(name, sdtype)
+        out[name] = (kind, entry.get("datetime_format"))
     return out
+
+
+def _personal_sdtype(name: str, sdtype: str) -> Kind:
+    """"id" for an sdtype naming personal data (SDV's email, phone_number, ...: regenerated, never
+    learned); a ColumnError for one that looks meant as a statistical sdtype (a typo, another
+    tool's word), which would otherwise turn the column into random ids without a word."""
+    meant = _SDTYPE_WORDS.get(sdtype.lower())
+    if meant is None:
+        close = difflib.get_close_matches(sdtype.lower(), list(_SDTYPES), n=1, cutoff=0.75)
+        meant = close[0] if close else None
+    if meant is not None:
+        raise ColumnError(name, f"metadata sdtype {sdtype!r} is not one of {', '.join(_SDTYPES)}; "
+                                f"did you mean {meant!r}? (other sdtypes, such as 'email', are "
+                                "personal data: regenerated, never learned)")
+    return "id"
 
 
 def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) -> ColumnSpec:

@@ -68,6 +68,14 @@ def test_schema_prints_and_round_trips_through_json():
     (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"a": {}}}}, "column 'a': metadata entry needs"),
     (pd.DataFrame({"a": ["x", "y"]}), {"metadata": {"columns": {"a": {"sdtype": "numerical"}}}}, "column 'a': declared numerical"),
     (pd.DataFrame({"a": pd.to_timedelta([1, 2], unit="s")}), {}, "column 'a': dtype timedelta64"),
+    # Regression: these three were taken silently (the first two made "a" random ids).
+    (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"a": {"sdtype": "catgorical"}}}},
+     "column 'a': metadata sdtype 'catgorical' is not one of numerical, categorical, boolean, "
+     "datetime, id; did you mean 'categorical'?"),
+    (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"a": {"sdtype": "Integer"}}}},
+     "did you mean 'numerical'?"),
+    (pd.DataFrame({"a": [1.5, 2]}), {"discrete_columns": ["a"], "metadata": {"columns": {"a": {"sdtype": "numerical"}}}},
+     "column 'a': named in discrete_columns but metadata makes it numerical"),
     ([[1, 2]], {}, "expected a pandas DataFrame"),
 ])
 def test_bad_input_gets_one_line_naming_the_problem(df, kwargs, message):
