@@ -197,8 +197,10 @@ class TableTransformer:
             return conditional[t.source], t.source_slot(_condition_slot(t.inner, value))
         if column not in conditional:
             kind = self.schema_[column].kind
+            hint = (" (name it in discrete_columns, --discrete-columns on the command line, when "
+                    "fitting, to learn it as categorical)" if kind == "numerical" else "")
             raise ConditionError(f"condition on column {column!r} of kind {kind}: "
-                                 "only categorical and boolean columns can be conditioned on")
+                                 f"only categorical and boolean columns can be conditioned on{hint}")
         assert isinstance(t, CategoricalTransformer)
         return conditional[column], _condition_slot(t, value)
 
