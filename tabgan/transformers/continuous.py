@@ -52,6 +52,18 @@ MODE_MIN_WEIGHT = 0.005
 MAX_DECIMALS = 6
 
 
+def _width_floor(centre: float, spread: float) -> float:
+    """The narrowest a mode may be: a millionth of the column's spread, so a mode that caught a
+    near-point still decodes a generator's values near its centre, and well above float64's
+    resolution at the column's centre, so values inside it stay distinct.
+
+    Not a share of the centre: a column far from zero but narrow (account numbers 1e12 +
+    [0, 1000), latitudes in one city block) would get modes far wider than itself, all its values
+    encoded within 1e-4 of 0, and a generator's values decoded to its minimum or maximum.
+    """
+    return max(1e-6 * spread, 1e-12 * abs(centre), 1e-300)
+
+
 class ContinuousEncoder:
     """Float64 values (NaN for missing) to ``[tanh value | slot one-hot]`` and back.
 
@@ -119,9 +131,7 @@ class ContinuousEncoder:
         stds = np.sqrt(gmm.covariances_[:, 0][keep]) * spread
         order = np.argsort(means)
         self.means = means[order].tolist()
-        # A mode must be wide enough for float32 to place values inside it.
-        floor = 1e-6 * max(abs(centre), spread, 1.0)
-        self.stds = np.maximum(stds[order], floor).tolist()
+        self.stds = np.maximum(stds[order], _width_floor(centre, spread)).tolist()
         weights = gmm.weights_[keep][order]
         self._log_weights = np.log(weights / weights.sum())
 
@@ -142,7 +152,7 @@ class ContinuousEncoder:
         lost = np.sort(y[~covered])
         gap = 8 * float(np.median(sd))
         groups = np.split(lost, np.flatnonzero(np.diff(lost) > gap) + 1)
-        floor = 1e-6 * max(float(np.abs(mu).max()), float(sd.max()), 1.0)
+        floor = _width_floor(float(np.abs(mu).max()), float(sd.max()))
         new_mu = [(g[0] + g[-1]) / 2 for g in groups]
         new_sd = [max((g[-1] - g[0]) / 8 * 1.0001, floor) for g in groups]
         new_w = np.asarray([g.size / y.size for g in groups])

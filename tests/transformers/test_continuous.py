@@ -1,5 +1,6 @@
 import numpy as np
 import pandas as pd
+import pytest
 
 from tabgan.transformers import NumericalTransformer
 from tabgan.transformers.continuous import ContinuousEncoder, detect_decimals
@@ -76,6 +77,30 @@ def test_generated_values_stay_within_the_observed_range():
     m = rng.uniform(-1, 1, (5000, t.width)).astype(np.float32)
     out = t.inverse_transform(m, rng)
     assert out.min() >= x.min() and out.max() <= x.max()
+
+
+@pytest.mark.parametrize("offset, spread, decimals", [
+    (1e12, 300.0, 0),  # account numbers: a narrow range far from zero
+    (48.8566, 1e-4, 6),  # latitudes within one city block
+    (1.7e9, 20.0, 0),  # unix seconds within a minute
+])
+def test_a_narrow_column_far_from_zero_uses_its_modes_windows(offset, spread, decimals):
+    """Regression: the modes' width floor was a millionth of the column's centre, not of its
+    spread, so these columns' values all sat within 1e-4 of their mode's centre, and a
+    generator's values anywhere else in [-1, 1] decoded to the column's minimum or maximum
+    (1e12 + [0, 1000) sampled as two distinct values)."""
+    rng = np.random.default_rng(8)
+    x = np.round(offset + rng.normal(0, spread, 5000), decimals)
+    t = fit(x)
+    encoded = t.transform(pd.Series(x))
+    assert np.abs(encoded[:, 0]).max() > 0.2  # the window is used, not 1e-4 of it
+    back = t.inverse_transform(encoded, rng).to_numpy()
+    np.testing.assert_array_equal(back, x)
+    m = encoded.copy()
+    m[:, 0] = rng.uniform(-0.5, 0.5, len(m)).astype(np.float32)  # what a generator emits
+    out = t.inverse_transform(m, rng).to_numpy()
+    at_ends = np.isin(out, [x.min(), x.max()]).mean()
+    assert at_ends < 0.05 and abs(out.std() / x.std() - 1) < 0.5
 
 
 def test_bimodal_column_gets_two_modes():
