@@ -37,6 +37,7 @@ from tqdm import tqdm
 from tabgan._version import __version__
 from tabgan.errors import ConditionError, DataError, ParameterError, TabganError
 from tabgan.evaluation import DEFAULT_THRESHOLDS, EvaluationReport, evaluate
+from tabgan.evaluation.evaluate import check_columns
 from tabgan.io import (
     FORMATS,
     STDIO,
@@ -617,7 +618,9 @@ def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
 def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     fmt = output_format(args.output, args.format)
     _check_stdout(args)
+    metadata = _read_json(args.metadata, "metadata")
     data, style = read_table(args.data)
+    check_columns(data, target=args.target, sensitive=args.sensitive, metadata=metadata)
     train, holdout = _split(
         data, args.holdout_fraction, 0 if args.random_state is None else args.random_state
     )
@@ -633,7 +636,6 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
             chunks.append(chunk)
             bar.update(len(chunk))
     synthetic = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-    metadata = _read_json(args.metadata, "metadata")
     _note(args, "evaluating ...")
     report = evaluate(
         train,

@@ -523,6 +523,24 @@ def test_an_output_that_cannot_be_written_fails_before_the_fit(
     assert fits == [] and sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--target", "nope"], "column 'nope': target is not a column of real"),
+        (["--sensitive", "city,nope"], "column 'nope': sensitive column is not a column of real"),
+    ],
+)
+def test_synth_checks_the_columns_it_evaluates_before_the_fit(
+    work, tmp_path, capsys, monkeypatch, extra, message
+):
+    """Regression: a misspelt --target or --sensitive surfaced after the whole fit."""
+    fits = []
+    monkeypatch.setattr(cli, "_fit", lambda *a: fits.append(a))
+    assert run("synth", work / "data.csv", "-o", tmp_path / "s.csv", *extra, *TINY) == 1
+    assert error_line(capsys) == f"tabgan: error: {message}"
+    assert fits == [] and list(tmp_path.iterdir()) == []
+
+
 def test_not_a_tabgan_model(work, tmp_path, capsys):
     assert run("sample", work / "data.csv", "-n", 5, "-o", tmp_path / "o.csv", "-q") == 1
     assert "is not a tabgan model file" in error_line(capsys)

@@ -23,7 +23,7 @@ from tabgan.evaluation.settings import Limits, resolve_thresholds
 from tabgan.evaluation.stats import check_generator
 from tabgan.evaluation.utility import utility_metrics
 
-__all__ = ["SECTIONS", "Section", "evaluate"]
+__all__ = ["SECTIONS", "Section", "check_columns", "evaluate"]
 
 Section = Literal["fidelity", "detection", "utility", "privacy"]
 SECTIONS: tuple[Section, ...] = ("fidelity", "detection", "utility", "privacy")
@@ -92,9 +92,7 @@ def evaluate(
         raise ParameterError(f"n_threads={n_threads!r} must be a positive integer or None")
     if not isinstance(real, pd.DataFrame):
         raise DataError(f"real must be a pandas DataFrame, got {type(real).__name__}")
-    schema = infer_schema(real, metadata)
-    _check_target(schema, real, target)
-    sensitive_columns = _check_sensitive(schema, real, sensitive)
+    schema, sensitive_columns = _checked_columns(real, target, sensitive, metadata)
     data = prepare(schema, {"real": real, "synthetic": synthetic, "holdout": holdout})
 
     # One independent generator per section, so a section's figures do not depend on which
@@ -132,6 +130,24 @@ def _check_sections(sections: Sequence[Section]) -> set[Section]:
     if isinstance(sections, str) or not all(s in SECTIONS for s in sections) or not sections:
         raise ParameterError(f"sections={sections!r} must be a non-empty subset of {SECTIONS}")
     return set(sections)
+
+
+def check_columns(real: pd.DataFrame, target: str | None = None,
+                  sensitive: Sequence[str] | None = None,
+                  metadata: Mapping[str, Any] | None = None) -> None:
+    """Raise what ``evaluate(real, ..., target=, sensitive=, metadata=)`` would raise about the
+    columns it names, without evaluating: a job that fits before it evaluates (``tabgan synth``)
+    checks them first, so that a misspelt column costs no fit."""
+    if not isinstance(real, pd.DataFrame):
+        raise DataError(f"real must be a pandas DataFrame, got {type(real).__name__}")
+    _checked_columns(real, target, sensitive, metadata)
+
+
+def _checked_columns(real: pd.DataFrame, target: str | None, sensitive: Sequence[str] | None,
+                     metadata: Mapping[str, Any] | None) -> tuple[TableSchema, list[str]]:
+    schema = infer_schema(real, metadata)
+    _check_target(schema, real, target)
+    return schema, _check_sensitive(schema, real, sensitive)
 
 
 def _check_target(schema: TableSchema, real: pd.DataFrame, target: str | None) -> None:
