@@ -580,24 +580,34 @@ def _typed_conditions(
                 f"condition on unknown column {column!r} (columns: {', '.join(schema.names)})"
             )
         out[column] = _typed(text, schema[column].dtype, column)
+        if text == "" and out[column] == "":  # "" may be a category; else the missing values
+            try:
+                model.transformer_.condition_slot(column, "")
+            except ConditionError:
+                out[column] = None
     return out
 
 
 def _typed(text: str, dtype: str, column: str) -> Any:
+    """The condition's value typed like the column; None for an empty text (how CSV writes a
+    missing value) in a column of numbers or booleans."""
     try:
         kind = pd.api.types.pandas_dtype(dtype).kind
     except TypeError:
         kind = "O"
+    empty = f" (an empty value, {column}=, asks for missing ones)"
+    if text == "" and kind in "iufb":
+        return None
     try:
         if kind in "iu":
             return int(text)
         if kind == "f":
             return float(text)
     except ValueError:
-        raise ConditionError(f"condition {column}={text!r}: the column holds numbers") from None
+        raise ConditionError(f"condition {column}={text!r}: the column holds numbers{empty}") from None
     if kind == "b":
         if text.lower() not in ("true", "false"):
-            raise ConditionError(f"condition {column}={text!r}: the column holds True/False")
+            raise ConditionError(f"condition {column}={text!r}: the column holds True/False{empty}")
         return text.lower() == "true"
     return text
 

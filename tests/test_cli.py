@@ -576,6 +576,18 @@ def test_unknown_column_or_value_in_a_condition(work, tmp_path, capsys, conditio
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
+def test_an_empty_condition_value_asks_for_missing_values(work, tmp_path, capsys):
+    """Regression: ``--condition visits=`` (a discrete Int64 column with gaps) was refused as
+    "the column holds numbers", so missing values could not be asked for from the CLI."""
+    model = tmp_path / "m.tabgan"
+    assert run("fit", work / "data.csv", "-o", model, *TINY, "--discrete-columns", "visits") == 0
+    out = tmp_path / "o.csv"
+    assert run("sample", model, "-n", 20, "-o", out, "--condition", "visits=", "-q") == 0
+    assert read_table(str(out))[0]["visits"].isna().all()
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "member=", "-q") == 1
+    assert "condition member=None: value not seen in the training data" in error_line(capsys)
+
+
 def never_generates(model_path: Path, out_path: Path, column: str, value: str) -> None:
     """A copy of the model whose generator can no longer produce ``column == value``."""
     model = tabgan.load(model_path, device="cpu")
