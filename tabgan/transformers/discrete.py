@@ -20,6 +20,8 @@ from tabgan.errors import ColumnError
 from tabgan.transformers.base import (
     MISSING_VALUES,
     ColumnTransformer,
+    as_dtype,
+    dtype_name,
     missing_marker,
     nullable_dtype,
     one_hot,
@@ -52,11 +54,12 @@ class CategoricalTransformer(ColumnTransformer):
         self.ordered = False
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> CategoricalTransformer:
-        self.column, self.dtype, self.na = str(s.name), str(s.dtype), missing_marker(s)
+        self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
         if isinstance(s.dtype, pd.CategoricalDtype):
             self.dtype_categories = [to_plain(v) for v in s.dtype.categories]
             self.ordered = bool(s.dtype.ordered)
         counts = s.value_counts(dropna=True, sort=True)
+        counts = counts[counts > 0]  # a category dtype lists its unused categories too
         self.has_missing = bool(s.isna().any())
         values = [to_plain(v) for v in counts.index]
         # Reserve slots for "other" and "missing" so the block never exceeds max_categories.
@@ -137,7 +140,7 @@ class CategoricalTransformer(ColumnTransformer):
             return pd.Series(values, name=name, dtype=object)
         values[missing] = None
         out = pd.Series(values, name=name, dtype=object)
-        return out.astype(nullable_dtype(self.dtype) if missing.any() else self.dtype)
+        return out.astype(as_dtype(nullable_dtype(self.dtype) if missing.any() else self.dtype))
 
     # ---------------------------------------------------------------- state
     def to_dict(self) -> dict[str, Any]:

@@ -1,6 +1,8 @@
 import numpy as np
 import pandas as pd
+import pytest
 
+from tabgan.errors import ColumnError
 from tabgan.transformers import BooleanTransformer, CategoricalTransformer
 
 
@@ -20,6 +22,19 @@ def test_values_keep_their_type_and_missing_marker():
 def test_pandas_categories_keep_their_whole_list_and_order():
     s = pd.Series(pd.Categorical(["lo", "hi", None] * 4, categories=["lo", "mid", "hi"], ordered=True), name="c")
     pd.testing.assert_series_equal(round_trip(CategoricalTransformer(), s), s)
+
+
+def test_unused_pandas_categories_get_no_slot_but_stay_in_the_dtype():
+    """Regression: value_counts lists a category dtype's unused categories (count 0), so each got
+    a slot that no row fills, and a condition on one was accepted and met by rows of a value
+    the table never held."""
+    s = pd.Series(pd.Categorical(["a", "b", "a"] * 4, categories=["a", "b", "c", "d"]), name="c")
+    t = CategoricalTransformer().fit(s, np.random.default_rng(0))
+    assert t.categories == ["a", "b"] and t.n_slots == 2
+    out = t.inverse_transform(t.transform(s), np.random.default_rng(0))
+    assert list(out.cat.categories) == ["a", "b", "c", "d"]
+    with pytest.raises(ColumnError):
+        t.slot_of("c")
 
 
 def test_booleans_in_each_dtype():
