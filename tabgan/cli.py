@@ -48,6 +48,7 @@ from tabgan.io import (
     read_table,
     write_table,
 )
+from tabgan.schema import as_dtype
 from tabgan.synthesizers import WGANGP, ConditionalGAN, load
 from tabgan.synthesizers.base import SAMPLE_CHUNK, BaseSynthesizer
 
@@ -592,7 +593,7 @@ def _typed(text: str, dtype: str, column: str) -> Any:
     """The condition's value typed like the column; None for an empty text (how CSV writes a
     missing value) in a column of numbers or booleans."""
     try:
-        kind = pd.api.types.pandas_dtype(dtype).kind
+        kind = as_dtype(dtype).kind
     except TypeError:
         kind = "O"
     empty = f" (an empty value, {column}=, asks for missing ones)"

@@ -33,7 +33,7 @@ from tabgan.errors import ColumnError, DataError
 Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constant"]
 KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
 
-__all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "infer_schema", "validate_frame"]
+__all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "dtype_name", "infer_schema", "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
 # modelled: like ids they are regenerated, so no real value can leak through them.
@@ -173,6 +173,31 @@ def validate_frame(df: object) -> pd.DataFrame:
     return df
 
 
+def dtype_name(dtype: Any) -> str:
+    """A text that ``as_dtype`` turns back into exactly ``dtype`` (it is stored in model files).
+
+    ``str(dtype)`` except for pandas' string dtypes, whose ``str`` forgets what they are:
+    ``string`` for both storages, ``str`` (NaN as missing, pandas 3's default) for a numpy
+    unicode dtype, and pyarrow's own string type under the StringDtype's name.
+    """
+    if isinstance(dtype, pd.StringDtype):
+        na_value = getattr(dtype, "na_value", pd.NA)  # pandas < 2.3: always NA
+        return f"{'string' if na_value is pd.NA else 'str'}[{dtype.storage}]"
+    if isinstance(dtype, pd.ArrowDtype) and str(dtype.pyarrow_dtype) in ("string", "large_string"):
+        return f"arrow:{dtype.pyarrow_dtype}"
+    return str(dtype)
+
+
+def as_dtype(name: str) -> Any:
+    """The pandas or numpy dtype ``dtype_name`` wrote as ``name``."""
+    if name.startswith("str["):
+        return pd.StringDtype(name[4:-1], na_value=np.nan)
+    if name.startswith("arrow:"):
+        import pyarrow as pa  # a pandas dependency whenever such a dtype exists
+
+        return pd.ArrowDtype(pa.large_string() if name == "arrow:large_string" else pa.string())
+    return pd.api.types.pandas_dtype(name)
+
 def infer_schema(
     df: pd.DataFrame,
     discrete_columns: Iterable[str] | None = None,
@@ -256,7 +281,7 @@ def _personal_sdtype(name: str, sdtype: str) -> Kind:
 
 
 def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) -> ColumnSpec:
-    name, dtype = str(s.name), str(s.dtype)
+    name, dtype = str(s.name), dtype_name(s.dtype)
     if kind == "datetime" and not _is_datetime64(s):
         fmt = fmt or _text_date_format(s)
         if fmt is None:
@@ -275,7 +300,7 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
 
 
 def _infer_column(s: pd.Series) -> ColumnSpec:
-    name, dtype = str(s.name), str(s.dtype)
+    name, dtype = str(s.name), dtype_name(s.dtype)
     if _is_datetime64(s):
         return ColumnSpec(name, "datetime", dtype)
     if pd.api.types.is_bool_dtype(s.dtype):

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from tabgan.schema import as_dtype, dtype_name  # noqa: F401 - re-exported for the transformers
 from tabgan.transformers.layout import Span
 
 __all__ = ["ColumnTransformer", "compact", "register", "transformer_from_dict"]
@@ -125,11 +126,15 @@ MISSING_VALUES: dict[str, Any] = {"nan": np.nan, "none": None, "na": pd.NA, "nat
 
 
 def nullable_dtype(dtype: str) -> str:
-    """The pandas dtype that can hold missing values for a numpy int or bool dtype."""
+    """The pandas dtype that can hold missing values for a numpy int or bool dtype (by name, as
+    ``dtype_name`` writes it); any other dtype, pyarrow's included, holds them already."""
     if dtype == "bool":
         return "boolean"
+    if "[" in dtype:  # int64[pyarrow] and the like
+        return dtype
     if dtype.startswith("int"):
         return "I" + dtype[1:]
     if dtype.startswith("uint"):
         return "UI" + dtype[2:]
     return dtype
+

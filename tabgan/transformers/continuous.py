@@ -37,6 +37,8 @@ from sklearn.mixture import BayesianGaussianMixture
 from tabgan.transformers.base import (
     MISSING_VALUES,
     ColumnTransformer,
+    as_dtype,
+    dtype_name,
     missing_marker,
     nullable_dtype,
     one_hot,
@@ -322,7 +324,7 @@ class NumericalTransformer(ColumnTransformer):
         self.na = "nan"
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> NumericalTransformer:
-        self.column, self.dtype, self.na = str(s.name), str(s.dtype), missing_marker(s)
+        self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
         x = _as_float(s)
         decimals = 0 if pd.api.types.is_integer_dtype(s.dtype) else detect_decimals(x)
         self.encoder.fit(x, rng, decimals)
@@ -358,8 +360,8 @@ def restore_numeric(x: np.ndarray, dtype: str, na: str, name: str) -> pd.Series:
     """Float64 values (NaN for missing) as a Series of ``dtype``, missing written as the input did."""
     missing = np.isnan(x)
     if not missing.any():
-        return pd.Series(x, name=name).astype(dtype)
-    out = pd.Series(x, name=name).astype(nullable_dtype(dtype))  # numpy ints cannot hold NaN
+        return pd.Series(x, name=name).astype(as_dtype(dtype))
+    out = pd.Series(x, name=name).astype(as_dtype(nullable_dtype(dtype)))  # numpy ints cannot hold NaN
     if na in ("none", "na") and out.dtype == object:
         out[missing] = MISSING_VALUES[na]
     return out

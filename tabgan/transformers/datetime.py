@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabgan.transformers.base import ColumnTransformer, register
+from tabgan.transformers.base import ColumnTransformer, as_dtype, dtype_name, register
 from tabgan.transformers.continuous import ContinuousEncoder
 from tabgan.transformers.layout import Span
 
@@ -45,7 +45,7 @@ class DatetimeTransformer(ColumnTransformer):
         self.time: ContinuousEncoder | None = None
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> DatetimeTransformer:
-        self.column, self.dtype = str(s.name), str(s.dtype)
+        self.column, self.dtype = str(s.name), dtype_name(s.dtype)
         dt = self._parse(s)
         if dt.dt.tz is not None:
             self.tz = str(dt.dt.tz)
@@ -91,8 +91,8 @@ class DatetimeTransformer(ColumnTransformer):
         if self.datetime_format is not None:
             text = values.dt.strftime(self.datetime_format).astype(object)
             text[missing] = np.nan
-            return text.astype(self.dtype) if self.dtype != "object" else text
-        return values.astype(self.dtype)
+            return text.astype(as_dtype(self.dtype)) if self.dtype != "object" else text
+        return values.astype(as_dtype(self.dtype))
 
     # ---------------------------------------------------------------- helpers
     def _parse(self, s: pd.Series) -> pd.Series:

@@ -17,7 +17,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabgan.transformers.base import MISSING_VALUES, ColumnTransformer, missing_marker, register, to_plain
+from tabgan.transformers.base import (
+    MISSING_VALUES,
+    ColumnTransformer,
+    as_dtype,
+    dtype_name,
+    missing_marker,
+    register,
+    to_plain,
+)
 from tabgan.transformers.continuous import restore_numeric
 from tabgan.transformers.layout import Span
 
@@ -47,7 +55,7 @@ class ConstantTransformer(_Unmodelled):
         self.ordered = False
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> ConstantTransformer:
-        self.column, self.dtype = str(s.name), str(s.dtype)
+        self.column, self.dtype = str(s.name), dtype_name(s.dtype)
         self.value = to_plain(s.dropna().iloc[0])
         if isinstance(s.dtype, pd.CategoricalDtype):
             self.dtype_categories = [to_plain(v) for v in s.dtype.categories]
@@ -58,7 +66,7 @@ class ConstantTransformer(_Unmodelled):
         out = pd.Series([self.value] * c.shape[0], name=self.column, dtype=object)
         if self.dtype == "category":
             return out.astype(pd.CategoricalDtype(self.dtype_categories, ordered=self.ordered))
-        return out if self.dtype == "object" else out.astype(self.dtype)
+        return out if self.dtype == "object" else out.astype(as_dtype(self.dtype))
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "value": self.value,
@@ -84,7 +92,7 @@ class IdTransformer(_Unmodelled):
         self.shape_counts: list[int] = []
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> IdTransformer:
-        self.column, self.dtype, self.na = str(s.name), str(s.dtype), missing_marker(s)
+        self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
         values = s.dropna()
         self.missing_rate = float(1.0 - len(values) / len(s))
         self.numeric = bool(pd.api.types.is_numeric_dtype(s.dtype))
@@ -108,7 +116,7 @@ class IdTransformer(_Unmodelled):
         values = self._fresh_text(n, rng).astype(object)
         values[missing] = MISSING_VALUES[self.na]
         out = pd.Series(values, name=self.column, dtype=object)
-        return out if self.dtype == "object" else out.astype(self.dtype)
+        return out if self.dtype == "object" else out.astype(as_dtype(self.dtype))
 
     def _fresh_text(self, n: int, rng: np.random.Generator) -> np.ndarray:
         p = np.asarray(self.shape_counts, dtype=np.float64)

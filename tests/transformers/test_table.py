@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -47,6 +48,33 @@ def test_state_is_json_and_restores_the_same_decoder(df):
     restored = TableTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
     assert restored.layout_ == t.layout_
     pd.testing.assert_frame_equal(restored.inverse_transform(m, 5), t.inverse_transform(m, 5))
+
+
+STRING_DTYPES = [pd.StringDtype("python"), pd.StringDtype("pyarrow"),
+                 pd.StringDtype("python", na_value=np.nan), pd.StringDtype("pyarrow", na_value=np.nan),
+                 pd.ArrowDtype(pa.string())]
+
+
+@pytest.mark.parametrize("dtype", STRING_DTYPES + [pd.ArrowDtype(pa.int64()), pd.ArrowDtype(pa.float64()),
+                                                   pd.ArrowDtype(pa.bool_())], ids=repr)
+def test_string_and_pyarrow_dtypes_come_back_exactly(dtype):
+    """Regression: str() of a string dtype forgets its storage and missing marker, so
+    string[pyarrow] came back as string[python], pandas 3's "str" as object, and pyarrow's own
+    string type as StringDtype."""
+    rng = np.random.default_rng(0)
+    kind = getattr(dtype, "pyarrow_dtype", None)
+    if kind is None or pa.types.is_string(kind):
+        values = rng.choice(["p", "q", "r", None], 200).tolist()
+    elif pa.types.is_boolean(kind):
+        values = rng.choice([True, False, None], 200).tolist()
+    else:
+        values = [None if rng.random() < 0.1 else int(v) for v in rng.integers(0, 90, 200)]
+    df = pd.DataFrame({"c": pd.Series(values, dtype=dtype), "x": rng.normal(size=200)})
+    t = TableTransformer(random_state=0).fit(df)
+    back = t.inverse_transform(t.transform(df), random_state=0)
+    pd.testing.assert_frame_equal(back, df)
+    restored = TableTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    assert restored.inverse_transform(t.transform(df), random_state=0)["c"].dtype == dtype
 
 
 def test_soft_outputs_decode_like_hard_ones():
