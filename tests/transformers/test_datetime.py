@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -70,3 +72,33 @@ def test_time_of_day_is_local_wall_clock_on_ordinary_days():
     assert (tod == 8 * 3600 * 10**9).all()
     assert day.tolist() == [(pd.Timestamp(d) - pd.Timestamp("1970-01-01")).days
                             for d in ("2021-01-15", "2021-07-15", "2021-11-08")]
+
+
+@pytest.mark.parametrize("start, tz", [
+    ("2024-03-01 23:55:00", None),  # a 10-minute window round midnight
+    ("2021-11-07 00:58:00", "America/New_York"),  # round the repeated hour of a fall-back
+])
+def test_a_column_within_one_day_is_one_number_and_stays_in_its_window(start, tz):
+    """Regression: split into day and time of day, a window crossing midnight was two clusters of
+    times far apart (23:55-00:00 and 00:00-00:05) whose pairing with the day the generator had
+    to learn; sampled from a model, 75% of its values fell outside the window."""
+    first = pd.Timestamp(start) if tz is None else pd.Timestamp(start).tz_localize(tz, ambiguous=True)
+    rng = np.random.default_rng(0)
+    s = pd.Series(first + pd.to_timedelta(np.sort(rng.integers(0, 600, 400)), unit="s"), name="t")
+    s[3] = pd.NaT
+    t, back = round_trip(s)
+    assert t.origin is not None and t.time is None and t.grain == "s"
+    pd.testing.assert_series_equal(back, s)
+    m = t.transform(s)
+    m[:, 0] = rng.uniform(-1, 1, len(m)).astype(np.float32)  # any value a generator emits
+    out = t.inverse_transform(m, np.random.default_rng(0)).dropna()
+    assert out.between(s.min(), s.max()).all()
+    restored = DatetimeTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    pd.testing.assert_series_equal(restored.inverse_transform(t.transform(s), np.random.default_rng(0)), s)
+
+
+def test_a_column_over_more_than_a_day_keeps_day_and_time_of_day():
+    s = pd.Series(pd.date_range("2024-03-01 20:00", periods=30, freq="1h"), name="t")
+    t, back = round_trip(s)
+    assert t.origin is None and t.time is not None
+    pd.testing.assert_series_equal(back, s)
