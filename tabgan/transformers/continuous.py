@@ -51,6 +51,7 @@ __all__ = ["GMM_SAMPLE_CAP", "POINT_MASS_SHARE", "ContinuousEncoder", "Numerical
 GMM_SAMPLE_CAP = 2000
 POINT_MASS_SHARE = 0.05
 MODE_MIN_WEIGHT = 0.005
+MODE_MIN_HELD = 10
 MAX_DECIMALS = 6
 
 
@@ -136,6 +137,28 @@ class ContinuousEncoder:
         self.stds = np.maximum(stds[order], _width_floor(centre, spread)).tolist()
         weights = gmm.weights_[keep][order]
         self._log_weights = np.log(weights / weights.sum())
+        self._narrow_modes(sample, _width_floor(centre, spread))
+
+    def _narrow_modes(self, sample: np.ndarray, floor: float) -> None:
+        """Each mode's width becomes the spread of the sample values it holds (by the encoding's
+        own rule, ``_assign_modes``), where it holds at least ``MODE_MIN_HELD`` of them.
+
+        NOTE[DIFF]: CTGAN keeps the mixture's variances. Their prior (the column's variance with
+        one degree of freedom) pulls every mode toward the column's whole width: on Adult's
+        columns modes came out up to 25x wider than the values they held, which were then encoded
+        within a few hundredths of 0, so a generator's small errors spread them over the
+        mode's inflated width.
+        """
+        if len(self.means) < 2:
+            return
+        mode, _ = self._assign_modes(sample)
+        y = self._forward_tail(sample)
+        stds = np.asarray(self.stds)
+        for k in range(len(stds)):  # a loop over at most n_modes modes
+            held = y[mode == k]
+            if held.size >= MODE_MIN_HELD:
+                stds[k] = max(float(held.std()), floor)
+        self.stds = stds.tolist()
 
     def _cover_outliers(self, rest: np.ndarray) -> None:
         """Add modes for values no mode's 4-sigma window holds, so no value is ever clipped.
@@ -163,7 +186,10 @@ class ContinuousEncoder:
         means, stds = np.concatenate([mu, new_mu]), np.concatenate([sd, new_sd])
         order = np.argsort(means)
         self.means, self.stds = means[order].tolist(), stds[order].tolist()
-        self._log_weights = np.log(weights[order] / weights.sum())
+        # The old modes weigh 0 when no value falls in their windows (a mode narrowed onto one
+        # value the mixture's mean misses by a hair): finite, so they are never picked over one
+        # that holds a value.
+        self._log_weights = np.log(np.maximum(weights[order] / weights.sum(), 1e-300))
 
     # ---------------------------------------------------------------- layout
     @property

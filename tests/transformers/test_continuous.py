@@ -103,6 +103,25 @@ def test_a_narrow_column_far_from_zero_uses_its_modes_windows(offset, spread, de
     assert at_ends < 0.05 and abs(out.std() / x.std() - 1) < 0.5
 
 
+def test_modes_are_as_wide_as_the_values_they_hold():
+    """Regression: the mixture's prior pulled narrow clusters' modes toward the column's width
+    (here about 14x wider than their values), so their values were encoded within a few
+    hundredths of 0 and a generator's small errors spread them far outside the cluster."""
+    rng = np.random.default_rng(9)
+    x = np.concatenate([rng.normal(0, 1, 1000), rng.normal(50, 1, 1000), rng.normal(1000, 1, 1000)])
+    t = fit(x.round(3))
+    enc = t.encoder
+    y = enc._forward_tail(x.round(3))
+    mode, value = enc._assign_modes(x.round(3))
+    for k in np.unique(mode):
+        held = y[mode == k]
+        if held.size >= 100:
+            assert 0.7 < enc.stds[k] / held.std() < 1.5
+    assert np.quantile(np.abs(value), 0.99) > 0.3
+    back = t.inverse_transform(t.transform(pd.Series(x.round(3))), rng).to_numpy()
+    np.testing.assert_array_equal(back, x.round(3))
+
+
 def test_bimodal_column_gets_two_modes():
     rng = np.random.default_rng(6)
     x = np.concatenate([rng.normal(0, 1, 3000), rng.normal(20, 1, 3000)])
