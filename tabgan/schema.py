@@ -198,6 +198,7 @@ def as_dtype(name: str) -> Any:
         return pd.ArrowDtype(pa.large_string() if name == "arrow:large_string" else pa.string())
     return pd.api.types.pandas_dtype(name)
 
+
 def infer_schema(
     df: pd.DataFrame,
     discrete_columns: Iterable[str] | None = None,

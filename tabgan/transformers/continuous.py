@@ -134,10 +134,11 @@ class ContinuousEncoder:
         stds = np.sqrt(gmm.covariances_[:, 0][keep]) * spread
         order = np.argsort(means)
         self.means = means[order].tolist()
-        self.stds = np.maximum(stds[order], _width_floor(centre, spread)).tolist()
+        floor = _width_floor(centre, spread)
+        self.stds = np.maximum(stds[order], floor).tolist()
         weights = gmm.weights_[keep][order]
         self._log_weights = np.log(weights / weights.sum())
-        self._narrow_modes(sample, _width_floor(centre, spread))
+        self._narrow_modes(sample, floor)
 
     def _narrow_modes(self, sample: np.ndarray, floor: float) -> None:
         """Each mode's width becomes the spread of the sample values it holds (by the encoding's
