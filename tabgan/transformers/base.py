@@ -137,4 +137,3 @@ def nullable_dtype(dtype: str) -> str:
     if dtype.startswith("uint"):
         return "UI" + dtype[2:]
     return dtype
-

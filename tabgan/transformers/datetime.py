@@ -162,7 +162,7 @@ class DatetimeTransformer(ColumnTransformer):
             ns = self._ns(dt)
             return ns // _NS_PER_DAY, ns % _NS_PER_DAY, missing
         day = self._ns(dt.dt.tz_localize(None)) // _NS_PER_DAY  # (n,) local dates
-        elapsed = self._ns(dt.dt.tz_convert("UTC").dt.tz_localize(None)) - self._day_starts(day, dt.dt.tz)
+        elapsed = self._utc_ns(dt) - self._day_starts(day, dt.dt.tz)
         elapsed[missing] = 0
         return day, elapsed, missing
 
