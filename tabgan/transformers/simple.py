@@ -8,10 +8,18 @@ protecting. Its output is fresh unique values of the same shape and dtype:
 - text keeps only *shapes*: each letter becomes a random letter of the same case, each digit a
   random digit, punctuation and spaces stay ("Braund, Mr. Owen" gives "Xkqwtr, Fp. Lzvm"). The
   model stores shape templates with their frequencies (at most ``MAX_SHAPES``), never a value.
+
+Letters, marks and digits outside ASCII (accents, Cyrillic, CJK, Arabic-Indic digits) are
+classes too, one per Unicode general category (``OTHER_CLASSES``) and script (the first word of
+the character's Unicode name): each becomes a random character of its class among those the
+column uses ("Иванов" gives "Жщкаэб", "张伟" two random characters of the column's names,
+"Müller" keeps a Latin accented letter). The model stores each class's alphabet, the distinct
+characters seen, never where they stood.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -29,9 +37,13 @@ from tabgan.transformers.base import (
 from tabgan.transformers.continuous import restore_numeric
 from tabgan.transformers.layout import Span
 
-__all__ = ["ConstantTransformer", "IdTransformer", "MAX_SHAPES"]
+__all__ = ["ConstantTransformer", "IdTransformer", "MAX_SHAPES", "OTHER_CLASSES"]
 
 MAX_SHAPES = 200
+# Unicode general categories of the non-ASCII characters an id's shape hides (letters, marks,
+# digits and other numbers); every other character (spaces, punctuation, symbols) stays.
+OTHER_CLASSES = ("Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No")
+_PLACEHOLDER_BASE = 0xF0000  # class i of a model's alphabets stands as this + i in its shapes
 
 
 class _Unmodelled(ColumnTransformer):
@@ -90,6 +102,7 @@ class IdTransformer(_Unmodelled):
         self.start, self.step = 0, 1
         self.shapes: list[str] = []
         self.shape_counts: list[int] = []
+        self.alphabets: dict[str, str] = {}  # {'Ll CYRILLIC': its characters seen, ...}
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> IdTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
@@ -102,7 +115,8 @@ class IdTransformer(_Unmodelled):
             self.step = int(steps[0]) if steps.size and (steps == steps[0]).all() and steps[0] >= 1 else 1
             self.start = int(np.floor(x[-1])) + self.step
         else:
-            shapes = _shape(values.astype(str).to_numpy()).value_counts().iloc[:MAX_SHAPES]
+            templates, self.alphabets = _shape(values.astype(str).to_numpy())
+            shapes = templates.value_counts().iloc[:MAX_SHAPES]
             self.shapes, self.shape_counts = shapes.index.tolist(), shapes.to_numpy().tolist()
         return self
 
@@ -121,12 +135,13 @@ class IdTransformer(_Unmodelled):
     def _fresh_text(self, n: int, rng: np.random.Generator) -> np.ndarray:
         p = np.asarray(self.shape_counts, dtype=np.float64)
         shapes = np.asarray(self.shapes, dtype=str)
-        out = _fill(shapes[rng.choice(len(shapes), size=n, p=p / p.sum())], rng)
+        out = _fill(shapes[rng.choice(len(shapes), size=n, p=p / p.sum())], self.alphabets, rng)
         for _ in range(8):  # redraw the few collisions short shapes make
             dup = pd.Series(out).duplicated().to_numpy()
             if not dup.any():
                 return out
-            out[dup] = _fill(shapes[rng.choice(len(shapes), size=int(dup.sum()), p=p / p.sum())], rng)
+            picks = shapes[rng.choice(len(shapes), size=int(dup.sum()), p=p / p.sum())]
+            out[dup] = _fill(picks, self.alphabets, rng)
         dup = pd.Series(out).duplicated().to_numpy()
         out[dup] = np.char.add(out[dup], np.char.mod("-%d", np.arange(int(dup.sum()))))
         return out
@@ -134,13 +149,15 @@ class IdTransformer(_Unmodelled):
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,
                 "missing_rate": self.missing_rate, "numeric": self.numeric, "start": self.start,
-                "step": self.step, "shapes": self.shapes, "shape_counts": self.shape_counts}
+                "step": self.step, "shapes": self.shapes, "shape_counts": self.shape_counts,
+                "alphabets": self.alphabets}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> IdTransformer:
         t = cls(d["column"])
         for key in ("dtype", "na", "missing_rate", "numeric", "start", "step", "shapes", "shape_counts"):
             setattr(t, key, d[key])
+        t.alphabets = dict(d.get("alphabets", {}))  # absent in files written before 2026-12-02
         return t
 
 
@@ -155,20 +172,51 @@ def _from_codepoints(codes: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(codes).view(f"<U{codes.shape[1]}")[:, 0]
 
 
-def _shape(text: np.ndarray) -> pd.Series:
-    """Letters to 'A'/'a', digits to '9'; everything else kept."""
-    c = _codepoints(text)
+def _char_class(x: int) -> str | None:
+    """'Ll CYRILLIC' for 'ж': a character's Unicode category and script (the first word of its
+    name), or None for a character an id's shape keeps (space, punctuation, symbol)."""
+    ch = chr(x)
+    cls = unicodedata.category(ch)
+    if cls not in OTHER_CLASSES:
+        return None
+    return f"{cls} {unicodedata.name(ch, '').split(' ', 1)[0]}"
+
+
+def _shape(text: np.ndarray) -> tuple[pd.Series, dict[str, str]]:
+    """(templates, alphabets): ASCII letters to 'A'/'a', ASCII digits to '9', every other letter,
+    mark or digit to its class's place-holder (``_char_class``; the i-th class of alphabets is
+    ``_PLACEHOLDER_BASE + i``); everything else kept. alphabets maps each class met, sorted, to
+    its distinct characters seen, sorted."""
+    c = _codepoints(text)  # (n, L)
     upper = (c >= ord("A")) & (c <= ord("Z"))
     lower = (c >= ord("a")) & (c <= ord("z"))
     digit = (c >= ord("0")) & (c <= ord("9"))
     c = np.where(upper, ord("A"), np.where(lower, ord("a"), np.where(digit, ord("9"), c)))
-    return pd.Series(_from_codepoints(c.astype(np.uint32)))
+    high = c > 127
+    distinct = np.unique(c[high])  # (K,) the non-ASCII characters, sorted
+    classes = [_char_class(int(x)) for x in distinct]  # a loop over distinct characters
+    names = sorted({cls for cls in classes if cls is not None})
+    alphabets = {cls: "" for cls in names}
+    for x, cls in zip(distinct, classes):
+        if cls is not None:
+            alphabets[cls] += chr(int(x))
+    index = {cls: i for i, cls in enumerate(names)}
+    held = np.array([int(x) if cls is None else _PLACEHOLDER_BASE + index[cls]
+                     for x, cls in zip(distinct, classes)], dtype=np.uint32)  # (K,)
+    c[high] = held[np.searchsorted(distinct, c[high])]
+    return pd.Series(_from_codepoints(c.astype(np.uint32))), alphabets
 
 
-def _fill(shapes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Replace every 'A', 'a' and '9' of each shape by a random character of that class."""
+def _fill(shapes: np.ndarray, alphabets: dict[str, str], rng: np.random.Generator) -> np.ndarray:
+    """Replace every 'A', 'a' and '9' of each shape by a random character of that class, and
+    each place-holder of a category in ``alphabets`` by a random character of its alphabet."""
     c = _codepoints(shapes)
     r = rng.integers(0, 26, size=c.shape, dtype=np.uint32)
     c = np.where(c == ord("A"), ord("A") + r,
                  np.where(c == ord("a"), ord("a") + r, np.where(c == ord("9"), ord("0") + r % 10, c)))
+    for i, chars in enumerate(alphabets.values()):  # a loop over character classes
+        at = c == _PLACEHOLDER_BASE + i  # (n, L)
+        if at.any():
+            pool = _codepoints(np.array([chars]))[0]  # (len(chars),)
+            c[at] = pool[rng.integers(0, len(pool), size=int(at.sum()))]
     return _from_codepoints(c.astype(np.uint32))

@@ -33,3 +33,35 @@ def test_constants_repeat_with_dtype():
     t = ConstantTransformer().fit(s, np.random.default_rng(0))
     out = t.inverse_transform(np.zeros((3, 0), np.float32), np.random.default_rng(0))
     pd.testing.assert_series_equal(out, pd.Series([2013] * 3, name="year"))
+
+
+def test_text_ids_outside_ascii_keep_their_script_but_no_value():
+    # Before 2026-12-02 only ASCII letters and digits were hidden: Cyrillic or CJK names, and
+    # Arabic-Indic digits, went into the model's shapes and came back verbatim.
+    rng = np.random.default_rng(0)
+    upper, lower = np.array(list("АБВГДЕЖЗИКЛМНОПРСТУФХЦЧШЭЮЯ")), np.array(list("абвгдежзиклмнопрстуфхцчшщэюя"))
+    cjk = np.array([chr(0x4E00 + i) for i in range(0, 2000, 7)])
+    digits = np.array(list("٠١٢٣٤٥٦٧٨٩"))
+    names = ["".join([rng.choice(upper), *rng.choice(lower, 6)]) for _ in range(200)]
+    names += ["".join(rng.choice(cjk, 3)) for _ in range(200)]
+    names += ["№-" + "".join(rng.choice(digits, 6)) for _ in range(200)]
+    s = pd.Series(names, name="name")
+    t = IdTransformer().fit(s, np.random.default_rng(0))
+    state = repr(t.to_dict())
+    assert not any(v in state for v in names)
+    out = t.inverse_transform(np.zeros((3000, 0), np.float32), np.random.default_rng(1))
+    assert out.is_unique and not out.isin(names).any()
+    assert out.str.fullmatch(r"[А-Я][а-я]{6}|[\u4e00-\u9fff]{3}|№-[٠-٩]{6}").all()
+    assert set(out.str.len().value_counts().index) == {7, 3, 8}
+    again = IdTransformer.from_dict(t.to_dict())
+    pd.testing.assert_series_equal(
+        again.inverse_transform(np.zeros((50, 0), np.float32), np.random.default_rng(2)),
+        t.inverse_transform(np.zeros((50, 0), np.float32), np.random.default_rng(2)))
+
+
+def test_an_id_state_written_before_alphabets_still_loads():
+    d = {"type": "id", "column": "ref", "dtype": "object", "na": "nan", "missing_rate": 0.0,
+         "numeric": False, "start": 0, "step": 1, "shapes": ["AA-99"], "shape_counts": [10]}
+    out = IdTransformer.from_dict(d).inverse_transform(np.zeros((20, 0), np.float32),
+                                                       np.random.default_rng(0))
+    assert out.str.fullmatch(r"[A-Z]{2}-\d{2}").all()
