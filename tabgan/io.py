@@ -6,7 +6,9 @@ Reading keeps types the way the file wrote them:
   else Latin-1, and gzip is recognised by its magic bytes (``.csv.gz``). Integer columns with
   missing values become ``Int64`` (so they are written back as ``12``, not ``12.0``), floats stay
   ``float64``, text stays ``object`` (text dates stay text: the schema remembers their format),
-  ``True``/``False`` columns become ``bool`` (``boolean`` with missing values). The token the file
+  ``True``/``False`` columns become ``bool`` (``boolean`` with missing values). Codes a number
+  or bool type would write back differently stay text, character for character: leading zeros
+  (zip codes ``02139``), signs (``+15551234``), lower-case ``true``/``false``. The token the file
   used for missing values (empty, ``NA``, ``null`` ...) and its delimiter and encoding are kept
   in a :class:`CsvStyle`, so output can be written the same way.
 - Parquet (pyarrow): dtypes are exactly those pandas stored.
@@ -34,8 +36,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from tabgan.errors import DataError, ParameterError
@@ -130,7 +135,9 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
     frame = _plain_dtypes(frame)
     if frame.shape[0] == 0:
         raise DataError(f"{name} has a header but no rows")
-    na_rep = _na_token(raw, frame, delimiter, encoding)
+    tokens = _tokens(raw, frame, delimiter, encoding)
+    frame = _keep_written_form(frame, tokens)
+    na_rep = _na_token(frame, tokens)
     return frame, CsvStyle(delimiter, na_rep, "utf-8" if encoding == "utf-8-sig" else encoding)
 
 
@@ -184,27 +191,101 @@ def _plain_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _na_token(raw: IO[bytes], frame: pd.DataFrame, delimiter: str, encoding: str) -> str:
-    """The text the file used for missing values (the most common one); "" if none is missing."""
-    columns = [c for c in frame.columns if frame[c].isna().any()]
-    if not columns:
-        return ""
+def _tokens(raw: IO[bytes], frame: pd.DataFrame, delimiter: str, encoding: str) -> dict[str, pa.Array]:
+    """{column: its (n,) text as the file wrote it} for each column parsed as integers or
+    booleans and each column with missing values (the others need no second look).
+
+    A second, text-only pass with pyarrow's reader (columns by position, so duplicate or blank
+    header names do not matter): 0.3 s for kddcup99's 494,021 rows, where pandas' text pass and
+    Python strings took 8.5 s. A file it reads otherwise than pandas gets pandas' own pass.
+    """
+    wanted = [i for i, c in enumerate(frame.columns)
+              if _integer_or_bool(frame[c].dtype) or frame[c].isna().any()]
+    if not wanted:
+        return {}
+    names = [f"c{i}" for i in range(frame.shape[1])]
     raw.seek(0)
-    text = pd.read_csv(
-        raw,
-        sep=delimiter,
-        encoding=encoding,
-        usecols=columns,
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-    )
+    try:
+        table = pacsv.read_csv(
+            raw,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
+                                           encoding="utf8" if encoding.startswith("utf-8") else encoding),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=[names[i] for i in wanted],
+                column_types={names[i]: pa.string() for i in wanted},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+        if table.num_rows != len(frame):
+            raise ValueError(f"{table.num_rows} rows where pandas read {len(frame)}")
+    except (pa.ArrowException, ValueError):
+        raw.seek(0)
+        columns = [frame.columns[i] for i in wanted]
+        text = pd.read_csv(raw, sep=delimiter, encoding=encoding, usecols=columns, dtype=str,
+                           keep_default_na=False, na_filter=False)
+        return {c: pa.array(text[c].to_numpy(), pa.string()) for c in columns}
+    return {frame.columns[i]: table[names[i]].combine_chunks() for i in wanted}
+
+
+def _integer_or_bool(dtype: object) -> bool:
+    return pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+
+
+def _keep_written_form(frame: pd.DataFrame, tokens: dict[str, pa.Array]) -> pd.DataFrame:
+    """Integer and boolean columns whose values would not be written back as the file wrote
+    them stay text: codes with leading zeros ("02139", "007"), signed ("+15551234", "-0") or
+    lower-case booleans ("true"), so the output keeps them character for character. Writing
+    an int gives ``str(value)`` and a bool ``True``/``False``; a column that prints back the
+    same, spaces around a token aside, keeps its number or bool type."""
+    text_columns = {}
+    for column in frame.columns:  # a loop over columns
+        s = frame[column]
+        if not _integer_or_bool(s.dtype):
+            continue
+        present = ~s.isna().to_numpy()
+        if pd.api.types.is_bool_dtype(s.dtype):
+            written = pc.utf8_trim_whitespace(tokens[column])
+            rewritten = pc.invert(pc.is_in(written, pa.array(["True", "False"])))
+        elif _lengths_match(s, tokens[column], present):  # the common case, in one pass
+            continue
+        else:  # what int() reads but str() does not write: a "+", leading zeros, "-0"
+            written = pc.utf8_trim_whitespace(tokens[column])
+            zeros = pc.and_(pc.starts_with(written, "0"), pc.greater(pc.utf8_length(written), 1))
+            rewritten = pc.or_(zeros, pc.or_(pc.starts_with(written, "+"), pc.starts_with(written, "-0")))
+        if pc.any(pc.and_(rewritten, pa.array(present))).as_py():
+            text = pd.Series(tokens[column].to_numpy(zero_copy_only=False), index=frame.index, dtype=object)
+            text_columns[column] = text.where(present, float("nan"))
+    if not text_columns:
+        return frame
+    frame = frame.copy(deep=False)  # a new frame of the same arrays, but those replaced
+    for column, text in text_columns.items():
+        frame[column] = text
+    return frame
+
+
+_POWERS_OF_TEN = 10.0 ** np.arange(1, 20)  # (19,)
+
+
+def _lengths_match(s: pd.Series, tokens: pa.Array, present: np.ndarray) -> bool:
+    """Whether every present token of the integer column ``s`` is as long as ``str(value)``: then
+    none has a sign, a leading zero or a space that writing would drop. (Float digit counts may
+    be off past 2**53: a mismatch only sends the column to the exact check.)"""
+    x = s.to_numpy(dtype=np.float64, na_value=0.0)  # (n,)
+    digits = np.searchsorted(_POWERS_OF_TEN, np.abs(x), side="right") + 1 + (x < 0)  # (n,)
+    lengths = pc.utf8_length(tokens).to_numpy(zero_copy_only=False)  # (n,)
+    return bool((lengths[present] == digits[present]).all())
+
+
+def _na_token(frame: pd.DataFrame, tokens: dict[str, pa.Array]) -> str:
+    """The text the file used for missing values (the most common one); "" if none is missing."""
     counts: dict[str, int] = {}
-    for column in columns:
-        values = text[column][frame[column].isna().to_numpy()]
-        for token, n in values.value_counts().items():
-            counts[token] = counts.get(token, 0) + int(n)
-    return max(counts, key=counts.__getitem__)
+    for column in frame.columns:
+        missing = frame[column].isna().to_numpy()
+        if not missing.any():
+            continue
+        for entry in pc.value_counts(pc.filter(tokens[column], pa.array(missing))).to_pylist():
+            counts[entry["values"]] = counts.get(entry["values"], 0) + int(entry["counts"])
+    return max(counts, key=counts.__getitem__) if counts else ""
 
 
 # ---------------------------------------------------------------------------------------- writing

@@ -244,3 +244,27 @@ def test_output_format_needs_a_known_extension_or_format():
         output_format("a.dat", None)
     with pytest.raises(ParameterError, match="format='xlsx'"):
         output_format("a.csv", "xlsx")
+
+
+def test_codes_that_numbers_would_rewrite_stay_text(tmp_path):
+    # Before 2026-12-02 zip codes and phone numbers were read as integers: "02139" came back
+    # as 2139 and "+15551234" as 15551234.
+    src = tmp_path / "in.csv"
+    text = ("zip,phone,n,flag,b\n02139,+15551234,1,true,True\n10001,+15559876,2,false,False\n"
+            "00501,,3,true,\n")
+    src.write_text(text)
+    frame, style = read_table(str(src))
+    assert frame.dtypes.astype(str).to_dict() == {
+        "zip": "object", "phone": "object", "n": "int64", "flag": "object", "b": "boolean"}
+    assert frame["zip"].tolist() == ["02139", "10001", "00501"]
+    assert frame["phone"].iloc[:2].tolist() == ["+15551234", "+15559876"]
+    assert np.isnan(frame["phone"].iloc[2])
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
+
+
+def test_spaces_round_a_number_keep_it_a_number(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("a,b\n1, 2\n3, 4\n")
+    frame, _ = read_table(str(src))
+    assert frame.dtypes.astype(str).to_dict() == {"a": "int64", "b": "int64"}
