@@ -6,7 +6,11 @@ Every column of a table gets one kind:
 - ``categorical``: strings, pandas categories, ints named in ``discrete_columns``; one-hot.
 - ``boolean``: bool, pandas ``boolean`` and object columns holding only True/False.
 - ``datetime``: datetime64 (with or without timezone) and text columns whose every value parses
-  with one date format, which is remembered so dates are written back the same way.
+  with one date format, which is remembered so dates are written back the same way. Formats are
+  strftime's plus ``%3f`` (a fraction of a second in 3 digits; any of 1-9) and ``%:z`` (an offset
+  written ``+01:00``): ``2024-03-01T12:00:00.123+01:00`` is ``%Y-%m-%dT%H:%M:%S.%3f%:z``. Text
+  dates with UTC offsets are read in the time zone their offsets follow (``text_dates``), so a
+  column that changes offset with daylight saving is written back with each instant's offset.
 - ``id``: one distinct value per row; not modelled, regenerated as fresh unique values.
 - ``constant``: a single value and no missing ones; repeated on output.
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
@@ -33,7 +38,8 @@ from tabgan.errors import ColumnError, DataError
 Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constant"]
 KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
 
-__all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "dtype_name", "infer_schema", "validate_frame"]
+__all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "dtype_name", "format_dates",
+           "infer_schema", "text_dates", "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
 # modelled: like ids they are regenerated, so no real value can leak through them.
@@ -379,7 +385,8 @@ def _looks_like_int_id(s: pd.Series) -> bool:
 
 
 def _text_date_format(s: pd.Series) -> str | None:
-    """The one strftime format that reproduces every text value of ``s`` exactly, or None."""
+    """The one format (see ``text_dates``) that reproduces every text value of ``s`` exactly, or
+    None."""
     values = s.dropna()
     if len(values) == 0 or not _is_text(values):
         return None
@@ -387,23 +394,135 @@ def _text_date_format(s: pd.Series) -> str | None:
     if not 6 <= len(first) <= 40 or not any(ch.isdigit() for ch in first):
         return None
     guessed = guess_datetime_format(first)
-    candidates = ([guessed] if guessed else []) + [f for f in _DATE_FORMATS if f != guessed]
+    candidates = ([_as_written(guessed, first)] if guessed else []) + [
+        f for f in _DATE_FORMATS if f != guessed]
     sample = values.drop_duplicates().iloc[:500]
     for fmt in candidates:
-        if not ("%Y" in fmt or "%y" in fmt) or "%z" in fmt:
+        if not ("%Y" in fmt or "%y" in fmt):
             continue
         if _parse_dates(sample, fmt) is not None and _parse_dates(values, fmt) is not None:
             return fmt
     return None
 
 
+def _as_written(fmt: str, first: str) -> str:
+    """pandas' guess ``fmt`` for the text ``first``, told how many digits its fraction of a
+    second has (``%3f`` for milliseconds: ``%f`` always prints six) and how it writes its
+    offset (``%:z`` for ``+01:00``, a literal ``Z`` for UTC)."""
+    fraction = re.search(r":\d\d[.,](\d{1,9})", first)
+    if "%f" in fmt and fraction and len(fraction.group(1)) != 6:
+        fmt = fmt.replace("%f", f"%{len(fraction.group(1))}f")
+    if fmt.endswith("%z"):
+        if first.endswith("Z"):
+            fmt = fmt[:-2] + "Z"
+        elif re.search(r"[+-]\d\d:\d\d$", first):
+            fmt = fmt[:-2] + "%:z"
+    return fmt
+
+
+_FRACTION = re.compile(r"%([1-9])f")
+_OWN_DIRECTIVES = re.compile(r"(%[1-9]f|%:z)")  # what tabgan adds to strftime's
+_OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)$")
+_NS_PER_MINUTE = 60 * 10**9
+
+
+def text_dates(text: pd.Series, fmt: str, zone: str | None = None) -> pd.Series:
+    """The datetimes of ``text`` written in ``fmt``: strftime directives plus ``%Nf`` (a fraction
+    of a second in N digits, 1-9) and ``%:z`` (an offset written ``+01:00``); ValueError when a
+    value does not parse. With an offset (``%z`` or ``%:z``, ending the text) the result is
+    aware, in ``zone`` when given, else in the first time zone (``_zone_of``) whose offset is
+    every value's own."""
+    parse = _FRACTION.sub("%f", fmt).replace("%:z", "%z")
+    if "%z" not in parse:
+        return pd.to_datetime(text, format=parse)
+    utc = pd.to_datetime(text, format=parse, utc=True)
+    if zone is not None:
+        return utc.dt.tz_convert(zone)
+    present = utc.notna().to_numpy()
+    if not present.any():
+        return utc
+    parts = text[present].astype(str).str.extract(_OFFSET)  # (m, 3): sign, hours, minutes
+    if parts.isna().any().any():
+        raise ValueError(f"the offsets of {fmt!r} must end the text, as +01:00 or +0100")
+    minutes = parts[1].astype(int).to_numpy() * 60 + parts[2].astype(int).to_numpy()
+    offsets = np.where(parts[0].to_numpy() == "-", -minutes, minutes) * _NS_PER_MINUTE  # (m,)
+    return utc.dt.tz_convert(_zone_of(utc[present], offsets))
+
+
+def _zone_of(utc: pd.Series, offsets: np.ndarray) -> str:
+    """The first time zone, in ``_zones()`` order, whose UTC offset at each instant of ``utc``
+    (aware, none missing) is ``offsets`` (ns); ValueError if none is."""
+    utc = pd.DatetimeIndex(utc)
+    order = np.argsort(utc.asi8, kind="stable")
+    instants = utc[order]  # (m,) in time order
+    offsets = offsets[order]
+    # A first screen on few instants: the first, the last and those round each offset change.
+    change = np.flatnonzero(np.diff(offsets) != 0)
+    screen = np.unique(np.concatenate([[0, len(offsets) - 1], change, change + 1]))[:2000]
+    naive = instants.tz_localize(None)
+    for zone in _zones(int(offsets[0]), len(change) == 0):
+        def fits(at: np.ndarray) -> bool:
+            local = instants[at].tz_convert(zone).tz_localize(None)
+            return bool(((local - naive[at]).asi8 == offsets[at]).all())
+
+        if fits(screen) and fits(np.arange(len(offsets))):
+            return zone
+    raise ValueError("no time zone has these UTC offsets at these instants")
+
+
+# Zones tried first (after an Etc zone for a fixed offset), the most used of each offset, so
+# that a column's zone is the one its readers would name and is found early.
+_PREFERRED_ZONES = (
+    "UTC", "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Helsinki", "Europe/Moscow",
+    "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix",
+    "America/Los_Angeles", "America/Sao_Paulo", "America/Mexico_City", "Asia/Kolkata",
+    "Asia/Shanghai", "Asia/Tokyo", "Asia/Singapore", "Asia/Dubai", "Australia/Sydney",
+    "Pacific/Auckland",
+)
+
+
+def _zones(offset: int, fixed: bool) -> list[str]:
+    """Time zones to try: for a fixed offset the Etc zone of that many whole hours first (UTC for
+    0), then ``_PREFERRED_ZONES``, then every other zone this machine knows, sorted."""
+    first = []
+    if fixed and offset % (3600 * 10**9) == 0:
+        hours = offset // (3600 * 10**9)
+        first = ["UTC"] if hours == 0 else [f"Etc/GMT{-hours:+d}"]  # Etc/GMT-1 is UTC+01:00
+    known = zoneinfo.available_timezones()
+    names = sorted(z for z in known if "/" in z and not z.startswith(("posix/", "right/", "SystemV/")))
+    first += [z for z in _PREFERRED_ZONES if z in known and z not in first]
+    return first + [z for z in names if z not in first]
+
+
+def format_dates(values: pd.Series, fmt: str) -> pd.Series:
+    """Text of the datetimes ``values`` in ``fmt`` (see ``text_dates``), NaN where missing."""
+    parts = [part for part in _OWN_DIRECTIVES.split(fmt) if part]
+    if not _OWN_DIRECTIVES.search(fmt):  # strftime's own directives only
+        return values.dt.strftime(fmt)
+    missing = values.isna().to_numpy()
+    out: pd.Series | None = None
+    for part in parts:  # a loop over the format's pieces
+        digits = _FRACTION.fullmatch(part)
+        if digits:
+            ns = (values.dt.microsecond * 1000 + values.dt.nanosecond).fillna(0).astype(np.int64)
+            piece = ns.astype(str).str.zfill(9).str[: int(digits.group(1))]
+        elif part == "%:z":
+            z = values.dt.strftime("%z")
+            piece = z.str[:3] + ":" + z.str[3:]
+        else:
+            piece = values.dt.strftime(part)
+        out = piece if out is None else out + piece
+    assert out is not None
+    return out.where(~missing, np.nan)
+
+
 def _parse_dates(values: pd.Series, fmt: str) -> pd.Series | None:
     """Parsed dates when every value parses with ``fmt`` and prints back identically, else None."""
     text = values.dropna().astype(str)
     try:
-        parsed = pd.to_datetime(text, format=fmt, errors="raise")
+        parsed = text_dates(text, fmt)
     except (ValueError, TypeError, OverflowError):
         return None
-    if not (parsed.dt.strftime(fmt) == text).all():
+    if not (format_dates(parsed, fmt) == text).all():
         return None
     return parsed

@@ -100,3 +100,23 @@ def test_unique_numbers_are_not_ids_unless_they_look_like_ids():
     df = pd.DataFrame({"measure": rng.permutation(1000)[:50] * 3 + rng.integers(0, 2, 50)})
     assert kinds(df)["measure"] == "numerical"
     assert kinds(pd.DataFrame({"row": np.arange(50) * 2}))["row"] == "id"
+
+
+@pytest.mark.parametrize("text, fmt", [
+    ("2024-03-01T12:00:00.123+01:00", "%Y-%m-%dT%H:%M:%S.%3f%:z"),
+    ("2024-03-01T12:00:00.123Z", "%Y-%m-%dT%H:%M:%S.%3fZ"),
+    ("2024-03-01 12:00:00.123", "%Y-%m-%d %H:%M:%S.%3f"),
+    ("2024-03-01 12:00:00.123456", "%Y-%m-%d %H:%M:%S.%f"),
+    ("2024-03-01T12:00:00+0530", "%Y-%m-%dT%H:%M:%S%z"),
+])
+def test_text_dates_with_fractions_and_offsets_are_dates(text, fmt):
+    # Before 2026-12-02 milliseconds and UTC offsets made such columns ids: random digits in the
+    # shape of a date on output.
+    values = pd.Series([str(2024 - i) + text[4:] for i in range(40)], name="t")  # distinct years
+    spec = infer_schema(pd.DataFrame({"t": values}))["t"]
+    assert (spec.kind, spec.datetime_format) == ("datetime", fmt)
+
+
+def test_offsets_no_time_zone_has_leave_the_column_text():
+    values = pd.Series([f"20{10 + i}-03-01T12:00:00+01:17" for i in range(30)], name="t")
+    assert infer_schema(pd.DataFrame({"t": values}))["t"].kind == "id"

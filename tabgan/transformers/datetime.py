@@ -11,6 +11,10 @@ clocks change on, and one to one on those too (the hour that a fall-back repeats
 the first time and 02:00-03:00 the second, where wall-clock time would give both the same code and
 lose an hour on the way back); the zone is restored on output.
 
+Text dates keep their format (``schema.text_dates``): a fraction of a second in as many digits
+as the text wrote, and UTC offsets, read in the time zone they follow (``tz``), so each synthetic
+instant is written with the offset its zone has then (+01:00 in winter, +02:00 in summer).
+
 A column whose values all lie within one day of each other (event logs of an afternoon, readings
 of an hour) is instead one number, the grains since its first instant: split into day and time of
 day, a window that crosses midnight would be two days and two far-apart clusters of times whose
@@ -26,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tabgan.schema import format_dates, text_dates
 from tabgan.transformers.base import ColumnTransformer, as_dtype, dtype_name, register
 from tabgan.transformers.continuous import ContinuousEncoder
 from tabgan.transformers.layout import Span
@@ -55,6 +60,7 @@ class DatetimeTransformer(ColumnTransformer):
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> DatetimeTransformer:
         self.column, self.dtype = str(s.name), dtype_name(s.dtype)
+        self.tz = None  # the zone comes from this column (text offsets: the zone they follow)
         dt = self._parse(s)
         if dt.dt.tz is not None:
             self.tz = str(dt.dt.tz)
@@ -104,7 +110,7 @@ class DatetimeTransformer(ColumnTransformer):
         if self.tz is not None:
             values = values.dt.tz_localize("UTC").dt.tz_convert(self.tz)
         if self.datetime_format is not None:
-            text = values.dt.strftime(self.datetime_format).astype(object)
+            text = format_dates(values, self.datetime_format).astype(object)
             text[missing] = np.nan
             return text.astype(as_dtype(self.dtype)) if self.dtype != "object" else text
         return values.astype(as_dtype(self.dtype))
@@ -133,7 +139,7 @@ class DatetimeTransformer(ColumnTransformer):
     def _parse(self, s: pd.Series) -> pd.Series:
         if self.datetime_format is None:
             return s if pd.api.types.is_datetime64_any_dtype(s.dtype) else pd.to_datetime(s)
-        return pd.to_datetime(s, format=self.datetime_format)
+        return text_dates(s, self.datetime_format, self.tz)  # fitting: the zone its offsets follow
 
     @staticmethod
     def _ns(dt: pd.Series) -> np.ndarray:

@@ -102,3 +102,46 @@ def test_a_column_over_more_than_a_day_keeps_day_and_time_of_day():
     t, back = round_trip(s)
     assert t.origin is None and t.time is not None
     pd.testing.assert_series_equal(back, s)
+
+
+def _iso(values: pd.DatetimeIndex, colon: bool) -> pd.Series:
+    text = pd.Series(values.strftime("%Y-%m-%dT%H:%M:%S%z"), name="t").astype(object)
+    return text.str.replace(r"(\d\d)(\d\d)$", r"\1:\2", regex=True) if colon else text
+
+
+@pytest.mark.parametrize("zone, colon", [("Europe/Berlin", True), ("America/New_York", False),
+                                         ("Asia/Kolkata", False), ("UTC", True)])
+def test_text_dates_with_offsets_come_back_with_their_zones_offsets(zone, colon):
+    # Before 2026-12-02 offsets were refused ("%z"): such a column became an id and came back
+    # as random digits in the shape of dates.
+    rng = np.random.default_rng(0)
+    instants = pd.Timestamp("2023-01-01", tz="UTC") + pd.to_timedelta(
+        np.sort(rng.integers(0, 2 * 365 * 86_400, 600)), unit="s")
+    s = _iso(pd.DatetimeIndex(instants).tz_convert(zone), colon)
+    s[7] = np.nan
+    fmt = "%Y-%m-%dT%H:%M:%S%:z" if colon else "%Y-%m-%dT%H:%M:%S%z"
+    t, back = round_trip(s, fmt)
+    assert t.tz == zone
+    pd.testing.assert_series_equal(back, s)
+    # Generated instants are written with the offset their zone has at that instant.
+    out = t.inverse_transform(t.transform(s.sample(frac=1, random_state=0).reset_index(drop=True)),
+                              np.random.default_rng(1)).dropna()
+    again = pd.to_datetime(out, format="%Y-%m-%dT%H:%M:%S%z", utc=True).dt.tz_convert(zone)
+    assert (_iso(pd.DatetimeIndex(again), colon).to_numpy() == out.to_numpy()).all()
+
+
+@pytest.mark.parametrize("digits", [1, 3, 9])
+def test_fractions_of_a_second_keep_their_digits(digits):
+    rng = np.random.default_rng(0)
+    unit = 10 ** (9 - digits)  # ns of the last digit
+    start = pd.Timestamp("2024-05-01")
+    # Times of day within 10,000 grains, which the float32 matrix holds exactly at any grain.
+    values = start + pd.to_timedelta(rng.integers(0, 10**4, 400) * unit
+                                     + rng.integers(0, 5, 400) * 86_400 * 10**9, unit="ns")
+    text = pd.Series(pd.DatetimeIndex(values).strftime("%Y-%m-%d %H:%M:%S."), name="t").astype(object)
+    ns = (pd.DatetimeIndex(values).microsecond * 1000 + pd.DatetimeIndex(values).nanosecond)
+    s = text + pd.Series(ns.astype(str)).str.zfill(9).str[:digits].to_numpy()
+    s.name = "t"
+    t, back = round_trip(s, f"%Y-%m-%d %H:%M:%S.%{digits}f")
+    pd.testing.assert_series_equal(back, s)
+    assert back.str.len().eq(20 + digits).all()
