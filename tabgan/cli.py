@@ -478,9 +478,10 @@ def _add_synth(sub: argparse.ArgumentParser) -> None:
 def run_fit(args: argparse.Namespace) -> dict[str, Any]:
     if args.output == STDIO:
         raise ParameterError("a model is written to a file, not to stdout; give -o a path")
-    data, _ = read_table(args.data)
+    data, style = read_table(args.data)
     start = time.perf_counter()
     model = _fit(args, data)
+    model.csv_style_ = style  # so that `tabgan sample` writes CSV as this file was written
     model.save(args.output)
     result = {
         "command": "fit",
@@ -537,7 +538,8 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
     params = _values(args, SAMPLE_OPTIONS)
     start = time.perf_counter()
     chunks = _checked_chunks(model, args.rows, conditions, params)
-    with TableWriter(args.output, fmt) as writer, _progress(args, args.rows, "sampling") as bar:
+    style = model.csv_style_ if fmt == "csv" else None  # the training CSV's delimiter, NA token
+    with TableWriter(args.output, fmt, style) as writer, _progress(args, args.rows, "sampling") as bar:
         for chunk in chunks:
             writer.write(chunk)
             bar.update(len(chunk))

@@ -463,6 +463,25 @@ def test_synth_writes_the_output_in_the_input_dialect(tmp_path, capsys):
     assert text["age"].str.fullmatch(r"\d+").all()
 
 
+def test_sample_writes_csv_in_the_dialect_of_the_csv_fitted_on(tmp_path, capsys):
+    # Before 2026-12-02 only synth kept the dialect: fit then sample wrote "," and "" for a
+    # file written with ";" and "NA", and codes with leading zeros lost them on the way in.
+    frame = make_table()
+    frame["zip"] = np.random.default_rng(0).choice(["02139", "00501", "10001"], len(frame))
+    frame.to_csv(tmp_path / "data.csv", sep=";", na_rep="NA", index=False)
+    assert run("fit", tmp_path / "data.csv", "-o", tmp_path / "m.tabgan", *TINY) == 0
+    out = tmp_path / "sample.csv"
+    assert run("sample", tmp_path / "m.tabgan", "-n", 200, "-o", out, "--seed", 1, "-q") == 0
+    lines = out.read_text().splitlines()
+    assert lines[0] == ";".join(frame.columns)
+    text = pd.read_csv(out, sep=";", dtype=str, keep_default_na=False)
+    assert text["visits"].str.fullmatch(r"\d+|NA").all() and (text["visits"] == "NA").any()
+    assert set(text["zip"]) <= {"02139", "00501", "10001"}
+    parquet = tmp_path / "sample.parquet"  # other formats are untouched by the CSV's dialect
+    assert run("sample", tmp_path / "m.tabgan", "-n", 50, "-o", parquet, "-q") == 0
+    assert pd.read_parquet(parquet)["zip"].isin(["02139", "00501", "10001"]).all()
+
+
 def test_synth_holdout_split_is_seeded():
     frame = make_table()
     a = cli._split(frame, 0.2, 0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict
 from typing import Any, ClassVar
 
 import numpy as np
@@ -19,6 +20,7 @@ import torch
 from sklearn.base import BaseEstimator
 
 from tabgan.errors import ConditionError, ModelFileError, NotFittedError, ParameterError
+from tabgan.io import CsvStyle
 from tabgan.nn.layers import native_bfloat16
 from tabgan.persistence import read_model_file, write_model_file
 from tabgan.schema import validate_frame
@@ -214,6 +216,9 @@ class BaseSynthesizer(BaseEstimator):
         matrix = torch.from_numpy(self.transformer_.transform(data)).to(self._device)  # (N, D)
         self.n_features_in_ = data.shape[1]
         self.feature_names_in_ = np.asarray(data.columns, dtype=object)
+        # How the training CSV was written, when the command line read one (it sets this after
+        # fit): ``tabgan sample`` writes CSV the same way. None for a DataFrame.
+        self.csv_style_: CsvStyle | None = None
         self.sample_seed_ = int(seeds[3])
         self._sample_calls = 0
         layout = self.transformer_.layout_
@@ -434,6 +439,7 @@ class BaseSynthesizer(BaseEstimator):
                 "best_epoch": getattr(self, "best_epoch_", None),
                 "slot_counts": [int(c) for c in getattr(self, "slot_counts_", [])],
                 "value_reference": getattr(self, "value_reference_", {}),
+                "csv_style": asdict(self.csv_style_) if getattr(self, "csv_style_", None) else None,
             },
         }
         tensors = self.engine_.state_dict() if self.engine_ is not None else {}
@@ -454,6 +460,8 @@ class BaseSynthesizer(BaseEstimator):
         model.best_epoch_ = state.get("best_epoch")
         model.slot_counts_ = np.asarray(state.get("slot_counts", []), dtype=np.int64)
         model.value_reference_ = state.get("value_reference", {})
+        style = state.get("csv_style")  # absent in files written before 2026-12-02
+        model.csv_style_ = CsvStyle(**style) if style else None
         model.sample_seed_ = state["sample_seed"]
         model.stop_reason_ = state.get("stop_reason", "")
         model._sample_calls = 0
