@@ -39,7 +39,7 @@ Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constan
 KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
 
 __all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "dtype_name", "format_dates",
-           "infer_schema", "text_dates", "validate_frame"]
+           "infer_column", "infer_schema", "text_dates", "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
 # modelled: like ids they are regenerated, so no real value can leak through them.
@@ -304,6 +304,14 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
     if kind in ("categorical", "boolean"):
         _check_not_mixed(s)
     return ColumnSpec(name, kind, dtype, fmt, source)
+
+
+def infer_column(s: pd.Series) -> ColumnSpec:
+    """The kind ``infer_schema`` gives the column ``s`` when nothing overrides it (ColumnError for
+    a column it refuses: every value missing, mixed value types, an unsupported dtype)."""
+    if s.count() == 0:
+        raise ColumnError(s.name, "every value is missing; drop the column or fill it")
+    return _infer_column(s)
 
 
 def _infer_column(s: pd.Series) -> ColumnSpec:

@@ -7,8 +7,18 @@ The evaluator takes plain DataFrames and does not use the rest of tabgan (only
   ``{"columns": {name: {"sdtype": ...}}}``. ``numerical`` and ``datetime`` keep their kind,
   ``categorical``, ``ordinal`` and ``boolean`` are discrete (``categorical`` here), ``id`` and
   every other sdtype (``email``, ``text``, ...) are ignored and listed in the report.
-* Otherwise the dtype of the real column decides: object, string, category and bool are
-  ``categorical``; datetime64 is ``datetime``; other numbers are ``numerical``.
+* Otherwise the real column's kind is the one tabgan's models give it
+  (:func:`tabgan.schema.infer_column`): ``numerical``; ``datetime`` for datetime64 and for text
+  dates in one format (parsed with that format, so ``2024-03-01T12:00:00.123+01:00`` is an
+  instant, not a category); ids (a distinct value per row: text, or integers named like ids or
+  in arithmetic progression) are ignored, as their values are regenerated and never meant to
+  match; everything else is ``categorical``. A column that inference refuses (mixed types) is
+  ``categorical``, numbers ``numerical``.
+
+NOTE: before 2026-12-02 the dtype alone decided, so a text id column was a category of one row
+per value and text dates a category per instant: ``tabgan synth`` on a table with both scored a
+quality of 0.29 and failed its gate, and a synthetic row that copied a real row but its id was
+not an exact copy.
 
 :func:`prepare` checks the frames against each other and returns :class:`PreparedData`: the
 frames restricted to the used columns with one dtype per kind, a float matrix of the continuous
@@ -26,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from tabgan.errors import ColumnError, DataError, ParameterError
+from tabgan.schema import infer_column, text_dates
 
 __all__ = ["ColumnKind", "PreparedData", "TableSchema", "infer_schema", "prepare"]
 
@@ -44,6 +55,8 @@ class TableSchema:
 
     kinds: dict[str, ColumnKind]
     ignored: dict[str, str] = field(default_factory=dict)
+    #: The text format of each datetime column of text (``tabgan.schema.text_dates``).
+    formats: dict[str, str] = field(default_factory=dict)
 
     @property
     def continuous(self) -> list[str]:
@@ -89,10 +102,17 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
     declared = _declared_sdtypes(metadata, real)
     kinds: dict[str, ColumnKind] = {}
     ignored: dict[str, str] = {}
+    formats: dict[str, str] = {}
     for column in real.columns:
         sdtype = declared.get(column)
         if sdtype is None:
-            kinds[column] = _kind_from_dtype(real[column])
+            kind, fmt = _inferred_kind(real[column])
+            if kind is None:
+                ignored[column] = "an id (a distinct value per row): regenerated, not evaluated"
+                continue
+            kinds[column] = kind
+            if fmt is not None:
+                formats[column] = fmt
         elif sdtype in _DISCRETE_SDTYPES:
             kinds[column] = "categorical"
         elif sdtype in _CONTINUOUS_SDTYPES:
@@ -101,7 +121,7 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
             ignored[column] = f"sdtype {sdtype!r} is not evaluated"
     if not kinds:
         raise DataError("real has no column to evaluate: every column is an id or ignored sdtype")
-    return TableSchema(kinds=kinds, ignored=ignored)
+    return TableSchema(kinds=kinds, ignored=ignored, formats=formats)
 
 
 def _declared_sdtypes(metadata: Mapping[str, Any] | None, real: pd.DataFrame) -> dict[str, str]:
@@ -121,6 +141,21 @@ def _declared_sdtypes(metadata: Mapping[str, Any] | None, real: pd.DataFrame) ->
             raise ColumnError(name, f"metadata entry {spec!r} has no 'sdtype' string")
         declared[name] = sdtype
     return declared
+
+
+def _inferred_kind(series: pd.Series) -> tuple[ColumnKind | None, str | None]:
+    """(kind, text date format) of an undeclared column; kind None for an id."""
+    try:
+        spec = infer_column(series)
+    except ColumnError:
+        return _kind_from_dtype(series), None
+    if spec.kind == "id":
+        return None, None
+    if spec.kind == "datetime":
+        return "datetime", spec.datetime_format
+    if spec.kind == "numerical":
+        return "numerical", None
+    return _kind_from_dtype(series), None  # categorical, boolean, constant
 
 
 def _kind_from_dtype(series: pd.Series) -> ColumnKind:
@@ -146,7 +181,8 @@ def prepare(schema: TableSchema, frames: Mapping[str, pd.DataFrame | None]) -> P
         _check_frame(name, frame, real)
     used = list(schema.kinds)
     normalised = {
-        name: pd.DataFrame({c: _normalise(c, schema.kinds[c], frame[c], name) for c in used})
+        name: pd.DataFrame({c: _normalise(c, schema.kinds[c], frame[c], name, schema.formats.get(c))
+                            for c in used})
         for name, frame in given.items()
     }
     numeric = {
@@ -176,7 +212,8 @@ def _check_frame(name: str, frame: object, real: pd.DataFrame) -> None:
             raise ColumnError(column, f"is in {name} but not in real")
 
 
-def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str) -> pd.Series:
+def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str,
+               fmt: str | None = None) -> pd.Series:
     values = values.reset_index(drop=True)
     if kind == "numerical":
         if pd.api.types.is_bool_dtype(values.dtype):
@@ -190,7 +227,7 @@ def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str) -> p
         return converted.where(np.isfinite(converted))
     if kind == "datetime":
         try:
-            parsed = pd.to_datetime(values)
+            parsed = _datetimes(values, fmt)
             if getattr(parsed.dt, "tz", None) is not None:
                 parsed = parsed.dt.tz_convert(None)  # compare instants in UTC
             return parsed.astype("datetime64[ns]")
@@ -198,6 +235,19 @@ def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str) -> p
             raise ColumnError(column, f"is datetime but {name} cannot be parsed: {error}") from None
     as_object = values.astype(object)
     return as_object.where(values.notna(), np.nan)
+
+
+def _datetimes(values: pd.Series, fmt: str | None) -> pd.Series:
+    """Text dates in the real column's format ``fmt`` where they all follow it; otherwise (another
+    tool's output, or no format) as pandas reads them."""
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values
+    if fmt is not None:
+        try:
+            return text_dates(values, fmt)
+        except ValueError:
+            pass
+    return pd.to_datetime(values, utc=True)  # naive values read as UTC: the same wall clock
 
 
 def _continuous_matrix(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:

@@ -55,8 +55,9 @@ def evaluate(
         target: a column to predict for the utility section (categorical: classification,
             numerical: regression). Needs ``holdout``.
         metadata: SDV single-table metadata ``{"columns": {name: {"sdtype": ...}}}``; columns it
-            does not name are typed from their dtype (see :mod:`tabgan.evaluation.columns`).
-            ``id`` columns and other non-statistical sdtypes are ignored.
+            does not name get the kind tabgan's models give them (text dates are datetimes;
+            see :mod:`tabgan.evaluation.columns`). Id columns, declared or inferred (a distinct
+            value per row), and other non-statistical sdtypes are ignored.
         sensitive: columns whose values an attacker tries to infer (attribute inference).
         sections: which metric groups to run, a subset of ``SECTIONS``.
         limits: per-table row caps of each group (:class:`~tabgan.evaluation.Limits`).

@@ -132,16 +132,23 @@ def test_limits_must_be_positive() -> None:
         Limits(detection_rows=0)
 
 
-def test_kinds_come_from_dtypes_and_metadata(table: pd.DataFrame) -> None:
-    schema = infer_schema(table.assign(user_id=range(60), note="x"))
+def test_kinds_are_tabgans_and_metadata_overrides_them(table: pd.DataFrame) -> None:
+    # Before 2026-12-02 the dtype alone decided: the id was numerical, the text ids and the
+    # text dates categorical (one category a row).
+    stamps = pd.date_range("2023-01-01", periods=60, freq="7h", tz="Europe/Berlin")
+    schema = infer_schema(table.assign(
+        user_id=range(60), note="x", ref=[f"R-{i:04d}" for i in range(60)],
+        seen=stamps.strftime("%Y-%m-%dT%H:%M:%S%z")))
     assert schema.kinds == {
         "age": "numerical",
         "city": "categorical",
         "member": "categorical",
         "joined": "datetime",
-        "user_id": "numerical",
         "note": "categorical",
+        "seen": "datetime",
     }
+    assert set(schema.ignored) == {"user_id", "ref"} and "id" in schema.ignored["ref"]
+    assert schema.formats == {"seen": "%Y-%m-%dT%H:%M:%S%z"}
     declared = infer_schema(
         table.assign(user_id=range(60)),
         {"columns": {"user_id": {"sdtype": "id"}, "age": {"sdtype": "categorical"}}},
@@ -167,3 +174,18 @@ def test_public_names_are_deliberate() -> None:
     assert tabgan.evaluation.__all__ == sorted(tabgan.evaluation.__all__)
     for name in tabgan.evaluation.__all__:
         assert getattr(tabgan.evaluation, name) is not None
+
+
+def test_a_copy_with_fresh_ids_is_an_exact_copy_and_text_dates_are_instants(table: pd.DataFrame) -> None:
+    # Before 2026-12-02 a regenerated id column made every copied row differ from its source, and
+    # text dates were categories: a copy of train scored no exact copies and low column shapes.
+    real = table.assign(ref=[f"R-{i:04d}" for i in range(60)],
+                        seen=pd.date_range("2023-01-01", periods=60, freq="7h", tz="Europe/Berlin")
+                        .strftime("%Y-%m-%dT%H:%M:%S.123%z"))
+    rng = np.random.default_rng(1)
+    train, holdout = real.iloc[:40].reset_index(drop=True), real.iloc[40:].reset_index(drop=True)
+    copy = train.assign(ref=[f"Q-{i:04d}" for i in rng.permutation(40)])
+    result = evaluate(train, copy, holdout=holdout, sections=["fidelity", "privacy"]).to_dict()
+    assert result["ignored_columns"].keys() == {"ref"}
+    assert result["privacy"]["exact_copies"]["value"] == pytest.approx(1.0)
+    assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
