@@ -13,13 +13,16 @@ argmax them again.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from tabgan.schema import as_dtype, dtype_name  # noqa: F401 - re-exported for the transformers
+from tabgan.errors import ColumnError
+from tabgan.schema import as_dtype, dtype_name, to_plain  # noqa: F401 - re-exported for the transformers
 from tabgan.transformers.layout import Span
 
 __all__ = ["ColumnTransformer", "compact", "register", "transformer_from_dict"]
@@ -100,13 +103,6 @@ def one_hot(codes: np.ndarray, width: int) -> np.ndarray:
     return out
 
 
-def to_plain(value: Any) -> Any:
-    """A numpy or pandas scalar as the equivalent JSON-able Python value."""
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
 def missing_marker(s: pd.Series) -> str:
     """How the input wrote its missing values, so output writes them the same way."""
     na = s[s.isna()]
@@ -123,6 +119,72 @@ def missing_marker(s: pd.Series) -> str:
 
 
 MISSING_VALUES: dict[str, Any] = {"nan": np.nan, "none": None, "na": pd.NA, "nat": pd.NaT}
+
+
+def json_values(values: Sequence[Any] | None, column: str) -> list[Any] | None:
+    """Categories or a constant's values as JSON: str, int, float and bool as they are; dates,
+    times, timestamps, durations, Decimals, intervals and tuples as ``{"$type": ..., ...}``
+    (``from_json_values`` reads them back to equal values). ColumnError naming ``column`` for
+    a value of any other type, which a model file cannot hold."""
+    return None if values is None else [_to_json(v, column) for v in values]  # distinct values
+
+
+def from_json_values(values: Sequence[Any] | None) -> list[Any] | None:
+    return None if values is None else [_from_json(v) for v in values]
+
+
+def _to_json(value: Any, column: str) -> Any:
+    value = to_plain(value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return {"$type": "timestamp", "ns": value.as_unit("ns").value,
+                "tz": None if value.tz is None else str(value.tz)}
+    if isinstance(value, datetime.datetime):
+        return {"$type": "datetime", "iso": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"$type": "date", "iso": value.isoformat()}
+    if isinstance(value, datetime.time):
+        return {"$type": "time", "iso": value.isoformat()}
+    if isinstance(value, pd.Timedelta):
+        return {"$type": "timedelta", "ns": value.as_unit("ns").value}
+    if isinstance(value, datetime.timedelta):
+        return {"$type": "pytimedelta", "us": value // datetime.timedelta(microseconds=1)}
+    if isinstance(value, decimal.Decimal):
+        return {"$type": "decimal", "text": str(value)}
+    if isinstance(value, pd.Interval):
+        return {"$type": "interval", "left": _to_json(value.left, column),
+                "right": _to_json(value.right, column), "closed": value.closed}
+    if isinstance(value, tuple):
+        return {"$type": "tuple", "items": [_to_json(v, column) for v in value]}
+    raise ColumnError(column, f"holds values of type {type(value).__name__}, which a model file "
+                              "cannot store; convert the column to text or numbers")
+
+
+def _from_json(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    kind = value["$type"]
+    if kind == "timestamp":
+        out = pd.Timestamp(value["ns"], unit="ns")
+        return out if value["tz"] is None else out.tz_localize("UTC").tz_convert(value["tz"])
+    if kind == "datetime":
+        return datetime.datetime.fromisoformat(value["iso"])
+    if kind == "date":
+        return datetime.date.fromisoformat(value["iso"])
+    if kind == "time":
+        return datetime.time.fromisoformat(value["iso"])
+    if kind == "timedelta":
+        return pd.Timedelta(value["ns"], unit="ns")
+    if kind == "pytimedelta":
+        return datetime.timedelta(microseconds=value["us"])
+    if kind == "decimal":
+        return decimal.Decimal(value["text"])
+    if kind == "interval":
+        return pd.Interval(_from_json(value["left"]), _from_json(value["right"]), value["closed"])
+    if kind == "tuple":
+        return tuple(_from_json(v) for v in value["items"])
+    raise ValueError(f"unknown stored value type {kind!r}")
 
 
 def nullable_dtype(dtype: str) -> str:

@@ -22,6 +22,8 @@ from tabgan.transformers.base import (
     ColumnTransformer,
     as_dtype,
     dtype_name,
+    from_json_values,
+    json_values,
     missing_marker,
     nullable_dtype,
     one_hot,
@@ -144,19 +146,22 @@ class CategoricalTransformer(ColumnTransformer):
 
     # ---------------------------------------------------------------- state
     def to_dict(self) -> dict[str, Any]:
+        c = self.column
         return {
-            "type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,
-            "max_categories": self.max_categories, "categories": self.categories,
-            "pool": self.pool, "pool_counts": self.pool_counts, "has_missing": self.has_missing,
-            "dtype_categories": self.dtype_categories, "ordered": self.ordered,
+            "type": self.kind_name, "column": c, "dtype": self.dtype, "na": self.na,
+            "max_categories": self.max_categories, "categories": json_values(self.categories, c),
+            "pool": json_values(self.pool, c), "pool_counts": self.pool_counts,
+            "has_missing": self.has_missing,
+            "dtype_categories": json_values(self.dtype_categories, c), "ordered": self.ordered,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> CategoricalTransformer:
         t = cls(d["column"], d["max_categories"])
-        for key in ("dtype", "na", "categories", "pool", "pool_counts", "has_missing",
-                    "dtype_categories", "ordered"):
+        for key in ("dtype", "na", "pool_counts", "has_missing", "ordered"):
             setattr(t, key, d[key])
+        for key in ("categories", "pool", "dtype_categories"):  # dates, Decimals ... tagged
+            setattr(t, key, from_json_values(d[key]))
         return t
 
 

@@ -30,6 +30,8 @@ from tabgan.transformers.base import (
     ColumnTransformer,
     as_dtype,
     dtype_name,
+    from_json_values,
+    json_values,
     missing_marker,
     register,
     to_plain,
@@ -81,13 +83,17 @@ class ConstantTransformer(_Unmodelled):
         return out if self.dtype == "object" else out.astype(as_dtype(self.dtype))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "value": self.value,
-                "dtype_categories": self.dtype_categories, "ordered": self.ordered}
+        c = self.column
+        return {"type": self.kind_name, "column": c, "dtype": self.dtype,
+                "value": json_values([self.value], c)[0],
+                "dtype_categories": json_values(self.dtype_categories, c), "ordered": self.ordered}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ConstantTransformer:
         t = cls(d["column"])
-        t.dtype, t.value, t.dtype_categories, t.ordered = d["dtype"], d["value"], d["dtype_categories"], d["ordered"]
+        t.dtype, t.ordered = d["dtype"], d["ordered"]
+        t.value = from_json_values([d["value"]])[0]
+        t.dtype_categories = from_json_values(d["dtype_categories"])
         return t
 
 

@@ -64,3 +64,31 @@ def test_missing_slot_is_the_last_slot_and_conditional():
     span = t.spans[0]
     assert span.conditional and span.labels == ("x", "y", "missing")
     assert t.slot_of(None) == 2 and t.slot_of("y") == 1
+
+
+def test_categories_of_any_python_type_survive_the_model_file():
+    # Before 2026-12-02 a category that JSON has no type for (a date, a Decimal, a pandas Interval
+    # from pd.cut, a Timestamp) made model.save raise a bare TypeError.
+    import datetime
+    import decimal
+    import json
+
+    from tabgan.errors import ColumnError
+    from tabgan.transformers.base import transformer_from_dict
+
+    values = [datetime.date(2020, 1, 2), decimal.Decimal("1.50"), pd.Interval(0.5, 1.5, "right"),
+              pd.Timestamp("2021-10-31 02:30").tz_localize("Europe/Paris", ambiguous=False),
+              datetime.time(12, 30), pd.Timedelta("2h"), ("a", 1), datetime.datetime(2020, 5, 1, 8)]
+    s = pd.Series(values * 10, name="c", dtype=object)
+    t = CategoricalTransformer().fit(s, np.random.default_rng(0))
+    back = transformer_from_dict(json.loads(json.dumps(t.to_dict(), allow_nan=False)))
+    assert back.categories == t.categories
+    assert [type(v) for v in back.categories] == [type(v) for v in t.categories]
+    cut = pd.Series(pd.cut(np.arange(50.0), 4), name="band")
+    t = CategoricalTransformer().fit(cut, np.random.default_rng(0))
+    back = transformer_from_dict(json.loads(json.dumps(t.to_dict(), allow_nan=False)))
+    out = back.inverse_transform(t.transform(cut), np.random.default_rng(0))
+    pd.testing.assert_series_equal(out, cut)
+    odd = pd.Series([frozenset({1}), frozenset({2})] * 10, name="odd", dtype=object)
+    with pytest.raises(ColumnError, match="'odd'.*frozenset"):
+        CategoricalTransformer().fit(odd, np.random.default_rng(0)).to_dict()
