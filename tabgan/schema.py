@@ -5,8 +5,9 @@ Every column of a table gets one kind:
 - ``numerical``: int or float values (nullable ints too); modelled with mode-specific normalisation.
 - ``categorical``: strings, pandas categories, ints named in ``discrete_columns``; one-hot.
 - ``boolean``: bool, pandas ``boolean`` and object columns holding only True/False.
-- ``datetime``: datetime64 (with or without timezone) and text columns whose every value parses
-  with one date format, which is remembered so dates are written back the same way. Formats are
+- ``datetime``: datetime64 (with or without timezone), columns of ``datetime.date`` or
+  ``datetime.datetime`` objects (what pyarrow gives for a Parquet DATE column), and text columns
+  whose every value parses with one date format, which is remembered so dates are written back the same way. Formats are
   strftime's plus ``%3f`` (a fraction of a second in 3 digits; any of 1-9) and ``%:z`` (an offset
   written ``+01:00``): ``2024-03-01T12:00:00.123+01:00`` is ``%Y-%m-%dT%H:%M:%S.%3f%:z``. Text
   dates with UTC offsets are read in the time zone their offsets follow (``text_dates``), so a
@@ -289,7 +290,9 @@ def _personal_sdtype(name: str, sdtype: str) -> Kind:
 
 def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) -> ColumnSpec:
     name, dtype = str(s.name), dtype_name(s.dtype)
-    if kind == "datetime" and not _is_datetime64(s):
+    if kind == "datetime" and _is_date_objects(s):
+        fmt = None  # dates as objects: no text format
+    elif kind == "datetime" and not _is_datetime64(s):
         fmt = fmt or _text_date_format(s)
         if fmt is None:
             raise ColumnError(name, "declared datetime but its values do not parse as dates")
@@ -297,7 +300,8 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
             raise ColumnError(name, f"declared datetime but not every value parses with {fmt!r}")
     elif kind == "datetime":
         fmt = None
-    elif kind == "numerical" and not _is_numeric(s):
+    elif kind == "numerical" and not (_is_numeric(s) or pd.api.types.is_timedelta64_dtype(s.dtype)
+                                      or pd.api.types.infer_dtype(s, skipna=True) == "decimal"):
         raise ColumnError(name, f"declared numerical but has dtype {dtype}")
     elif kind == "boolean" and _bool_like(s) is None:
         raise ColumnError(name, "declared boolean but holds values other than True/False")
@@ -325,10 +329,16 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
         kind: Kind = "categorical"
     elif _is_numeric(s):
         kind = "id" if _looks_like_int_id(s) else "numerical"
+    elif pd.api.types.is_timedelta64_dtype(s.dtype):  # durations (Parquet DURATION columns)
+        kind = "numerical"
     elif pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
         inferred = pd.api.types.infer_dtype(values, skipna=True)
         if inferred == "boolean":
             return ColumnSpec(name, "boolean", dtype)
+        if inferred in _DATE_OBJECTS:  # datetime.date / datetime objects (Parquet DATE columns)
+            return ColumnSpec(name, "datetime", dtype)
+        if inferred == "decimal":  # decimal.Decimal objects (Parquet DECIMAL columns)
+            return ColumnSpec(name, "numerical", dtype)
         _check_not_mixed(s, inferred)
         fmt = _text_date_format(values) if inferred == "string" else None
         if fmt is not None:
@@ -337,13 +347,27 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
         kind = "id" if inferred == "string" and n >= ID_MIN_ROWS and values.nunique() == n else "categorical"
     else:
         raise ColumnError(name, f"dtype {dtype} is not supported; convert it to numbers or text")
-    if kind in ("numerical", "categorical") and len(values) == len(s) and values.nunique() == 1:
+    if kind in ("numerical", "categorical") and len(values) == len(s) and values.nunique() == 1 \
+            and isinstance(to_plain(values.iloc[0]), (str, int, float)):  # a value JSON can hold
         kind = "constant"
     return ColumnSpec(name, kind, dtype)
 
 
 def _is_datetime64(s: pd.Series) -> bool:
     return pd.api.types.is_datetime64_any_dtype(s.dtype)
+
+
+# What pandas' infer_dtype calls object columns of datetime.date, datetime.datetime or Timestamp.
+_DATE_OBJECTS = ("date", "datetime")
+
+
+def _is_date_objects(s: pd.Series) -> bool:
+    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in _DATE_OBJECTS
+
+
+def to_plain(value: Any) -> Any:
+    """A numpy scalar as the equivalent (JSON-able) Python value; other values as they are."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _is_numeric(s: pd.Series) -> bool:
@@ -374,6 +398,8 @@ def _check_not_mixed(s: pd.Series, inferred: str | None = None) -> None:
 
 
 def _check_finite(s: pd.Series) -> None:
+    if pd.api.types.is_timedelta64_dtype(s.dtype):
+        return  # durations have no infinities
     x = s.to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(x).any():
         raise ColumnError(s.name, f"holds {int(np.isinf(x).sum())} infinite values; "

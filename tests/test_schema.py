@@ -67,7 +67,7 @@ def test_schema_prints_and_round_trips_through_json():
     (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"q": {"sdtype": "id"}}}}, "column 'q': named in metadata"),
     (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"a": {}}}}, "column 'a': metadata entry needs"),
     (pd.DataFrame({"a": ["x", "y"]}), {"metadata": {"columns": {"a": {"sdtype": "numerical"}}}}, "column 'a': declared numerical"),
-    (pd.DataFrame({"a": pd.to_timedelta([1, 2], unit="s")}), {}, "column 'a': dtype timedelta64"),
+    (pd.DataFrame({"a": pd.period_range("2020-01", periods=2, freq="M")}), {}, "column 'a': dtype period[M]"),
     # Regression: these three were taken silently (the first two made "a" random ids).
     (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"a": {"sdtype": "catgorical"}}}},
      "column 'a': metadata sdtype 'catgorical' is not one of numerical, categorical, boolean, "
@@ -120,3 +120,23 @@ def test_text_dates_with_fractions_and_offsets_are_dates(text, fmt):
 def test_offsets_no_time_zone_has_leave_the_column_text():
     values = pd.Series([f"20{10 + i}-03-01T12:00:00+01:17" for i in range(30)], name="t")
     assert infer_schema(pd.DataFrame({"t": values}))["t"].kind == "id"
+
+
+def test_python_dates_decimals_and_durations_get_their_kinds():
+    import datetime
+    import decimal
+
+    n = 40
+    df = pd.DataFrame({
+        "d": [datetime.date(2020, 1, 1) + datetime.timedelta(days=i) for i in range(n)],
+        "dt": pd.Series([datetime.datetime(2020, 1, 1, i % 24) for i in range(n)], dtype=object),
+        "p": [decimal.Decimal(f"{i}.25") for i in range(n)],
+        "dur": pd.to_timedelta(np.arange(n) % 7, unit="h"),
+        "same_date": [datetime.date(2020, 1, 1)] * n,
+    })
+    kinds = {c.name: c.kind for c in infer_schema(df).columns}
+    assert kinds == {"d": "datetime", "dt": "datetime", "p": "numerical", "dur": "numerical",
+                     "same_date": "datetime"}
+    meta = {"columns": {"d": {"sdtype": "datetime"}, "dur": {"sdtype": "numerical"},
+                        "p": {"sdtype": "numerical"}}}
+    assert infer_schema(df, metadata=meta)["d"].datetime_format is None

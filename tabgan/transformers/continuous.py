@@ -26,6 +26,7 @@ A column becomes a tanh value plus a one-hot over *slots*: ``[modes..., point ma
 
 from __future__ import annotations
 
+import decimal
 import warnings
 from typing import Any
 
@@ -46,7 +47,8 @@ from tabgan.transformers.base import (
 )
 from tabgan.transformers.layout import Span
 
-__all__ = ["GMM_SAMPLE_CAP", "POINT_MASS_SHARE", "ContinuousEncoder", "NumericalTransformer"]
+__all__ = ["GMM_SAMPLE_CAP", "POINT_MASS_SHARE", "ContinuousEncoder", "NumericalTransformer",
+           "is_decimal"]
 
 GMM_SAMPLE_CAP = 2000
 POINT_MASS_SHARE = 0.05
@@ -340,7 +342,14 @@ def detect_decimals(x: np.ndarray) -> int | None:
 
 @register
 class NumericalTransformer(ColumnTransformer):
-    """A numerical column: ints (also nullable) and floats, restored to the input's dtype."""
+    """A numerical column: ints (also nullable), floats, durations (timedelta64) and
+    ``decimal.Decimal`` objects (what pyarrow gives for a Parquet DECIMAL column), restored to
+    the input's dtype and type.
+
+    A duration is encoded as a count of its coarsest unit that divides every value (``unit``:
+    days, hours, ... nanoseconds), so "20 minutes" comes back whole; a Decimal column comes back
+    as Decimals with its largest number of decimal places (``scale``).
+    """
 
     kind_name = "numerical"
 
@@ -349,12 +358,16 @@ class NumericalTransformer(ColumnTransformer):
         self.encoder = ContinuousEncoder(n_modes, sample_cap)
         self.dtype = "float64"
         self.na = "nan"
+        self.unit: str | None = None  # durations: the unit their counts are in
+        self.scale: int | None = None  # Decimal objects: decimal places written back
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> NumericalTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
-        x = _as_float(s)
-        decimals = 0 if pd.api.types.is_integer_dtype(s.dtype) else detect_decimals(x)
-        self.encoder.fit(x, rng, decimals)
+        self.unit = _duration_unit(s) if pd.api.types.is_timedelta64_dtype(s.dtype) else None
+        self.scale = _decimal_scale(s) if is_decimal(s) else None
+        x = self._floats(s)
+        whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None
+        self.encoder.fit(x, rng, 0 if whole else detect_decimals(x))
         return self
 
     @property
@@ -362,25 +375,71 @@ class NumericalTransformer(ColumnTransformer):
         return self.encoder.spans(self.column)
 
     def transform(self, s: pd.Series) -> np.ndarray:
-        return self.encoder.transform(_as_float(s))
+        return self.encoder.transform(self._floats(s))
+
+    def _floats(self, s: pd.Series) -> np.ndarray:
+        """(n,) float64 values, NaN where missing; durations in counts of ``unit``."""
+        if self.unit is None:
+            return s.to_numpy(dtype=np.float64, na_value=np.nan)
+        ns = s.to_numpy(dtype="timedelta64[ns]").view(np.int64)  # NaT is int64's minimum
+        return np.where(s.isna().to_numpy(), np.nan, ns / _UNIT_NS[self.unit])
 
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
         x = self.encoder.inverse_compact(c)
+        if self.unit is not None:
+            return self._durations(x)
+        if self.scale is not None:
+            return self._decimals(x)
         return restore_numeric(x, self.dtype, self.na, self.column)
+
+    def _durations(self, x: np.ndarray) -> pd.Series:
+        missing = np.isnan(x)
+        ns = np.where(missing, 0, x).astype(np.int64) * _UNIT_NS[self.unit]  # (n,)
+        out = pd.Series(ns.view("timedelta64[ns]"), name=self.column)
+        out[missing] = pd.NaT
+        return out.astype(as_dtype(self.dtype))
+
+    def _decimals(self, x: np.ndarray) -> pd.Series:
+        missing = np.isnan(x)
+        rounded = np.round(np.where(missing, 0.0, x), self.scale) + 0.0  # + 0.0: no "-0.00"
+        text = np.char.mod(f"%.{self.scale}f", rounded)  # (n,) the digits, vectorised
+        # One Decimal per row: a Python object each, as the input held (no array type has them).
+        out = np.array([decimal.Decimal(t) for t in text], dtype=object)
+        out[missing] = MISSING_VALUES[self.na]
+        return pd.Series(out, name=self.column, dtype=object)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,
-                "encoder": self.encoder.to_dict()}
+                "unit": self.unit, "scale": self.scale, "encoder": self.encoder.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> NumericalTransformer:
         t = cls(d["column"])
         t.dtype, t.na, t.encoder = d["dtype"], d["na"], ContinuousEncoder.from_dict(d["encoder"])
+        t.unit, t.scale = d.get("unit"), d.get("scale")  # absent in files before 2026-12-02
         return t
 
 
-def _as_float(s: pd.Series) -> np.ndarray:
-    return s.to_numpy(dtype=np.float64, na_value=np.nan)
+# Duration units from the coarsest, in nanoseconds.
+_UNIT_NS = {"D": 86_400 * 10**9, "h": 3600 * 10**9, "min": 60 * 10**9, "s": 10**9, "ms": 10**6,
+            "us": 10**3, "ns": 1}
+
+
+def _duration_unit(s: pd.Series) -> str:
+    """The coarsest unit of ``_UNIT_NS`` that divides every duration of ``s``."""
+    ns = s.dropna().to_numpy(dtype="timedelta64[ns]").view(np.int64)
+    return next(u for u, size in _UNIT_NS.items() if (ns % size == 0).all())
+
+
+def is_decimal(s: pd.Series) -> bool:
+    """Whether ``s`` is an object column of ``decimal.Decimal`` values."""
+    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "decimal"
+
+
+def _decimal_scale(s: pd.Series) -> int:
+    """The most decimal places a Decimal of ``s`` is written with (a loop over distinct values)."""
+    exponents = [v.as_tuple().exponent for v in s.dropna().unique()]
+    return max([0] + [-e for e in exponents if isinstance(e, int) and e < 0])
 
 
 def restore_numeric(x: np.ndarray, dtype: str, na: str, name: str) -> pd.Series:

@@ -25,13 +25,22 @@ exactly, and there is no daily pattern to keep.
 
 from __future__ import annotations
 
+import datetime
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tabgan.schema import format_dates, text_dates
-from tabgan.transformers.base import ColumnTransformer, as_dtype, dtype_name, register
+from tabgan.transformers.base import (
+    MISSING_VALUES,
+    ColumnTransformer,
+    as_dtype,
+    dtype_name,
+    missing_marker,
+    register,
+)
 from tabgan.transformers.continuous import ContinuousEncoder
 from tabgan.transformers.layout import Span
 
@@ -55,12 +64,18 @@ class DatetimeTransformer(ColumnTransformer):
         self.grain: str | None = None  # None: whole days only
         # Within a day: UTC nanoseconds of the first instant; ``day`` encodes grains since then.
         self.origin: int | None = None
+        # An object column's Python type ("date", "datetime", "timestamp"), restored on output,
+        # and how it wrote missing values.
+        self.objects: str | None = None
+        self.na = "nat"
         self.day = ContinuousEncoder(n_modes)
         self.time: ContinuousEncoder | None = None
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> DatetimeTransformer:
         self.column, self.dtype = str(s.name), dtype_name(s.dtype)
         self.tz = None  # the zone comes from this column (text offsets: the zone they follow)
+        self.objects = _object_type(s) if self.datetime_format is None else None
+        self.na = missing_marker(s)
         dt = self._parse(s)
         if dt.dt.tz is not None:
             self.tz = str(dt.dt.tz)
@@ -113,7 +128,23 @@ class DatetimeTransformer(ColumnTransformer):
             text = format_dates(values, self.datetime_format).astype(object)
             text[missing] = np.nan
             return text.astype(as_dtype(self.dtype)) if self.dtype != "object" else text
+        if self.objects is not None:
+            return self._as_objects(values, missing)
         return values.astype(as_dtype(self.dtype))
+
+    def _as_objects(self, values: pd.Series, missing: np.ndarray) -> pd.Series:
+        """An object column of the Python type the input held: datetime.date, datetime.datetime
+        or pandas Timestamp (aware ones in the input's zone), missing values as it wrote them."""
+        if self.objects == "date":
+            out = np.asarray(values.dt.date, dtype=object)
+        elif self.objects == "datetime":
+            with warnings.catch_warnings():  # pandas 2 warns that 3 returns a Series: both fit
+                warnings.simplefilter("ignore", FutureWarning)
+                out = np.asarray(values.dt.to_pydatetime(), dtype=object)
+        else:
+            out = values.astype(object).to_numpy()
+        out[missing] = MISSING_VALUES[self.na]
+        return pd.Series(out, name=self.column, dtype=object)
 
     def _from_day_tod(self, day: np.ndarray, time: np.ndarray) -> np.ndarray:
         """(n,) int64 nanoseconds (UTC when aware) from days and the compact time-of-day spans."""
@@ -138,7 +169,10 @@ class DatetimeTransformer(ColumnTransformer):
 
     def _parse(self, s: pd.Series) -> pd.Series:
         if self.datetime_format is None:
-            return s if pd.api.types.is_datetime64_any_dtype(s.dtype) else pd.to_datetime(s)
+            if pd.api.types.is_datetime64_any_dtype(s.dtype):
+                return s
+            dt = pd.to_datetime(s)  # objects; aware ones in several zones read as UTC instants
+            return dt if pd.api.types.is_datetime64_any_dtype(dt.dtype) else pd.to_datetime(s, utc=True)
         return text_dates(s, self.datetime_format, self.tz)  # fitting: the zone its offsets follow
 
     @staticmethod
@@ -184,7 +218,8 @@ class DatetimeTransformer(ColumnTransformer):
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype,
                 "datetime_format": self.datetime_format, "n_modes": self.n_modes, "tz": self.tz,
-                "grain": self.grain, "origin": self.origin, "day": self.day.to_dict(),
+                "grain": self.grain, "origin": self.origin, "objects": self.objects,
+                "na": self.na, "day": self.day.to_dict(),
                 "time": self.time.to_dict() if self.time else None}
 
     @classmethod
@@ -192,6 +227,20 @@ class DatetimeTransformer(ColumnTransformer):
         t = cls(d["column"], d["datetime_format"], d["n_modes"])
         t.dtype, t.tz, t.grain = d["dtype"], d["tz"], d["grain"]
         t.origin = d.get("origin")  # absent in files written before it existed
+        t.objects, t.na = d.get("objects"), d.get("na", "nat")  # absent before 2026-12-02
         t.day = ContinuousEncoder.from_dict(d["day"])
         t.time = ContinuousEncoder.from_dict(d["time"]) if d["time"] else None
         return t
+
+
+def _object_type(s: pd.Series) -> str | None:
+    """"date", "datetime" or "timestamp": the Python type of an object column's dates (None for
+    datetime64 and text)."""
+    if s.dtype != object:
+        return None
+    first = s.dropna().iloc[0]
+    if isinstance(first, pd.Timestamp):
+        return "timestamp"
+    if isinstance(first, datetime.datetime):
+        return "datetime"
+    return "date" if isinstance(first, datetime.date) else None

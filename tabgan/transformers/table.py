@@ -182,7 +182,11 @@ class TableTransformer:
                 data[t.column] = _values(t.inverse_slots(slots[t.source], rng))
         # Fresh arrays, one per column: no index to align, nothing to copy (4 ms of 18 on
         # 32,561 Adult rows went to aligning and copying them into consolidated blocks).
-        return pd.DataFrame(data, columns=self.schema_.names, copy=False)
+        frame = pd.DataFrame(data, columns=self.schema_.names, copy=False)
+        for column in self.schema_.names:  # pandas reads object arrays of datetimes as datetime64
+            if data[column].dtype == object and frame[column].dtype != object:
+                frame[column] = pd.Series(data[column], index=frame.index, dtype=object)
+        return frame
 
     # ---------------------------------------------------------------- conditions
     def condition_slot(self, column: str, value: Any) -> tuple[int, int]:

@@ -82,3 +82,32 @@ def test_unconditioned_sampling_generates_exactly_n_rows(cls):
     for n, chunk in ((1_000, 50_000), (1_000, 300)):
         assert sum(len(c) for c in model.sample_chunks(n, chunk_size=chunk, random_state=0)) == n
         assert model.sampling_report_ == {"generated": n, "accepted": n, "acceptance_rate": 1.0}
+
+
+def test_parquet_types_fit_save_load_and_come_back(tmp_path):
+    # What pyarrow gives for Parquet DATE, DECIMAL and DURATION columns, and pd.cut's intervals.
+    # Before 2026-12-02 dates and Decimals were pooled categories, durations were refused, and
+    # a model with a date or interval category could not be saved (a bare TypeError).
+    import datetime
+    import decimal
+
+    import tabgan
+
+    rng = np.random.default_rng(0)
+    n = 200
+    df = pd.DataFrame({
+        "day": [datetime.date(2020, 1, 1) + datetime.timedelta(days=int(d)) for d in rng.integers(0, 700, n)],
+        "price": [decimal.Decimal(f"{v:.2f}") for v in rng.lognormal(2, 1, n)],
+        "wait": pd.to_timedelta(rng.integers(0, 3600, n), unit="s"),
+        "band": pd.cut(rng.normal(size=n), 3),
+        "when": [datetime.date(2021, 1, 1) + datetime.timedelta(days=int(d)) for d in rng.integers(0, 3, n)],
+    })
+    model = ConditionalGAN(epochs=1, batch_size=50, random_state=0).fit(df, discrete_columns=["when"])
+    model.save(tmp_path / "m.tabgan")
+    again = tabgan.load(tmp_path / "m.tabgan", device="cpu")
+    out = model.sample(60, random_state=1)
+    pd.testing.assert_frame_equal(again.sample(60, random_state=1), out)
+    assert out.dtypes.to_dict() == df.dtypes.to_dict()
+    for column in ("day", "price", "when"):
+        assert {type(v) for v in out[column]} == {type(df[column][0])}, column
+    assert out["when"].isin(set(df["when"])).all()

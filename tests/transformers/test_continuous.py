@@ -144,3 +144,36 @@ def test_nullable_and_small_dtypes_are_restored():
               pd.Series(rng.normal(size=30).astype(np.float32))):
         t = NumericalTransformer().fit(s.rename("x"), rng)
         assert t.inverse_transform(t.transform(s), rng).dtype == s.dtype
+
+
+def test_decimal_objects_come_back_as_decimals_with_their_places():
+    # Before 2026-12-02 a column of decimal.Decimal (a Parquet DECIMAL column) was categorical.
+    import decimal
+
+    rng = np.random.default_rng(0)
+    values = [decimal.Decimal(f"{v:.2f}") for v in rng.lognormal(3, 1, 400)]
+    values[3] = decimal.Decimal("7.5")  # fewer places written: the column's scale is 2
+    s = pd.Series(values, name="price", dtype=object)
+    s[5] = None
+    t = NumericalTransformer().fit(s, np.random.default_rng(0))
+    back = t.inverse_transform(t.transform(s), np.random.default_rng(0))
+    assert t.scale == 2 and back.dtype == object and back[5] is None
+    assert all(isinstance(v, decimal.Decimal) and v.as_tuple().exponent == -2 for v in back.drop(5))
+    assert (back.drop(5).astype(float) - s.drop(5).astype(float)).abs().max() < 0.006
+    again = NumericalTransformer.from_dict(t.to_dict())
+    pd.testing.assert_series_equal(again.inverse_transform(t.transform(s), np.random.default_rng(0)), back)
+
+
+@pytest.mark.parametrize("unit, expected", [("s", "s"), ("min", "min"), ("ms", "ms")])
+def test_durations_come_back_whole_in_their_unit(unit, expected):
+    # Before 2026-12-02 timedelta64 columns were refused.
+    rng = np.random.default_rng(0)
+    s = pd.Series(pd.to_timedelta(rng.integers(1, 5000, 400), unit=unit), name="dur")
+    s[2] = pd.NaT
+    t = NumericalTransformer().fit(s, np.random.default_rng(0))
+    assert t.unit == expected
+    back = t.inverse_transform(t.transform(s), np.random.default_rng(0))
+    assert back.dtype == s.dtype and back.isna().tolist() == s.isna().tolist()
+    grain = pd.Timedelta(1, unit=unit)
+    assert ((back.dropna() % grain) == pd.Timedelta(0)).all()
+    assert (back.dropna() - s.dropna()).abs().max() <= grain

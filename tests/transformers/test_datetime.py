@@ -145,3 +145,24 @@ def test_fractions_of_a_second_keep_their_digits(digits):
     t, back = round_trip(s, f"%Y-%m-%d %H:%M:%S.%{digits}f")
     pd.testing.assert_series_equal(back, s)
     assert back.str.len().eq(20 + digits).all()
+
+
+@pytest.mark.parametrize("kind", ["date", "datetime", "aware datetime", "timestamp"])
+def test_python_date_objects_come_back_as_the_same_type(kind):
+    # Before 2026-12-02 an object column of dates (what pyarrow gives for a Parquet DATE column)
+    # was categorical, pooled at 200 values; datetime objects came back as datetime64.
+    rng = np.random.default_rng(0)
+    stamps = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 900, 300) * 3600, unit="s")
+    if kind == "date":
+        values = list(stamps.normalize().date)
+    elif kind == "datetime":
+        values = list(stamps.to_pydatetime())
+    elif kind == "aware datetime":
+        values = list(stamps.tz_localize("Europe/Paris", ambiguous=False, nonexistent="shift_forward").to_pydatetime())
+    else:
+        values = list(stamps)
+    s = pd.Series(values, name="t", dtype=object)
+    s[4] = None
+    t, back = round_trip(s)
+    pd.testing.assert_series_equal(back, s)
+    assert type(back[0]) is type(s[0]) and back[4] is None
