@@ -583,6 +583,8 @@ def _typed_conditions(
                 f"condition on unknown column {column!r} (columns: {', '.join(schema.names)})"
             )
         out[column] = _typed(text, schema[column].dtype, column)
+        if isinstance(out[column], str) and text != "":  # ints of a category dtype, dates ...
+            out[column] = model.transformer_.value_written(column, text)
         if text == "" and out[column] == "":  # "" may be a category; else the missing values
             try:
                 model.transformer_.condition_slot(column, "")

@@ -6,6 +6,7 @@ Models are tiny (one epoch, 16-wide networks) so the suite stays fast on two cor
 
 from __future__ import annotations
 
+import decimal
 import inspect
 import io
 import json
@@ -593,6 +594,28 @@ def test_unknown_column_or_value_in_a_condition(work, tmp_path, capsys, conditio
     )
     assert message in error_line(capsys)
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_conditions_typed_as_text_find_categories_of_other_types(tmp_path, capsys):
+    # Before 2026-12-02 --condition day=2021-01-02 on a discrete column of dates (a Parquet DATE
+    # column) looked for the text "2021-01-02" and was refused as never seen.
+    import datetime
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({
+        "day": [datetime.date(2021, 1, 1) + datetime.timedelta(days=int(d)) for d in rng.integers(0, 3, ROWS)],
+        "price": [decimal.Decimal(v) for v in rng.choice(["1.50", "2.25"], ROWS)],
+        "x": rng.normal(size=ROWS),
+    })
+    frame.to_parquet(tmp_path / "data.parquet")
+    assert run("fit", tmp_path / "data.parquet", "-o", tmp_path / "m.tabgan",
+               "--discrete-columns", "day,price", *TINY) == 0
+    out = tmp_path / "s.parquet"
+    assert run("sample", tmp_path / "m.tabgan", "-n", 30, "-o", out, "--condition", "day=2021-01-02",
+               "--condition", "price=2.25", "-q") == 0
+    sample = pd.read_parquet(out)
+    assert (sample["day"] == datetime.date(2021, 1, 2)).all()
+    assert (sample["price"] == decimal.Decimal("2.25")).all()
 
 
 def test_an_empty_condition_value_asks_for_missing_values(work, tmp_path, capsys):

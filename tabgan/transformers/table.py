@@ -208,6 +208,22 @@ class TableTransformer:
         assert isinstance(t, CategoricalTransformer)
         return conditional[column], _condition_slot(t, value)
 
+    def value_written(self, column: str, text: str) -> Any:
+        """The category of ``column`` that prints as ``text`` (``str(value) == text``), for a
+        condition typed as text (the command line): the int 2 of a category dtype of ints, the
+        date 2021-01-01 of a column of dates. ``text`` itself when it is a category, when no
+        category or several print that way, or when the column has no categories."""
+        self._check_fitted()
+        t = self.columns_[self._index[column]] if column in self._index else None
+        t = t.inner if isinstance(t, DerivedTransformer) else t
+        if not isinstance(t, CategoricalTransformer):
+            return text
+        values = [*t.categories, *t.pool]
+        if any(isinstance(v, str) and v == text for v in values):
+            return text
+        named = [v for v in values if str(v) == text]
+        return named[0] if len(named) == 1 else text
+
     # ---------------------------------------------------------------- state
     def _check_fitted(self) -> None:
         if not hasattr(self, "columns_"):
