@@ -69,11 +69,19 @@ _DELIMITERS = ",;\t|"
 
 @dataclass(frozen=True)
 class CsvStyle:
-    """How a CSV file is written: its delimiter, its missing-value token and its text encoding."""
+    """How a CSV file is written: its delimiter, its missing-value token, its text encoding and,
+    when pandas renamed columns on reading, its header as written (a blank name, which pandas
+    calls "Unnamed: 0", as ``pd.DataFrame.to_csv`` writes an index; "x" twice, read as "x" and
+    "x.1")."""
 
     delimiter: str = ","
     na_rep: str = ""
     encoding: str = "utf-8"
+    header: tuple[str, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.header is not None:  # a list from a model file's JSON
+            object.__setattr__(self, "header", tuple(self.header))
 
 
 # ---------------------------------------------------------------------------------------- reading
@@ -138,7 +146,20 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
     tokens = _tokens(raw, frame, delimiter, encoding)
     frame = _keep_written_form(frame, tokens)
     na_rep = _na_token(frame, tokens)
-    return frame, CsvStyle(delimiter, na_rep, "utf-8" if encoding == "utf-8-sig" else encoding)
+    header = _written_header(head.decode(encoding, errors="replace"), delimiter, frame)
+    return frame, CsvStyle(delimiter, na_rep, "utf-8" if encoding == "utf-8-sig" else encoding,
+                           header)
+
+
+def _written_header(text: str, delimiter: str, frame: pd.DataFrame) -> tuple[str, ...] | None:
+    """The header row as the file wrote it, when pandas named the columns otherwise (blank or
+    repeated names); None when the names are the file's own."""
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return None
+    names = [str(c) for c in frame.columns]
+    return tuple(header) if len(header) == len(names) and header != names else None
 
 
 def _parse_csv(raw: IO[bytes], delimiter: str, encoding: str, name: str) -> pd.DataFrame:
@@ -396,12 +417,13 @@ class TableWriter:
     def write(self, chunk: pd.DataFrame) -> None:
         """Append ``chunk`` (the same columns and dtypes as the first one)."""
         if self.fmt == "csv":
+            header = self.rows == 0 and (self._header(chunk) or True)
             chunk.to_csv(
                 self._text,
                 sep=self.style.delimiter,
                 na_rep=self.style.na_rep,
                 index=False,
-                header=self.rows == 0,
+                header=header,
                 lineterminator="\n",
             )
         else:
@@ -412,6 +434,11 @@ class TableWriter:
                 pa.Table.from_pandas(chunk, schema=self._schema, preserve_index=False)
             )
         self.rows += len(chunk)
+
+    def _header(self, chunk: pd.DataFrame) -> list[str] | None:
+        """The style's header as written, for a chunk of the columns it was read as."""
+        header = self.style.header
+        return list(header) if header is not None and len(header) == chunk.shape[1] else None
 
     def __exit__(self, *exc: object) -> bool:
         return self._stack.__exit__(*exc)

@@ -268,3 +268,18 @@ def test_spaces_round_a_number_keep_it_a_number(tmp_path):
     src.write_text("a,b\n1, 2\n3, 4\n")
     frame, _ = read_table(str(src))
     assert frame.dtypes.astype(str).to_dict() == {"a": "int64", "b": "int64"}
+
+
+def test_a_header_pandas_renames_is_written_back_as_the_file_had_it(tmp_path):
+    # Before 2026-12-02 a blank header (DataFrame.to_csv's index) came back as "Unnamed: 0" and a
+    # repeated one as "x.1".
+    src = tmp_path / "in.csv"
+    src.write_text(",x,x\n0,1,a\n1,2,b\n")
+    frame, style = read_table(str(src))
+    assert list(frame.columns) == ["Unnamed: 0", "x", "x.1"]
+    assert style.header == ("", "x", "x")
+    with TableWriter(str(tmp_path / "out.csv"), "csv", style) as writer:
+        writer.write(frame.iloc[:1])
+        writer.write(frame.iloc[1:])
+    assert (tmp_path / "out.csv").read_text() == src.read_text()
+    assert CsvStyle(header=["", "x"]).header == ("", "x")  # as a model file's JSON gives it
