@@ -366,10 +366,12 @@ class BaseSynthesizer(BaseEstimator):
 
     def _parse_conditions(self, conditions: Mapping[str, Any] | None) -> list[tuple[int, int]]:
         """[(span index in the layout, slot)] for each condition."""
-        if not conditions:
+        if conditions is None:
             return []
-        if not isinstance(conditions, Mapping):
-            raise ConditionError(f"conditions must be a dict of column -> value, got {type(conditions).__name__}")
+        if not isinstance(conditions, Mapping):  # a DataFrame of conditions (SDV's) included
+            raise ConditionError(f"conditions must be a dict of column -> value, got "
+                                 f"{type(conditions).__name__}; for rows under different "
+                                 "conditions, sample once per condition and concatenate")
         out: dict[int, int] = {}  # span -> slot
         named: dict[int, str] = {}
         for column, value in conditions.items():

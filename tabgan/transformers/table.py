@@ -259,6 +259,10 @@ class TableTransformer:
 
 
 def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
+    if not pd.api.types.is_hashable(value):  # a list of values: not one category
+        raise ConditionError(f"condition {t.column}={value!r}: give one value per column, not a "
+                             f"{type(value).__name__}; for rows of several values, sample each "
+                             "value's rows and concatenate")
     try:
         return t.slot_of(value)
     except ColumnError:
