@@ -218,6 +218,8 @@ def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str,
     if kind == "numerical":
         if pd.api.types.is_bool_dtype(values.dtype):
             values = values.astype("float64")
+        elif pd.api.types.is_timedelta64_dtype(values.dtype):  # durations in seconds, NaT as NaN
+            values = values.dt.total_seconds()
         converted = pd.to_numeric(values, errors="coerce").astype("float64")
         bad = converted.isna() & values.notna()
         if bad.any():

@@ -189,3 +189,14 @@ def test_a_copy_with_fresh_ids_is_an_exact_copy_and_text_dates_are_instants(tabl
     assert result["ignored_columns"].keys() == {"ref"}
     assert result["privacy"]["exact_copies"]["value"] == pytest.approx(1.0)
     assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
+
+
+def test_durations_are_numbers_in_seconds_and_missing_ones_stay_missing() -> None:
+    # A duration column is numerical since 2026-12-02; a NaT must not become int64's minimum.
+    from tabgan.evaluation.columns import prepare
+
+    real = pd.DataFrame({"wait": pd.to_timedelta([1, 2, None, 4] * 10, unit="s")})
+    schema = infer_schema(real)
+    assert schema.kinds == {"wait": "numerical"}
+    numeric = prepare(schema, {"real": real}).numeric["real"][:4, 0]
+    assert np.allclose(numeric, [1, 2, np.nan, 4], equal_nan=True)
