@@ -57,6 +57,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from tabgan.schema import as_numbers
+
 if TYPE_CHECKING:  # pragma: no cover
     from tabgan.synthesizers.base import BaseSynthesizer
     from tabgan.transformers.layout import Layout
@@ -210,7 +212,7 @@ def value_collapse(reference: dict[str, dict[str, list[float]]], generated: pd.D
         if column not in generated:
             continue
         edges, share = np.asarray(ref["edges"], dtype=float), np.asarray(ref["shares"], dtype=float)
-        values = pd.to_numeric(generated[column], errors="coerce").to_numpy(dtype=float)
+        values = as_numbers(generated[column])
         values = values[np.isfinite(values)]
         fake = np.bincount(np.searchsorted(edges, values, side="right"), minlength=share.size).astype(float)
         bounds = [-np.inf, *edges.tolist(), np.inf]
@@ -225,7 +227,7 @@ def value_reference(data: pd.DataFrame, columns: Sequence[str], bins: int = 20) 
     of non-missing rows between consecutive edges. Aggregates only, like the transformer's state."""
     out = {}
     for column in columns:
-        v = pd.to_numeric(data[column], errors="coerce").to_numpy(dtype=float)
+        v = as_numbers(data[column])  # durations in seconds
         v = v[np.isfinite(v)]
         if v.size < bins:
             continue

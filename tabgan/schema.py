@@ -39,7 +39,7 @@ from tabgan.errors import ColumnError, DataError
 Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constant"]
 KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
 
-__all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "dtype_name", "format_dates",
+__all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "as_numbers", "dtype_name", "format_dates",
            "infer_column", "infer_schema", "text_dates", "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
@@ -363,6 +363,16 @@ _DATE_OBJECTS = ("date", "datetime")
 
 def _is_date_objects(s: pd.Series) -> bool:
     return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in _DATE_OBJECTS
+
+
+def as_numbers(s: pd.Series) -> np.ndarray:
+    """(n,) float64 values of a numerical column, NaN where missing or not a number: numbers,
+    Decimals, durations in seconds (a missing duration is NaN, never int64's minimum)."""
+    if pd.api.types.is_timedelta64_dtype(s.dtype):
+        return s.dt.total_seconds().to_numpy(dtype=np.float64)
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("float64").to_numpy()
+    return pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def to_plain(value: Any) -> Any:

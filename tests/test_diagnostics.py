@@ -130,3 +130,12 @@ def test_plot_history_marks_findings(table):
     names = {t.name for t in fig.data}
     assert {"critic_loss", "generator_grad_norm", "probe score (mean tv)", "real-vs-real floor"} <= names
     assert any(getattr(s, "x0", None) == 1 for s in fig.layout.shapes)
+
+
+def test_value_ranges_of_durations_are_in_seconds_and_ignore_missing_ones():
+    # Before 2026-12-02 a missing duration became int64's minimum in the ventiles.
+    from tabgan.diagnostics import value_reference
+
+    data = pd.DataFrame({"wait": pd.to_timedelta(list(range(1, 41)) + [None], unit="s")})
+    ref = value_reference(data, ["wait"])["wait"]
+    assert 1 < min(ref["edges"]) and max(ref["edges"]) < 40

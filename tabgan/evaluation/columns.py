@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from tabgan.errors import ColumnError, DataError, ParameterError
-from tabgan.schema import infer_column, text_dates
+from tabgan.schema import as_numbers, infer_column, text_dates
 
 __all__ = ["ColumnKind", "PreparedData", "TableSchema", "infer_schema", "prepare"]
 
@@ -216,10 +216,8 @@ def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str,
                fmt: str | None = None) -> pd.Series:
     values = values.reset_index(drop=True)
     if kind == "numerical":
-        if pd.api.types.is_bool_dtype(values.dtype):
-            values = values.astype("float64")
-        elif pd.api.types.is_timedelta64_dtype(values.dtype):  # durations in seconds, NaT as NaN
-            values = values.dt.total_seconds()
+        if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_timedelta64_dtype(values.dtype):
+            values = pd.Series(as_numbers(values))  # durations in seconds, NaT as NaN
         converted = pd.to_numeric(values, errors="coerce").astype("float64")
         bad = converted.isna() & values.notna()
         if bad.any():
