@@ -296,6 +296,11 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
         fmt = fmt or _text_date_format(s)
         if fmt is None:
             raise ColumnError(name, "declared datetime but its values do not parse as dates")
+        if _parse_dates(s, fmt) is None and s.count():
+            # SDV metadata writes strftime's %f and %z: told the digits and the offset's colon
+            # the text has, the same format may print every value back.
+            written = _as_written(fmt, str(s.dropna().iloc[0]))
+            fmt = written if _parse_dates(s, written) is not None else fmt
         if _parse_dates(s, fmt) is None:
             raise ColumnError(name, f"declared datetime but not every value parses with {fmt!r}")
     elif kind == "datetime":

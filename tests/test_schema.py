@@ -140,3 +140,10 @@ def test_python_dates_decimals_and_durations_get_their_kinds():
     meta = {"columns": {"d": {"sdtype": "datetime"}, "dur": {"sdtype": "numerical"},
                         "p": {"sdtype": "numerical"}}}
     assert infer_schema(df, metadata=meta)["d"].datetime_format is None
+
+
+def test_a_metadata_format_in_strftimes_own_terms_fits_milliseconds_and_offsets():
+    values = pd.Series([f"20{10 + i}-03-01T12:00:00.123+01:00" for i in range(30)], name="t")
+    meta = {"columns": {"t": {"sdtype": "datetime", "datetime_format": "%Y-%m-%dT%H:%M:%S.%f%z"}}}
+    assert infer_schema(pd.DataFrame({"t": values}), metadata=meta)["t"].datetime_format == \
+        "%Y-%m-%dT%H:%M:%S.%3f%:z"
