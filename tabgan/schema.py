@@ -12,7 +12,9 @@ Every column of a table gets one kind:
   written ``+01:00``): ``2024-03-01T12:00:00.123+01:00`` is ``%Y-%m-%dT%H:%M:%S.%3f%:z``. Text
   dates with UTC offsets are read in the time zone their offsets follow (``text_dates``), so a
   column that changes offset with daylight saving is written back with each instant's offset.
-- ``id``: one distinct value per row; not modelled, regenerated as fresh unique values.
+- ``id``: a value of its own in most rows (text, at least half the rows holding a value no other
+  row has) or in every row (integers named like ids or in arithmetic progression); not
+  modelled, regenerated as fresh unique values, so no real name or e-mail is copied.
 - ``constant``: a single value and no missing ones; repeated on output.
 
 Users override inference with ``discrete_columns=[...]`` or an SDV-style metadata dict
@@ -71,9 +73,11 @@ _DATE_FORMATS = (
     "%m/%d/%Y %H:%M",
     "%Y%m%d",
 )
-# A column is an id when every value is distinct, there are at least this many rows, and it is
-# text, or an integer column named like an id or holding an arithmetic progression (1, 2, 3 ...).
+# A column is an id when there are at least this many rows and it is text most of whose rows
+# hold a value of their own (``_looks_like_text_id``), or an integer column of distinct values
+# named like an id or holding an arithmetic progression (1, 2, 3 ...).
 ID_MIN_ROWS = 20
+ID_SINGLETON_SHARE = 0.5  # text is an id when this share of its rows hold a value of their own
 _ID_NAME = re.compile(r"(^|[_\W])id$|^id([_\W]|$)|[a-z]Id$|ID$", re.IGNORECASE)
 
 
@@ -348,8 +352,7 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
         fmt = _text_date_format(values) if inferred == "string" else None
         if fmt is not None:
             return ColumnSpec(name, "datetime", dtype, fmt)
-        n = len(s)
-        kind = "id" if inferred == "string" and n >= ID_MIN_ROWS and values.nunique() == n else "categorical"
+        kind = "id" if inferred == "string" and _looks_like_text_id(values, len(s)) else "categorical"
     else:
         raise ColumnError(name, f"dtype {dtype} is not supported; convert it to numbers or text")
     if kind in ("numerical", "categorical") and len(values) == len(s) and values.nunique() == 1 \
@@ -419,6 +422,21 @@ def _check_finite(s: pd.Series) -> None:
     if np.isinf(x).any():
         raise ColumnError(s.name, f"holds {int(np.isinf(x).sum())} infinite values; "
                                   "replace them with a number or a missing value")
+
+
+def _looks_like_text_id(values: pd.Series, n: int) -> bool:
+    """Text whose values are mostly one row's own: at least ``ID_MIN_ROWS`` rows, and at least
+    ``ID_SINGLETON_SHARE`` of them hold a value no other row has (names, e-mails, free text).
+
+    NOTE: until 2026-12-02 only a column with a distinct value in every row was an id. A names
+    column with a few repeated names was categorical: its 200 most frequent names were
+    categories, and every other name went into the model file's pool and came back verbatim in
+    synthetic rows.
+    """
+    if n < ID_MIN_ROWS:
+        return False
+    counts = values.value_counts(sort=False)
+    return int((counts == 1).sum()) >= ID_SINGLETON_SHARE * n
 
 
 def _looks_like_int_id(s: pd.Series) -> bool:

@@ -147,3 +147,18 @@ def test_a_metadata_format_in_strftimes_own_terms_fits_milliseconds_and_offsets(
     meta = {"columns": {"t": {"sdtype": "datetime", "datetime_format": "%Y-%m-%dT%H:%M:%S.%f%z"}}}
     assert infer_schema(pd.DataFrame({"t": values}), metadata=meta)["t"].datetime_format == \
         "%Y-%m-%dT%H:%M:%S.%3f%:z"
+
+
+def test_text_most_of_whose_rows_hold_their_own_value_is_an_id():
+    # Before 2026-12-02 a names column with a few repeated names was categorical, and its pooled
+    # tail of real names came back verbatim.
+    rng = np.random.default_rng(0)
+    first = ["Anna", "Ben", "Carl", "Dora", "Eva", "Finn", "Gus", "Hana", "Ivo", "Jan"]
+    names = pd.Series([f"{rng.choice(first)} {rng.integers(0, 3000)}" for _ in range(2000)])
+    names[::7] = None
+    share = names.value_counts().eq(1).sum() / len(names)
+    assert 0.5 < share < 0.95 and names.dropna().duplicated().any()
+    kinds = {c.name: c.kind for c in infer_schema(pd.DataFrame({
+        "name": names, "first": names.str.split().str[0],
+        "tail": [f"c{i}" if i < 150 else "common" for i in range(2000)]})).columns}
+    assert kinds == {"name": "id", "first": "categorical", "tail": "categorical"}
