@@ -2,16 +2,19 @@
 
 Every column of a table gets one kind:
 
-- ``numerical``: int or float values (nullable ints too); modelled with mode-specific normalisation.
+- ``numerical``: int or float values (nullable ints too), durations (timedelta64) and
+  ``decimal.Decimal`` objects (Parquet DURATION and DECIMAL columns); modelled with mode-specific
+  normalisation.
 - ``categorical``: strings, pandas categories, ints named in ``discrete_columns``; one-hot.
 - ``boolean``: bool, pandas ``boolean`` and object columns holding only True/False.
 - ``datetime``: datetime64 (with or without timezone), columns of ``datetime.date`` or
   ``datetime.datetime`` objects (what pyarrow gives for a Parquet DATE column), and text columns
-  whose every value parses with one date format, which is remembered so dates are written back the same way. Formats are
-  strftime's plus ``%3f`` (a fraction of a second in 3 digits; any of 1-9) and ``%:z`` (an offset
-  written ``+01:00``): ``2024-03-01T12:00:00.123+01:00`` is ``%Y-%m-%dT%H:%M:%S.%3f%:z``. Text
-  dates with UTC offsets are read in the time zone their offsets follow (``text_dates``), so a
-  column that changes offset with daylight saving is written back with each instant's offset.
+  whose every value parses with one date format, which is remembered so dates are written back
+  the same way. Formats are strftime's plus ``%3f`` (a fraction of a second in 3 digits; any
+  of 1-9) and ``%:z`` (an offset written ``+01:00``): ``2024-03-01T12:00:00.123+01:00`` is
+  ``%Y-%m-%dT%H:%M:%S.%3f%:z``. Text dates with UTC offsets are read in the time zone their
+  offsets follow (``text_dates``), so a column that changes offset with daylight saving is
+  written back with each instant's offset.
 - ``id``: a value of its own in most rows (text, at least half the rows holding a value no other
   row has) or in every row (integers named like ids or in arithmetic progression); not
   modelled, regenerated as fresh unique values, so no real name or e-mail is copied.
