@@ -63,6 +63,8 @@ STDIO = "-"
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _PARQUET_MAGIC = b"PAR1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _SNIFF_BYTES = 64 * 1024
 _DELIMITERS = ",;\t|"
 
@@ -112,7 +114,23 @@ def _read_opened(raw: IO[bytes], name: str) -> tuple[pd.DataFrame, CsvStyle | No
             raise DataError(f"{name} is not a readable gzip file: {err}") from None
         if not head:
             raise DataError(f"{name} is empty")
+    _refuse_other_formats(head, name)
     return _read_csv(raw, head, name)
+
+
+def _refuse_other_formats(head: bytes, name: str) -> None:
+    """DataError for files that are tables in a format this reader does not take: read as CSV
+    they became a table of one garbled row, or a model of JSON fragments."""
+    if head.startswith(_ZIP_MAGIC):
+        raise DataError(f"{name} is a ZIP archive (an Excel .xlsx workbook?), not a CSV or "
+                        "Parquet table; save it as CSV")
+    if head.startswith(_OLE_MAGIC):
+        raise DataError(f"{name} is an old Office file (an Excel .xls workbook?), not a CSV or "
+                        "Parquet table; save it as CSV")
+    start = head.lstrip()[:2]
+    if start in (b"[{", b'{"', b"[]"):
+        raise DataError(f"{name} holds JSON, not CSV; convert it, for example with pandas: "
+                        "read_json (lines=True for one record a line), then to_csv or to_parquet")
 
 
 def _open_source(source: str) -> IO[bytes]:

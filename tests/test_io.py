@@ -185,6 +185,11 @@ def test_stdin_and_stdout(monkeypatch, capsysbinary):
         (b'a,b\n"1,2\n', "not a readable CSV file"),
         (b"\x1f\x8b\x08\x00garbage", "not a readable gzip file"),
         (b"PAR1 not really parquet", "not a readable Parquet file"),
+        # Before 2026-12-02 these were read as CSV: JSON lines became a model of JSON fragments.
+        (b'{"a":0,"b":"x"}\n{"a":1,"b":"y"}\n', "holds JSON, not CSV"),
+        (b'[{"a":0,"b":"x"},{"a":1,"b":"y"}]', "holds JSON, not CSV"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "is a ZIP archive"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Office file"),
     ],
 )
 def test_unreadable_tables_raise_data_errors(tmp_path, content, match):
