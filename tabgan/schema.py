@@ -18,7 +18,8 @@ Every column of a table gets one kind:
 - ``id``: a value of its own in most rows (text, at least half the rows holding a value no other
   row has) or in every row (integers named like ids or in arithmetic progression); not
   modelled, regenerated as fresh unique values, so no real name or e-mail is copied.
-- ``constant``: a single value and no missing ones; repeated on output.
+- ``constant``: a single value and no missing ones, or no value at all (an empty column, as a
+  trailing delimiter makes in a CSV); repeated on output.
 
 Users override inference with ``discrete_columns=[...]`` or an SDV-style metadata dict
 ``{"columns": {name: {"sdtype": ...}}}``. ``validate_frame`` rejects what cannot be learned with a
@@ -220,8 +221,9 @@ def infer_schema(
 ) -> Schema:
     """Give every column of ``df`` a kind; overrides come from ``discrete_columns`` or ``metadata``.
 
-    Raises a ``ColumnError`` naming the column for an all-missing column, an object column mixing
-    numbers and strings, infinities, or an override naming a column the table lacks.
+    Raises a ``ColumnError`` naming the column for an object column mixing numbers and strings,
+    infinities, or an override naming a column the table lacks. A column with no value at all is
+    a constant (missing on output).
     """
     validate_frame(df)
     discrete = _check_names(df, discrete_columns, "discrete_columns")
@@ -229,8 +231,9 @@ def infer_schema(
     specs = []
     for name in df.columns:
         s = df[name]
-        if s.count() == 0:
-            raise ColumnError(name, "every value is missing; drop the column or fill it")
+        if s.count() == 0:  # nothing to learn, whatever an override says: missing on output
+            specs.append(ColumnSpec(name, "constant", dtype_name(s.dtype)))
+            continue
         if name in meta_cols:
             kind, fmt = meta_cols[name]
             if name in discrete and kind != "categorical":

@@ -288,3 +288,15 @@ def test_a_header_pandas_renames_is_written_back_as_the_file_had_it(tmp_path):
         writer.write(frame.iloc[1:])
     assert (tmp_path / "out.csv").read_text() == src.read_text()
     assert CsvStyle(header=["", "x"]).header == ("", "x")  # as a model file's JSON gives it
+
+
+def test_a_trailing_delimiter_round_trips_through_a_model(tmp_path):
+    from tabgan import ConditionalGAN
+
+    src = tmp_path / "in.csv"
+    src.write_text("a,b,\n" + "".join(f"{i},{'xy'[i % 2]},\n" for i in range(40)))
+    frame, style = read_table(str(src))
+    model = ConditionalGAN(epochs=1, batch_size=20, random_state=0).fit(frame)
+    write_table(model.sample(5, random_state=0), str(tmp_path / "out.csv"), "csv", style)
+    lines = (tmp_path / "out.csv").read_text().splitlines()
+    assert lines[0] == "a,b," and all(line.endswith(",") for line in lines)

@@ -60,7 +60,6 @@ def test_schema_prints_and_round_trips_through_json():
     (pd.DataFrame(index=[0, 1]), {}, "no columns"),
     (pd.DataFrame([[1, 2]], columns=["a", "a"]), {}, "duplicate column names: 'a'"),
     (pd.DataFrame({0: [1.0, 2.0]}), {}, "column 0: column names must be strings"),
-    (pd.DataFrame({"a": [np.nan, np.nan], "b": [1, 2]}), {}, "column 'a': every value is missing"),
     (pd.DataFrame({"m": pd.Series(["x", 1, 2.5], dtype=object)}), {}, "column 'm': mixes value types"),
     (pd.DataFrame({"f": [1.0, np.inf, 2.0]}), {}, "column 'f': holds 1 infinite values"),
     (pd.DataFrame({"a": [1, 2]}), {"discrete_columns": ["zz"]}, "column 'zz': named in discrete_columns"),
@@ -162,3 +161,18 @@ def test_text_most_of_whose_rows_hold_their_own_value_is_an_id():
         "name": names, "first": names.str.split().str[0],
         "tail": [f"c{i}" if i < 150 else "common" for i in range(2000)]})).columns}
     assert kinds == {"name": "id", "first": "categorical", "tail": "categorical"}
+
+
+def test_an_empty_column_is_a_constant_that_comes_back_empty():
+    # Before 2026-12-02 it was refused ("every value is missing"): a CSV with a trailing delimiter
+    # on every line could not be fitted.
+    from tabgan.transformers import ConstantTransformer
+
+    df = pd.DataFrame({"a": [np.nan] * 3, "o": pd.Series([None] * 3, dtype=object),
+                       "i": pd.array([pd.NA] * 3, dtype="Int64"), "b": [1, 2, 3]})
+    assert [c.kind for c in infer_schema(df).columns] == ["constant", "constant", "constant", "numerical"]
+    for column in ("a", "o", "i"):
+        t = ConstantTransformer().fit(df[column], np.random.default_rng(0))
+        back = ConstantTransformer.from_dict(t.to_dict())
+        out = back.inverse_transform(np.zeros((3, 0), np.float32), np.random.default_rng(0))
+        pd.testing.assert_series_equal(out, df[column])

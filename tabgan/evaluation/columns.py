@@ -108,7 +108,9 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
         if sdtype is None:
             kind, fmt = _inferred_kind(real[column])
             if kind is None:
-                ignored[column] = "an id (a distinct value per row): regenerated, not evaluated"
+                ignored[column] = ("every value is missing: nothing to compare"
+                                   if len(real) and real[column].count() == 0 else
+                                   "an id (a distinct value per row): regenerated, not evaluated")
                 continue
             kinds[column] = kind
             if fmt is not None:
@@ -144,7 +146,9 @@ def _declared_sdtypes(metadata: Mapping[str, Any] | None, real: pd.DataFrame) ->
 
 
 def _inferred_kind(series: pd.Series) -> tuple[ColumnKind | None, str | None]:
-    """(kind, text date format) of an undeclared column; kind None for an id."""
+    """(kind, text date format) of an undeclared column; kind None for an id or an empty column."""
+    if len(series) and series.count() == 0:  # (a table of no rows is refused by prepare)
+        return None, None
     try:
         spec = infer_column(series)
     except ColumnError:

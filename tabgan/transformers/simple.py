@@ -64,34 +64,38 @@ class ConstantTransformer(_Unmodelled):
     kind_name = "constant"
 
     def __init__(self, column: str = "") -> None:
-        self.column, self.dtype, self.value = column, "object", None
+        self.column, self.dtype, self.value, self.na = column, "object", None, "nan"
         self.dtype_categories: list[Any] | None = None  # a pandas category dtype's own list
         self.ordered = False
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> ConstantTransformer:
         self.column, self.dtype = str(s.name), dtype_name(s.dtype)
-        self.value = to_plain(s.dropna().iloc[0])
+        values = s.dropna()
+        # An empty column's value is None: missing on output, as the input wrote it (``na``).
+        self.value = to_plain(values.iloc[0]) if len(values) else None
+        self.na = missing_marker(s)
         if isinstance(s.dtype, pd.CategoricalDtype):
             self.dtype_categories = [to_plain(v) for v in s.dtype.categories]
             self.ordered = bool(s.dtype.ordered)
         return self
 
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        out = pd.Series([self.value] * c.shape[0], name=self.column, dtype=object)
+        value = MISSING_VALUES[self.na] if self.value is None else self.value
+        out = pd.Series([value] * c.shape[0], name=self.column, dtype=object)
         if self.dtype == "category":
             return out.astype(pd.CategoricalDtype(self.dtype_categories, ordered=self.ordered))
         return out if self.dtype == "object" else out.astype(as_dtype(self.dtype))
 
     def to_dict(self) -> dict[str, Any]:
         c = self.column
-        return {"type": self.kind_name, "column": c, "dtype": self.dtype,
+        return {"type": self.kind_name, "column": c, "dtype": self.dtype, "na": self.na,
                 "value": json_values([self.value], c)[0],
                 "dtype_categories": json_values(self.dtype_categories, c), "ordered": self.ordered}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ConstantTransformer:
         t = cls(d["column"])
-        t.dtype, t.ordered = d["dtype"], d["ordered"]
+        t.dtype, t.ordered, t.na = d["dtype"], d["ordered"], d.get("na", "nan")
         t.value = from_json_values([d["value"]])[0]
         t.dtype_categories = from_json_values(d["dtype_categories"])
         return t

@@ -200,3 +200,10 @@ def test_durations_are_numbers_in_seconds_and_missing_ones_stay_missing() -> Non
     assert schema.kinds == {"wait": "numerical"}
     numeric = prepare(schema, {"real": real}).numeric["real"][:4, 0]
     assert np.allclose(numeric, [1, 2, np.nan, 4], equal_nan=True)
+
+
+def test_an_empty_column_is_ignored_and_said_so(table: pd.DataFrame) -> None:
+    real = table.assign(blank=np.nan)
+    result = evaluate(real, real, sections=["fidelity"]).to_dict()
+    assert "missing" in result["ignored_columns"]["blank"]
+    assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
