@@ -439,7 +439,7 @@ def _looks_like_text_id(values: pd.Series, n: int) -> bool:
     categories, and every other name went into the model file's pool and came back verbatim in
     synthetic rows.
     """
-    if n < ID_MIN_ROWS:
+    if n < ID_MIN_ROWS or values.nunique() < ID_SINGLETON_SHARE * n:  # too few values to be one
         return False
     counts = values.value_counts(sort=False)
     return int((counts == 1).sum()) >= ID_SINGLETON_SHARE * n
