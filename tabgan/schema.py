@@ -533,12 +533,13 @@ def _zone_of(utc: pd.Series, offsets: np.ndarray) -> str:
     change = np.flatnonzero(np.diff(offsets) != 0)
     screen = np.unique(np.concatenate([[0, len(offsets) - 1], change, change + 1]))[:2000]
     naive = instants.tz_localize(None)
-    for zone in _zones(int(offsets[0]), len(change) == 0):
-        def fits(at: np.ndarray) -> bool:
-            local = instants[at].tz_convert(zone).tz_localize(None)
-            return bool(((local - naive[at]).asi8 == offsets[at]).all())
 
-        if fits(screen) and fits(np.arange(len(offsets))):
+    def fits(zone: str, at: np.ndarray) -> bool:
+        local = instants[at].tz_convert(zone).tz_localize(None)
+        return bool(((local - naive[at]).asi8 == offsets[at]).all())
+
+    for zone in _zones(int(offsets[0]), len(change) == 0):
+        if fits(zone, screen) and fits(zone, np.arange(len(offsets))):
             return zone
     raise ValueError("no time zone has these UTC offsets at these instants")
 
@@ -569,12 +570,11 @@ def _zones(offset: int, fixed: bool) -> list[str]:
 
 def format_dates(values: pd.Series, fmt: str) -> pd.Series:
     """Text of the datetimes ``values`` in ``fmt`` (see ``text_dates``), NaN where missing."""
-    parts = [part for part in _OWN_DIRECTIVES.split(fmt) if part]
     if not _OWN_DIRECTIVES.search(fmt):  # strftime's own directives only
         return values.dt.strftime(fmt)
     missing = values.isna().to_numpy()
     out: pd.Series | None = None
-    for part in parts:  # a loop over the format's pieces
+    for part in filter(None, _OWN_DIRECTIVES.split(fmt)):  # a loop over the format's pieces
         digits = _FRACTION.fullmatch(part)
         if digits:
             ns = (values.dt.microsecond * 1000 + values.dt.nanosecond).fillna(0).astype(np.int64)
