@@ -435,7 +435,7 @@ class TableWriter:
     def write(self, chunk: pd.DataFrame) -> None:
         """Append ``chunk`` (the same columns and dtypes as the first one)."""
         if self.fmt == "csv":
-            header = self.rows == 0 and (self._header(chunk) or True)
+            header = (self._header(chunk) or True) if self.rows == 0 else False  # names once
             chunk.to_csv(
                 self._text,
                 sep=self.style.delimiter,

@@ -46,7 +46,7 @@ Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constan
 KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
 
 __all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "as_numbers", "dtype_name", "format_dates",
-           "infer_column", "infer_schema", "text_dates", "validate_frame"]
+           "infer_column", "infer_schema", "is_decimal", "text_dates", "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
 # modelled: like ids they are regenerated, so no real value can leak through them.
@@ -316,7 +316,7 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
     elif kind == "datetime":
         fmt = None
     elif kind == "numerical" and not (_is_numeric(s) or pd.api.types.is_timedelta64_dtype(s.dtype)
-                                      or pd.api.types.infer_dtype(s, skipna=True) == "decimal"):
+                                      or is_decimal(s)):
         raise ColumnError(name, f"declared numerical but has dtype {dtype}")
     elif kind == "boolean" and _bool_like(s) is None:
         raise ColumnError(name, "declared boolean but holds values other than True/False")
@@ -377,6 +377,11 @@ _DATE_OBJECTS = ("date", "datetime")
 
 def _is_date_objects(s: pd.Series) -> bool:
     return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in _DATE_OBJECTS
+
+
+def is_decimal(s: pd.Series) -> bool:
+    """Whether ``s`` is an object column of ``decimal.Decimal`` values."""
+    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "decimal"
 
 
 def as_numbers(s: pd.Series) -> np.ndarray:

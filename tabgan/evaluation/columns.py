@@ -10,8 +10,8 @@ The evaluator takes plain DataFrames and does not use the rest of tabgan (only
 * Otherwise the real column's kind is the one tabgan's models give it
   (:func:`tabgan.schema.infer_column`): ``numerical``; ``datetime`` for datetime64 and for text
   dates in one format (parsed with that format, so ``2024-03-01T12:00:00.123+01:00`` is an
-  instant, not a category); ids (a distinct value per row: text, or integers named like ids or
-  in arithmetic progression) are ignored, as their values are regenerated and never meant to
+  instant, not a category); ids (text most of whose rows hold a value of their own, or distinct
+  integers named like ids or in arithmetic progression) are ignored, as their values are regenerated and never meant to
   match; everything else is ``categorical``. A column that inference refuses (mixed types) is
   ``categorical``, numbers ``numerical``.
 
@@ -106,11 +106,9 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
     for column in real.columns:
         sdtype = declared.get(column)
         if sdtype is None:
-            kind, fmt = _inferred_kind(real[column])
+            kind, fmt, why = _inferred_kind(real[column])
             if kind is None:
-                ignored[column] = ("every value is missing: nothing to compare"
-                                   if len(real) and real[column].count() == 0 else
-                                   "an id (a distinct value per row): regenerated, not evaluated")
+                ignored[column] = why
                 continue
             kinds[column] = kind
             if fmt is not None:
@@ -145,21 +143,22 @@ def _declared_sdtypes(metadata: Mapping[str, Any] | None, real: pd.DataFrame) ->
     return declared
 
 
-def _inferred_kind(series: pd.Series) -> tuple[ColumnKind | None, str | None]:
-    """(kind, text date format) of an undeclared column; kind None for an id or an empty column."""
+def _inferred_kind(series: pd.Series) -> tuple[ColumnKind | None, str | None, str]:
+    """(kind, text date format, why it is ignored) of an undeclared column; kind None for an id
+    or an empty column."""
     if len(series) and series.count() == 0:  # (a table of no rows is refused by prepare)
-        return None, None
+        return None, None, "every value is missing: nothing to compare"
     try:
         spec = infer_column(series)
     except ColumnError:
-        return _kind_from_dtype(series), None
+        return _kind_from_dtype(series), None, ""
     if spec.kind == "id":
-        return None, None
+        return None, None, "an id (a value of its own in most rows): regenerated, not evaluated"
     if spec.kind == "datetime":
-        return "datetime", spec.datetime_format
+        return "datetime", spec.datetime_format, ""
     if spec.kind == "numerical":
-        return "numerical", None
-    return _kind_from_dtype(series), None  # categorical, boolean, constant
+        return "numerical", None, ""
+    return _kind_from_dtype(series), None, ""  # categorical, boolean, constant
 
 
 def _kind_from_dtype(series: pd.Series) -> ColumnKind:

@@ -56,8 +56,8 @@ def evaluate(
             numerical: regression). Needs ``holdout``.
         metadata: SDV single-table metadata ``{"columns": {name: {"sdtype": ...}}}``; columns it
             does not name get the kind tabgan's models give them (text dates are datetimes;
-            see :mod:`tabgan.evaluation.columns`). Id columns, declared or inferred (a distinct
-            value per row), and other non-statistical sdtypes are ignored.
+            see :mod:`tabgan.evaluation.columns`). Id columns, declared or inferred (a value of
+            its own in most rows), and other non-statistical sdtypes are ignored.
         sensitive: columns whose values an attacker tries to infer (attribute inference).
         sections: which metric groups to run, a subset of ``SECTIONS``.
         limits: per-table row caps of each group (:class:`~tabgan.evaluation.Limits`).

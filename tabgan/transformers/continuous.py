@@ -35,6 +35,7 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import BayesianGaussianMixture
 
+from tabgan.schema import is_decimal
 from tabgan.transformers.base import (
     MISSING_VALUES,
     ColumnTransformer,
@@ -47,8 +48,7 @@ from tabgan.transformers.base import (
 )
 from tabgan.transformers.layout import Span
 
-__all__ = ["GMM_SAMPLE_CAP", "POINT_MASS_SHARE", "ContinuousEncoder", "NumericalTransformer",
-           "is_decimal"]
+__all__ = ["GMM_SAMPLE_CAP", "POINT_MASS_SHARE", "ContinuousEncoder", "NumericalTransformer"]
 
 GMM_SAMPLE_CAP = 2000
 POINT_MASS_SHARE = 0.05
@@ -429,11 +429,6 @@ def _duration_unit(s: pd.Series) -> str:
     """The coarsest unit of ``_UNIT_NS`` that divides every duration of ``s``."""
     ns = s.dropna().to_numpy(dtype="timedelta64[ns]").view(np.int64)
     return next(u for u, size in _UNIT_NS.items() if (ns % size == 0).all())
-
-
-def is_decimal(s: pd.Series) -> bool:
-    """Whether ``s`` is an object column of ``decimal.Decimal`` values."""
-    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "decimal"
 
 
 def _decimal_scale(s: pd.Series) -> int:
