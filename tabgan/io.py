@@ -10,7 +10,10 @@ Reading keeps types the way the file wrote them:
   or bool type would write back differently stay text, character for character: leading zeros
   (zip codes ``02139``), signs (``+15551234``), lower-case ``true``/``false``. The token the file
   used for missing values (empty, ``NA``, ``null`` ...) and its delimiter and encoding are kept
-  in a :class:`CsvStyle`, so output can be written the same way.
+  in a :class:`CsvStyle`, so output can be written the same way, as is the fixed form of a float
+  column written with a constant number of decimals (``12.50``, ``3.00``) or digits in scientific
+  notation (``4.80e-02``). In a file not delimited by ``,``, numbers written with a decimal comma
+  (``12,50``, with or without ``.`` between thousands: ``1.234,50``) are floats, written back so.
 - Parquet (pyarrow): dtypes are exactly those pandas stored.
 
 Writing is atomic: rows go to a temporary file in the target's folder, renamed over the target
@@ -48,6 +51,7 @@ from tabgan.errors import DataError, ParameterError
 __all__ = [
     "FORMATS",
     "CsvStyle",
+    "NumberFormat",
     "Format",
     "TableWriter",
     "atomic_output",
@@ -70,20 +74,39 @@ _DELIMITERS = ",;\t|"
 
 
 @dataclass(frozen=True)
+class NumberFormat:
+    """How a CSV file wrote the floats of one column, when repr would write them otherwise.
+
+    printf: ``"%.2f"`` for prices written 12.50 (repr: 12.5), ``"%.2e"`` for 4.80e-02 (repr:
+    0.048), or :data:`SHORTEST` for whole numbers written bare among others (1.5 and 3, where
+    repr writes 3.0). point: the decimal mark ("," in files written as 12,50). group: the
+    thousands separator the file put in whole parts ("." in 1.234,50), or "".
+    """
+
+    column: str
+    printf: str
+    point: str = "."
+    group: str = ""
+
+
+@dataclass(frozen=True)
 class CsvStyle:
-    """How a CSV file is written: its delimiter, its missing-value token, its text encoding and,
+    """How a CSV file is written: its delimiter, its missing-value token, its text encoding,
     when pandas renamed columns on reading, its header as written (a blank name, which pandas
     calls "Unnamed: 0", as ``pd.DataFrame.to_csv`` writes an index; "x" twice, read as "x" and
-    "x.1")."""
+    "x.1"), and the :class:`NumberFormat` of float columns written in one fixed form."""
 
     delimiter: str = ","
     na_rep: str = ""
     encoding: str = "utf-8"
     header: tuple[str, ...] | None = None
+    formats: tuple[NumberFormat, ...] = ()
 
-    def __post_init__(self) -> None:
-        if self.header is not None:  # a list from a model file's JSON
+    def __post_init__(self) -> None:  # lists and dicts, from a model file's JSON
+        if self.header is not None:
             object.__setattr__(self, "header", tuple(self.header))
+        object.__setattr__(self, "formats", tuple(
+            f if isinstance(f, NumberFormat) else NumberFormat(**f) for f in self.formats))
 
 
 # ---------------------------------------------------------------------------------------- reading
@@ -165,8 +188,9 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
     frame = _keep_written_form(frame, tokens)
     na_rep = _na_token(frame, tokens)
     header = _written_header(head.decode(encoding, errors="replace"), delimiter, frame)
+    frame, marks = _decimal_commas(frame, tokens) if delimiter != "," else (frame, {})
     return frame, CsvStyle(delimiter, na_rep, "utf-8" if encoding == "utf-8-sig" else encoding,
-                           header)
+                           header, _number_formats(frame, tokens, marks))
 
 
 def _written_header(text: str, delimiter: str, frame: pd.DataFrame) -> tuple[str, ...] | None:
@@ -231,15 +255,16 @@ def _plain_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _tokens(raw: IO[bytes], frame: pd.DataFrame, delimiter: str, encoding: str) -> dict[str, pa.Array]:
-    """{column: its (n,) text as the file wrote it} for each column parsed as integers or
-    booleans and each column with missing values (the others need no second look).
+    """{column: its (n,) text as the file wrote it} for each column parsed as numbers or
+    booleans and each column with missing values (text needs no second look).
 
     A second, text-only pass with pyarrow's reader (columns by position, so duplicate or blank
     header names do not matter): 0.3 s for kddcup99's 494,021 rows, where pandas' text pass and
     Python strings took 8.5 s. A file it reads otherwise than pandas gets pandas' own pass.
     """
     wanted = [i for i, c in enumerate(frame.columns)
-              if _integer_or_bool(frame[c].dtype) or frame[c].isna().any()]
+              if _integer_or_bool(frame[c].dtype) or pd.api.types.is_float_dtype(frame[c].dtype)
+              or frame[c].isna().any()]
     if not wanted:
         return {}
     names = [f"c{i}" for i in range(frame.shape[1])]
@@ -313,6 +338,97 @@ def _lengths_match(s: pd.Series, tokens: pa.Array, present: np.ndarray) -> bool:
     digits = np.searchsorted(_POWERS_OF_TEN, np.abs(x), side="right") + 1 + (x < 0)  # (n,)
     lengths = pc.utf8_length(tokens).to_numpy(zero_copy_only=False)  # (n,)
     return bool((lengths[present] == digits[present]).all())
+
+
+SHORTEST = "shortest"  # repr without a trailing ".0", as R and spreadsheets write floats
+_FIXED = r"^[+-]?[0-9]+\.[0-9]+$"  # 12.50, -0.125
+_SCIENTIFIC = r"^[+-]?[0-9]\.[0-9]+[eE][+-][0-9]{2,}$"  # 4.80e-02, 1.5E+10: how printf writes
+_SHORT = r"^-?[0-9]+(\.[0-9]*[1-9])?$"  # 3, 1.5: no trailing zero, whole numbers bare
+_COMMA = r"^-?[0-9]+(,[0-9]+)?$"  # 12,50 and 3
+_COMMA_GROUPED = r"^-?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?$"  # 1.234,50 and 999,5
+
+
+def _decimal_commas(frame: pd.DataFrame, tokens: dict[str, pa.Array]
+                    ) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Text columns that are numbers written with a decimal comma (some ``12,50``, the rest whole
+    numbers, ``.`` between thousands or not) as floats; ``tokens`` gets their text with a decimal
+    point and no groups. Returns the frame and {column: thousands separator, "" or "."}.
+
+    Only for files not delimited by ``,``: there ``1,234`` in quotes is as likely a thousand."""
+    marks: dict[str, str] = {}
+    for column in frame.columns:  # a loop over columns
+        s = frame[column]
+        if s.dtype != object:
+            continue
+        present = ~s.isna().to_numpy()  # (n,)
+        text = pa.array(s[present].to_numpy(), from_pandas=True)  # (p,)
+        if not pa.types.is_string(text.type) or len(text) == 0:
+            continue
+        text = pc.utf8_trim_whitespace(text)
+        distinct = pc.unique(text)  # (u,)
+        if not pc.any(pc.match_substring(distinct, ",")).as_py():
+            continue
+        if pc.all(pc.match_substring_regex(distinct, _COMMA)).as_py():
+            group = ""
+        elif pc.all(pc.match_substring_regex(distinct, _COMMA_GROUPED)).as_py():
+            group = "."
+            text = pc.replace_substring(text, ".", "")
+        else:
+            continue
+        dotted = pc.replace_substring(text, ",", ".")  # (p,)
+        values = np.full(len(s), np.nan)
+        values[present] = pc.cast(dotted, pa.float64()).to_numpy()
+        written = np.full(len(s), "", dtype=object)
+        written[present] = dotted.to_numpy(zero_copy_only=False)
+        if not marks:
+            frame = frame.copy(deep=False)
+        frame[column] = values
+        tokens[column] = pa.array(written, pa.string())
+        marks[column] = group
+    return frame, marks
+
+
+def _number_formats(frame: pd.DataFrame, tokens: dict[str, pa.Array],
+                    marks: dict[str, str]) -> tuple[NumberFormat, ...]:
+    """The :class:`NumberFormat` of each float column whose present tokens all have one form:
+    the same number of decimals (``"%.2f"``), or scientific notation with the same number of
+    mantissa decimals and the same ``e`` (``"%.2e"``), or whole numbers written bare among
+    others (:data:`SHORTEST`); and of each column read with a decimal comma (``marks``: its
+    thousands separator), whatever its form. Others are written by repr, as they were."""
+    formats = []
+    for column in frame.columns:  # a loop over columns
+        if not pd.api.types.is_float_dtype(frame[column].dtype):
+            continue
+        missing = frame[column].isna().to_numpy()  # (n,)
+        written = pc.filter(tokens[column], pa.array(~missing)) if missing.any() else tokens[column]
+        printf = _printf(pc.utf8_trim_whitespace(pc.unique(written)))  # of the (u,) distinct tokens
+        if column in marks:
+            formats.append(NumberFormat(str(column), printf or SHORTEST, ",", marks[column]))
+        elif printf is not None:
+            formats.append(NumberFormat(str(column), printf))
+    return tuple(formats)
+
+
+def _printf(written: pa.Array) -> str | None:
+    """The one form of the float tokens ``written`` (a printf format or SHORTEST), or None: none
+    (forms mixed, or what repr writes anyway), or no token."""
+    if len(written) == 0:
+        return None
+    if pc.all(pc.match_substring_regex(written, _FIXED)).as_py():
+        decimals = pc.subtract(pc.utf8_length(written), pc.find_substring(written, "."))
+        spec = "f"
+    elif pc.all(pc.match_substring_regex(written, _SCIENTIFIC)).as_py():
+        spec = "e" if pc.all(pc.match_substring(written, "e")).as_py() else "E"
+        if not pc.all(pc.match_substring(written, spec)).as_py():
+            return None  # e and E both
+        decimals = pc.subtract(pc.find_substring(written, spec), pc.find_substring(written, "."))
+    elif pc.all(pc.match_substring_regex(written, _SHORT)).as_py():
+        bare = not pc.all(pc.match_substring(written, ".")).as_py()  # a whole number without "."
+        return SHORTEST if bare else None
+    else:
+        return None
+    low, high = pc.min_max(decimals).values()
+    return f"%.{low.as_py() - 1}{spec}" if low.as_py() == high.as_py() else None
 
 
 def _na_token(frame: pd.DataFrame, tokens: dict[str, pa.Array]) -> str:
@@ -436,7 +552,7 @@ class TableWriter:
         """Append ``chunk`` (the same columns and dtypes as the first one)."""
         if self.fmt == "csv":
             header = (self._header(chunk) or True) if self.rows == 0 else False  # names once
-            chunk.to_csv(
+            _formatted(chunk, self.style.formats).to_csv(
                 self._text,
                 sep=self.style.delimiter,
                 na_rep=self.style.na_rep,
@@ -460,6 +576,46 @@ class TableWriter:
 
     def __exit__(self, *exc: object) -> bool:
         return self._stack.__exit__(*exc)
+
+
+def _formatted(chunk: pd.DataFrame, formats: tuple[NumberFormat, ...]) -> pd.DataFrame:
+    """``chunk`` with each float column named in ``formats`` as text in its form (missing values
+    stay missing, so they get the style's token; no "-0.00")."""
+    todo = [f for f in formats
+            if f.column in chunk.columns and pd.api.types.is_float_dtype(chunk[f.column].dtype)]
+    if not todo:
+        return chunk
+    chunk = chunk.copy(deep=False)
+    for form in todo:  # a loop over columns
+        x = chunk[form.column].to_numpy(dtype=np.float64, na_value=np.nan) + 0.0  # (n,)
+        text = np.full(x.shape, np.nan, dtype=object)
+        present = ~np.isnan(x)
+        text[present] = _number_text(x[present].tolist(), form)
+        chunk[form.column] = text
+    return chunk
+
+
+def _number_text(values: list[float], form: NumberFormat) -> list[str]:
+    """``values`` written in ``form``: its printf format or SHORTEST, its marks."""
+    if form.printf == SHORTEST:
+        text = [repr(v).removesuffix(".0") for v in values]
+    else:
+        text = [form.printf % v for v in values]
+    if form.group:  # thousands groups in the whole part: 1234.5 -> 1,234.5 (marks swapped below)
+        text = [_grouped(t) for t in text]
+    if form.point != "." or form.group:
+        swap = str.maketrans({".": form.point, ",": form.group})
+        text = [t.translate(swap) for t in text]
+    return text
+
+
+def _grouped(text: str) -> str:
+    """"-1234567.5" -> "-1,234,567.5" (scientific text is left as it is)."""
+    if "e" in text or "E" in text:
+        return text
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, dot, rest = digits.partition(".")
+    return f"{sign}{int(whole):,}{dot}{rest}"
 
 
 def _parquet_schema(chunk: pd.DataFrame) -> pa.Schema:

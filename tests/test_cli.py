@@ -466,11 +466,17 @@ def test_synth_writes_the_output_in_the_input_dialect(tmp_path, capsys):
 
 def test_sample_writes_csv_in_the_dialect_of_the_csv_fitted_on(tmp_path, capsys):
     # Before 2026-12-02 only synth kept the dialect: fit then sample wrote "," and "" for a
-    # file written with ";" and "NA", and codes with leading zeros lost them on the way in.
+    # file written with ";" and "NA", and codes with leading zeros lost them on the way in;
+    # floats lost their trailing zeros (3.50 -> 3.5), and with a decimal comma were text.
     frame = make_table()
-    frame["zip"] = np.random.default_rng(0).choice(["02139", "00501", "10001"], len(frame))
-    frame.to_csv(tmp_path / "data.csv", sep=";", na_rep="NA", index=False)
+    rng = np.random.default_rng(0)
+    frame["zip"] = rng.choice(["02139", "00501", "10001"], len(frame))
+    frame["price"] = rng.choice([2.5, 3.0, 12.25], len(frame)) + rng.integers(0, 9, len(frame))
+    frame.to_csv(tmp_path / "data.csv", sep=";", na_rep="NA", index=False, float_format="%.2f",
+                 decimal=",")
     assert run("fit", tmp_path / "data.csv", "-o", tmp_path / "m.tabgan", *TINY) == 0
+    numbers = tabgan.load(tmp_path / "m.tabgan").transformer_.schema_.of_kind("numerical")
+    assert {"price", "score"} <= set(numbers)  # read as numbers despite their decimal comma
     out = tmp_path / "sample.csv"
     assert run("sample", tmp_path / "m.tabgan", "-n", 200, "-o", out, "--seed", 1, "-q") == 0
     lines = out.read_text().splitlines()
@@ -478,6 +484,8 @@ def test_sample_writes_csv_in_the_dialect_of_the_csv_fitted_on(tmp_path, capsys)
     text = pd.read_csv(out, sep=";", dtype=str, keep_default_na=False)
     assert text["visits"].str.fullmatch(r"\d+|NA").all() and (text["visits"] == "NA").any()
     assert set(text["zip"]) <= {"02139", "00501", "10001"}
+    assert text["price"].str.fullmatch(r"\d+,\d\d").all()  # as written: 3,50, not 3.5
+    assert text["score"].str.fullmatch(r"-?\d+,\d\d|NA").all() and (text["score"] == "NA").any()
     parquet = tmp_path / "sample.parquet"  # other formats are untouched by the CSV's dialect
     assert run("sample", tmp_path / "m.tabgan", "-n", 50, "-o", parquet, "-q") == 0
     assert pd.read_parquet(parquet)["zip"].isin(["02139", "00501", "10001"]).all()

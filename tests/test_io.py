@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from tabgan.errors import DataError, ParameterError
-from tabgan.io import CsvStyle, TableWriter, check_writable, output_format, read_table, write_table
+from tabgan.io import CsvStyle, NumberFormat, TableWriter, check_writable, output_format, read_table, write_table
 
 CSV = (
     "n;x;t;d;b;f\n1;1.5;x;2020-01-01;True;12.0\nNA;2.25;NA;2020-01-02;NA;NA\n"
@@ -28,7 +28,7 @@ def test_csv_types_dialect_and_missing_token_round_trip_exactly(tmp_path):
     src = tmp_path / "in.csv"
     src.write_text(CSV, encoding="utf-8")
     frame, style = read_table(str(src))
-    assert style == CsvStyle(delimiter=";", na_rep="NA", encoding="utf-8")
+    assert style == CsvStyle(delimiter=";", na_rep="NA", encoding="utf-8", formats=(NumberFormat("f", "%.1f"),))
     assert frame.dtypes.astype(str).to_dict() == {
         "n": "Int64",
         "x": "float64",
@@ -51,7 +51,7 @@ def test_plain_dtypes_when_nothing_is_missing(tmp_path):
         "s": "object",
         "b": "bool",
     }
-    assert style == CsvStyle()
+    assert style == CsvStyle(formats=(NumberFormat("f", "%.1f"),))
     out = tmp_path / "out.csv"
     write_table(frame, str(out), "csv", style)
     assert out.read_text() == src.read_text()
@@ -300,3 +300,45 @@ def test_a_trailing_delimiter_round_trips_through_a_model(tmp_path):
     write_table(model.sample(5, random_state=0), str(tmp_path / "out.csv"), "csv", style)
     lines = (tmp_path / "out.csv").read_text().splitlines()
     assert lines[0] == "a,b," and all(line.endswith(",") for line in lines)
+
+
+def test_floats_written_in_one_fixed_form_are_written_back_in_it(tmp_path):
+    # Before 2026-12-02 prices written 12.50 came back as 12.5, and 4.80e-02 as 0.048.
+    src = tmp_path / "in.csv"
+    text = ("price,small,big,mixed,gaps,repr\n12.50,4.80e-02,1.5E+10,1.5,3.0,0.5\n"
+            "3.00,1.25e-05,2.0E+03,2.25,,1.25\n7.25,-9.00e+00,3.1E-01,3,4.5,2.0\n")
+    src.write_text(text)
+    frame, style = read_table(str(src))
+    assert frame.dtypes.astype(str).to_dict() == {
+        "price": "float64", "small": "float64", "big": "float64", "mixed": "float64", "gaps": "float64",
+        "repr": "float64"}
+    assert {f.column: f.printf for f in style.formats} == {"price": "%.2f", "small": "%.2e", "big": "%.1E", "mixed": "shortest",
+                                   "gaps": "%.1f"}
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
+    # New values take the same form; -0.0 is written without its sign, missing values as missing.
+    out = pd.DataFrame({"price": [0.1, -0.0, np.nan], "small": [0.5, 1e-9, 2.0], "mixed": [4.0, 0.5, -0.0]})
+    write_table(out, str(tmp_path / "new.csv"), "csv", style)
+    assert (tmp_path / "new.csv").read_text() == (
+        "price,small,mixed\n0.10,5.00e-01,4\n0.00,1.00e-09,0.5\n,2.00e+00,0\n")
+    assert CsvStyle(formats=[{"column": "price", "printf": "%.2f", "point": ".", "group": ""}]
+                    ).formats == (NumberFormat("price", "%.2f"),)  # as a model file's JSON gives it
+
+
+def test_numbers_with_a_decimal_comma_are_floats_written_back_with_it(tmp_path):
+    # Before 2026-12-02 "12,50" in a ";" file was text: a price column became categories or an id.
+    src = tmp_path / "in.csv"
+    text = ("preis;menge;umsatz;code;stadt\n12,50;3;1.234,5;1,2,3;Köln\n3,00;1;999,25;4;Berlin\n"
+            ";2;-12.345.678;5,6;Köln\n")
+    src.write_text(text)
+    frame, style = read_table(str(src))
+    assert frame.dtypes.astype(str).to_dict() == {
+        "preis": "float64", "menge": "int64", "umsatz": "float64", "code": "object", "stadt": "object"}
+    assert frame["preis"].iloc[:2].tolist() == [12.5, 3.0] and np.isnan(frame["preis"].iloc[2])
+    assert frame["umsatz"].tolist() == [1234.5, 999.25, -12345678.0]
+    assert style.formats == (NumberFormat("preis", "%.2f", ","), NumberFormat("umsatz", "shortest", ",", "."))
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
+    comma = tmp_path / "comma.csv"  # in a "," file a quoted "1,234" may be a thousand: left as text
+    comma.write_text('a,b\n"1,5",x\n"2,25",y\n')
+    assert read_table(str(comma))[0]["a"].tolist() == ["1,5", "2,25"]
