@@ -28,6 +28,7 @@ import csv
 import errno
 import gzip
 import io
+import json
 import os
 import secrets
 import shutil
@@ -167,9 +168,27 @@ def _open_source(source: str) -> IO[bytes]:
 
 def _read_parquet(raw: IO[bytes], name: str) -> pd.DataFrame:
     try:
-        return pq.read_table(raw).to_pandas()
+        table = pq.read_table(raw)
     except (pa.ArrowException, OSError) as err:
         raise DataError(f"{name} is not a readable Parquet file: {err}") from None
+    try:
+        return table.to_pandas()
+    except (TypeError, ValueError):
+        return _without_unknown_dtypes(table).to_pandas()
+
+
+def _without_unknown_dtypes(table: pa.Table) -> pa.Table:
+    """``table`` with its pandas metadata forgetting the dtypes pandas cannot rebuild from their
+    names: a file pandas wrote from pyarrow's category type names it "dictionary<values=string,
+    ...>[pyarrow]", which read_parquet itself refuses. Such a column is read by its Arrow type
+    (a dictionary becomes a category); every other column keeps its pandas dtype."""
+    meta = table.schema.pandas_metadata
+    for column in meta.get("columns", []):
+        try:
+            pd.api.types.pandas_dtype(column.get("numpy_type") or "object")
+        except (TypeError, ValueError):
+            column["numpy_type"] = "object"
+    return table.replace_schema_metadata({**table.schema.metadata, b"pandas": json.dumps(meta).encode()})
 
 
 def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, CsvStyle]:

@@ -46,7 +46,8 @@ Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constan
 KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
 
 __all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "as_numbers", "dtype_name", "format_dates",
-           "infer_column", "infer_schema", "is_decimal", "text_dates", "validate_frame"]
+           "infer_column", "infer_schema", "is_arrow_dictionary", "is_decimal", "text_dates",
+           "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
 # modelled: like ids they are regenerated, so no real value can leak through them.
@@ -200,6 +201,9 @@ def dtype_name(dtype: Any) -> str:
         return f"{'string' if na_value is pd.NA else 'str'}[{dtype.storage}]"
     if isinstance(dtype, pd.ArrowDtype) and str(dtype.pyarrow_dtype) in ("string", "large_string"):
         return f"arrow:{dtype.pyarrow_dtype}"
+    if is_arrow_dictionary(dtype):  # pyarrow's category type: read_parquet(dtype_backend="pyarrow")
+        t = dtype.pyarrow_dtype
+        return f"arrow-dictionary:{t.index_type}:{t.value_type}:{int(t.ordered)}"
     return str(dtype)
 
 
@@ -211,7 +215,22 @@ def as_dtype(name: str) -> Any:
         import pyarrow as pa  # a pandas dependency whenever such a dtype exists
 
         return pd.ArrowDtype(pa.large_string() if name == "arrow:large_string" else pa.string())
+    if name.startswith("arrow-dictionary:"):
+        import pyarrow as pa
+
+        _, index, value, ordered = name.split(":")
+        return pd.ArrowDtype(pa.dictionary(pa.type_for_alias(index), pa.type_for_alias(value),
+                                           ordered=ordered == "1"))
     return pd.api.types.pandas_dtype(name)
+
+
+def is_arrow_dictionary(dtype: Any) -> bool:
+    """Whether ``dtype`` is pyarrow's dictionary (category) type in pandas."""
+    if not isinstance(dtype, pd.ArrowDtype):
+        return False
+    import pyarrow as pa
+
+    return pa.types.is_dictionary(dtype.pyarrow_dtype)
 
 
 def infer_schema(
@@ -302,7 +321,7 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
     name, dtype = str(s.name), dtype_name(s.dtype)
     if kind == "datetime" and _is_date_objects(s):
         fmt = None  # dates as objects: no text format
-    elif kind == "datetime" and not _is_datetime64(s):
+    elif kind == "datetime" and not (_is_datetime64(s) or isinstance(s.dtype, pd.PeriodDtype)):
         fmt = fmt or _text_date_format(s)
         if fmt is None:
             raise ColumnError(name, "declared datetime but its values do not parse as dates")
@@ -335,12 +354,12 @@ def infer_column(s: pd.Series) -> ColumnSpec:
 
 def _infer_column(s: pd.Series) -> ColumnSpec:
     name, dtype = str(s.name), dtype_name(s.dtype)
-    if _is_datetime64(s):
+    if _is_datetime64(s) or isinstance(s.dtype, pd.PeriodDtype):  # a period: its first instant
         return ColumnSpec(name, "datetime", dtype)
     if pd.api.types.is_bool_dtype(s.dtype):
         return ColumnSpec(name, "boolean", dtype)
     values = s.dropna()
-    if isinstance(s.dtype, pd.CategoricalDtype):
+    if isinstance(s.dtype, pd.CategoricalDtype) or is_arrow_dictionary(s.dtype):
         kind: Kind = "categorical"
     elif _is_numeric(s):
         kind = "id" if _looks_like_int_id(s) else "numerical"

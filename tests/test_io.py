@@ -342,3 +342,22 @@ def test_numbers_with_a_decimal_comma_are_floats_written_back_with_it(tmp_path):
     comma = tmp_path / "comma.csv"  # in a "," file a quoted "1,234" may be a thousand: left as text
     comma.write_text('a,b\n"1,5",x\n"2,25",y\n')
     assert read_table(str(comma))[0]["a"].tolist() == ["1,5", "2,25"]
+
+
+def test_a_parquet_file_pandas_cannot_read_back_is_read_by_its_arrow_types(tmp_path):
+    # Before 2026-12-02 a file pandas wrote from pyarrow's category type could not be read (nor
+    # can pandas' read_parquet): its metadata names the dtype in a form pandas does not parse.
+    import pyarrow as pa
+
+    frame = pd.DataFrame({
+        "c": pd.Series(["u", "v", None, "u"], dtype=pd.ArrowDtype(pa.dictionary(pa.int8(), pa.string()))),
+        "p": pd.period_range("2020-01", periods=4, freq="M"),
+        "n": pd.array([1, None, 3, 4], dtype="Int64"),
+    }).set_index(pd.Index([10, 11, 12, 13], name="row"))
+    frame.to_parquet(tmp_path / "in.parquet")
+    with pytest.raises(ValueError):
+        pd.read_parquet(tmp_path / "in.parquet")
+    back, style = read_table(str(tmp_path / "in.parquet"))
+    assert style is None
+    assert back.dtypes.astype(str).to_dict() == {"c": "category", "p": "period[M]", "n": "Int64"}
+    assert back["c"].tolist()[:2] == ["u", "v"] and back.index.tolist() == [10, 11, 12, 13]

@@ -245,6 +245,8 @@ def _datetimes(values: pd.Series, fmt: str | None) -> pd.Series:
     tool's output, or no format) as pandas reads them."""
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         return values
+    if isinstance(values.dtype, pd.PeriodDtype):
+        return values.dt.to_timestamp()
     if fmt is not None:
         try:
             return text_dates(values, fmt)

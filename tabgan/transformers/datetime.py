@@ -1,4 +1,5 @@
-"""Datetime columns: datetime64 (naive or with a timezone) and text dates with a known format.
+"""Datetime columns: datetime64 (naive or with a timezone), periods (learnt as their first
+instant), date and datetime objects, and text dates with a known format.
 
 NOTE[DIFF]: CTGAN refuses datetimes; SDV turns them into one float of nanoseconds, which a float32
 matrix cannot hold to the second. Here a timestamp is split into the day (integer days since
@@ -130,7 +131,10 @@ class DatetimeTransformer(ColumnTransformer):
             return text.astype(as_dtype(self.dtype)) if self.dtype != "object" else text
         if self.objects is not None:
             return self._as_objects(values, missing)
-        return values.astype(as_dtype(self.dtype))
+        dtype = as_dtype(self.dtype)
+        if isinstance(dtype, pd.PeriodDtype):  # the period each instant falls in
+            return values.dt.to_period(dtype.freq)
+        return values.astype(dtype)
 
     def _as_objects(self, values: pd.Series, missing: np.ndarray) -> pd.Series:
         """An object column of the Python type the input held: datetime.date, datetime.datetime
@@ -168,6 +172,8 @@ class DatetimeTransformer(ColumnTransformer):
         return since
 
     def _parse(self, s: pd.Series) -> pd.Series:
+        if isinstance(s.dtype, pd.PeriodDtype):
+            return s.dt.to_timestamp()  # the first instant of each period
         if self.datetime_format is None:
             if pd.api.types.is_datetime64_any_dtype(s.dtype):
                 return s

@@ -207,3 +207,22 @@ def test_an_empty_column_is_ignored_and_said_so(table: pd.DataFrame) -> None:
     result = evaluate(real, real, sections=["fidelity"]).to_dict()
     assert "missing" in result["ignored_columns"]["blank"]
     assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
+
+
+def test_periods_are_instants_and_pyarrow_categories_categories() -> None:
+    # Both dtypes are learnt since 2026-12-02; the evaluator reads them as the models do.
+    import pyarrow as pa
+
+    from tabgan.evaluation.columns import prepare
+
+    months = pd.period_range("2020-01", periods=12, freq="M")
+    real = pd.DataFrame({
+        "month": pd.Series(months[np.arange(40) % 12]),
+        "c": pd.Series(["u", "v"] * 20, dtype=pd.ArrowDtype(pa.dictionary(pa.int8(), pa.string()))),
+    })
+    schema = infer_schema(real)
+    assert schema.kinds == {"month": "datetime", "c": "categorical"}
+    seconds = prepare(schema, {"real": real}).numeric["real"][:2, 0]
+    assert np.allclose(seconds, [pd.Timestamp("2020-01-01").timestamp(), pd.Timestamp("2020-02-01").timestamp()])
+    result = evaluate(real, real, sections=["fidelity"]).to_dict()
+    assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)

@@ -77,6 +77,38 @@ def test_string_and_pyarrow_dtypes_come_back_exactly(dtype):
     assert restored.inverse_transform(t.transform(df), random_state=0)["c"].dtype == dtype
 
 
+@pytest.mark.parametrize("ordered", [False, True])
+def test_pyarrow_categories_come_back_exactly(ordered):
+    """Regression (2026-12-02): read_parquet(dtype_backend="pyarrow") gives category columns as
+    pyarrow dictionaries, which were refused as an unsupported dtype."""
+    rng = np.random.default_rng(0)
+    dtype = pd.ArrowDtype(pa.dictionary(pa.int8(), pa.string(), ordered=ordered))
+    df = pd.DataFrame({"c": pd.Series(rng.choice(["u", "v", "w", None], 200).tolist(), dtype=dtype),
+                       "x": rng.normal(size=200)})
+    t = TableTransformer(random_state=0).fit(df)
+    assert t.schema_["c"].kind == "categorical"
+    back = t.inverse_transform(t.transform(df), random_state=0)
+    pd.testing.assert_frame_equal(back, df)
+    restored = TableTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    assert restored.inverse_transform(t.transform(df), random_state=0)["c"].dtype == dtype
+
+
+@pytest.mark.parametrize("freq", ["M", "Q", "W", "D", "h"])
+def test_periods_come_back_as_the_periods_they_were(freq):
+    """Regression (2026-12-02): a Period column (``Series.dt.to_period``) was refused."""
+    rng = np.random.default_rng(0)
+    periods = pd.period_range("2020-01-01", periods=40, freq=freq)
+    s = pd.Series(periods[rng.integers(0, 40, 300)], name="p")
+    s[rng.random(300) < 0.1] = pd.NaT
+    df = pd.DataFrame({"p": s, "x": rng.normal(size=300)})
+    t = TableTransformer(random_state=0).fit(df)
+    assert t.schema_["p"].kind == "datetime"
+    back = t.inverse_transform(t.transform(df), random_state=0)
+    pd.testing.assert_frame_equal(back, df)
+    restored = TableTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    pd.testing.assert_frame_equal(restored.inverse_transform(t.transform(df), random_state=0), df)
+
+
 def test_soft_outputs_decode_like_hard_ones():
     df = pd.DataFrame({"x": np.linspace(0, 10, 200), "c": ["a", "b", "c", "d"] * 50})
     t = TableTransformer(random_state=0).fit(df)
