@@ -703,7 +703,7 @@ def test_usage_errors_exit_2_with_one_line(capsys, argv, message):
     [
         (["sample", "{model}", "-n", "5", "-o", "{dir}/o.xlsx"], "cannot tell the format of"),
         (["sample", "{model}", "-n", "5", "-o", "-", "--json"], "-o - and --json both want stdout"),
-        (["sample", "{model}", "-n", "0", "-o", "{dir}/o.csv"], "n=0 must be a positive integer"),
+        (["sample", "{model}", "-n", "-1", "-o", "{dir}/o.csv"], "n=-1 must be an integer >= 0"),
         (
             ["fit", "{data}", "-o", "{dir}/m", "--batch-size", "55", "-q"],
             "batch_size=55 must be divisible by pac=10",
@@ -787,3 +787,13 @@ def test_sample_overrides_the_sampling_dtype(work, tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert code == 2 and "sampling_dtype='half'" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "c.csv").exists()
+
+
+def test_sample_of_zero_rows_writes_the_header_only(work, tmp_path):
+    # Before 2026-12-02 -n 0 was a usage error; a pipeline asking for no rows wants an empty table.
+    out = tmp_path / "none.csv"
+    assert run("sample", work / "model.tabgan", "-n", 0, "-o", out, "-q") == 0
+    assert out.read_text() == ",".join(make_table().columns) + "\n"
+    parquet = tmp_path / "none.parquet"
+    assert run("sample", work / "model.tabgan", "-n", 0, "-o", parquet, "-q") == 0
+    assert list(pd.read_parquet(parquet).columns) == list(make_table().columns)

@@ -299,7 +299,8 @@ class BaseSynthesizer(BaseEstimator):
 
     def sample(self, n: int, conditions: Mapping[str, Any] | None = None,
                random_state: int | None = None) -> pd.DataFrame:
-        """Exactly ``n`` rows with the training table's columns, order and dtypes.
+        """Exactly ``n`` rows with the training table's columns, order and dtypes (``n=0``: an
+        empty table of them).
 
         conditions: ``{column: value}`` on one or several categorical or boolean columns; every row
         returned satisfies all of them (see ``sample_chunks``).
@@ -319,8 +320,8 @@ class BaseSynthesizer(BaseEstimator):
         of the acceptance rate's confidence interval cannot fill the rest within the budget.
         """
         self._check_fitted()
-        if not _is_int(n) or n < 1:
-            raise ParameterError(f"n={n!r} must be a positive integer")
+        if not _is_int(n) or n < 0:
+            raise ParameterError(f"n={n!r} must be an integer >= 0")
         if not _is_int(chunk_size) or chunk_size < 1:
             raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer")
         if random_state is not None and not (_is_int(random_state) and random_state >= 0):
@@ -335,6 +336,9 @@ class BaseSynthesizer(BaseEstimator):
         np_gen = np.random.default_rng(random_state)
         budget = max(REJECT_FACTOR * n, REJECT_MIN) if targets else n
         generated = accepted = 0
+        if n == 0:  # no rows, the training table's columns and dtypes
+            yield self._frame(np.zeros((0, len(self.transformer_.layout_.spans)), np.float32),
+                              conditions, np_gen)
         remaining = n
         while remaining:
             want = min(chunk_size, remaining)
@@ -356,13 +360,18 @@ class BaseSynthesizer(BaseEstimator):
                 block = block[: want - got]
                 rows.append(block.cpu().numpy())
                 got += block.shape[0]
-            matrix = np.concatenate(rows) if len(rows) > 1 else rows[0]
-            out = self.transformer_.inverse_compact(matrix, np_gen)
-            for column, value in (conditions or {}).items():
-                out[column] = pd.Series([value] * len(out), dtype=object).astype(out[column].dtype)
+            out = self._frame(np.concatenate(rows) if len(rows) > 1 else rows[0], conditions, np_gen)
             remaining -= len(out)
             yield out
         self.sampling_report_ = _sampling_report(generated, accepted)
+
+    def _frame(self, compact: np.ndarray, conditions: Mapping[str, Any] | None,
+               rng: np.random.Generator) -> pd.DataFrame:
+        """The rows of ``compact`` (n, S) as a DataFrame; conditioned columns hold their value."""
+        out = self.transformer_.inverse_compact(compact, rng)
+        for column, value in (conditions or {}).items():
+            out[column] = pd.Series([value] * len(out), dtype=object).astype(out[column].dtype)
+        return out
 
     def _parse_conditions(self, conditions: Mapping[str, Any] | None) -> list[tuple[int, int]]:
         """[(span index in the layout, slot)] for each condition."""

@@ -82,6 +82,19 @@ def test_output_schema_equals_input_schema(fitted, table):
     assert out["maybe"].isna().any()  # missing values are generated, not imputed
 
 
+def test_zero_rows_are_an_empty_table_of_the_schema_and_bad_counts_are_refused(fitted, table):
+    # Before 2026-12-02 sample(0) raised, where a batch job asking for no rows wants an empty table.
+    for out in (fitted.sample(0), fitted.sample(0, conditions={"colour": "red"})):
+        assert out.shape == (0, table.shape[1]) and list(out.columns) == list(table.columns)
+        assert (out.dtypes == table.dtypes).all()
+    assert fitted.sampling_report_["generated"] == 0
+    for n in (-1, 2.5, True, "3"):
+        with pytest.raises(ParameterError, match=f"n={n!r} must be an integer >= 0"):
+            fitted.sample(n)
+    with pytest.raises(ConditionError, match="colour='purple'"):  # conditions are checked all the same
+        fitted.sample(0, conditions={"colour": "purple"})
+
+
 def test_same_seed_same_model_same_rows(fitted, table):
     again = type(fitted)(**FAST).fit(table)
     pd.testing.assert_frame_equal(fitted.history_.drop(columns="seconds"), again.history_.drop(columns="seconds"))
