@@ -5,9 +5,10 @@ Every column of a table gets one kind:
 - ``numerical``: int or float values (nullable ints too), durations (timedelta64) and
   ``decimal.Decimal`` objects (Parquet DURATION and DECIMAL columns); modelled with mode-specific
   normalisation.
-- ``categorical``: strings, pandas categories, ints named in ``discrete_columns``; one-hot.
+- ``categorical``: strings, pandas categories (pyarrow dictionaries too), ints named in
+  ``discrete_columns``; one-hot.
 - ``boolean``: bool, pandas ``boolean`` and object columns holding only True/False.
-- ``datetime``: datetime64 (with or without timezone), columns of ``datetime.date`` or
+- ``datetime``: datetime64 (with or without timezone), pandas periods, columns of ``datetime.date`` or
   ``datetime.datetime`` objects (what pyarrow gives for a Parquet DATE column), and text columns
   whose every value parses with one date format, which is remembered so dates are written back
   the same way. Formats are strftime's plus ``%3f`` (a fraction of a second in 3 digits; any
@@ -23,7 +24,8 @@ Every column of a table gets one kind:
 
 Users override inference with ``discrete_columns=[...]`` or an SDV-style metadata dict
 ``{"columns": {name: {"sdtype": ...}}}``. ``validate_frame`` rejects what cannot be learned with a
-one-line error naming the column.
+one-line error naming the column; ``text_names`` gives a frame whose columns are labelled by
+numbers (``pd.DataFrame(X)``) text names, and the labels to put back.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "i
 
 __all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "as_numbers", "dtype_name", "format_dates",
            "infer_column", "infer_schema", "is_arrow_dictionary", "is_decimal", "text_dates",
-           "validate_frame"]
+           "text_names", "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
 # modelled: like ids they are regenerated, so no real value can leak through them.
@@ -189,6 +191,39 @@ def validate_frame(df: object) -> pd.DataFrame:
     return df
 
 
+def text_names(df: object) -> tuple[pd.DataFrame, list[Any] | None]:
+    """``df`` with its column labels as text, and the labels it had (None when all were text).
+
+    A frame made from an array (``pd.DataFrame(X)``) is labelled 0, 1, ...; tabgan names columns
+    by text (in schemas, model files, reports), so each int or float label becomes its ``str``,
+    and the front classes put the labels back on what they return. Other labels (tuples of
+    MultiIndex columns, timestamps, None) raise a ColumnError naming the column, as do two labels
+    that print alike (0 and "0"). The frame is relabelled without copying its data.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise DataError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    labels = [to_plain(c) for c in df.columns]
+    if all(isinstance(c, str) for c in labels):
+        return df, None
+    for c in labels:
+        if isinstance(c, tuple):
+            raise ColumnError(c, "MultiIndex column labels are not supported; flatten them, for "
+                                 "example df.columns = ['_'.join(map(str, c)) for c in df.columns]")
+        if isinstance(c, bool) or not isinstance(c, (str, int, float)) or c != c:
+            raise ColumnError(c, f"column names must be text or numbers, got {type(c).__name__}")
+    names = [str(c) for c in labels]
+    alike: dict[str, list[Any]] = {}
+    for c in dict.fromkeys(labels):  # distinct labels (repeated ones are validate_frame's to name)
+        alike.setdefault(str(c), []).append(c)
+    for name, group in alike.items():
+        if len(group) > 1:
+            raise DataError(f"column labels {' and '.join(map(repr, group))} are both {name!r} as "
+                            "text; rename one")
+    out = df.copy(deep=False)  # the same column arrays under new names
+    out.columns = names
+    return out, labels
+
+
 def dtype_name(dtype: Any) -> str:
     """A text that ``as_dtype`` turns back into exactly ``dtype`` (it is stored in model files).
 
@@ -242,8 +277,12 @@ def infer_schema(
 
     Raises a ``ColumnError`` naming the column for an object column mixing numbers and strings,
     infinities, or an override naming a column the table lacks. A column with no value at all is
-    a constant (missing on output).
+    a constant (missing on output). Columns labelled by numbers are named by their text
+    (``text_names``), in ``discrete_columns`` too.
     """
+    df, labels = text_names(df)
+    if labels is not None and discrete_columns is not None and not isinstance(discrete_columns, str):
+        discrete_columns = [c if isinstance(c, str) else str(c) for c in discrete_columns]
     validate_frame(df)
     discrete = _check_names(df, discrete_columns, "discrete_columns")
     meta_cols = _metadata_columns(df, metadata)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from tabgan.errors import ColumnError, DataError
-from tabgan.schema import Schema, infer_schema
+from tabgan.schema import Schema, infer_schema, text_names
 
 
 def kinds(df, **kwargs):
@@ -59,7 +59,11 @@ def test_schema_prints_and_round_trips_through_json():
     (pd.DataFrame({"a": []}), {}, "no rows"),
     (pd.DataFrame(index=[0, 1]), {}, "no columns"),
     (pd.DataFrame([[1, 2]], columns=["a", "a"]), {}, "duplicate column names: 'a'"),
-    (pd.DataFrame({0: [1.0, 2.0]}), {}, "column 0: column names must be strings"),
+    (pd.DataFrame([[1, 2]], columns=pd.MultiIndex.from_tuples([("a", "x"), ("a", "y")])), {},
+     "column ('a', 'x'): MultiIndex column labels are not supported; flatten them"),
+    (pd.DataFrame([[1, 2]], columns=[0, "0"]), {}, "column labels 0 and '0' are both '0' as text"),
+    (pd.DataFrame([[1, 2]], columns=[pd.Timestamp("2020-01-01"), "b"]), {},
+     "column Timestamp('2020-01-01 00:00:00'): column names must be text or numbers, got Timestamp"),
     (pd.DataFrame({"m": pd.Series(["x", 1, 2.5], dtype=object)}), {}, "column 'm': mixes value types"),
     (pd.DataFrame({"f": [1.0, np.inf, 2.0]}), {}, "column 'f': holds 1 infinite values"),
     (pd.DataFrame({"a": [1, 2]}), {"discrete_columns": ["zz"]}, "column 'zz': named in discrete_columns"),
@@ -85,6 +89,18 @@ def test_bad_input_gets_one_line_naming_the_problem(df, kwargs, message):
     assert "\n" not in str(info.value)
     if before is not None:
         pd.testing.assert_frame_equal(df, before)
+
+
+def test_columns_labelled_by_numbers_are_named_by_their_text():
+    # Before 2026-12-02 a frame made from an array (pd.DataFrame(X)) was refused.
+    df = pd.DataFrame({0: [1.5, 2.5, 3.5], 1: ["a", "b", "a"], "x": [1, 2, 1]})
+    schema = infer_schema(df, discrete_columns=[0])
+    assert schema.names == ["0", "1", "x"] and schema["0"].kind == "categorical"
+    named, labels = text_names(df)
+    assert list(named.columns) == ["0", "1", "x"] and labels == [0, 1, "x"]
+    assert text_names(pd.DataFrame([[1, 2]], columns=[0.5, 2.0]))[1] == [0.5, 2.0]
+    assert np.shares_memory(named["0"].to_numpy(), df[0].to_numpy())  # no copy of the data
+    assert text_names(named) == (named, None)
 
 
 def test_column_errors_carry_the_column():

@@ -23,7 +23,7 @@ from tabgan.errors import ConditionError, ModelFileError, NotFittedError, Parame
 from tabgan.io import CsvStyle
 from tabgan.nn.layers import native_bfloat16
 from tabgan.persistence import read_model_file, write_model_file
-from tabgan.schema import validate_frame
+from tabgan.schema import text_names, validate_frame
 from tabgan.training import TrainingLoop
 from tabgan.transformers.table import TableTransformer
 
@@ -206,6 +206,12 @@ class BaseSynthesizer(BaseEstimator):
             metadata: Mapping[str, Any] | None = None) -> BaseSynthesizer:
         """Learn ``data``; returns self. ``discrete_columns``/``metadata`` override column kinds."""
         self._validate_params()
+        # Columns labelled by numbers (pd.DataFrame(X)) are learnt under their text and get their
+        # labels back in samples; so are discrete_columns named by those numbers.
+        data, self.column_labels_ = text_names(data)
+        if self.column_labels_ is not None and discrete_columns is not None \
+                and not isinstance(discrete_columns, str):
+            discrete_columns = [c if isinstance(c, str) else str(c) for c in discrete_columns]
         validate_frame(data)
         seeds = np.random.SeedSequence(self.random_state).generate_state(4)
         self.transformer_ = TableTransformer(
@@ -214,8 +220,7 @@ class BaseSynthesizer(BaseEstimator):
             random_state=int(seeds[0]),
         ).fit(data)
         matrix = torch.from_numpy(self.transformer_.transform(data)).to(self._device)  # (N, D)
-        self.n_features_in_ = data.shape[1]
-        self.feature_names_in_ = np.asarray(data.columns, dtype=object)
+        self._set_feature_names(list(data.columns))
         # How the training CSV was written, when the command line read one (it sets this after
         # fit): ``tabgan sample`` writes CSV the same way. None for a DataFrame.
         self.csv_style_: CsvStyle | None = None
@@ -246,6 +251,15 @@ class BaseSynthesizer(BaseEstimator):
             self.best_epoch_ = keep.best_epoch if keep is not None else None
             self._keep_best = None
         return self
+
+    def _set_feature_names(self, names: list[str]) -> None:
+        """scikit-learn's ``n_features_in_``, and ``feature_names_in_`` when the columns were
+        named by text (as scikit-learn, which leaves it out for other labels)."""
+        self.n_features_in_ = len(names)
+        if self.column_labels_ is None:
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
 
     def _make_engine(self, layout: Any, matrix: torch.Tensor, init: torch.Generator) -> Any:
         raise NotImplementedError
@@ -326,6 +340,8 @@ class BaseSynthesizer(BaseEstimator):
             raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer")
         if random_state is not None and not (_is_int(random_state) and random_state >= 0):
             raise ParameterError(f"random_state={random_state!r} must be None or an integer >= 0")
+        if self.column_labels_ is not None and isinstance(conditions, Mapping):
+            conditions = {c if isinstance(c, str) else str(c): v for c, v in conditions.items()}
         targets = self._parse_conditions(conditions)
         if random_state is None:
             random_state = int(np.random.SeedSequence([self.sample_seed_, self._sample_calls]).generate_state(1)[0])
@@ -367,11 +383,12 @@ class BaseSynthesizer(BaseEstimator):
 
     def _frame(self, compact: np.ndarray, conditions: Mapping[str, Any] | None,
                rng: np.random.Generator) -> pd.DataFrame:
-        """The rows of ``compact`` (n, S) as a DataFrame; conditioned columns hold their value."""
+        """The rows of ``compact`` (n, S) as a DataFrame; conditioned columns hold their value,
+        and columns labelled by numbers in training get those labels back."""
         out = self.transformer_.inverse_compact(compact, rng)
         for column, value in (conditions or {}).items():
             out[column] = pd.Series([value] * len(out), dtype=object).astype(out[column].dtype)
-        return out
+        return out if self.column_labels_ is None else out.set_axis(self.column_labels_, axis=1)
 
     def _parse_conditions(self, conditions: Mapping[str, Any] | None) -> list[tuple[int, int]]:
         """[(span index in the layout, slot)] for each condition."""
@@ -451,6 +468,7 @@ class BaseSynthesizer(BaseEstimator):
                 "slot_counts": [int(c) for c in getattr(self, "slot_counts_", [])],
                 "value_reference": getattr(self, "value_reference_", {}),
                 "csv_style": asdict(self.csv_style_) if getattr(self, "csv_style_", None) else None,
+                "column_labels": self.column_labels_,
             },
         }
         tensors = self.engine_.state_dict() if self.engine_ is not None else {}
@@ -476,9 +494,8 @@ class BaseSynthesizer(BaseEstimator):
         model.sample_seed_ = state["sample_seed"]
         model.stop_reason_ = state.get("stop_reason", "")
         model._sample_calls = 0
-        names = model.transformer_.schema_.names
-        model.n_features_in_ = len(names)
-        model.feature_names_in_ = np.asarray(names, dtype=object)
+        model.column_labels_ = state.get("column_labels")  # absent in files before 2026-12-02
+        model._set_feature_names(list(model.transformer_.schema_.names))
         layout = model.transformer_.layout_
         if layout.width == 0:
             model.engine_ = None

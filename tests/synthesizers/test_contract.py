@@ -144,6 +144,25 @@ def test_bad_conditions_name_the_problem(fitted):
         fitted.sample(5, conditions={"num": 3.0})
 
 
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_columns_labelled_by_numbers_come_back_with_their_labels(cls, tmp_path):
+    # Before 2026-12-02 a frame made from an array (pd.DataFrame(X)) was refused.
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(120, 2)))
+    frame[2] = rng.choice(["a", "b"], 120)
+    frame[3] = rng.integers(0, 3, 120)
+    model = cls(**FAST).fit(frame, discrete_columns=[3])
+    assert model.transformer_.schema_["3"].kind == "categorical"
+    out = model.sample(30, random_state=0)
+    assert list(out.columns) == [0, 1, 2, 3] and (out.dtypes == frame.dtypes).all()
+    assert model.n_features_in_ == 4 and not hasattr(model, "feature_names_in_")  # as scikit-learn
+    model.save(tmp_path / "m.tabgan")
+    pd.testing.assert_frame_equal(tabgan.load(tmp_path / "m.tabgan").sample(30, random_state=0), out)
+    if cls is ConditionalGAN:
+        assert (model.sample(20, conditions={2: "b", 3: 1})[[2, 3]] == ["b", 1]).all().all()
+    assert list(model.fit(frame.set_axis(list("wxyz"), axis=1)).feature_names_in_) == list("wxyz")
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"batch_size": 502, "pac": 10}, "batch_size=502 must be divisible by pac=10"),
     ({"epochs": 0}, "epochs=0 must be 'auto' or a positive integer"),
