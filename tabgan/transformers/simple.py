@@ -144,7 +144,7 @@ class IdTransformer(_Unmodelled):
 
     def _fresh_text(self, n: int, rng: np.random.Generator) -> np.ndarray:
         p = np.asarray(self.shape_counts, dtype=np.float64)
-        shapes = np.asarray(self.shapes, dtype=str)
+        shapes = np.asarray(self.shapes, dtype=object)
         out = _fill(shapes[rng.choice(len(shapes), size=n, p=p / p.sum())], self.alphabets, rng)
         for _ in range(8):  # redraw the few collisions short shapes make
             dup = pd.Series(out).duplicated().to_numpy()
@@ -153,7 +153,7 @@ class IdTransformer(_Unmodelled):
             picks = shapes[rng.choice(len(shapes), size=int(dup.sum()), p=p / p.sum())]
             out[dup] = _fill(picks, self.alphabets, rng)
         dup = pd.Series(out).duplicated().to_numpy()
-        out[dup] = np.char.add(out[dup], np.char.mod("-%d", np.arange(int(dup.sum()))))
+        out[dup] = (pd.Series(out[dup]) + pd.Series(np.arange(int(dup.sum()))).map("-{}".format)).to_numpy()
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -171,6 +171,19 @@ class IdTransformer(_Unmodelled):
         return t
 
 
+# Characters of text a block holds at once: its (rows, longest) code-point arrays are 4 MB, so
+# free text of thousands of characters a row is shaped and filled in bounded memory.
+_BLOCK_CELLS = 1 << 20
+
+
+def _row_blocks(text: np.ndarray) -> list[slice]:
+    """Row blocks of the (n,) strings ``text`` of at most ``_BLOCK_CELLS`` characters as padded
+    code points (rows times the longest string)."""
+    longest = int(pd.Series(text, dtype=object).str.len().max()) if len(text) else 1
+    step = max(1, _BLOCK_CELLS // max(longest, 1))
+    return [slice(i, i + step) for i in range(0, len(text), step)] or [slice(0, 0)]
+
+
 def _codepoints(text: np.ndarray) -> np.ndarray:
     """(n,) unicode strings to (n, L) uint32 code points, zero-padded."""
     text = text.astype(str)
@@ -179,7 +192,8 @@ def _codepoints(text: np.ndarray) -> np.ndarray:
 
 
 def _from_codepoints(codes: np.ndarray) -> np.ndarray:
-    return np.ascontiguousarray(codes).view(f"<U{codes.shape[1]}")[:, 0]
+    """(n, L) code points to (n,) strings, as objects (each as long as it is, not L)."""
+    return np.ascontiguousarray(codes).view(f"<U{codes.shape[1]}")[:, 0].astype(object)
 
 
 def _char_class(x: int) -> str | None:
@@ -196,14 +210,11 @@ def _shape(text: np.ndarray) -> tuple[pd.Series, dict[str, str]]:
     """(templates, alphabets): ASCII letters to 'A'/'a', ASCII digits to '9', every other letter,
     mark or digit to its class's place-holder (``_char_class``; the i-th class of alphabets is
     ``_PLACEHOLDER_BASE + i``); everything else kept. alphabets maps each class met, sorted, to
-    its distinct characters seen, sorted."""
-    c = _codepoints(text)  # (n, L)
-    upper = (c >= ord("A")) & (c <= ord("Z"))
-    lower = (c >= ord("a")) & (c <= ord("z"))
-    digit = (c >= ord("0")) & (c <= ord("9"))
-    c = np.where(upper, ord("A"), np.where(lower, ord("a"), np.where(digit, ord("9"), c)))
-    high = c > 127
-    distinct = np.unique(c[high])  # (K,) the non-ASCII characters, sorted
+    its distinct characters seen, sorted. Rows go in blocks (``_row_blocks``): a first pass finds
+    the non-ASCII characters, a second writes the templates."""
+    blocks = _row_blocks(text)
+    high = [np.unique(c[c > 127]) for c in (_codepoints(text[b]) for b in blocks)]
+    distinct = np.unique(np.concatenate(high))  # (K,) the non-ASCII characters, sorted
     classes = [_char_class(int(x)) for x in distinct]  # a loop over distinct characters
     names = sorted({cls for cls in classes if cls is not None})
     alphabets = {cls: "" for cls in names}
@@ -213,13 +224,32 @@ def _shape(text: np.ndarray) -> tuple[pd.Series, dict[str, str]]:
     index = {cls: i for i, cls in enumerate(names)}
     held = np.array([int(x) if cls is None else _PLACEHOLDER_BASE + index[cls]
                      for x, cls in zip(distinct, classes)], dtype=np.uint32)  # (K,)
+    templates = [_template(_codepoints(text[b]), distinct, held) for b in blocks]  # a loop over blocks
+    return pd.Series(np.concatenate(templates), dtype=object), alphabets
+
+
+def _template(c: np.ndarray, distinct: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """(n,) templates of the code points c (n, L): see ``_shape``."""
+    upper = (c >= ord("A")) & (c <= ord("Z"))
+    lower = (c >= ord("a")) & (c <= ord("z"))
+    digit = (c >= ord("0")) & (c <= ord("9"))
+    c = np.where(upper, ord("A"), np.where(lower, ord("a"), np.where(digit, ord("9"), c)))
+    high = c > 127
     c[high] = held[np.searchsorted(distinct, c[high])]
-    return pd.Series(_from_codepoints(c.astype(np.uint32))), alphabets
+    return _from_codepoints(c.astype(np.uint32))
 
 
 def _fill(shapes: np.ndarray, alphabets: dict[str, str], rng: np.random.Generator) -> np.ndarray:
     """Replace every 'A', 'a' and '9' of each shape by a random character of that class, and
-    each place-holder of a category in ``alphabets`` by a random character of its alphabet."""
+    each place-holder of a category in ``alphabets`` by a random character of its alphabet;
+    (n,) object strings, made in row blocks (``_row_blocks``)."""
+    blocks = _row_blocks(shapes)
+    if len(blocks) == 1:
+        return _fill_block(shapes, alphabets, rng)
+    return np.concatenate([_fill_block(shapes[b], alphabets, rng) for b in blocks])  # over blocks
+
+
+def _fill_block(shapes: np.ndarray, alphabets: dict[str, str], rng: np.random.Generator) -> np.ndarray:
     c = _codepoints(shapes)
     r = rng.integers(0, 26, size=c.shape, dtype=np.uint32)
     c = np.where(c == ord("A"), ord("A") + r,
