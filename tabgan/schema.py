@@ -30,6 +30,7 @@ numbers (``pd.DataFrame(X)``) text names, and the labels to put back.
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import json
 import re
@@ -48,8 +49,8 @@ Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constan
 KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
 
 __all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "as_numbers", "dtype_name", "format_dates",
-           "infer_column", "infer_schema", "is_arrow_dictionary", "is_decimal", "text_dates",
-           "text_names", "validate_frame"]
+           "infer_column", "infer_schema", "is_arrow_dictionary", "is_decimal", "object_dates",
+           "text_dates", "text_names", "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
 # modelled: like ids they are regenerated, so no real value can leak through them.
@@ -558,6 +559,7 @@ def _as_written(fmt: str, first: str) -> str:
 
 _FRACTION = re.compile(r"%([1-9])f")
 _OWN_DIRECTIVES = re.compile(r"(%[1-9]f|%:z)")  # what tabgan adds to strftime's
+_OWN_AND_YEAR = re.compile(r"(%[1-9]f|%:z|%Y)")  # and %Y, for years before 1000
 _OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)$")
 _NS_PER_MINUTE = 60 * 10**9
 
@@ -570,7 +572,10 @@ def text_dates(text: pd.Series, fmt: str, zone: str | None = None) -> pd.Series:
     every value's own."""
     parse = _FRACTION.sub("%f", fmt).replace("%:z", "%z")
     if "%z" not in parse:
-        return pd.to_datetime(text, format=parse)
+        try:
+            return pd.to_datetime(text, format=parse)
+        except pd.errors.OutOfBoundsDatetime:
+            return _wide_dates(text, parse)
     utc = pd.to_datetime(text, format=parse, utc=True)
     if zone is not None:
         return utc.dt.tz_convert(zone)
@@ -583,6 +588,36 @@ def text_dates(text: pd.Series, fmt: str, zone: str | None = None) -> pd.Series:
     minutes = parts[1].astype(int).to_numpy() * 60 + parts[2].astype(int).to_numpy()
     offsets = np.where(parts[0].to_numpy() == "-", -minutes, minutes) * _NS_PER_MINUTE  # (m,)
     return utc.dt.tz_convert(_zone_of(utc[present], offsets))
+
+
+def object_dates(s: pd.Series) -> pd.Series:
+    """Date, datetime or Timestamp objects as datetime64: nanoseconds where they fit, else (naive
+    ones: 9999-12-31, 0001-01-01) microseconds; aware ones in several zones as UTC instants."""
+    try:
+        dt = pd.to_datetime(s)
+        return dt if pd.api.types.is_datetime64_any_dtype(dt.dtype) else pd.to_datetime(s, utc=True)
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        first = s.dropna().iloc[0]
+        if getattr(first, "tzinfo", None) is not None:
+            raise ColumnError(s.name, "holds dates with a time zone beyond 1677-2262, which pandas "
+                                      "cannot hold; make them naive (in UTC) first") from None
+        values = s.to_numpy(dtype=object)
+        values = np.where(pd.isna(values), None, values)  # numpy reads None as NaT, not pd.NaT
+        return pd.Series(np.array(values, dtype="datetime64[us]"), index=s.index, name=s.name)
+
+
+def _wide_dates(text: pd.Series, parse: str) -> pd.Series:
+    """Naive ``text`` dates in the strftime format ``parse``, some beyond what nanoseconds hold
+    (1677-09-21 to 2262-04-11: the sentinels 9999-12-31 and 0001-01-01 of database exports), as
+    datetime64[us]. pandas parses the others; Python's strptime those it cannot, once each
+    distinct text (ValueError for one that is no date in ``parse``)."""
+    dt = pd.to_datetime(text, format=parse, errors="coerce").dt.as_unit("us")
+    beyond = dt.isna().to_numpy() & text.notna().to_numpy()  # (n,)
+    wide = {t: np.datetime64(datetime.datetime.strptime(t, parse), "us")
+            for t in text[beyond].astype(str).unique()}  # a loop over distinct out-of-range texts
+    out = dt.to_numpy().copy()
+    out[beyond] = text[beyond].astype(str).map(wide).to_numpy(dtype="datetime64[us]")
+    return pd.Series(out, index=text.index, name=text.name)
 
 
 def _zone_of(utc: pd.Series, offsets: np.ndarray) -> str:
@@ -632,14 +667,22 @@ def _zones(offset: int, fixed: bool) -> list[str]:
 
 
 def format_dates(values: pd.Series, fmt: str) -> pd.Series:
-    """Text of the datetimes ``values`` in ``fmt`` (see ``text_dates``), NaN where missing."""
-    if not _OWN_DIRECTIVES.search(fmt):  # strftime's own directives only
+    """Text of the datetimes ``values`` in ``fmt`` (see ``text_dates``), NaN where missing.
+
+    ``%Y`` is written in 4 digits before the year 1000 too (0001-01-01), which strftime on glibc
+    writes as 1-01-01."""
+    own = _OWN_DIRECTIVES
+    if "%Y" in fmt and (values.dt.year < 1000).any():
+        own = _OWN_AND_YEAR
+    if not own.search(fmt):  # strftime's own directives only
         return values.dt.strftime(fmt)
     missing = values.isna().to_numpy()
     out: pd.Series | None = None
-    for part in filter(None, _OWN_DIRECTIVES.split(fmt)):  # a loop over the format's pieces
+    for part in filter(None, own.split(fmt)):  # a loop over the format's pieces
         digits = _FRACTION.fullmatch(part)
-        if digits:
+        if part == "%Y":
+            piece = values.dt.year.fillna(0).astype(np.int64).astype(str).str.zfill(4)
+        elif digits:
             ns = (values.dt.microsecond * 1000 + values.dt.nanosecond).fillna(0).astype(np.int64)
             piece = ns.astype(str).str.zfill(9).str[: int(digits.group(1))]
         elif part == "%:z":

@@ -192,3 +192,19 @@ def test_an_empty_column_is_a_constant_that_comes_back_empty():
         back = ConstantTransformer.from_dict(t.to_dict())
         out = back.inverse_transform(np.zeros((3, 0), np.float32), np.random.default_rng(0))
         pd.testing.assert_series_equal(out, df[column])
+
+
+def test_text_dates_with_sentinels_beyond_nanoseconds_are_dates():
+    # Before 2026-12-02 '9999-12-31' or '0001-01-01' in a date column made it an id.
+    from tabgan.schema import format_dates, text_dates
+
+    s = pd.Series(["2020-01-03", "9999-12-31", None, "0001-01-01", "2021-07-01"] * 10, name="end")
+    spec = infer_schema(pd.DataFrame({"end": s}))["end"]
+    assert (spec.kind, spec.datetime_format) == ("datetime", "%Y-%m-%d")
+    parsed = text_dates(s, "%Y-%m-%d")
+    assert str(parsed.dtype) == "datetime64[us]" and parsed.iloc[1] == pd.Timestamp("9999-12-31")
+    text = format_dates(parsed, "%Y-%m-%d")
+    assert text.iloc[[0, 1, 3]].tolist() == ["2020-01-03", "9999-12-31", "0001-01-01"]
+    assert text.isna().tolist() == s.isna().tolist()
+    with pytest.raises(ValueError):
+        text_dates(pd.Series(["2020-01-03", "9999-12-31", "not a date"]), "%Y-%m-%d")

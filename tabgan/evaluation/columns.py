@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from tabgan.errors import ColumnError, DataError, ParameterError
-from tabgan.schema import as_numbers, infer_column, text_dates
+from tabgan.schema import as_numbers, infer_column, object_dates, text_dates
 
 __all__ = ["ColumnKind", "PreparedData", "TableSchema", "infer_schema", "prepare"]
 
@@ -78,7 +78,7 @@ class PreparedData:
     """Checked tables with one representation per column kind.
 
     ``frames[name]`` holds the used columns only: numerical as float64, datetime as
-    datetime64[ns], categorical as object with missing values as ``NaN``.
+    datetime64[us], categorical as object with missing values as ``NaN``.
     ``numeric[name]`` is ``(n, len(schema.continuous))`` float64 with NaN for missing;
     ``codes[name]`` is ``(n, len(schema.categorical))`` int64 with ``-1`` for missing.
     ``categories[col]`` lists the values behind the codes: the first ``n_real_categories[col]``
@@ -233,7 +233,7 @@ def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str,
             parsed = _datetimes(values, fmt)
             if getattr(parsed.dt, "tz", None) is not None:
                 parsed = parsed.dt.tz_convert(None)  # compare instants in UTC
-            return parsed.astype("datetime64[ns]")
+            return parsed.astype("datetime64[us]")  # microseconds: 0001 to 9999 (sentinels) too
         except (ValueError, TypeError) as error:
             raise ColumnError(column, f"is datetime but {name} cannot be parsed: {error}") from None
     as_object = values.astype(object)
@@ -247,6 +247,8 @@ def _datetimes(values: pd.Series, fmt: str | None) -> pd.Series:
         return values
     if isinstance(values.dtype, pd.PeriodDtype):
         return values.dt.to_timestamp()
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("date", "datetime"):
+        return object_dates(values)  # date and datetime objects, 9999-12-31 included
     if fmt is not None:
         try:
             return text_dates(values, fmt)
@@ -260,7 +262,7 @@ def _continuous_matrix(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     for j, column in enumerate(columns):
         values = frame[column]
         if pd.api.types.is_datetime64_any_dtype(values.dtype):
-            seconds = values.to_numpy(dtype="datetime64[ns]").astype(np.int64) / 1e9
+            seconds = values.to_numpy(dtype="datetime64[us]").astype(np.int64) / 1e6
             matrix[:, j] = np.where(values.isna().to_numpy(), np.nan, seconds)
         else:
             matrix[:, j] = values.to_numpy(dtype=np.float64)

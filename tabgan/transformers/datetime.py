@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabgan.schema import format_dates, text_dates
+from tabgan.schema import format_dates, object_dates, text_dates
 from tabgan.transformers.base import (
     MISSING_VALUES,
     ColumnTransformer,
@@ -50,6 +50,9 @@ __all__ = ["DatetimeTransformer"]
 _NS_PER_DAY = 86_400 * 10**9
 # Grains tried from the coarsest, in nanoseconds.
 _GRAINS = {"h": 3600 * 10**9, "min": 60 * 10**9, "s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+# Nanoseconds in a tick of each unit instants are counted in: "ns" where they fit int64
+# nanoseconds (1677-09-21 to 2262-04-11), "us" for those beyond (9999-12-31, 0001-01-01).
+_TICKS = {"ns": 1, "us": 1000}
 
 
 @register
@@ -63,8 +66,9 @@ class DatetimeTransformer(ColumnTransformer):
         self.dtype = "datetime64[ns]"
         self.tz: str | None = None
         self.grain: str | None = None  # None: whole days only
-        # Within a day: UTC nanoseconds of the first instant; ``day`` encodes grains since then.
+        # Within a day: UTC ticks of the first instant; ``day`` encodes grains since then.
         self.origin: int | None = None
+        self.unit = "ns"  # what instants are counted in (see _TICKS)
         # An object column's Python type ("date", "datetime", "timestamp"), restored on output,
         # and how it wrote missing values.
         self.objects: str | None = None
@@ -77,20 +81,18 @@ class DatetimeTransformer(ColumnTransformer):
         self.tz = None  # the zone comes from this column (text offsets: the zone they follow)
         self.objects = _object_type(s) if self.datetime_format is None else None
         self.na = missing_marker(s)
+        self.origin, self.time = None, None
         dt = self._parse(s)
+        self.unit = "ns" if _fits_nanoseconds(dt) else "us"
         if dt.dt.tz is not None:
             self.tz = str(dt.dt.tz)
         day_tod = self._day_tod(dt)
-        rem = day_tod[1][~day_tod[2]]  # nanoseconds into the day of the rows that have a value
-        if (rem == 0).all():
-            self.grain = None
-        else:
-            self.grain = next(g for g, unit in _GRAINS.items() if (rem % unit == 0).all())
-        instants = self._utc_ns(dt)[~day_tod[2]]  # (n,) of the rows that have a value
-        if self.grain is not None and instants.max() - instants.min() < _NS_PER_DAY:
+        rem = day_tod[1][~day_tod[2]]  # ticks into the day of the rows that have a value
+        self.grain = None if (rem == 0).all() else self._coarsest_grain(rem)
+        instants = self._utc_ticks(dt)[~day_tod[2]]  # (n,) of the rows that have a value
+        if self.grain is not None and instants.max() - instants.min() < self._per_day:
             self.origin = int(instants.min())
-            since = instants - self.origin
-            self.grain = next(g for g, unit in _GRAINS.items() if (since % unit == 0).all())
+            self.grain = self._coarsest_grain(instants - self.origin)
             self.day.fit(self._since_origin(dt), rng, decimals=0)
             return self
         day, tod = self._split(*day_tod)
@@ -98,6 +100,18 @@ class DatetimeTransformer(ColumnTransformer):
         if self.grain is not None:
             self.time = ContinuousEncoder(self.n_modes).fit(tod, rng, decimals=0)
         return self
+
+    @property
+    def _per_day(self) -> int:
+        return _NS_PER_DAY // _TICKS[self.unit]
+
+    def _grain_ticks(self) -> int:
+        return _GRAINS[self.grain] // _TICKS[self.unit]
+
+    def _coarsest_grain(self, ticks: np.ndarray) -> str:
+        """The coarsest grain of which every value of ``ticks`` is a whole number."""
+        tick = _TICKS[self.unit]
+        return next(g for g, ns in _GRAINS.items() if ns >= tick and (ticks % (ns // tick) == 0).all())
 
     @property
     def spans(self) -> list[Span]:
@@ -118,16 +132,16 @@ class DatetimeTransformer(ColumnTransformer):
         missing = np.isnan(day)
         day = np.where(missing, 0, day).astype(np.int64)
         if self.origin is not None:  # grains since the first instant, in UTC when aware
-            utc = self.origin + day * _GRAINS[self.grain]  # (n,)
+            utc = self.origin + day * self._grain_ticks()  # (n,)
         else:
             utc = self._from_day_tod(day, c[:, n_day:])
-        values = pd.Series(utc.view("datetime64[ns]"), name=self.column)
+        values = pd.Series(utc.view(f"datetime64[{self.unit}]"), name=self.column)
         values[missing] = pd.NaT
         if self.tz is not None:
             values = values.dt.tz_localize("UTC").dt.tz_convert(self.tz)
         if self.datetime_format is not None:
             text = format_dates(values, self.datetime_format).astype(object)
-            text[missing] = np.nan
+            text[missing] = MISSING_VALUES[self.na]  # as the input wrote them: NaN, None
             return text.astype(as_dtype(self.dtype)) if self.dtype != "object" else text
         if self.objects is not None:
             return self._as_objects(values, missing)
@@ -151,23 +165,23 @@ class DatetimeTransformer(ColumnTransformer):
         return pd.Series(out, name=self.column, dtype=object)
 
     def _from_day_tod(self, day: np.ndarray, time: np.ndarray) -> np.ndarray:
-        """(n,) int64 nanoseconds (UTC when aware) from days and the compact time-of-day spans."""
-        ns = np.zeros(len(day), dtype=np.int64)  # nanoseconds into the day
+        """(n,) int64 ticks (UTC when aware) from days and the compact time-of-day spans."""
+        ticks = np.zeros(len(day), dtype=np.int64)  # ticks into the day
         if self.time is not None:
             tod = self.time.inverse_compact(time)
-            ns = np.where(np.isnan(tod), 0, tod).astype(np.int64) * _GRAINS[self.grain]
+            ticks = np.where(np.isnan(tod), 0, tod).astype(np.int64) * self._grain_ticks()
         if self.tz is None:
-            return day * _NS_PER_DAY + ns
-        return self._day_starts(day, self.tz) + ns  # that much time after the local date's start
+            return day * self._per_day + ticks
+        return self._day_starts(day, self.tz) + ticks  # that much time after the local date's start
 
     # ---------------------------------------------------------------- helpers
-    def _utc_ns(self, dt: pd.Series) -> np.ndarray:
-        """int64 nanoseconds of each instant (UTC when aware; 0 where missing)."""
-        return self._ns(dt if dt.dt.tz is None else dt.dt.tz_convert("UTC").dt.tz_localize(None))
+    def _utc_ticks(self, dt: pd.Series) -> np.ndarray:
+        """int64 ticks of each instant (UTC when aware; 0 where missing)."""
+        return self._ticks(dt if dt.dt.tz is None else dt.dt.tz_convert("UTC").dt.tz_localize(None))
 
     def _since_origin(self, dt: pd.Series) -> np.ndarray:
         """float64 grains since ``origin``, NaN where missing."""
-        since = ((self._utc_ns(dt) - self.origin) // _GRAINS[self.grain]).astype(np.float64)
+        since = ((self._utc_ticks(dt) - self.origin) // self._grain_ticks()).astype(np.float64)
         since[dt.isna().to_numpy()] = np.nan
         return since
 
@@ -177,44 +191,41 @@ class DatetimeTransformer(ColumnTransformer):
         if self.datetime_format is None:
             if pd.api.types.is_datetime64_any_dtype(s.dtype):
                 return s
-            dt = pd.to_datetime(s)  # objects; aware ones in several zones read as UTC instants
-            return dt if pd.api.types.is_datetime64_any_dtype(dt.dtype) else pd.to_datetime(s, utc=True)
+            return object_dates(s)
         return text_dates(s, self.datetime_format, self.tz)  # fitting: the zone its offsets follow
 
-    @staticmethod
-    def _ns(dt: pd.Series) -> np.ndarray:
-        """int64 nanoseconds of naive timestamps (0 where missing)."""
-        ns = dt.astype("datetime64[ns]").to_numpy().view(np.int64).copy()
-        ns[dt.isna().to_numpy()] = 0
-        return ns
+    def _ticks(self, dt: pd.Series) -> np.ndarray:
+        """int64 ticks of naive timestamps (0 where missing)."""
+        ticks = dt.dt.as_unit(self.unit).to_numpy().view(np.int64).copy()
+        ticks[dt.isna().to_numpy()] = 0
+        return ticks
 
-    @staticmethod
-    def _day_starts(day: np.ndarray, tz: Any) -> np.ndarray:
-        """int64 UTC nanoseconds of the first instant of each local date ``day`` (days since
+    def _day_starts(self, day: np.ndarray, tz: Any) -> np.ndarray:
+        """int64 UTC ticks of the first instant of each local date ``day`` (days since
         1970-01-01) in ``tz``: its midnight, or where the clocks skip midnight the first time after
         the gap, or where a fall-back repeats it the first of the two."""
         days, where = np.unique(day, return_inverse=True)  # a date's start is looked up once
-        midnight = pd.Series((days * _NS_PER_DAY).view("datetime64[ns]"))
+        midnight = pd.Series((days * self._per_day).view(f"datetime64[{self.unit}]"))
         start = midnight.dt.tz_localize(tz, ambiguous=np.ones(len(days), dtype=bool),
                                         nonexistent="shift_forward")
-        return DatetimeTransformer._ns(start.dt.tz_convert("UTC").dt.tz_localize(None))[where.ravel()]
+        return self._ticks(start.dt.tz_convert("UTC").dt.tz_localize(None))[where.ravel()]
 
     def _day_tod(self, dt: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Days since 1970-01-01 and nanoseconds into the day (int64, 0 where missing), and the
+        """Days since 1970-01-01 and ticks into the day (int64, 0 where missing), and the
         missing mask. An aware timestamp's day is its local date and its time of day the time
         elapsed since that date's first instant (see the module's docstring)."""
         missing = dt.isna().to_numpy()
         if dt.dt.tz is None:
-            ns = self._ns(dt)
-            return ns // _NS_PER_DAY, ns % _NS_PER_DAY, missing
-        day = self._ns(dt.dt.tz_localize(None)) // _NS_PER_DAY  # (n,) local dates
-        elapsed = self._utc_ns(dt) - self._day_starts(day, dt.dt.tz)
+            ticks = self._ticks(dt)
+            return ticks // self._per_day, ticks % self._per_day, missing
+        day = self._ticks(dt.dt.tz_localize(None)) // self._per_day  # (n,) local dates
+        elapsed = self._utc_ticks(dt) - self._day_starts(day, dt.dt.tz)
         elapsed[missing] = 0
         return day, elapsed, missing
 
     def _split(self, day: np.ndarray, ns: np.ndarray, missing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Days since the epoch and time of day in grains, as float64 with NaN where missing."""
-        unit = _GRAINS[self.grain] if self.grain else _NS_PER_DAY
+        unit = self._grain_ticks() if self.grain else self._per_day
         day = day.astype(np.float64)
         tod = (ns // unit).astype(np.float64)
         day[missing] = np.nan
@@ -224,7 +235,7 @@ class DatetimeTransformer(ColumnTransformer):
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype,
                 "datetime_format": self.datetime_format, "n_modes": self.n_modes, "tz": self.tz,
-                "grain": self.grain, "origin": self.origin, "objects": self.objects,
+                "grain": self.grain, "origin": self.origin, "unit": self.unit, "objects": self.objects,
                 "na": self.na, "day": self.day.to_dict(),
                 "time": self.time.to_dict() if self.time else None}
 
@@ -233,10 +244,20 @@ class DatetimeTransformer(ColumnTransformer):
         t = cls(d["column"], d["datetime_format"], d["n_modes"])
         t.dtype, t.tz, t.grain = d["dtype"], d["tz"], d["grain"]
         t.origin = d.get("origin")  # absent in files written before it existed
+        t.unit = d.get("unit", "ns")  # absent in files written before 2026-12-02
         t.objects, t.na = d.get("objects"), d.get("na", "nat")  # absent before 2026-12-02
         t.day = ContinuousEncoder.from_dict(d["day"])
         t.time = ContinuousEncoder.from_dict(d["time"]) if d["time"] else None
         return t
+
+
+def _fits_nanoseconds(dt: pd.Series) -> bool:
+    """Whether every instant of ``dt`` lies within int64 nanoseconds (1677-09-21 to 2262-04-11)."""
+    try:
+        dt.dt.as_unit("ns")
+    except (OverflowError, ValueError):  # pandas' OutOfBoundsDatetime is a ValueError
+        return False
+    return True
 
 
 def _object_type(s: pd.Series) -> str | None:

@@ -226,3 +226,18 @@ def test_periods_are_instants_and_pyarrow_categories_categories() -> None:
     assert np.allclose(seconds, [pd.Timestamp("2020-01-01").timestamp(), pd.Timestamp("2020-02-01").timestamp()])
     result = evaluate(real, real, sections=["fidelity"]).to_dict()
     assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
+
+
+def test_sentinel_dates_beyond_nanoseconds_are_evaluated() -> None:
+    # Before 2026-12-02 a 9999-12-31 in a datetime column was "cannot be parsed".
+    import datetime
+
+    ends = [datetime.date(9999, 12, 31) if i % 3 == 0 else datetime.date(2020, 1, 1 + i % 28)
+            for i in range(60)]
+    real = pd.DataFrame({"end": pd.Series(ends, dtype=object),
+                         "text": [str(d) for d in ends],
+                         "stamp": pd.Series(np.array(ends, dtype="datetime64[s]"))})
+    schema = infer_schema(real)
+    assert set(schema.kinds.values()) == {"datetime"}
+    result = evaluate(real, real, sections=["fidelity"]).to_dict()
+    assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)

@@ -166,3 +166,42 @@ def test_python_date_objects_come_back_as_the_same_type(kind):
     t, back = round_trip(s)
     pd.testing.assert_series_equal(back, s)
     assert type(back[0]) is type(s[0]) and back[4] is None
+
+
+def _sentinel_dates(n=400):
+    """Dates of 2020-2022 with the sentinels database exports write for "none": 9999-12-31 (an
+    open end) and 0001-01-01, beyond what datetime64[ns] holds, and a time of day on some."""
+    rng = np.random.default_rng(0)
+    days = np.datetime64("2020-01-01", "s") + rng.integers(0, 1000, n).astype("timedelta64[D]")
+    days = days + rng.choice([0, 3600 * 9], n).astype("timedelta64[s]")
+    days[::4] = np.datetime64("9999-12-31", "s")
+    days[1::9] = np.datetime64("0001-01-01", "s")
+    return days
+
+
+@pytest.mark.parametrize("form", ["datetime64[s]", "datetime64[us]", "date objects", "datetime objects", "text"])
+def test_sentinel_dates_beyond_nanoseconds_come_back_exactly(form):
+    # Before 2026-12-02 these raised OutOfBoundsDatetime (datetime64[s], objects) or made the
+    # text an id (random digits in the shape of a date: 0014-47-82).
+    days = _sentinel_dates()
+    if form.startswith("datetime64"):
+        s = pd.Series(days.astype(form), name="t")
+    elif form == "text":
+        s = pd.Series([None if i % 13 == 0 else str(d).replace("T", " ") for i, d in enumerate(days)],
+                      name="t", dtype=object)
+    else:
+        objects = days.astype("datetime64[D]" if form == "date objects" else "datetime64[s]").astype(object)
+        s = pd.Series(objects, name="t", dtype=object)
+    fmt = "%Y-%m-%d %H:%M:%S" if form == "text" else None
+    t, back = round_trip(s, fmt)
+    assert t.unit == "us"
+    pd.testing.assert_series_equal(back, s)
+    restored = DatetimeTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    pd.testing.assert_series_equal(restored.inverse_transform(t.transform(s), np.random.default_rng(0)), s)
+
+
+def test_dates_within_nanoseconds_are_still_counted_in_nanoseconds():
+    s = pd.Series(pd.date_range("2020-01-01", periods=50, freq="37ns"), name="t")
+    t, back = round_trip(s)
+    assert t.unit == "ns" and t.grain == "ns"
+    pd.testing.assert_series_equal(back, s)
