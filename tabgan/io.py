@@ -12,8 +12,10 @@ Reading keeps types the way the file wrote them:
   used for missing values (empty, ``NA``, ``null`` ...) and its delimiter and encoding are kept
   in a :class:`CsvStyle`, so output can be written the same way, as is the fixed form of a float
   column written with a constant number of decimals (``12.50``, ``3.00``) or digits in scientific
-  notation (``4.80e-02``). In a file not delimited by ``,``, numbers written with a decimal comma
-  (``12,50``, with or without ``.`` between thousands: ``1.234,50``) are floats, written back so.
+  notation (``4.80e-02``). Numbers pandas leaves as text are numbers, written back as they were:
+  thousands separated by ``,`` (``"1,234.50"``), a decimal comma in a file not delimited by ``,``
+  (``12,50``, ``1.234,50``; there whole numbers written ``1.234`` are thousands too), one
+  currency or percent sign on every value (``$3.00``, ``12.5%``).
 - Parquet (pyarrow): dtypes are exactly those pandas stored.
 
 Writing is atomic: rows go to a temporary file in the target's folder, renamed over the target
@@ -38,7 +40,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -76,18 +78,22 @@ _DELIMITERS = ",;\t|"
 
 @dataclass(frozen=True)
 class NumberFormat:
-    """How a CSV file wrote the floats of one column, when repr would write them otherwise.
+    """How a CSV file wrote the numbers of one column, when pandas would write them otherwise.
 
     printf: ``"%.2f"`` for prices written 12.50 (repr: 12.5), ``"%.2e"`` for 4.80e-02 (repr:
-    0.048), or :data:`SHORTEST` for whole numbers written bare among others (1.5 and 3, where
-    repr writes 3.0). point: the decimal mark ("," in files written as 12,50). group: the
-    thousands separator the file put in whole parts ("." in 1.234,50), or "".
+    0.048), :data:`SHORTEST` for whole numbers written bare among others (1.5 and 3, where
+    repr writes 3.0), ``"%d"`` for an integer column. point: the decimal mark ("," in files
+    written as 12,50). group: the thousands separator the file put in whole parts ("." in
+    1.234,50, "," in "1,234.50"), or "". prefix, suffix: what every value of the column was
+    written with before or after the number ("$" in $12.50, "%" in 12.5%).
     """
 
     column: str
     printf: str
     point: str = "."
     group: str = ""
+    prefix: str = ""
+    suffix: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,7 +213,7 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
     frame = _keep_written_form(frame, tokens)
     na_rep = _na_token(frame, tokens)
     header = _written_header(head.decode(encoding, errors="replace"), delimiter, frame)
-    frame, marks = _decimal_commas(frame, tokens) if delimiter != "," else (frame, {})
+    frame, marks = _written_numbers(frame, tokens, delimiter)
     return frame, CsvStyle(delimiter, na_rep, "utf-8" if encoding == "utf-8-sig" else encoding,
                            header, _number_formats(frame, tokens, marks))
 
@@ -363,66 +369,170 @@ SHORTEST = "shortest"  # repr without a trailing ".0", as R and spreadsheets wri
 _FIXED = r"^[+-]?[0-9]+\.[0-9]+$"  # 12.50, -0.125
 _SCIENTIFIC = r"^[+-]?[0-9]\.[0-9]+[eE][+-][0-9]{2,}$"  # 4.80e-02, 1.5E+10: how printf writes
 _SHORT = r"^-?[0-9]+(\.[0-9]*[1-9])?$"  # 3, 1.5: no trailing zero, whole numbers bare
-_COMMA = r"^-?[0-9]+(,[0-9]+)?$"  # 12,50 and 3
-_COMMA_GROUPED = r"^-?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?$"  # 1.234,50 and 999,5
+# How a number may be written, by (decimal mark, thousands separator); a whole number matches too.
+_WRITTEN = {
+    (",", ""): r"^-?[0-9]+(,[0-9]+)?$",  # 12,50
+    (",", "."): r"^-?[0-9]{1,3}(\.[0-9]{3})*(,[0-9]+)?$",  # 1.234,50
+    (".", ","): r"^-?[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?$",  # 1,234.50
+    (".", ""): r"^-?[0-9]+(\.[0-9]+)?$",  # 12.50, which pandas reads itself unless it has an affix
+}
+_NUMBER_LIKE = r"^[$€£¥]?-?[0-9][0-9.,]*( ?[%€$£])?$"  # any of those forms, or close
+_PREFIXES = ("$", "€", "£", "¥")
+_SUFFIXES = (" %", "%", " €", "€", " $", " £")
 
 
-def _decimal_commas(frame: pd.DataFrame, tokens: dict[str, pa.Array]
-                    ) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Text columns that are numbers written with a decimal comma (some ``12,50``, the rest whole
-    numbers, ``.`` between thousands or not) as floats; ``tokens`` gets their text with a decimal
-    point and no groups. Returns the frame and {column: thousands separator, "" or "."}.
+class _Written(NamedTuple):
+    """How a text column wrote its numbers (see NumberFormat); whole: no decimal mark anywhere."""
 
-    Only for files not delimited by ``,``: there ``1,234`` in quotes is as likely a thousand."""
-    marks: dict[str, str] = {}
+    point: str
+    group: str
+    prefix: str
+    suffix: str
+    whole: bool
+
+
+def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter: str
+                     ) -> tuple[pd.DataFrame, dict[str, _Written]]:
+    """Text columns that are numbers in a form pandas does not read as numbers, as numbers: a
+    decimal comma (``12,50``, ``1.234,50``; in a file not delimited by ``,``, where a quoted
+    ``1,234`` is a thousand), thousands separated by ``,`` (``"1,234.50"`` in a ``,`` file), one
+    currency sign or percent sign on every value (``$12.50``, ``12.5%``). Integers when no
+    value has a decimal mark (Int64 with missing values), floats otherwise; ``tokens`` gets
+    their text as plain numbers (for ``_number_formats``). Returns the frame and how each such
+    column was written."""
+    marks: dict[str, _Written] = {}
     for column in frame.columns:  # a loop over columns
         s = frame[column]
         if s.dtype != object:
             continue
+        head = _distinct_text(s.iloc[:1000].dropna().to_numpy())  # a first look: most text is words
+        if head is not None and not pc.all(pc.match_substring_regex(head, _NUMBER_LIKE)).as_py():
+            continue
         present = ~s.isna().to_numpy()  # (n,)
-        text = pa.array(s[present].to_numpy(), from_pandas=True)  # (p,)
-        if not pa.types.is_string(text.type) or len(text) == 0:
+        distinct = _distinct_text(s.to_numpy()[present])  # (u,), None if not all text
+        form = None if distinct is None else _number_form(distinct, delimiter)
+        if form is None:
             continue
-        text = pc.utf8_trim_whitespace(text)
-        distinct = pc.unique(text)  # (u,)
-        if not pc.any(pc.match_substring(distinct, ",")).as_py():
+        text = pc.utf8_trim_whitespace(pa.array(s.to_numpy()[present], pa.string()))  # (p,)
+        plain = pc.utf8_slice_codeunits(text, len(form.prefix), -len(form.suffix) or None)
+        if form.group:
+            plain = pc.replace_substring(plain, form.group, "")
+        plain = pc.replace_substring(plain, form.point, ".") if form.point != "." else plain
+        parsed = _parsed_numbers(plain, present, form.whole)
+        if parsed is None:
             continue
-        if pc.all(pc.match_substring_regex(distinct, _COMMA)).as_py():
-            group = ""
-        elif pc.all(pc.match_substring_regex(distinct, _COMMA_GROUPED)).as_py():
-            group = "."
-            text = pc.replace_substring(text, ".", "")
-        else:
-            continue
-        dotted = pc.replace_substring(text, ",", ".")  # (p,)
-        values = np.full(len(s), np.nan)
-        values[present] = pc.cast(dotted, pa.float64()).to_numpy()
-        written = np.full(len(s), "", dtype=object)
-        written[present] = dotted.to_numpy(zero_copy_only=False)
         if not marks:
             frame = frame.copy(deep=False)
-        frame[column] = values
-        tokens[column] = pa.array(written, pa.string())
-        marks[column] = group
+        frame[column], tokens[column] = parsed
+        marks[column] = form
+    if any(form.point == "," for form in marks.values()):
+        frame = _points_between_thousands(frame, tokens, marks)
     return frame, marks
 
 
+_DOT_GROUPED = r"^-?([1-9][0-9]{0,2}(\.[0-9]{3})+|0|[1-9][0-9]*)$"  # 1.234, 12.345.678, 56; not 007
+
+
+def _points_between_thousands(frame: pd.DataFrame, tokens: dict[str, pa.Array],
+                              marks: dict[str, _Written]) -> pd.DataFrame:
+    """In a file whose numbers have a decimal comma, the whole numbers written 1.234 (which
+    pandas read as 1.234) or 12.345.678 (read as text) are thousands: integers, marked in
+    ``marks``."""
+    for column in frame.columns:  # a loop over columns
+        s = frame[column]
+        if column in marks or not (pd.api.types.is_float_dtype(s.dtype) or s.dtype == object):
+            continue
+        present = ~s.isna().to_numpy()  # (n,)
+        raw = s.to_numpy()[present] if s.dtype == object else pc.filter(tokens[column], pa.array(present))
+        distinct = _distinct_text(raw)  # (u,)
+        if distinct is None or not pc.any(pc.match_substring(distinct, ".")).as_py() \
+                or not pc.all(pc.match_substring_regex(distinct, _DOT_GROUPED)).as_py():
+            continue
+        text = pc.utf8_trim_whitespace(pa.array(raw, pa.string()) if s.dtype == object else raw)  # (p,)
+        parsed = _parsed_numbers(pc.replace_substring(text, ".", ""), present, whole=True)
+        if parsed is None:
+            continue
+        frame[column], tokens[column] = parsed
+        marks[column] = _Written(",", ".", "", "", True)
+    return frame
+
+
+def _parsed_numbers(plain: pa.Array, present: np.ndarray, whole: bool
+                    ) -> tuple[pd.api.extensions.ExtensionArray | np.ndarray, pa.Array] | None:
+    """The (n,) column of the (p,) plain number texts ``plain`` of the rows ``present``: int64
+    (Int64 with missing rows) when ``whole``, else float64; and its (n,) tokens. None when a
+    whole number overflows int64."""
+    try:
+        numbers = pc.cast(plain, pa.int64() if whole else pa.float64()).to_numpy()  # (p,)
+    except pa.ArrowInvalid:
+        return None
+    if whole:
+        values = pd.array(np.zeros(len(present), dtype=np.int64), dtype="Int64")
+        values[present] = numbers
+        values[~present] = pd.NA
+        values = values if not present.all() else values.to_numpy(dtype=np.int64)
+    else:
+        values = np.full(len(present), np.nan)
+        values[present] = numbers
+    written = np.full(len(present), "", dtype=object)
+    written[present] = plain.to_numpy(zero_copy_only=False)
+    return values, pa.array(written, pa.string())
+
+
+def _distinct_text(values: np.ndarray | pa.Array) -> pa.Array | None:
+    """The distinct trimmed texts of ``values`` (objects or Arrow strings; no missing ones), or
+    None when there are none or some value is not text. Hashing first: the rows are converted
+    to Arrow only for a column that turns out to hold numbers."""
+    distinct = values.unique() if isinstance(values, pa.Array) else pa.array(pd.unique(values), from_pandas=True)
+    if len(distinct) == 0 or not pa.types.is_string(distinct.type):
+        return None
+    return pc.unique(pc.utf8_trim_whitespace(distinct))
+
+
+def _number_form(distinct: pa.Array, delimiter: str) -> _Written | None:
+    """How the (u,) distinct trimmed tokens of a text column write numbers, or None when they are
+    not all numbers of one form."""
+    first = distinct[0].as_py()
+    prefix = next((p for p in _PREFIXES if first.startswith(p)), "")
+    suffix = next((x for x in _SUFFIXES if first.endswith(x)), "")
+    if prefix and not pc.all(pc.starts_with(distinct, prefix)).as_py():
+        prefix = ""
+    if suffix and not pc.all(pc.ends_with(distinct, suffix)).as_py():
+        suffix = ""
+    body = pc.utf8_slice_codeunits(distinct, len(prefix), -len(suffix) or None)
+    # Without an affix, only a comma (a decimal one, or between thousands) keeps pandas from
+    # reading the numbers itself; with a comma-free affix, plain numbers are the other form.
+    if pc.any(pc.match_substring(body, ",")).as_py():
+        marks = [(".", ",")] if delimiter == "," else [(",", ""), (",", ".")]
+    else:
+        marks = [(".", "")] if prefix or suffix else []
+    for point, group in marks:
+        if pc.all(pc.match_substring_regex(body, _WRITTEN[(point, group)])).as_py():
+            whole = not pc.any(pc.match_substring(body, point)).as_py()
+            return _Written(point, group, prefix, suffix, whole)
+    return None
+
+
 def _number_formats(frame: pd.DataFrame, tokens: dict[str, pa.Array],
-                    marks: dict[str, str]) -> tuple[NumberFormat, ...]:
+                    marks: dict[str, _Written]) -> tuple[NumberFormat, ...]:
     """The :class:`NumberFormat` of each float column whose present tokens all have one form:
     the same number of decimals (``"%.2f"``), or scientific notation with the same number of
     mantissa decimals and the same ``e`` (``"%.2e"``), or whole numbers written bare among
-    others (:data:`SHORTEST`); and of each column read with a decimal comma (``marks``: its
-    thousands separator), whatever its form. Others are written by repr, as they were."""
+    others (:data:`SHORTEST`); and of each column ``_written_numbers`` read, whatever its form.
+    Others are written by pandas, as they were."""
     formats = []
     for column in frame.columns:  # a loop over columns
+        form = marks.get(column)
+        if form is not None and form.whole:
+            formats.append(NumberFormat(str(column), "%d", *form[:4]))
+            continue
         if not pd.api.types.is_float_dtype(frame[column].dtype):
             continue
         missing = frame[column].isna().to_numpy()  # (n,)
         written = pc.filter(tokens[column], pa.array(~missing)) if missing.any() else tokens[column]
         printf = _printf(pc.utf8_trim_whitespace(pc.unique(written)))  # of the (u,) distinct tokens
-        if column in marks:
-            formats.append(NumberFormat(str(column), printf or SHORTEST, ",", marks[column]))
+        if form is not None:
+            formats.append(NumberFormat(str(column), printf or SHORTEST, *form[:4]))
         elif printf is not None:
             formats.append(NumberFormat(str(column), printf))
     return tuple(formats)
@@ -598,33 +708,42 @@ class TableWriter:
 
 
 def _formatted(chunk: pd.DataFrame, formats: tuple[NumberFormat, ...]) -> pd.DataFrame:
-    """``chunk`` with each float column named in ``formats`` as text in its form (missing values
-    stay missing, so they get the style's token; no "-0.00")."""
-    todo = [f for f in formats
-            if f.column in chunk.columns and pd.api.types.is_float_dtype(chunk[f.column].dtype)]
+    """``chunk`` with each number column named in ``formats`` as text in its form (missing
+    values stay missing, so they get the style's token; no "-0.00")."""
+    todo = [f for f in formats if f.column in chunk.columns and _is_number(chunk[f.column].dtype)]
     if not todo:
         return chunk
     chunk = chunk.copy(deep=False)
     for form in todo:  # a loop over columns
-        x = chunk[form.column].to_numpy(dtype=np.float64, na_value=np.nan) + 0.0  # (n,)
-        text = np.full(x.shape, np.nan, dtype=object)
-        present = ~np.isnan(x)
-        text[present] = _number_text(x[present].tolist(), form)
+        s = chunk[form.column]
+        present = ~s.isna().to_numpy()  # (n,)
+        if pd.api.types.is_integer_dtype(s.dtype):
+            values = s[present].astype(np.int64).tolist()
+        else:
+            values = (s[present].to_numpy(dtype=np.float64) + 0.0).tolist()
+        text = np.full(len(s), np.nan, dtype=object)
+        text[present] = _number_text(values, form)
         chunk[form.column] = text
     return chunk
 
 
-def _number_text(values: list[float], form: NumberFormat) -> list[str]:
-    """``values`` written in ``form``: its printf format or SHORTEST, its marks."""
+def _is_number(dtype: object) -> bool:
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+
+
+def _number_text(values: list[float] | list[int], form: NumberFormat) -> list[str]:
+    """``values`` written in ``form``: its printf format or SHORTEST, its marks and affixes."""
     if form.printf == SHORTEST:
-        text = [repr(v).removesuffix(".0") for v in values]
+        text = [repr(float(v)).removesuffix(".0") for v in values]
     else:
         text = [form.printf % v for v in values]
     if form.group:  # thousands groups in the whole part: 1234.5 -> 1,234.5 (marks swapped below)
         text = [_grouped(t) for t in text]
-    if form.point != "." or form.group:
+    if form.point != "." or form.group not in ("", ","):
         swap = str.maketrans({".": form.point, ",": form.group})
         text = [t.translate(swap) for t in text]
+    if form.prefix or form.suffix:
+        text = [f"{form.prefix}{t}{form.suffix}" for t in text]
     return text
 
 

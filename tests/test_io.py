@@ -361,3 +361,39 @@ def test_a_parquet_file_pandas_cannot_read_back_is_read_by_its_arrow_types(tmp_p
     assert style is None
     assert back.dtypes.astype(str).to_dict() == {"c": "category", "p": "period[M]", "n": "Int64"}
     assert back["c"].tolist()[:2] == ["u", "v"] and back.index.tolist() == [10, 11, 12, 13]
+
+
+def test_numbers_with_thousands_separators_or_signs_are_numbers_written_back_so(tmp_path):
+    # Before 2026-12-02 "1,234.50", "$3.00" and "12.5%" were text: categories or an id.
+    src = tmp_path / "in.csv"
+    text = ('amount,qty,pct,price,code\n"1,234.50",1,12.5%,$3.00,A1\n999.25,"12,345",3%,$12.25,B2\n'
+            '"-12,345,678.00",7,,$-1.50,C3\n')
+    src.write_text(text)
+    frame, style = read_table(str(src))
+    assert frame.dtypes.astype(str).to_dict() == {
+        "amount": "float64", "qty": "int64", "pct": "float64", "price": "float64", "code": "object"}
+    assert frame["amount"].tolist() == [1234.5, 999.25, -12345678.0]
+    assert frame["qty"].tolist() == [1, 12345, 7] and frame["price"].tolist() == [3.0, 12.25, -1.5]
+    assert {f.column: (f.printf, f.group, f.prefix, f.suffix) for f in style.formats} == {
+        "amount": ("%.2f", ",", "", ""), "qty": ("%d", ",", "", ""), "pct": ("shortest", "", "", "%"),
+        "price": ("%.2f", "", "$", "")}
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
+    mixed = tmp_path / "mixed.csv"  # signs on some values only, or two forms: left as text
+    mixed.write_text('a,b\n$1.50,"1,5"\n2.25,"1,234"\n')
+    assert read_table(str(mixed))[0].dtypes.astype(str).tolist() == ["object", "object"]
+
+
+def test_in_a_decimal_comma_file_points_between_thousands_are_thousands(tmp_path):
+    # pandas reads 1.234 as one point two three four; in a file of decimal commas it is 1234.
+    src = tmp_path / "in.csv"
+    text = ("betrag;menge;anteil;satz;plz\n1,5;3;12,5 %;0.125;01067\n2,25;1.234;3 %;1.5;10115\n"
+            ";12.345.678;;2.25;80331\n")
+    src.write_text(text)
+    frame, style = read_table(str(src))
+    assert frame["menge"].tolist() == [3, 1234, 12345678] and frame["menge"].dtype == np.int64
+    assert frame["anteil"].iloc[:2].tolist() == [12.5, 3.0]
+    assert frame["satz"].tolist() == [0.125, 1.5, 2.25]  # no thousands there: left as pandas read it
+    assert frame["plz"].tolist() == ["01067", "10115", "80331"]  # codes stay codes
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
