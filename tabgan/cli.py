@@ -48,7 +48,7 @@ from tabgan.io import (
     read_table,
     write_table,
 )
-from tabgan.schema import as_dtype
+from tabgan.schema import as_dtype, infer_schema
 from tabgan.synthesizers import WGANGP, ConditionalGAN, load
 from tabgan.synthesizers.base import SAMPLE_CHUNK, BaseSynthesizer
 
@@ -510,11 +510,31 @@ def _model(args: argparse.Namespace) -> BaseSynthesizer:
     return ENGINES[args.engine](**_values(args, MODEL_OPTIONS), verbose=not args.quiet)
 
 
-def _fit(args: argparse.Namespace, data: pd.DataFrame) -> BaseSynthesizer:
+def _fit(args: argparse.Namespace, data: pd.DataFrame,
+         metadata: dict[str, Any] | None = None) -> BaseSynthesizer:
+    """The model of the options, fitted on ``data``; ``metadata``: kinds decided beforehand, in
+    place of ``--discrete`` and ``--metadata``."""
     model = _model(args)
     fit_params = _values(args, FIT_OPTIONS)
     fit_params["metadata"] = _read_json(fit_params["metadata"], "metadata")
+    if metadata is not None:
+        fit_params.update(discrete_columns=None, metadata=metadata)
     return model.fit(data, **fit_params)
+
+
+def _whole_table_kinds(args: argparse.Namespace, data: pd.DataFrame,
+                       metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """The kinds the model would give every column of the whole table, as metadata (constants
+    left to the fit), so that fitting on a random part of it does not change them: a row number
+    is an arithmetic progression in the whole table only, a text column is an id by its share
+    of values of their own, a column may be constant in a part."""
+    schema = infer_schema(data, discrete_columns=_values(args, FIT_OPTIONS)["discrete_columns"],
+                          metadata=metadata)
+    kinds = schema.to_metadata()
+    for spec in schema.columns:
+        if spec.kind == "constant":
+            del kinds["columns"][spec.name]
+    return kinds
 
 
 def _fit_summary(model: BaseSynthesizer, data: pd.DataFrame, seconds: float) -> dict[str, Any]:
@@ -636,12 +656,14 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     metadata = _read_json(args.metadata, "metadata")
     data, style = read_table(args.data)
     check_columns(data, target=args.target, sensitive=args.sensitive, metadata=metadata)
+    kinds = _whole_table_kinds(args, data, metadata)
     train, holdout = _split(
         data, args.holdout_fraction, 0 if args.random_state is None else args.random_state
     )
     start = time.perf_counter()
-    model = _fit(args, train)
+    model = _fit(args, train, kinds)
     fit_seconds = time.perf_counter() - start
+    model.transformer_.continue_ids_past(holdout)  # no synthetic id is a held-out row's
     if model.transformer_.derived_:
         _note(args, _derived_text(model.transformer_.derived_))
     n = len(train) if args.rows is None else args.rows
@@ -657,7 +679,7 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
         synthetic,
         holdout=holdout,
         target=args.target,
-        metadata=metadata,
+        metadata=kinds,  # the model's kinds of the whole table (ids left out, text dates' formats)
         sensitive=args.sensitive,
         device=args.device,
         random_state=0 if args.random_state is None else args.random_state,

@@ -430,6 +430,18 @@ def test_synth_names_derived_columns(tmp_path, capsys):
     assert "country looked up from city" in captured.err
 
 
+def test_synth_ids_continue_past_the_held_out_rows_too(tmp_path):
+    # Before 2026-12-02 integer ids continued past the training rows' largest only, so the
+    # synthetic table of Titanic held PassengerIds 890 and 891 of held-out passengers.
+    frame = make_table()
+    frame.insert(0, "passenger", np.arange(1, len(frame) + 1))
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    gates_off = ["--max-dcr-share", "none", "--max-exact-copy-rate", "none", "--min-quality", "none"]
+    assert run("synth", tmp_path / "data.csv", "-o", tmp_path / "s.csv", "-q", *gates_off, *TINY[:-1]) == 0
+    ids = pd.read_csv(tmp_path / "s.csv")["passenger"]
+    assert ids.min() == len(frame) + 1 and ids.is_unique
+
+
 def test_synth_writes_the_output_in_the_input_dialect(tmp_path, capsys):
     frame = make_table()
     frame.to_csv(tmp_path / "data.csv", sep=";", na_rep="NA", index=False)

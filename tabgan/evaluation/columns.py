@@ -102,7 +102,7 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
     declared = _declared_sdtypes(metadata, real)
     kinds: dict[str, ColumnKind] = {}
     ignored: dict[str, str] = {}
-    formats: dict[str, str] = {}
+    formats: dict[str, str] = _declared_formats(metadata)
     for column in real.columns:
         sdtype = declared.get(column)
         if sdtype is None:
@@ -117,11 +117,26 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
             kinds[column] = "categorical"
         elif sdtype in _CONTINUOUS_SDTYPES:
             kinds[column] = sdtype  # type: ignore[assignment]
+        elif sdtype == "id":
+            ignored[column] = _ID_REASON
         else:
             ignored[column] = f"sdtype {sdtype!r} is not evaluated"
     if not kinds:
         raise DataError("real has no column to evaluate: every column is an id or ignored sdtype")
     return TableSchema(kinds=kinds, ignored=ignored, formats=formats)
+
+
+_ID_REASON = "an id (a value of its own in most rows): regenerated, not evaluated"
+
+
+def _declared_formats(metadata: Mapping[str, Any] | None) -> dict[str, str]:
+    """{column: datetime_format} of the text dates ``metadata`` declares with their format."""
+    columns = metadata.get("columns") if isinstance(metadata, Mapping) else None
+    if not isinstance(columns, Mapping):
+        return {}
+    return {name: spec["datetime_format"] for name, spec in columns.items()
+            if isinstance(spec, Mapping) and spec.get("sdtype") == "datetime"
+            and isinstance(spec.get("datetime_format"), str)}
 
 
 def _declared_sdtypes(metadata: Mapping[str, Any] | None, real: pd.DataFrame) -> dict[str, str]:
@@ -153,7 +168,7 @@ def _inferred_kind(series: pd.Series) -> tuple[ColumnKind | None, str | None, st
     except ColumnError:
         return _kind_from_dtype(series), None, ""
     if spec.kind == "id":
-        return None, None, "an id (a value of its own in most rows): regenerated, not evaluated"
+        return None, None, _ID_REASON
     if spec.kind == "datetime":
         return "datetime", spec.datetime_format, ""
     if spec.kind == "numerical":

@@ -130,6 +130,14 @@ class IdTransformer(_Unmodelled):
             self.shapes, self.shape_counts = shapes.index.tolist(), shapes.to_numpy().tolist()
         return self
 
+    def continue_past(self, s: pd.Series) -> None:
+        """Integer ids start past the largest of ``s`` as well (ids of rows held out of the fit)."""
+        if not self.numeric:
+            return
+        x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        if np.isfinite(x).any():
+            self.start = max(self.start, int(np.floor(np.nanmax(x))) + self.step)
+
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
         n = c.shape[0]
         missing = rng.random(n) < self.missing_rate

@@ -224,6 +224,15 @@ class TableTransformer:
         named = [v for v in values if str(v) == text]
         return named[0] if len(named) == 1 else text
 
+    def continue_ids_past(self, df: pd.DataFrame) -> None:
+        """Let each integer id column continue past the largest id of ``df`` too (rows held out of
+        the fit, as ``tabgan synth`` holds out its evaluation rows), so that no generated id is
+        one of them. Only their largest value is kept; text ids are drawn at random."""
+        self._check_fitted()
+        for t in self.columns_:  # a loop over columns
+            if isinstance(t, IdTransformer) and t.column in df.columns:
+                t.continue_past(df[t.column])
+
     # ---------------------------------------------------------------- state
     def _check_fitted(self) -> None:
         if not hasattr(self, "columns_"):

@@ -241,3 +241,19 @@ def test_sentinel_dates_beyond_nanoseconds_are_evaluated() -> None:
     assert set(schema.kinds.values()) == {"datetime"}
     result = evaluate(real, real, sections=["fidelity"]).to_dict()
     assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
+
+
+def test_metadata_gives_text_dates_their_format_and_ids_their_reason() -> None:
+    # Before 2026-12-02 a declared datetime_format was not used, and a declared id was "sdtype
+    # 'id' is not evaluated".
+    from tabgan.evaluation.columns import prepare
+
+    real = pd.DataFrame({"day": ["31.01.2020", "01.02.2020", "13.02.2020"] * 10,
+                         "who": [f"p{i}" for i in range(30)], "x": np.arange(30.0)})
+    metadata = {"columns": {"day": {"sdtype": "datetime", "datetime_format": "%d.%m.%Y"},
+                            "who": {"sdtype": "id"}}}
+    schema = infer_schema(real, metadata)
+    assert schema.formats == {"day": "%d.%m.%Y"} and "an id" in schema.ignored["who"]
+    day = prepare(schema, {"real": real}).frames["real"]["day"]
+    assert day.iloc[:3].tolist() == [pd.Timestamp("2020-01-31"), pd.Timestamp("2020-02-01"),
+                                     pd.Timestamp("2020-02-13")]

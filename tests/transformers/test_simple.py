@@ -93,3 +93,11 @@ def test_free_text_is_shaped_and_filled_in_bounded_memory(monkeypatch):
     small = blocked.inverse_compact(np.zeros((30, 0)), np.random.default_rng(3))
     templates, _ = simple._shape(small.to_numpy())
     assert templates.isin(whole.shapes).all()  # each a shape of the model, character by character
+
+
+def test_integer_ids_can_continue_past_ids_held_out_of_the_fit():
+    t = IdTransformer().fit(pd.Series([3, 5, 7, 9], name="id"), np.random.default_rng(0))
+    t.continue_past(pd.Series([11.0, np.nan, 4.0]))
+    assert t.inverse_compact(np.zeros((3, 0)), np.random.default_rng(0)).tolist() == [13, 15, 17]
+    t.continue_past(pd.Series([1, 2]))  # never back
+    assert t.start == 13

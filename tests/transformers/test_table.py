@@ -199,3 +199,11 @@ def test_inverse_compact_checks_its_shape() -> None:
 def test_a_tanh_span_holds_one_value() -> None:
     with pytest.raises(ValueError, match="a tanh span holds one value"):
         Span("x", "value", 2, "tanh")
+
+
+def test_integer_ids_continue_past_the_ids_of_other_rows():
+    df = pd.DataFrame({"id": np.arange(1, 41), "x": np.random.default_rng(0).normal(size=40)})
+    t = TableTransformer(random_state=0).fit(df.iloc[:30])
+    t.continue_ids_past(df.iloc[30:])
+    out = t.inverse_transform(t.transform(df.iloc[:5]), random_state=0)
+    assert out["id"].tolist() == [41, 42, 43, 44, 45]
