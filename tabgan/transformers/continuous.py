@@ -326,16 +326,26 @@ def _tail_transform(sample: np.ndarray) -> tuple[float, float] | None:
 
 
 def detect_decimals(x: np.ndarray) -> int | None:
-    """Fewest decimals (0 to 6) that every finite value is written with, or None."""
+    """Fewest decimals (0 to 6) that every finite value is written with, or None.
+
+    A value within 1e-9 of a multiple of 10**-d counts as written with d decimals (float64's
+    noise: 0.1 + 0.2), unless that multiple is 0 while the value is not noise beside the
+    column's largest (more than 1e-12 of it): a column of 3e-10 or 1e-300 has no decimals
+    to count, where rounding made every value 0.
+    """
     x = x[np.isfinite(x)]
     if x.size == 0:
         return None
     x = np.unique(x)
-    if np.abs(x).max() >= 1e15:  # beyond 2**53 / 10: float64 has no decimals left to count
+    largest = np.abs(x).max()
+    if largest >= 1e15:  # beyond 2**53 / 10: float64 has no decimals left to count
         return 0 if np.all(x == np.round(x)) else None
+    kept = np.abs(x) > 1e-12 * largest  # values rounding must not make 0
     for d in range(MAX_DECIMALS + 1):
         scaled = x * 10.0**d
-        if np.all(np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))):
+        whole = np.round(scaled)
+        if np.all(np.abs(scaled - whole) <= 1e-9 * np.maximum(1.0, np.abs(scaled))) \
+                and np.all(whole[kept] != 0):
             return d
     return None
 

@@ -177,3 +177,17 @@ def test_durations_come_back_whole_in_their_unit(unit, expected):
     grain = pd.Timedelta(1, unit=unit)
     assert ((back.dropna() % grain) == pd.Timedelta(0)).all()
     assert (back.dropna() - s.dropna()).abs().max() <= grain
+
+
+def test_values_all_below_a_billionth_are_not_rounded_to_zero():
+    # Before 2026-12-02 a column of 3e-10 (or 1e-300) counted as written with 0 decimals, and
+    # every generated value came back as 0.
+    assert detect_decimals(np.array([3e-10, 1e-10, -2.5e-10])) is None
+    assert detect_decimals(np.array([3e-300, -2e-300])) is None
+    assert detect_decimals(np.array([0.1, 0.2, 0.1 + 0.2 - 0.3])) == 1  # float noise still rounds
+    assert detect_decimals(np.array([1e6, 1e-4])) == 4
+    rng = np.random.default_rng(0)
+    s = pd.Series(rng.normal(size=300) * 1e-10, name="current")
+    t = NumericalTransformer().fit(s, rng)
+    back = t.inverse_transform(t.transform(s), rng)
+    assert np.allclose(back, s, rtol=1e-4, atol=0) and (back != 0).all()
