@@ -101,13 +101,15 @@ class CsvStyle:
     """How a CSV file is written: its delimiter, its missing-value token, its text encoding,
     when pandas renamed columns on reading, its header as written (a blank name, which pandas
     calls "Unnamed: 0", as ``pd.DataFrame.to_csv`` writes an index; "x" twice, read as "x" and
-    "x.1"), and the :class:`NumberFormat` of float columns written in one fixed form."""
+    "x.1"), the :class:`NumberFormat` of number columns written in a form of their own, and its
+    line ends ("\r\n" as Windows tools write them, or "\n")."""
 
     delimiter: str = ","
     na_rep: str = ""
     encoding: str = "utf-8"
     header: tuple[str, ...] | None = None
     formats: tuple[NumberFormat, ...] = ()
+    newline: str = "\n"
 
     def __post_init__(self) -> None:  # lists and dicts, from a model file's JSON
         if self.header is not None:
@@ -214,8 +216,9 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
     na_rep = _na_token(frame, tokens)
     header = _written_header(head.decode(encoding, errors="replace"), delimiter, frame)
     frame, marks = _written_numbers(frame, tokens, delimiter)
+    newline = "\r\n" if head.split(b"\n", 1)[0].endswith(b"\r") else "\n"  # as the header's line
     return frame, CsvStyle(delimiter, na_rep, "utf-8" if encoding == "utf-8-sig" else encoding,
-                           header, _number_formats(frame, tokens, marks))
+                           header, _number_formats(frame, tokens, marks), newline)
 
 
 def _written_header(text: str, delimiter: str, frame: pd.DataFrame) -> tuple[str, ...] | None:
@@ -687,7 +690,7 @@ class TableWriter:
                 na_rep=self.style.na_rep,
                 index=False,
                 header=header,
-                lineterminator="\n",
+                lineterminator=self.style.newline,
             )
         else:
             if self._parquet is None:

@@ -397,3 +397,15 @@ def test_in_a_decimal_comma_file_points_between_thousands_are_thousands(tmp_path
     assert frame["plz"].tolist() == ["01067", "10115", "80331"]  # codes stay codes
     write_table(frame, str(tmp_path / "out.csv"), "csv", style)
     assert (tmp_path / "out.csv").read_text() == text
+
+
+def test_windows_line_ends_are_written_back(tmp_path):
+    # Before 2026-12-02 a CSV with \r\n line ends (Excel on Windows) came back with \n.
+    src = tmp_path / "in.csv.gz"
+    text = b"a,b\r\n1,x\r\n2,\"y\r\nz\"\r\n"
+    src.write_bytes(gzip.compress(text))
+    frame, style = read_table(str(src))
+    assert style.newline == "\r\n" and frame["b"].tolist() == ["x", "y\r\nz"]
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_bytes() == text
+    assert CsvStyle(**{k: v for k, v in style.__dict__.items() if k != "newline"}).newline == "\n"
