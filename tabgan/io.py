@@ -2,8 +2,8 @@
 
 Reading keeps types the way the file wrote them:
 
-- CSV: the delimiter is sniffed (``,`` ``;`` tab ``|``), the text is UTF-8 (a BOM is dropped) or
-  else Latin-1, and gzip is recognised by its magic bytes (``.csv.gz``). Integer columns with
+- CSV: the delimiter is sniffed (``,`` ``;`` tab ``|``), the text is UTF-8 (a BOM is dropped),
+  UTF-16 or UTF-32 (told by their BOM) or else Latin-1, and gzip is recognised by its magic bytes (``.csv.gz``). Integer columns with
   missing values become ``Int64`` (so they are written back as ``12``, not ``12.0``), floats stay
   ``float64``, text stays ``object`` (text dates stay text: the schema remembers their format),
   ``True``/``False`` columns become ``bool`` (``boolean`` with missing values). Codes a number
@@ -38,7 +38,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Literal, NamedTuple
 
@@ -73,6 +73,9 @@ _PARQUET_MAGIC = b"PAR1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _SNIFF_BYTES = 64 * 1024
+# Byte-order marks of wide Unicode text, UTF-32 first (its little-endian mark starts as UTF-16's).
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+              (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 _DELIMITERS = ",;\t|"
 
 
@@ -146,8 +149,17 @@ def _read_opened(raw: IO[bytes], name: str) -> tuple[pd.DataFrame, CsvStyle | No
             raise DataError(f"{name} is not a readable gzip file: {err}") from None
         if not head:
             raise DataError(f"{name} is empty")
+    wide = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None)
+    if wide is not None:  # UTF-16/32 text (Excel's "Unicode Text"): read as UTF-8, written back so
+        try:
+            raw = io.BytesIO(raw.read().decode(wide).encode("utf-8"))
+        except UnicodeDecodeError as err:
+            raise DataError(f"{name} is not readable {wide} text: {err}") from None
+        head = raw.read(_SNIFF_BYTES)
+        raw.seek(0)
     _refuse_other_formats(head, name)
-    return _read_csv(raw, head, name)
+    frame, style = _read_csv(raw, head, name)
+    return frame, style if wide is None else replace(style, encoding=wide)
 
 
 def _refuse_other_formats(head: bytes, name: str) -> None:
@@ -159,6 +171,9 @@ def _refuse_other_formats(head: bytes, name: str) -> None:
     if head.startswith(_OLE_MAGIC):
         raise DataError(f"{name} is an old Office file (an Excel .xls workbook?), not a CSV or "
                         "Parquet table; save it as CSV")
+    if b"\x00" in head:
+        raise DataError(f"{name} holds NUL bytes, so it is no text table (UTF-16 text without its "
+                        "byte-order mark? save it as UTF-8 CSV)")
     start = head.lstrip()[:2]
     if start in (b"[{", b'{"', b"[]"):
         raise DataError(f"{name} holds JSON, not CSV; convert it, for example with pandas: "

@@ -409,3 +409,24 @@ def test_windows_line_ends_are_written_back(tmp_path):
     write_table(frame, str(tmp_path / "out.csv"), "csv", style)
     assert (tmp_path / "out.csv").read_bytes() == text
     assert CsvStyle(**{k: v for k, v in style.__dict__.items() if k != "newline"}).newline == "\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+def test_wide_unicode_text_is_read_and_written_back_in_it(tmp_path, encoding):
+    # Before 2026-12-02 Excel's "Unicode Text" (UTF-16, tab-delimited) was read as Latin-1: one
+    # garbled column of missing values.
+    src = tmp_path / "in.txt"
+    text = "name\tage\r\nZoë\t31\r\n张伟\t40\r\n"
+    src.write_bytes(text.encode(encoding))
+    frame, style = read_table(str(src))
+    assert frame.to_dict("list") == {"name": ["Zoë", "张伟"], "age": [31, 40]}
+    assert (style.encoding, style.delimiter, style.newline) == (encoding, "\t", "\r\n")
+    write_table(frame, str(tmp_path / "out.txt"), "csv", style)
+    assert (tmp_path / "out.txt").read_bytes() == text.encode(encoding)
+
+
+def test_text_with_nul_bytes_is_refused_naming_what_it_may_be(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_bytes("a,b\n1,2\n".encode("utf-16-le"))  # no byte-order mark
+    with pytest.raises(DataError, match="holds NUL bytes.*UTF-16"):
+        read_table(str(src))
