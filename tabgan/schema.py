@@ -34,6 +34,7 @@ import datetime
 import difflib
 import json
 import re
+import warnings
 import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -530,7 +531,9 @@ def _text_date_format(s: pd.Series) -> str | None:
     first = str(values.iloc[0])
     if not 6 <= len(first) <= 40 or not any(ch.isdigit() for ch in first):
         return None
-    guessed = guess_datetime_format(first)
+    with warnings.catch_warnings():  # "Parsing dates in %d.%m.%Y format when dayfirst=False":
+        warnings.simplefilter("ignore", UserWarning)  # the guess is tested on every value below
+        guessed = guess_datetime_format(first)
     candidates = ([_as_written(guessed, first)] if guessed else []) + [
         f for f in _DATE_FORMATS if f != guessed]
     sample = values.drop_duplicates().iloc[:500]

@@ -208,3 +208,13 @@ def test_text_dates_with_sentinels_beyond_nanoseconds_are_dates():
     assert text.isna().tolist() == s.isna().tolist()
     with pytest.raises(ValueError):
         text_dates(pd.Series(["2020-01-03", "9999-12-31", "not a date"]), "%Y-%m-%d")
+
+
+def test_day_first_text_dates_are_found_without_a_pandas_warning():
+    import warnings
+
+    df = pd.DataFrame({"datum": ["31.12.2020", "01.01.2021", "15.06.2021"] * 5})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spec = infer_schema(df)["datum"]
+    assert (spec.kind, spec.datetime_format) == ("datetime", "%d.%m.%Y")
