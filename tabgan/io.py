@@ -412,8 +412,8 @@ class _Written(NamedTuple):
 def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter: str
                      ) -> tuple[pd.DataFrame, dict[str, _Written]]:
     """Text columns that are numbers in a form pandas does not read as numbers, as numbers: a
-    decimal comma (``12,50``, ``1.234,50``; in a file not delimited by ``,``, where a quoted
-    ``1,234`` is a thousand), thousands separated by ``,`` (``"1,234.50"`` in a ``,`` file), one
+    decimal comma (``12,50``, ``1.234,50``) in a file not delimited by ``,``; thousands
+    separated by ``,`` in one that is (there a quoted ``"1,234"`` is a thousand, not 1.234); one
     currency sign or percent sign on every value (``$12.50``, ``12.5%``). Integers when no
     value has a decimal mark (Int64 with missing values), floats otherwise; ``tokens`` gets
     their text as plain numbers (for ``_number_formats``). Returns the frame and how each such
