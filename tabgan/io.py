@@ -413,7 +413,8 @@ def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter
                      ) -> tuple[pd.DataFrame, dict[str, _Written]]:
     """Text columns that are numbers in a form pandas does not read as numbers, as numbers: a
     decimal comma (``12,50``, ``1.234,50``) in a file not delimited by ``,``; thousands
-    separated by ``,`` in one that is (there a quoted ``"1,234"`` is a thousand, not 1.234); one
+    separated by ``,`` before a decimal point in any file (``1,234.50``), and without one in a
+    ``,`` file (there a quoted ``"1,234"`` is a thousand, not 1.234); one
     currency sign or percent sign on every value (``$12.50``, ``12.5%``). Integers when no
     value has a decimal mark (Int64 with missing values), floats otherwise; ``tokens`` gets
     their text as plain numbers (for ``_number_formats``). Returns the frame and how each such
@@ -521,7 +522,8 @@ def _number_form(distinct: pa.Array, delimiter: str) -> _Written | None:
     # Without an affix, only a comma (a decimal one, or between thousands) keeps pandas from
     # reading the numbers itself; with a comma-free affix, plain numbers are the other form.
     if pc.any(pc.match_substring(body, ",")).as_py():
-        marks = [(".", ",")] if delimiter == "," else [(",", ""), (",", ".")]
+        # In a file not delimited by ",", a decimal comma first; "1,234.50" fits the last only.
+        marks = [(".", ",")] if delimiter == "," else [(",", ""), (",", "."), (".", ",")]
     else:
         marks = [(".", "")] if prefix or suffix else []
     for point, group in marks:

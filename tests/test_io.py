@@ -430,3 +430,13 @@ def test_text_with_nul_bytes_is_refused_naming_what_it_may_be(tmp_path):
     src.write_bytes("a,b\n1,2\n".encode("utf-16-le"))  # no byte-order mark
     with pytest.raises(DataError, match="holds NUL bytes.*UTF-16"):
         read_table(str(src))
+
+
+def test_thousands_before_a_decimal_point_are_read_in_any_file(tmp_path):
+    src = tmp_path / "in.csv"
+    text = "amount;n\n1,234.50;1\n999.25;2\n-12,345.00;3\n"
+    src.write_text(text)
+    frame, style = read_table(str(src))
+    assert frame["amount"].tolist() == [1234.5, 999.25, -12345.0]
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
