@@ -408,6 +408,9 @@ class _Written(NamedTuple):
     suffix: str
     whole: bool
 
+    def format(self, column: str, printf: str) -> NumberFormat:
+        return NumberFormat(column, printf, self.point, self.group, self.prefix, self.suffix)
+
 
 def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter: str
                      ) -> tuple[pd.DataFrame, dict[str, _Written]]:
@@ -428,11 +431,12 @@ def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter
         if head is not None and not pc.all(pc.match_substring_regex(head, _NUMBER_LIKE)).as_py():
             continue
         present = ~s.isna().to_numpy()  # (n,)
-        distinct = _distinct_text(s.to_numpy()[present])  # (u,), None if not all text
+        values = s.to_numpy()[present]  # (p,)
+        distinct = _distinct_text(values)  # (u,), None if not all text
         form = None if distinct is None else _number_form(distinct, delimiter)
         if form is None:
             continue
-        text = pc.utf8_trim_whitespace(pa.array(s.to_numpy()[present], pa.string()))  # (p,)
+        text = pc.utf8_trim_whitespace(pa.array(values, pa.string()))  # (p,)
         plain = pc.utf8_slice_codeunits(text, len(form.prefix), -len(form.suffix) or None)
         if form.group:
             plain = pc.replace_substring(plain, form.group, "")
@@ -544,25 +548,24 @@ def _number_formats(frame: pd.DataFrame, tokens: dict[str, pa.Array],
     for column in frame.columns:  # a loop over columns
         form = marks.get(column)
         if form is not None and form.whole:
-            formats.append(NumberFormat(str(column), "%d", *form[:4]))
+            formats.append(form.format(str(column), "%d"))
             continue
         if not pd.api.types.is_float_dtype(frame[column].dtype):
             continue
         missing = frame[column].isna().to_numpy()  # (n,)
         written = pc.filter(tokens[column], pa.array(~missing)) if missing.any() else tokens[column]
-        printf = _printf(pc.utf8_trim_whitespace(pc.unique(written)))  # of the (u,) distinct tokens
+        distinct = _distinct_text(written)  # (u,)
+        printf = None if distinct is None else _printf(distinct)
         if form is not None:
-            formats.append(NumberFormat(str(column), printf or SHORTEST, *form[:4]))
+            formats.append(form.format(str(column), printf or SHORTEST))
         elif printf is not None:
             formats.append(NumberFormat(str(column), printf))
     return tuple(formats)
 
 
 def _printf(written: pa.Array) -> str | None:
-    """The one form of the float tokens ``written`` (a printf format or SHORTEST), or None: none
-    (forms mixed, or what repr writes anyway), or no token."""
-    if len(written) == 0:
-        return None
+    """The one form of the distinct float tokens ``written`` (a printf format or SHORTEST), or
+    None: forms mixed, or what repr writes anyway."""
     if pc.all(pc.match_substring_regex(written, _FIXED)).as_py():
         decimals = pc.subtract(pc.utf8_length(written), pc.find_substring(written, "."))
         spec = "f"

@@ -284,7 +284,7 @@ def infer_schema(
     """
     df, labels = text_names(df)
     if labels is not None and discrete_columns is not None and not isinstance(discrete_columns, str):
-        discrete_columns = [c if isinstance(c, str) else str(c) for c in discrete_columns]
+        discrete_columns = [str(c) for c in discrete_columns]
     validate_frame(df)
     discrete = _check_names(df, discrete_columns, "discrete_columns")
     meta_cols = _metadata_columns(df, metadata)

@@ -211,7 +211,7 @@ class BaseSynthesizer(BaseEstimator):
         data, self.column_labels_ = text_names(data)
         if self.column_labels_ is not None and discrete_columns is not None \
                 and not isinstance(discrete_columns, str):
-            discrete_columns = [c if isinstance(c, str) else str(c) for c in discrete_columns]
+            discrete_columns = [str(c) for c in discrete_columns]
         validate_frame(data)
         seeds = np.random.SeedSequence(self.random_state).generate_state(4)
         self.transformer_ = TableTransformer(
@@ -341,7 +341,7 @@ class BaseSynthesizer(BaseEstimator):
         if random_state is not None and not (_is_int(random_state) and random_state >= 0):
             raise ParameterError(f"random_state={random_state!r} must be None or an integer >= 0")
         if self.column_labels_ is not None and isinstance(conditions, Mapping):
-            conditions = {c if isinstance(c, str) else str(c): v for c, v in conditions.items()}
+            conditions = {str(c): v for c, v in conditions.items()}
         targets = self._parse_conditions(conditions)
         if random_state is None:
             random_state = int(np.random.SeedSequence([self.sample_seed_, self._sample_calls]).generate_state(1)[0])
