@@ -34,6 +34,7 @@ import datetime
 import difflib
 import json
 import re
+import uuid
 import warnings
 import zoneinfo
 from collections.abc import Iterable, Mapping
@@ -414,6 +415,9 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
             return ColumnSpec(name, "datetime", dtype)
         if inferred == "decimal":  # decimal.Decimal objects (Parquet DECIMAL columns)
             return ColumnSpec(name, "numerical", dtype)
+        if is_uuid_objects(values):  # uuid.UUID objects (a database driver's UUID columns)
+            return ColumnSpec(name, "id" if _looks_like_text_id(values.astype(str), len(s))
+                              else "categorical", dtype)
         _check_not_mixed(s, inferred)
         fmt = _text_date_format(values) if inferred == "string" else None
         if fmt is not None:
@@ -437,6 +441,11 @@ _DATE_OBJECTS = ("date", "datetime")
 
 def _is_date_objects(s: pd.Series) -> bool:
     return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in _DATE_OBJECTS
+
+
+def is_uuid_objects(values: pd.Series) -> bool:
+    """Whether every value of ``values`` (missing values dropped) is a ``uuid.UUID``."""
+    return values.dtype == object and len(values) > 0 and bool(values.map(type).eq(uuid.UUID).all())
 
 
 def is_decimal(s: pd.Series) -> bool:
@@ -482,6 +491,9 @@ def _check_not_mixed(s: pd.Series, inferred: str | None = None) -> None:
     inferred = inferred or pd.api.types.infer_dtype(s, skipna=True)
     if inferred in ("mixed-integer", "mixed-integer-float", "mixed"):
         kinds = sorted({type(v).__name__ for v in s.dropna().iloc[:1000]})
+        if len(kinds) == 1:  # one type pandas has no name for (lists, dicts, objects)
+            raise ColumnError(s.name, f"holds values of type {kinds[0]}, which tabgan cannot "
+                                      "learn; convert the column to text or numbers")
         raise ColumnError(
             s.name, f"mixes value types ({', '.join(kinds)}); make it all text or all numbers")
 

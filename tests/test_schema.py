@@ -66,6 +66,9 @@ def test_schema_prints_and_round_trips_through_json():
      "column Timestamp('2020-01-01 00:00:00'): column names must be text or numbers, got Timestamp"),
     (pd.DataFrame({"m": pd.Series(["x", 1, 2.5], dtype=object)}), {}, "column 'm': mixes value types"),
     (pd.DataFrame({"f": [1.0, np.inf, 2.0]}), {}, "column 'f': holds 1 infinite values"),
+    # Regression: one type pandas has no name for was said to "mix value types (list)".
+    (pd.DataFrame({"l": pd.Series([[1], [2]], dtype=object)}), {},
+     "column 'l': holds values of type list, which tabgan cannot learn"),
     (pd.DataFrame({"a": [1, 2]}), {"discrete_columns": ["zz"]}, "column 'zz': named in discrete_columns"),
     (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"q": {"sdtype": "id"}}}}, "column 'q': named in metadata"),
     (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"a": {}}}}, "column 'a': metadata entry needs"),
@@ -218,3 +221,16 @@ def test_day_first_text_dates_are_found_without_a_pandas_warning():
         warnings.simplefilter("error")
         spec = infer_schema(df)["datum"]
     assert (spec.kind, spec.datetime_format) == ("datetime", "%d.%m.%Y")
+
+
+def test_uuid_objects_are_ids_or_categories():
+    # Before 2026-12-03 a column of uuid.UUID objects (what database drivers give for UUID
+    # columns) was refused as mixing value types.
+    import uuid
+
+    keys = [uuid.uuid4() for _ in range(5)]
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"id": [uuid.uuid4() for _ in range(100)],
+                       "customer": [keys[i] for i in rng.integers(0, 5, 100)]})
+    kinds = {c.name: c.kind for c in infer_schema(df).columns}
+    assert kinds == {"id": "id", "customer": "categorical"}

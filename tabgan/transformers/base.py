@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import uuid
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -157,6 +158,8 @@ def _to_json(value: Any, column: str) -> Any:
                 "right": _to_json(value.right, column), "closed": value.closed}
     if isinstance(value, tuple):
         return {"$type": "tuple", "items": [_to_json(v, column) for v in value]}
+    if isinstance(value, uuid.UUID):
+        return {"$type": "uuid", "hex": value.hex}
     raise ColumnError(column, f"holds values of type {type(value).__name__}, which a model file "
                               "cannot store; convert the column to text or numbers")
 
@@ -184,6 +187,8 @@ def _from_json(value: Any) -> Any:
         return pd.Interval(_from_json(value["left"]), _from_json(value["right"]), value["closed"])
     if kind == "tuple":
         return tuple(_from_json(v) for v in value["items"])
+    if kind == "uuid":
+        return uuid.UUID(hex=value["hex"])
     raise ValueError(f"unknown stored value type {kind!r}")
 
 

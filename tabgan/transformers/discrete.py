@@ -98,7 +98,9 @@ class CategoricalTransformer(ColumnTransformer):
 
     def slots(self, s: pd.Series) -> np.ndarray:
         """(n,) the slot of each value: the argmax of ``transform(s)``, without the one-hots."""
-        codes = pd.Index(self.categories, dtype=object).get_indexer(s.astype(object))
+        # An object Index of the values, never one pandas infers a dtype for (intervals warn).
+        values = pd.Index(s.to_numpy(dtype=object), dtype=object)
+        codes = pd.Index(self.categories, dtype=object).get_indexer(values)
         missing = s.isna().to_numpy()
         if missing.any():
             if not self.has_missing:

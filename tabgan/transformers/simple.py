@@ -5,9 +5,14 @@ protecting. Its output is fresh unique values of the same shape and dtype:
 
 - integers continue past the largest input id with the input's step (ids 1..891 come back as
   892, 893, ...), so no synthetic row carries a real id;
-- text keeps only *shapes*: each letter becomes a random letter of the same case, each digit a
-  random digit, punctuation and spaces stay ("Braund, Mr. Owen" gives "Xkqwtr, Fp. Lzvm"). The
+- text that is a counter, one prefix and suffix around a number on every row ("INV-00017",
+  "user_12"), continues the same way: past the largest number, padded to the input's width
+  ("INV-00500", "INV-00501", ...);
+- other text keeps only *shapes*: each letter becomes a random letter of the same case, each digit
+  a random digit, punctuation and spaces stay ("Braund, Mr. Owen" gives "Xkqwtr, Fp. Lzvm"). The
   model stores shape templates with their frequencies (at most ``MAX_SHAPES``), never a value.
+  Hexadecimal text (UUIDs, hashes: its letters are exactly a-f, or A-F) is one class of the 16
+  hex digits, so a fresh id is hexadecimal too; ``uuid.UUID`` objects come back as UUIDs.
 
 Letters, marks and digits outside ASCII (accents, Cyrillic, CJK, Arabic-Indic digits) are
 classes too, one per Unicode general category (``OTHER_CLASSES``) and script (the first word of
@@ -19,12 +24,15 @@ characters seen, never where they stood.
 
 from __future__ import annotations
 
+import math
 import unicodedata
-from typing import Any
+import uuid
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from tabgan.schema import is_uuid_objects
 from tabgan.transformers.base import (
     MISSING_VALUES,
     ColumnTransformer,
@@ -46,6 +54,19 @@ MAX_SHAPES = 200
 # digits and other numbers); every other character (spaces, punctuation, symbols) stays.
 OTHER_CLASSES = ("Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No")
 _PLACEHOLDER_BASE = 0xF0000  # class i of a model's alphabets stands as this + i in its shapes
+HexCase = Literal["lower", "upper"]
+_HEX = {"lower": "0123456789abcdef", "upper": "0123456789ABCDEF"}
+# A counter: any prefix, the last run of digits, a suffix without digits.
+_COUNTER = r"^(?P<head>(?:.*[^0-9])?)(?P<number>[0-9]+)(?P<tail>[^0-9]*)$"
+_COUNTER_DIGITS = 18  # a counter's number fits an int64
+# The characters the rows of a shape take at a place, where fewer than its place-holder stands
+# for (a UUID's version digit 4 and variant 8, 9, a, b; a code's prefix), are the only ones drawn
+# there when the shape has at least PLACES_MIN_ROWS rows, when that few characters would show in
+# that many rows at most NARROW_EVIDENCE of the time were the place uniform, and when a fresh
+# id still matches one of those rows at most MAX_CLASH of the time (rows / the ids allowed).
+PLACES_MIN_ROWS = 20
+NARROW_EVIDENCE = 1e-3
+MAX_CLASH = 1e-3
 
 
 class _Unmodelled(ColumnTransformer):
@@ -112,26 +133,56 @@ class IdTransformer(_Unmodelled):
         self.start, self.step = 0, 1
         self.shapes: list[str] = []
         self.shape_counts: list[int] = []
+        self.places: list[dict[str, str]] = []  # per shape, {place: the characters it takes}
         self.alphabets: dict[str, str] = {}  # {'Ll CYRILLIC': its characters seen, ...}
+        self.hex: HexCase | None = None  # hexadecimal text: its digits stand as 'a' (or 'A')
+        self.counter: tuple[str, str, int] | None = None  # (prefix, suffix, digits) of a counter
+        self.uuid = False  # values are uuid.UUID objects
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> IdTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
         values = s.dropna()
         self.missing_rate = float(1.0 - len(values) / len(s))
         self.numeric = bool(pd.api.types.is_numeric_dtype(s.dtype))
+        self.shapes, self.shape_counts, self.places, self.alphabets = [], [], [], {}
+        self.hex, self.counter, self.uuid = None, None, False
         if self.numeric:
-            x = np.sort(values.to_numpy(dtype=np.float64))
-            steps = np.diff(x)
-            self.step = int(steps[0]) if steps.size and (steps == steps[0]).all() and steps[0] >= 1 else 1
-            self.start = int(np.floor(x[-1])) + self.step
-        else:
-            templates, self.alphabets = _shape(values.astype(str).to_numpy())
-            shapes = templates.value_counts().iloc[:MAX_SHAPES]
-            self.shapes, self.shape_counts = shapes.index.tolist(), shapes.to_numpy().tolist()
+            self.start, self.step = _continuation(values.to_numpy(dtype=np.float64))
+            return self
+        self.uuid = is_uuid_objects(values)
+        text = values.astype(str)
+        counter = None if self.uuid else _counter(text)
+        if counter is not None:
+            self.counter, numbers = counter[:3], counter[3]
+            self.start, self.step = _continuation(numbers)
+            return self
+        self.hex = "lower" if self.uuid else _hex_case(text.to_numpy())
+        templates, self.alphabets = _shape(text.to_numpy(), self.hex)
+        shapes = templates.value_counts().iloc[:MAX_SHAPES]
+        self.shapes, self.shape_counts = shapes.index.tolist(), shapes.to_numpy().tolist()
+        self.places = _narrow_places(text.to_numpy(), templates, self.shapes, self.shape_counts,
+                                     self._choices())
         return self
 
+    def _choices(self) -> dict[int, int]:
+        """{place-holder code point: how many characters it stands for}."""
+        out = {ord("A"): 26, ord("a"): 26, ord("9"): 10}
+        if self.hex is not None:  # its case's letters stand for the 16 hex digits
+            out[ord("a" if self.hex == "lower" else "A")] = 16
+        out.update({_PLACEHOLDER_BASE + i: len(chars) for i, chars in enumerate(self.alphabets.values())})
+        return out
+
     def continue_past(self, s: pd.Series) -> None:
-        """Integer ids start past the largest of ``s`` as well (ids of rows held out of the fit)."""
+        """Integer ids and counters start past the largest of ``s`` as well (ids of rows held out
+        of the fit)."""
+        if self.counter is not None:
+            head, tail, _ = self.counter
+            parts = s.dropna().astype(str).str.extract(_COUNTER)
+            same = (parts["head"] == head) & (parts["tail"] == tail)
+            numbers = parts["number"][same & (parts["number"].str.len() <= _COUNTER_DIGITS)]
+            if len(numbers):
+                self.start = max(self.start, int(numbers.astype(np.int64).max()) + self.step)
+            return
         if not self.numeric:
             return
         x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -145,21 +196,35 @@ class IdTransformer(_Unmodelled):
             x = (self.start + self.step * np.arange(n)).astype(np.float64)
             x[missing] = np.nan
             return restore_numeric(x, self.dtype, self.na, self.column)
-        values = self._fresh_text(n, rng).astype(object)
+        if self.counter is not None:
+            values = self._counted(n)
+        else:
+            values = self._fresh_text(n, rng).astype(object)
+        if self.uuid:
+            values = pd.Series(values, dtype=object).map(uuid.UUID).to_numpy()
         values[missing] = MISSING_VALUES[self.na]
         out = pd.Series(values, name=self.column, dtype=object)
         return out if self.dtype == "object" else out.astype(as_dtype(self.dtype))
 
+    def _counted(self, n: int) -> np.ndarray:
+        """(n,) the counter's next n values: prefix, number (zero-padded to the input's width),
+        suffix."""
+        head, tail, width = self.counter
+        numbers = pd.Series(self.start + self.step * np.arange(n, dtype=np.int64)).astype(str)
+        return (head + numbers.str.zfill(width) + tail).to_numpy(dtype=object)
+
     def _fresh_text(self, n: int, rng: np.random.Generator) -> np.ndarray:
         p = np.asarray(self.shape_counts, dtype=np.float64)
         shapes = np.asarray(self.shapes, dtype=object)
-        out = _fill(shapes[rng.choice(len(shapes), size=n, p=p / p.sum())], self.alphabets, rng)
+        hex_digits = _HEX[self.hex] if self.hex else None
+        k = rng.choice(len(shapes), size=n, p=p / p.sum())  # (n,) each row's shape
+        out = _fill(shapes, k, self.alphabets, rng, hex_digits, self.places)
         for _ in range(8):  # redraw the few collisions short shapes make
             dup = pd.Series(out).duplicated().to_numpy()
             if not dup.any():
                 return out
-            picks = shapes[rng.choice(len(shapes), size=int(dup.sum()), p=p / p.sum())]
-            out[dup] = _fill(picks, self.alphabets, rng)
+            k = rng.choice(len(shapes), size=int(dup.sum()), p=p / p.sum())
+            out[dup] = _fill(shapes, k, self.alphabets, rng, hex_digits, self.places)
         dup = pd.Series(out).duplicated().to_numpy()
         out[dup] = (pd.Series(out[dup]) + pd.Series(np.arange(int(dup.sum()))).map("-{}".format)).to_numpy()
         return out
@@ -168,7 +233,8 @@ class IdTransformer(_Unmodelled):
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,
                 "missing_rate": self.missing_rate, "numeric": self.numeric, "start": self.start,
                 "step": self.step, "shapes": self.shapes, "shape_counts": self.shape_counts,
-                "alphabets": self.alphabets}
+                "alphabets": self.alphabets, "places": self.places, "hex": self.hex,
+                "counter": None if self.counter is None else list(self.counter), "uuid": self.uuid}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> IdTransformer:
@@ -176,7 +242,62 @@ class IdTransformer(_Unmodelled):
         for key in ("dtype", "na", "missing_rate", "numeric", "start", "step", "shapes", "shape_counts"):
             setattr(t, key, d[key])
         t.alphabets = dict(d.get("alphabets", {}))  # absent in files written before 2026-12-02
+        # hex, counter and uuid are absent in files written before 2026-12-03
+        t.hex, t.uuid, t.places = d.get("hex"), bool(d.get("uuid", False)), list(d.get("places", []))
+        counter = d.get("counter")
+        t.counter = None if counter is None else (str(counter[0]), str(counter[1]), int(counter[2]))
         return t
+
+
+def _continuation(x: np.ndarray) -> tuple[int, int]:
+    """(start, step) of fresh ids after the numbers x (n,): the input's step when every gap is
+    the same whole number, else 1; the start one step past the largest."""
+    x = np.sort(x)
+    steps = np.diff(x)
+    step = int(steps[0]) if steps.size and (steps == steps[0]).all() and steps[0] >= 1 else 1
+    last = int(x[-1]) if x.dtype.kind in "iu" else int(np.floor(x[-1]))  # int64 counters stay exact
+    return last + step, step
+
+
+def _counter(text: pd.Series) -> tuple[str, str, int, np.ndarray] | None:
+    """(prefix, suffix, width, numbers (n,) int64) when every value of ``text`` is the same prefix
+    and suffix around a number: written with the same number of digits (width: zeros pad it)
+    or with no leading zero (width 0), each number once, and filling at least half of the
+    steps between the smallest and the largest; else None."""
+    if len(text) == 0:
+        return None
+    parts = text.iloc[:1000].str.extract(_COUNTER)  # the prefix and suffix, from the first values
+    head, tail = parts["head"].iloc[0], parts["tail"].iloc[0]
+    if parts["number"].isna().any() or (parts["head"] != head).any() or (parts["tail"] != tail).any():
+        return None
+    # Every value that prefix, digits, that suffix: its last run of digits, since the prefix
+    # ends in a non-digit and the suffix has none (string tests, cheaper than the pattern).
+    digits = text.str.slice(len(head), -len(tail) if tail else None)  # (n,)
+    if not (text.str.startswith(head) & text.str.endswith(tail) & digits.str.fullmatch("[0-9]+")).all():
+        return None
+    lengths = digits.str.len()
+    if lengths.max() > _COUNTER_DIGITS or (lengths.nunique() > 1 and digits.str.match("0[0-9]").any()):
+        return None  # too long for int64, or zeros padding some numbers and not others
+    width = int(lengths.iloc[0]) if lengths.nunique() == 1 else 0
+    numbers = digits.astype(np.int64).to_numpy()  # (n,)
+    _, step = _continuation(numbers)
+    if len(np.unique(numbers)) < len(numbers) or numbers.max() - numbers.min() >= 2 * step * len(numbers):
+        return None  # repeated, or spread too thin to be a count (random account numbers)
+    return head, tail, width, numbers
+
+
+def _hex_case(text: np.ndarray) -> HexCase | None:
+    """"lower" when the ASCII letters of ``text`` are exactly a-f (and it has digits), "upper"
+    when they are exactly A-F: hexadecimal, as UUIDs and hashes are; else None."""
+    blocks = (_codepoints(text[b]) for b in _row_blocks(text))
+    seen = np.unique(np.concatenate([np.unique(c) for c in blocks]))  # (K,) code points used
+    letters = {chr(x) for x in seen if chr(x).isascii() and chr(x).isalpha()}
+    if not any(chr(x).isdigit() and chr(x).isascii() for x in seen):
+        return None
+    for case, digits in _HEX.items():
+        if letters == set(digits[10:]):
+            return case
+    return None
 
 
 # Characters of text a block holds at once: its (rows, longest) code-point arrays are 4 MB, so
@@ -214,8 +335,9 @@ def _char_class(x: int) -> str | None:
     return f"{cls} {unicodedata.name(ch, '').split(' ', 1)[0]}"
 
 
-def _shape(text: np.ndarray) -> tuple[pd.Series, dict[str, str]]:
-    """(templates, alphabets): ASCII letters to 'A'/'a', ASCII digits to '9', every other letter,
+def _shape(text: np.ndarray, hex_case: HexCase | None = None) -> tuple[pd.Series, dict[str, str]]:
+    """(templates, alphabets): ASCII letters to 'A'/'a', ASCII digits to '9' (to 'a' or 'A' with
+    ``hex_case``: one class of hex digits), every other letter,
     mark or digit to its class's place-holder (``_char_class``; the i-th class of alphabets is
     ``_PLACEHOLDER_BASE + i``); everything else kept. alphabets maps each class met, sorted, to
     its distinct characters seen, sorted. Rows go in blocks (``_row_blocks``): a first pass finds
@@ -232,39 +354,104 @@ def _shape(text: np.ndarray) -> tuple[pd.Series, dict[str, str]]:
     index = {cls: i for i, cls in enumerate(names)}
     held = np.array([int(x) if cls is None else _PLACEHOLDER_BASE + index[cls]
                      for x, cls in zip(distinct, classes)], dtype=np.uint32)  # (K,)
-    templates = [_template(_codepoints(text[b]), distinct, held) for b in blocks]  # a loop over blocks
+    digit = {"lower": "a", "upper": "A", None: "9"}[hex_case]
+    templates = [_template(_codepoints(text[b]), distinct, held, digit) for b in blocks]  # over blocks
     return pd.Series(np.concatenate(templates), dtype=object), alphabets
 
 
-def _template(c: np.ndarray, distinct: np.ndarray, held: np.ndarray) -> np.ndarray:
-    """(n,) templates of the code points c (n, L): see ``_shape``."""
+def _template(c: np.ndarray, distinct: np.ndarray, held: np.ndarray, digit_to: str = "9"
+              ) -> np.ndarray:
+    """(n,) templates of the code points c (n, L), digits to ``digit_to``: see ``_shape``."""
     upper = (c >= ord("A")) & (c <= ord("Z"))
     lower = (c >= ord("a")) & (c <= ord("z"))
     digit = (c >= ord("0")) & (c <= ord("9"))
-    c = np.where(upper, ord("A"), np.where(lower, ord("a"), np.where(digit, ord("9"), c)))
+    c = np.where(upper, ord("A"), np.where(lower, ord("a"), np.where(digit, ord(digit_to), c)))
     high = c > 127
     c[high] = held[np.searchsorted(distinct, c[high])]
     return _from_codepoints(c.astype(np.uint32))
 
 
-def _fill(shapes: np.ndarray, alphabets: dict[str, str], rng: np.random.Generator) -> np.ndarray:
-    """Replace every 'A', 'a' and '9' of each shape by a random character of that class, and
-    each place-holder of a category in ``alphabets`` by a random character of its alphabet;
-    (n,) object strings, made in row blocks (``_row_blocks``)."""
-    blocks = _row_blocks(shapes)
+def _fill(shapes: np.ndarray, k: np.ndarray, alphabets: dict[str, str], rng: np.random.Generator,
+          hex_digits: str | None = None, places: list[dict[str, str]] | None = None) -> np.ndarray:
+    """(n,) object strings, row i of shape ``shapes[k[i]]``: each 'A', 'a' and '9' a random
+    character of that class (with ``hex_digits``, the place-holder of their letters' case is a
+    random one of those 16), each place-holder of a category in ``alphabets`` a random character
+    of its alphabet, and a place of ``places[k[i]]`` one of its characters. Made in row blocks
+    (``_row_blocks``)."""
+    rows = shapes[k]
+    blocks = _row_blocks(rows)
     if len(blocks) == 1:
-        return _fill_block(shapes, alphabets, rng)
-    return np.concatenate([_fill_block(shapes[b], alphabets, rng) for b in blocks])  # over blocks
+        return _fill_block(rows, k, alphabets, rng, hex_digits, places or [])
+    return np.concatenate([_fill_block(rows[b], k[b], alphabets, rng, hex_digits, places or [])
+                           for b in blocks])  # a loop over blocks
 
 
-def _fill_block(shapes: np.ndarray, alphabets: dict[str, str], rng: np.random.Generator) -> np.ndarray:
-    c = _codepoints(shapes)
+def _fill_block(rows: np.ndarray, k: np.ndarray, alphabets: dict[str, str], rng: np.random.Generator,
+                hex_digits: str | None, places: list[dict[str, str]]) -> np.ndarray:
+    c = _codepoints(rows)  # (n, L)
     r = rng.integers(0, 26, size=c.shape, dtype=np.uint32)
-    c = np.where(c == ord("A"), ord("A") + r,
-                 np.where(c == ord("a"), ord("a") + r, np.where(c == ord("9"), ord("0") + r % 10, c)))
+    upper, lower = c == ord("A"), c == ord("a")
+    c = np.where(upper, ord("A") + r,
+                 np.where(lower, ord("a") + r, np.where(c == ord("9"), ord("0") + r % 10, c)))
+    if hex_digits is not None:  # one class: the letters' case's 16 hex digits
+        at = lower if hex_digits.islower() else upper  # (n, L)
+        c[at] = _codepoints(np.array([hex_digits]))[0][rng.integers(0, 16, size=int(at.sum()))]
     for i, chars in enumerate(alphabets.values()):  # a loop over character classes
         at = c == _PLACEHOLDER_BASE + i  # (n, L)
         if at.any():
-            pool = _codepoints(np.array([chars]))[0]  # (len(chars),)
-            c[at] = pool[rng.integers(0, len(pool), size=int(at.sum()))]
+            c[at] = _pick(chars, int(at.sum()), rng)
+    for shape, narrowed in enumerate(places):  # a loop over shapes and their narrowed places
+        if narrowed:
+            sel = np.flatnonzero(k == shape)  # (m,) its rows
+            for place, chars in narrowed.items():
+                c[sel, int(place)] = _pick(chars, len(sel), rng)
     return _from_codepoints(c.astype(np.uint32))
+
+
+def _pick(chars: str, n: int, rng: np.random.Generator) -> np.ndarray:
+    """(n,) code points, each a random one of ``chars``."""
+    pool = _codepoints(np.array([chars]))[0]  # (len(chars),)
+    return pool[rng.integers(0, len(pool), size=n)]
+
+
+def _unlikely_if_uniform(seen: np.ndarray, sizes: np.ndarray, rows: int) -> np.ndarray:
+    """(L,) whether ``rows`` uniform draws among sizes[j] characters would show at most seen[j]
+    distinct ones at most ``NARROW_EVIDENCE`` of the time (bound: C(size, seen) (seen/size)^rows)."""
+    s, k = np.maximum(sizes, 1).astype(np.float64), np.clip(seen, 1, None).astype(np.float64)
+    log_choose = np.array([math.lgamma(a + 1) - math.lgamma(b + 1) - math.lgamma(a - b + 1)
+                           for a, b in zip(s, np.minimum(k, s))])  # a loop over places
+    return log_choose + rows * np.log(np.minimum(k / s, 1.0)) <= math.log(NARROW_EVIDENCE)
+
+
+def _narrow_places(text: np.ndarray, templates: pd.Series, shapes: list[str], counts: list[int],
+                   choices: dict[int, int]) -> list[dict[str, str]]:
+    """Per shape of ``shapes`` (with ``counts`` rows), {place: its characters} for every
+    place-holder whose characters among the shape's rows of ``text`` (n,) are fewer than it
+    stands for (``choices``: {place-holder: that many}); {} when the shape has too few rows or
+    the narrowed places would make fresh ids match its rows too often (``PLACES_MIN_ROWS``,
+    ``MAX_CLASH``). ``templates`` (n,) gives each row's shape. A loop over shapes and blocks."""
+    codes, uniques = pd.factorize(templates)
+    at = pd.Index(uniques).get_indexer(shapes)  # (M,) each shape's code
+    order = np.argsort(codes, kind="stable")  # (n,) rows grouped by shape
+    starts = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(uniques)))])
+    out: list[dict[str, str]] = []
+    for shape, count, code in zip(shapes, counts, at):
+        rows = text[order[starts[code]:starts[code] + count]]  # its rows, all len(shape) long
+        slots = _codepoints(np.array([shape]))[0]  # (L,)
+        sizes = np.array([choices.get(int(x), 0) for x in slots])  # (L,) 0 on a literal
+        if count < PLACES_MIN_ROWS or not sizes.any():
+            out.append({})
+            continue
+        # Distinct (place, character) pairs, as place * 2**21 + code point (code points < 2**21).
+        pairs = np.unique(np.concatenate([
+            np.unique(np.arange(len(slots), dtype=np.int64) * 2**21 + _codepoints(rows[b]))
+            for b in _row_blocks(rows)]))
+        place, char = pairs >> 21, pairs & (2**21 - 1)
+        seen = np.bincount(place, minlength=len(slots))  # (L,) distinct characters per place
+        narrow = (sizes > 0) & (seen < sizes) & _unlikely_if_uniform(seen, sizes, count)
+        allowed = np.where(narrow, seen, sizes)[sizes > 0]  # characters each place-holder may take
+        if not narrow.any() or np.log(count) - np.log(allowed).sum() > np.log(MAX_CLASH):
+            out.append({})
+            continue
+        out.append({str(j): "".join(map(chr, char[place == j])) for j in np.flatnonzero(narrow)})
+    return out

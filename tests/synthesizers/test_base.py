@@ -126,3 +126,28 @@ def test_conditions_that_are_not_one_value_per_column_say_so():
     with pytest.raises(ConditionError, match="must be a dict of column -> value, got DataFrame"):
         model.sample(5, conditions=pd.DataFrame({"c": ["a"]}))
     assert len(model.sample(5, conditions={})) == 5
+
+
+def test_uuid_objects_fit_sample_save_load_and_come_back(tmp_path):
+    # Before 2026-12-03 a column of uuid.UUID objects (a database driver's UUID columns) was
+    # refused as "mixes value types (UUID)".
+    import uuid
+
+    import tabgan
+
+    rng = np.random.default_rng(0)
+    keys = [uuid.UUID(bytes=rng.bytes(16), version=4) for _ in range(4)]
+    n = 200
+    df = pd.DataFrame({"id": [uuid.UUID(bytes=rng.bytes(16), version=4) for _ in range(n)],
+                       "customer": [keys[i] for i in rng.integers(0, 4, n)],
+                       "x": rng.normal(size=n)})
+    df.loc[5, "id"] = None
+    model = ConditionalGAN(epochs=1, batch_size=50, random_state=0).fit(df)
+    out = model.sample(100, conditions={"customer": keys[2]}, random_state=1)
+    assert (out["customer"] == keys[2]).all()
+    ids = out["id"].dropna()
+    assert {type(v) for v in ids} == {uuid.UUID} and {v.version for v in ids} == {4}
+    assert ids.is_unique and not ids.isin(set(df["id"])).any()
+    model.save(tmp_path / "m.tabgan")
+    again = tabgan.load(tmp_path / "m.tabgan", device="cpu")
+    pd.testing.assert_frame_equal(again.sample(30, random_state=2), model.sample(30, random_state=2))

@@ -92,3 +92,18 @@ def test_categories_of_any_python_type_survive_the_model_file():
     odd = pd.Series([frozenset({1}), frozenset({2})] * 10, name="odd", dtype=object)
     with pytest.raises(ColumnError, match="'odd'.*frozenset"):
         CategoricalTransformer().fit(odd, np.random.default_rng(0)).to_dict()
+
+
+def test_interval_categories_are_looked_up_without_a_pandas_warning():
+    # Before 2026-12-03 every look-up of pd.cut's intervals printed pandas' FutureWarning
+    # "Dtype inference on a pandas object ... is deprecated".
+    import warnings
+
+    s = pd.Series(pd.cut(np.random.default_rng(0).normal(size=200), 4), name="band")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = CategoricalTransformer().fit(s, np.random.default_rng(0))
+        slots = t.slots(s)
+    assert (t.inverse_transform(t.transform(s), np.random.default_rng(0)).astype(object)
+            == s.astype(object)).all()
+    assert slots.min() >= 0

@@ -11,14 +11,100 @@ def test_integer_ids_are_fresh_unique_and_of_the_input_dtype():
     assert out.dtype == np.int32 and out.is_unique and not out.isin(s).any()
 
 
+def _fresh(t, n, seed=0):
+    return t.inverse_transform(np.zeros((n, 0), np.float32), np.random.default_rng(seed))
+
+
 def test_text_ids_keep_their_shape_but_no_value():
-    s = pd.Series([f"AB-{i:05d}" for i in range(500)], name="ref")
+    rng = np.random.default_rng(0)
+    letters = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    codes = ["".join(rng.choice(letters, 2)) + "-" + "".join(map(str, rng.integers(0, 10, 5)))
+             for _ in range(500)]
+    s = pd.Series(codes, name="ref")
     t = IdTransformer().fit(s, np.random.default_rng(0))
-    assert t.shapes == ["AA-99999"]
-    out = t.inverse_transform(np.zeros((2000, 0), np.float32), np.random.default_rng(0))
+    assert t.shapes == ["AA-99999"] and t.counter is None and t.places == [{}]
+    out = _fresh(t, 2000)
     assert out.is_unique
     assert out.str.fullmatch(r"[A-Z]{2}-\d{5}").all()
-    assert "AB-00001" not in t.to_dict().__repr__()
+    assert not any(c in repr(t.to_dict()) for c in codes)
+
+
+def test_counters_continue_past_their_largest_number():
+    # Before 2026-12-03 "INV-00017" came back as random letters and digits of its shape
+    # ("QZ?-31706"), and could be a real invoice number.
+    s = pd.Series([f"INV-{i:05d}" for i in range(3, 1500, 3)], name="invoice")
+    t = IdTransformer().fit(s, np.random.default_rng(0))
+    assert t.counter == ("INV-", "", 5) and (t.start, t.step) == (1500, 3)
+    assert _fresh(t, 3).tolist() == ["INV-01500", "INV-01503", "INV-01506"]
+    t.continue_past(pd.Series(["INV-02001", "other", None]))  # rows held out of the fit
+    assert _fresh(t, 1).tolist() == ["INV-02004"]
+    again = IdTransformer.from_dict(t.to_dict())
+    pd.testing.assert_series_equal(_fresh(again, 5), _fresh(t, 5))
+    numbers = np.random.default_rng(0).permutation(300)[:200] + 1  # gaps, in no order
+    users = IdTransformer().fit(pd.Series([f"user_{i}" for i in numbers], name="u"),
+                                np.random.default_rng(0))
+    top = numbers.max()
+    assert _fresh(users, 2).tolist() == [f"user_{top + 1}", f"user_{top + 2}"]  # unpadded, as given
+    mixed = IdTransformer().fit(pd.Series(["a-007", "a-12", "a-3"], name="m"), np.random.default_rng(0))
+    assert mixed.counter is None  # zeros pad some numbers and not others: not one counter
+    two = IdTransformer().fit(pd.Series(["a-1", "b-2", "a-3"], name="t"), np.random.default_rng(0))
+    assert two.counter is None  # two prefixes
+
+
+def test_hexadecimal_ids_stay_hexadecimal():
+    # Before 2026-12-03 a hash's letters came back as any of a-z ("1i808rta..."), so a fresh
+    # UUID or digest was not hexadecimal.
+    rng = np.random.default_rng(0)
+    for digits, pattern in (("0123456789abcdef", "[0-9a-f]{32}"), ("0123456789ABCDEF", "[0-9A-F]{12}")):
+        width = 32 if digits.islower() else 12
+        values = ["".join(rng.choice(list(digits), width)) for _ in range(300)]
+        t = IdTransformer().fit(pd.Series(values, name="h"), np.random.default_rng(0))
+        assert t.hex == ("lower" if digits.islower() else "upper") and len(t.shapes) == 1
+        out = _fresh(t, 2000)
+        assert out.str.fullmatch(pattern).all() and out.is_unique and not out.isin(values).any()
+        chars = pd.Series(list("".join(out)))
+        assert set(chars) == set(digits)
+        assert chars.value_counts(normalize=True).between(1 / 16 - 0.01, 1 / 16 + 0.01).all()
+    words = IdTransformer().fit(pd.Series(["cafe", "bead", "dab1", "fade"] * 10, name="w"),
+                                np.random.default_rng(0))
+    assert words.hex == "lower"  # letters exactly a-f with digits: hex
+    names = IdTransformer().fit(pd.Series(["ab1", "cd2", "ef3", "gh4"], name="n"), np.random.default_rng(0))
+    assert names.hex is None
+
+
+def test_uuids_keep_their_version_and_variant_but_no_value():
+    import uuid
+
+    rng = np.random.default_rng(0)
+    values = [str(uuid.UUID(bytes=rng.bytes(16), version=4)) for _ in range(1000)]
+    t = IdTransformer().fit(pd.Series(values, name="key"), np.random.default_rng(0))
+    assert t.places == [{"14": "4", "19": "89ab"}]
+    out = _fresh(t, 3000)
+    assert out.is_unique and not out.isin(values).any()
+    assert {uuid.UUID(v).version for v in out} == {4}
+    assert {uuid.UUID(v).variant for v in out} == {uuid.RFC_4122}
+    assert set(out.str[19]) == set("89ab")
+
+
+def test_a_narrowed_place_never_makes_fresh_ids_real_ones():
+    rng = np.random.default_rng(0)
+    # Every code starts "AB-": with 8 random digits after it, fresh codes keep the prefix and
+    # still match a real one about 500 / 10**8 of the time.
+    long = [f"AB-{x:08d}" for x in rng.choice(10**8, 500, replace=False)]
+    long_t = IdTransformer().fit(pd.Series(long, name="c"), np.random.default_rng(0))
+    assert long_t.counter is None  # random numbers, 500 among 10**8: not a count
+    out = _fresh(long_t, 1000)
+    assert out.str.startswith("AB-").all() and not out.isin(long).any()
+    # With 3 digits and a letter after it the prefix would leave 26,000 codes for 500 real
+    # ones: not narrowed.
+    short = list(dict.fromkeys(f"AB-{x:03d}-{chr(97 + y)}" for x, y in
+                               zip(rng.integers(0, 1000, 520), rng.integers(0, 26, 520))))[:500]
+    short_t = IdTransformer().fit(pd.Series(short, name="c"), np.random.default_rng(0))
+    assert short_t.places == [{}]
+    assert _fresh(short_t, 1000).str[:2].nunique() > 100
+    # Twenty rows cannot show that a place takes fewer than its 16 hex digits.
+    few = ["".join(rng.choice(list("0123456789abcdef"), 10)) for _ in range(20)]
+    assert IdTransformer().fit(pd.Series(few, name="f"), np.random.default_rng(0)).places == [{}]
 
 
 def test_ids_with_missing_values_keep_the_rate():
