@@ -623,13 +623,16 @@ def _typed(text: str, dtype: str, column: str) -> Any:
     empty = f" (an empty value, {column}=, asks for missing ones)"
     if text == "" and kind in "iufb":
         return None
-    try:
-        if kind in "iu":
-            return int(text)
+    if kind in "iuf":
+        try:
+            number = float(text)
+        except ValueError:
+            raise ConditionError(f"condition {column}={text!r}: the column holds numbers{empty}") from None
         if kind == "f":
-            return float(text)
-    except ValueError:
-        raise ConditionError(f"condition {column}={text!r}: the column holds numbers{empty}") from None
+            return number
+        if not number.is_integer():  # 2, 2.0 and 2e3 are whole numbers; 2.5, nan and inf are not
+            raise ConditionError(f"condition {column}={text!r}: the column holds whole numbers")
+        return int(text) if text.strip().lstrip("+-").isdigit() else int(number)  # exact past 2**53
     if kind == "b":
         if text.lower() not in ("true", "false"):
             raise ConditionError(f"condition {column}={text!r}: the column holds True/False{empty}")

@@ -650,6 +650,20 @@ def test_an_empty_condition_value_asks_for_missing_values(work, tmp_path, capsys
     assert "condition member=None: value not seen in the training data" in error_line(capsys)
 
 
+def test_a_whole_number_condition_may_be_written_with_a_point(work, tmp_path, capsys):
+    """Regression: ``--condition visits=2.0`` on an integer column was refused as "the column
+    holds numbers"; the Python API takes 2.0 for 2."""
+    model = tmp_path / "m.tabgan"
+    assert run("fit", work / "data.csv", "-o", model, *TINY, "--discrete-columns", "visits") == 0
+    out = tmp_path / "o.csv"
+    assert run("sample", model, "-n", 10, "-o", out, "--condition", "visits=2.0", "-q") == 0
+    assert (read_table(str(out))[0]["visits"] == 2).all()
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "visits=2.5", "-q") == 1
+    assert "condition visits='2.5': the column holds whole numbers" in error_line(capsys)
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "visits=two", "-q") == 1
+    assert "condition visits='two': the column holds numbers" in error_line(capsys)
+
+
 def never_generates(model_path: Path, out_path: Path, column: str, value: str) -> None:
     """A copy of the model whose generator can no longer produce ``column == value``."""
     model = tabgan.load(model_path, device="cpu")
