@@ -57,7 +57,7 @@ _PLACEHOLDER_BASE = 0xF0000  # class i of a model's alphabets stands as this + i
 HexCase = Literal["lower", "upper"]
 _HEX = {"lower": "0123456789abcdef", "upper": "0123456789ABCDEF"}
 # A counter: any prefix, the last run of digits, a suffix without digits.
-_COUNTER = r"^(?P<head>(?:.*[^0-9])?)(?P<number>[0-9]+)(?P<tail>[^0-9]*)$"
+_COUNTER = r"(?s)^(?P<head>(?:.*[^0-9])?)(?P<number>[0-9]+)(?P<tail>[^0-9]*)$"  # . takes \n too
 _COUNTER_DIGITS = 18  # a counter's number fits an int64
 # The characters the rows of a shape take at a place, where fewer than its place-holder stands
 # for (a UUID's version digit 4 and variant 8, 9, a, b; a code's prefix), are the only ones drawn

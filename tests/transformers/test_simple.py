@@ -49,6 +49,9 @@ def test_counters_continue_past_their_largest_number():
     assert mixed.counter is None  # zeros pad some numbers and not others: not one counter
     two = IdTransformer().fit(pd.Series(["a-1", "b-2", "a-3"], name="t"), np.random.default_rng(0))
     assert two.counter is None  # two prefixes
+    lines = IdTransformer().fit(pd.Series([f"part one\npart {i}" for i in range(60)], name="l"),
+                                np.random.default_rng(0))
+    assert _fresh(lines, 1).tolist() == ["part one\npart 60"]  # a prefix over two lines
 
 
 def test_hexadecimal_ids_stay_hexadecimal():
