@@ -48,6 +48,9 @@ def detection_metrics(
 ) -> dict[str, Any]:
     """Both detectors of ``synthetic`` against ``real``."""
     n = min(data.n_rows("real"), data.n_rows("synthetic"), max_rows)
+    if n < _FOLDS:  # each fold of the cross-validation needs a row of each table
+        return {"skipped": f"needs at least {_FOLDS} rows in each table (real has "
+                           f"{data.n_rows('real')}, synthetic {data.n_rows('synthetic')})"}
     real_rows = subsample_index(data.n_rows("real"), n, rng)
     synthetic_rows = subsample_index(data.n_rows("synthetic"), n, rng)
     m = min(n, max_logistic_rows)

@@ -53,6 +53,8 @@ def utility_metrics(
             result[source] = _classification(
                 x_train, y_train, x_test, y_test, features.categorical_mask, positive, seed
             )
+        elif len(y_test) < 2:  # sklearn's R^2 is nan, with a warning, on one row
+            result[source] = {"r2": None, "note": "R^2 needs at least two holdout rows"}
         else:
             model = HistGradientBoostingRegressor(
                 categorical_features=features.categorical_mask, random_state=seed

@@ -257,3 +257,21 @@ def test_metadata_gives_text_dates_their_format_and_ids_their_reason() -> None:
     day = prepare(schema, {"real": real}).frames["real"]["day"]
     assert day.iloc[:3].tolist() == [pd.Timestamp("2020-01-31"), pd.Timestamp("2020-02-01"),
                                      pd.Timestamp("2020-02-13")]
+
+
+def test_tables_too_small_for_a_metric_skip_it_and_say_why(table: pd.DataFrame) -> None:
+    # Before 2026-12-03 two synthetic rows ended the call with scikit-learn's "Cannot have
+    # number of splits n_splits=3 greater than the number of samples", and one holdout row
+    # printed its "R^2 score is not well-defined" warning and gave NaN.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = evaluate(table, table.iloc[:2], sections=["fidelity", "detection"]).to_dict()
+        assert result["detection"] == {
+            "skipped": "needs at least 3 rows in each table (real has 60, synthetic 2)"}
+        assert "detection" not in {h["section"] for h in result["headline"]}
+        result = evaluate(table, table, holdout=table.iloc[:1], target="age",
+                          sections=["utility"]).to_dict()
+    assert result["utility"]["synthetic"] == {"r2": None, "note": "R^2 needs at least two holdout rows"}
+    assert result["utility"]["value"] is None
