@@ -83,6 +83,8 @@ _DATE_FORMATS = (
     "%m/%d/%Y %H:%M",
     "%Y%m%d",
 )
+# Times of day without a date: a day's instants, written back in the same form.
+_TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H:%M:%S.%3f", "%H:%M:%S.%f", "%I:%M %p", "%I:%M:%S %p")
 # A column is an id when there are at least this many rows and it is text most of whose rows
 # hold a value of their own (``_looks_like_text_id``), or an integer column of distinct values
 # named like an id or holding an arithmetic progression (1, 2, 3 ...).
@@ -436,7 +438,7 @@ def _is_datetime64(s: pd.Series) -> bool:
 
 
 # What pandas' infer_dtype calls object columns of datetime.date, datetime.datetime or Timestamp.
-_DATE_OBJECTS = ("date", "datetime")
+_DATE_OBJECTS = ("date", "datetime", "time")
 
 
 def _is_date_objects(s: pd.Series) -> bool:
@@ -541,16 +543,16 @@ def _text_date_format(s: pd.Series) -> str | None:
     if len(values) == 0 or not _is_text(values):
         return None
     first = str(values.iloc[0])
-    if not 6 <= len(first) <= 40 or not any(ch.isdigit() for ch in first):
+    if not 5 <= len(first) <= 40 or not any(ch.isdigit() for ch in first):
         return None
     with warnings.catch_warnings():  # "Parsing dates in %d.%m.%Y format when dayfirst=False":
         warnings.simplefilter("ignore", UserWarning)  # the guess is tested on every value below
         guessed = guess_datetime_format(first)
     candidates = ([_as_written(guessed, first)] if guessed else []) + [
-        f for f in _DATE_FORMATS if f != guessed]
+        f for f in _DATE_FORMATS if f != guessed] + list(_TIME_FORMATS)
     sample = values.drop_duplicates().iloc[:500]
     for fmt in candidates:
-        if not ("%Y" in fmt or "%y" in fmt):
+        if not ("%Y" in fmt or "%y" in fmt or fmt in _TIME_FORMATS):
             continue
         if _parse_dates(sample, fmt) is not None and _parse_dates(values, fmt) is not None:
             return fmt
@@ -607,7 +609,14 @@ def text_dates(text: pd.Series, fmt: str, zone: str | None = None) -> pd.Series:
 
 def object_dates(s: pd.Series) -> pd.Series:
     """Date, datetime or Timestamp objects as datetime64: nanoseconds where they fit, else (naive
-    ones: 9999-12-31, 0001-01-01) microseconds; aware ones in several zones as UTC instants."""
+    ones: 9999-12-31, 0001-01-01) microseconds; aware ones in several zones as UTC instants.
+    Times of day (``datetime.time``) are instants of 1900-01-01, as strptime reads them."""
+    if pd.api.types.infer_dtype(s, skipna=True) == "time":
+        present = s.dropna()
+        if any(t.tzinfo is not None for t in present.iloc[:1000]):
+            raise ColumnError(s.name, "holds times of day with a time zone; make them naive first")
+        text = "1900-01-01T" + present.map(datetime.time.isoformat)  # a loop over rows, in pandas
+        return pd.to_datetime(text, format="ISO8601").reindex(s.index)
     try:
         dt = pd.to_datetime(s)
         return dt if pd.api.types.is_datetime64_any_dtype(dt.dtype) else pd.to_datetime(s, utc=True)

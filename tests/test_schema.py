@@ -234,3 +234,13 @@ def test_uuid_objects_are_ids_or_categories():
                        "customer": [keys[i] for i in rng.integers(0, 5, 100)]})
     kinds = {c.name: c.kind for c in infer_schema(df).columns}
     assert kinds == {"id": "id", "customer": "categorical"}
+
+
+def test_text_that_only_looks_like_a_time_is_not_one():
+    # Ratios and scores read with %H:%M would not print back as written ("3:1" -> "03:01").
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"score": [f"{a}:{b}" for a, b in rng.integers(0, 9, (300, 2))],
+                       "lap": [f"{m:02d}:{s:02d}" for m, s in zip(rng.integers(60, 99, 300),
+                                                                   rng.integers(0, 60, 300))]})
+    kinds = {c.name: c.kind for c in infer_schema(df).columns}
+    assert kinds["score"] != "datetime" and kinds["lap"] != "datetime"  # minutes past 59

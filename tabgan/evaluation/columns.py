@@ -262,8 +262,8 @@ def _datetimes(values: pd.Series, fmt: str | None) -> pd.Series:
         return values
     if isinstance(values.dtype, pd.PeriodDtype):
         return values.dt.to_timestamp()
-    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("date", "datetime"):
-        return object_dates(values)  # date and datetime objects, 9999-12-31 included
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("date", "datetime", "time"):
+        return object_dates(values)  # date, datetime and time objects, 9999-12-31 included
     if fmt is not None:
         try:
             return text_dates(values, fmt)

@@ -151,10 +151,12 @@ class DatetimeTransformer(ColumnTransformer):
         return values.astype(dtype)
 
     def _as_objects(self, values: pd.Series, missing: np.ndarray) -> pd.Series:
-        """An object column of the Python type the input held: datetime.date, datetime.datetime
-        or pandas Timestamp (aware ones in the input's zone), missing values as it wrote them."""
+        """An object column of the Python type the input held: datetime.date, datetime.datetime,
+        datetime.time or pandas Timestamp (aware ones in the input's zone), missing values as it wrote them."""
         if self.objects == "date":
             out = np.asarray(values.dt.date, dtype=object)
+        elif self.objects == "time":
+            out = np.asarray(values.dt.time, dtype=object)
         elif self.objects == "datetime":
             with warnings.catch_warnings():  # pandas 2 warns that 3 returns a Series: both fit
                 warnings.simplefilter("ignore", FutureWarning)
@@ -261,8 +263,8 @@ def _fits_nanoseconds(dt: pd.Series) -> bool:
 
 
 def _object_type(s: pd.Series) -> str | None:
-    """"date", "datetime" or "timestamp": the Python type of an object column's dates (None for
-    datetime64 and text)."""
+    """"date", "datetime", "time" or "timestamp": the Python type of an object column's dates
+    (None for datetime64 and text)."""
     if s.dtype != object:
         return None
     first = s.dropna().iloc[0]
@@ -270,4 +272,6 @@ def _object_type(s: pd.Series) -> str | None:
         return "timestamp"
     if isinstance(first, datetime.datetime):
         return "datetime"
+    if isinstance(first, datetime.time):
+        return "time"
     return "date" if isinstance(first, datetime.date) else None

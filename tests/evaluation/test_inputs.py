@@ -275,3 +275,19 @@ def test_tables_too_small_for_a_metric_skip_it_and_say_why(table: pd.DataFrame) 
                           sections=["utility"]).to_dict()
     assert result["utility"]["synthetic"] == {"r2": None, "note": "R^2 needs at least two holdout rows"}
     assert result["utility"]["value"] is None
+
+
+def test_times_of_day_are_evaluated_as_instants() -> None:
+    # datetime.time objects are datetimes since 2026-12-03; the evaluator could not parse them.
+    import datetime
+
+    rng = np.random.default_rng(0)
+
+    def table() -> pd.DataFrame:
+        h, m = rng.integers(0, 24, 200), rng.integers(0, 60, 200)
+        return pd.DataFrame({"t": [datetime.time(int(a), int(b)) for a, b in zip(h, m)],
+                             "s": [f"{a:02d}:{b:02d}" for a, b in zip(h, m)]})
+
+    result = evaluate(table(), table(), sections=["fidelity"]).to_dict()
+    assert infer_schema(table()).kinds == {"t": "datetime", "s": "datetime"}
+    assert result["fidelity"]["column_shapes"]["value"] > 0.8

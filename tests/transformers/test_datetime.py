@@ -205,3 +205,49 @@ def test_dates_within_nanoseconds_are_still_counted_in_nanoseconds():
     t, back = round_trip(s)
     assert t.unit == "ns" and t.grain == "ns"
     pd.testing.assert_series_equal(back, s)
+
+
+@pytest.mark.parametrize("fmt", ["%H:%M", "%H:%M:%S", "%I:%M %p", "%H:%M:%S.%3f"])
+def test_times_of_day_as_text_come_back_as_times_of_day(fmt):
+    # Before 2026-12-03 "05:59" text was an id column, regenerated as random digits ("79:70").
+    from tabgan.schema import infer_schema
+
+    rng = np.random.default_rng(0)
+    instants = pd.Timestamp("1900-01-01") + pd.to_timedelta(rng.integers(0, 86_400_000, 400), unit="ms")
+    text = pd.Series(instants.strftime(fmt.replace("%3f", "%f")), name="at")
+    if "%3f" in fmt:
+        text = text.str[:-3]
+    text[5] = None
+    (spec,) = infer_schema(text.to_frame()).columns
+    assert (spec.kind, spec.datetime_format) == ("datetime", fmt)
+    t, back = round_trip(text, fmt)
+    if "%3f" in fmt:  # a float32 value holds a day's 86,400,000 milliseconds to within one
+        off = pd.to_datetime(back, format="%H:%M:%S.%f") - pd.to_datetime(text, format="%H:%M:%S.%f")
+        assert back.dropna().str.fullmatch(r"\d\d:\d\d:\d\d\.\d{3}").all()
+        assert off.abs().max() <= pd.Timedelta(1, "ms") and back.isna().sum() == 1
+    else:
+        pd.testing.assert_series_equal(back, text)
+    fresh = t.inverse_compact(np.column_stack([rng.uniform(-1, 1, 300), rng.integers(0, 10, 300)]),
+                              np.random.default_rng(1))
+    parsed = pd.to_datetime(fresh.dropna(), format=fmt.replace("%3f", "%f"))
+    assert (parsed.dt.date == pd.Timestamp("1900-01-01").date()).all()
+
+
+def test_time_objects_come_back_as_time_objects():
+    import datetime
+
+    from tabgan.schema import infer_schema
+
+    rng = np.random.default_rng(0)
+    s = pd.Series([datetime.time(int(h), int(m), int(x)) for h, m, x in
+                   zip(rng.integers(0, 24, 300), rng.integers(0, 60, 300), rng.integers(0, 60, 300))],
+                  name="at", dtype=object)
+    s[3] = None
+    assert infer_schema(s.to_frame()).columns[0].kind == "datetime"  # it was a category
+    t, back = round_trip(s)
+    pd.testing.assert_series_equal(back, s)
+    again = DatetimeTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    assert again.objects == "time"
+    aware = pd.Series([datetime.time(1, 2, tzinfo=datetime.timezone.utc)] * 30, name="tz")
+    with pytest.raises(Exception, match="column 'tz': holds times of day with a time zone"):
+        DatetimeTransformer().fit(aware, np.random.default_rng(0))
