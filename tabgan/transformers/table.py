@@ -21,7 +21,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from tabgan.errors import ColumnError, ConditionError, DataError, NotFittedError
 from tabgan.schema import ColumnSpec, Schema, infer_schema, validate_frame
-from tabgan.transformers.base import ColumnTransformer, compact, transformer_from_dict
+from tabgan.transformers.base import ColumnTransformer, compact, to_plain, transformer_from_dict
 from tabgan.transformers.continuous import GMM_SAMPLE_CAP, NumericalTransformer
 from tabgan.transformers.datetime import DatetimeTransformer
 from tabgan.transformers.derived import DerivedTransformer, find_derived
@@ -199,6 +199,10 @@ class TableTransformer:
         if isinstance(t, DerivedTransformer) and isinstance(t.inner, CategoricalTransformer):
             # A one-to-one pair (see find_derived): the condition is one on its source.
             return conditional[t.source], t.source_slot(_condition_slot(t.inner, value))
+        if isinstance(t, DerivedTransformer):  # a number or date looked up from its source
+            source = self.columns_[self._index[t.source]]
+            assert isinstance(source, CategoricalTransformer)
+            return conditional[t.source], _derived_slot(t, source, value)
         if column not in conditional:
             kind = self.schema_[column].kind
             hint = (" (name it in discrete_columns, --discrete-columns on the command line, when "
@@ -278,6 +282,30 @@ def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
         known = ", ".join(map(repr, t.categories[:10]))
         raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
                              f"(known: {known}{', ...' if len(t.categories) > 10 else ''})") from None
+
+
+def _derived_slot(t: DerivedTransformer, source: CategoricalTransformer, value: Any) -> int:
+    """The one slot of ``source`` whose rows hold ``value`` in the derived column ``t``
+    (ConditionError when none does, or several: a condition is then one on the source)."""
+    if not pd.api.types.is_hashable(value):
+        raise ConditionError(f"condition {t.column}={value!r}: give one value per column, not a "
+                             f"{type(value).__name__}")
+    values = t.inverse_slots(np.arange(t.table.shape[0]), np.random.default_rng(0))  # (slots,)
+    try:
+        hits = np.flatnonzero(values.isna().to_numpy() if pd.isna(value)
+                              else (values == value).fillna(False).to_numpy(dtype=bool))
+    except TypeError:  # a value that cannot be compared with the column's (text with dates)
+        hits = np.zeros(0, dtype=np.int64)
+    if len(hits) == 1:
+        return int(hits[0])
+    names = [repr(source.categories[h]) if h < len(source.categories) else "(its other values)"
+             for h in hits]
+    if hits.size:
+        raise ConditionError(f"condition {t.column}={value!r}: {len(hits)} values of {t.source!r} "
+                             f"give it ({', '.join(names[:5])}); condition on {t.source!r} instead")
+    known = ", ".join(repr(to_plain(v)) for v in pd.unique(values.dropna())[:10])
+    raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
+                         f"(known: {known}{', ...' if values.nunique() > 10 else ''})")
 
 
 def _values(s: pd.Series) -> Any:

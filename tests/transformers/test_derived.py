@@ -120,8 +120,27 @@ def test_a_condition_on_a_one_to_one_column_is_one_on_its_source():
     assert t.condition_slot("code", "PHD") == t.condition_slot("education", "Doctorate")
     with pytest.raises(ConditionError, match=r"code='XX'.*not seen"):
         t.condition_slot("code", "XX")
-    with pytest.raises(ConditionError, match="years.*only categorical"):
+    # Before 2026-12-03 a number looked up from its source (Adult's education-num) could not be
+    # conditioned on: "only categorical and boolean columns can be conditioned on".
+    assert t.condition_slot("years", 16) == t.condition_slot("education", "Doctorate")
+    assert t.condition_slot("years", 16.0) == t.condition_slot("education", "Doctorate")
+    with pytest.raises(ConditionError, match=r"years=15: value not seen in the training data "
+                                             r"\(known: 9, 13, 14, 16, 1\)"):
+        t.condition_slot("years", 15)
+    with pytest.raises(ConditionError, match="years='16': value not seen"):
+        t.condition_slot("years", "16")
+
+
+def test_a_condition_on_a_number_several_sources_give_names_them():
+    df = school()
+    df["years"] = df["education"].map({"HS-grad": 9, "Bachelors": 16, "Masters": 16,
+                                       "Doctorate": 16, "Preschool": 1})
+    t = TableTransformer(random_state=0).fit(df)
+    assert isinstance(t.columns_[1], DerivedTransformer)
+    with pytest.raises(ConditionError, match=r"years=16: 3 values of 'education' give it "
+                                             r"\('Bachelors', 'Masters', 'Doctorate'\); condition on"):
         t.condition_slot("years", 16)
+    assert t.condition_slot("years", 9) == t.condition_slot("education", "HS-grad")
 
 
 def test_decoding_a_derived_column_alone_is_refused():
