@@ -757,6 +757,7 @@ def run_diagnose(args: argparse.Namespace) -> dict[str, Any]:
         "command": "diagnose",
         "model": args.model,
         "findings": [dataclasses.asdict(f) for f in findings],
+        "unjudged": findings.unjudged,
     }
 
 

@@ -21,7 +21,7 @@ divergence (``divergence``)
     the loop stopped on a NaN or infinite loss (``stop_reason_ == "diverged"``): an ``error``
     naming the loss, the epoch and the state that was kept.
 overpowering critic (``overpowering_critic``)
-    over the last third of the epochs, the median Wasserstein estimate is above
+    with at least ``CRITIC_MIN_EPOCHS`` = 6 epochs of history, over the last third of the epochs, the median Wasserstein estimate is above
     ``CRITIC_W_LIMIT`` = 1.0 *and* at least ``CRITIC_W_GROWTH`` = 2 times its median over the
     first third: the critic separates real from generated rows better and better, the generator
     is losing. With the gradient penalty a healthy run's estimate shrinks toward 0 (on Adult it
@@ -42,6 +42,10 @@ still improving (``still_improving``, ``info``)
     second half of the evaluations: more epochs would likely help.
 model selection (``best_state``, ``info``)
     ``keep_best`` put back an earlier epoch than the last: which, and at what score.
+
+A detector with too little to go on (fewer epochs or probe evaluations than it needs, the probe
+off) says so in ``Findings.unjudged``, which the text prints after the findings: its silence is no
+all-clear.
 
 Thresholds are heuristics calibrated on Adult and on the crafted tables of the tests; the
 evidence dict of each finding holds the figures, so a reader can judge for themself.
@@ -65,6 +69,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "COLLAPSE_ERROR_MASS",
+    "CRITIC_MIN_EPOCHS",
     "CRITIC_W_GROWTH",
     "CRITIC_W_LIMIT",
     "MIN_EVALUATIONS",
@@ -91,6 +96,7 @@ STARVED_RATIO = 4.0
 COLLAPSE_ERROR_MASS = 0.05
 CRITIC_W_LIMIT = 1.0
 CRITIC_W_GROWTH = 2.0
+CRITIC_MIN_EPOCHS = 6  # epochs of history the critic-balance detectors need (thirds of two)
 VANISH_RATIO = 0.01
 MIN_EVALUATIONS = 6
 STALL_MARGIN = 0.01
@@ -122,7 +128,13 @@ class Finding:
 
 
 class Findings(list):
-    """A plain list of Finding that prints as plain language."""
+    """A plain list of Finding that prints as plain language. ``unjudged`` names the detectors
+    that had too little to go on (a short history, no probe), with why: their silence is no
+    all-clear."""
+
+    def __init__(self, findings: Sequence[Finding] = (), unjudged: Sequence[str] = ()) -> None:
+        super().__init__(findings)
+        self.unjudged = list(unjudged)
 
     def __repr__(self) -> str:
         return format_findings(self)
@@ -132,14 +144,19 @@ class Findings(list):
 
 
 def format_findings(findings: Sequence[Finding]) -> str:
-    """The findings as text, most severe first; one line when there are none."""
+    """The findings as text, most severe first, then what could not be judged; one line when
+    there are none and everything was judged."""
+    unjudged = getattr(findings, "unjudged", [])
+    tail = [f"not judged: {'; '.join(unjudged)}"] if unjudged else []
     if not findings:
-        return "No problems found: no mode collapse, divergence, critic imbalance or stalled training."
+        if not unjudged:
+            return "No problems found: no mode collapse, divergence, critic imbalance or stalled training."
+        return "\n".join(["No problems found in what could be judged."] + tail)
     ordered = sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     head = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
     return "\n".join([f"{len(findings)} finding{'s' if len(findings) != 1 else ''} ({head}):"]
-                     + [str(f) for f in ordered])
+                     + [str(f) for f in ordered] + tail)
 
 
 # ---------------------------------------------------------------------- mode collapse
@@ -298,7 +315,7 @@ def _tenth(x: Any) -> Any:
 
 def critic_balance(history: pd.DataFrame, params: dict[str, Any]) -> list[Finding]:
     """Overpowering critic and vanishing generator gradients, from the epoch figures."""
-    if len(history) < 6 or "wasserstein" not in history:
+    if len(history) < CRITIC_MIN_EPOCHS or "wasserstein" not in history:
         return []
     out = []
     w_early, w_late = _thirds(history["wasserstein"])
@@ -421,6 +438,7 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
     found += divergence(history, stop_reason, best_epoch, params)
     counts = np.asarray(getattr(model, "slot_counts_", []))
     layout = model.transformer_.layout_
+    unjudged = _unjudged(history, params, model.engine_ is not None and counts.shape == (layout.width,))
     if model.engine_ is not None and counts.shape == (layout.width,):
         gen = torch.Generator(device=model.engine_.device).manual_seed(int(random_state))
         fake = model.engine_.generate(n, generator=gen)  # (n, D) hard one-hots on the device
@@ -433,7 +451,24 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
     found += critic_balance(history, params)
     found += convergence(history, stop_reason, params)
     found += best_state(history, best_epoch)
-    return Findings(sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity]))
+    return Findings(sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity]), unjudged)
+
+
+def _unjudged(history: pd.DataFrame, params: dict[str, Any], generated: bool) -> list[str]:
+    """The detectors with too little to go on, each with why (see ``Findings.unjudged``)."""
+    out = []
+    if not generated:
+        out.append("mode collapse (the model has no training counts to compare generated rows with)")
+    if len(history) < CRITIC_MIN_EPOCHS:
+        out.append(f"critic balance (needs {CRITIC_MIN_EPOCHS} epochs of history, has {len(history)})")
+    probed = (int(np.isfinite(history["probe_score"].to_numpy(dtype=float)).sum())
+              if "probe_score" in history else 0)
+    if params.get("probe_every") is None:
+        out.append("convergence (the fidelity probe was off: probe_every=None)")
+    elif probed < MIN_EVALUATIONS:
+        out.append(f"convergence (needs {MIN_EVALUATIONS} probe evaluations, has {probed}: "
+                   f"probe_every={params.get('probe_every')} over {len(history)} epochs)")
+    return out
 
 
 # ---------------------------------------------------------------------- plot

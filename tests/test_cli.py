@@ -354,6 +354,7 @@ def test_diagnose_prints_findings_and_json(work, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["command"] == "diagnose"
     assert all({"severity", "kind", "message", "advice"} <= set(f) for f in result["findings"])
+    assert isinstance(result["unjudged"], list)
 
 
 # ------------------------------------------------------------------------------ evaluate and synth

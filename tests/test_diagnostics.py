@@ -80,6 +80,24 @@ def test_findings_print_in_plain_language():
     assert repr(Findings([f])) == format_findings([f])
 
 
+def test_what_a_short_fit_cannot_show_is_said_not_passed_as_healthy():
+    # Before 2026-12-03 a 5-epoch fit without enough probe evaluations printed "No problems
+    # found: no ... critic imbalance or stalled training", which nothing had looked at.
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"x": rng.normal(size=300), "c": rng.choice(["a", "b"], 300)})
+    model = ConditionalGAN(**SMALL, epochs=5, random_state=0).fit(table)
+    findings = model.diagnose(n=2000)
+    assert findings.unjudged == [
+        "critic balance (needs 6 epochs of history, has 5)",
+        "convergence (needs 6 probe evaluations, has 1: probe_every=5 over 5 epochs)"]
+    text = str(findings)
+    assert "stalled training" not in text and text.splitlines()[-1].startswith("not judged: critic balance")
+    off = ConditionalGAN(**SMALL, epochs=1, probe_every=None, random_state=0).fit(table).diagnose(n=500)
+    assert "convergence (the fidelity probe was off: probe_every=None)" in off.unjudged
+    assert format_findings(Findings([])) == (
+        "No problems found: no mode collapse, divergence, critic imbalance or stalled training.")
+
+
 def _history(w, g, scores=None):
     n = len(w)
     h = pd.DataFrame({"epoch": range(n), "wasserstein": w, "generator_grad_norm": g,
