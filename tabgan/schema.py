@@ -331,6 +331,11 @@ def _metadata_columns(
 ) -> dict[str, tuple[Kind, str | None]]:
     if metadata is None:
         return {}
+    if isinstance(metadata, Mapping) and isinstance(metadata.get("tables"), Mapping) \
+            and "columns" not in metadata:
+        names = ", ".join(map(repr, list(metadata["tables"])[:5]))
+        raise DataError(f"metadata describes tables ({names}: SDV's multi-table format); pass the "
+                        'entry of this table, metadata["tables"][name]')
     if not isinstance(metadata, Mapping) or not isinstance(metadata.get("columns"), Mapping):
         raise DataError('metadata must be a dict like {"columns": {name: {"sdtype": ...}}}')
     out: dict[str, tuple[Kind, str | None]] = {}

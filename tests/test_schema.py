@@ -72,6 +72,8 @@ def test_schema_prints_and_round_trips_through_json():
     (pd.DataFrame({"a": [1, 2]}), {"discrete_columns": ["zz"]}, "column 'zz': named in discrete_columns"),
     (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"q": {"sdtype": "id"}}}}, "column 'q': named in metadata"),
     (pd.DataFrame({"a": [1, 2]}), {"metadata": {"columns": {"a": {}}}}, "column 'a': metadata entry needs"),
+    (pd.DataFrame({"a": [1, 2]}), {"metadata": {"tables": {"users": {"columns": {}}}}},
+     "metadata describes tables ('users': SDV's multi-table format); pass the entry of this table"),
     (pd.DataFrame({"a": ["x", "y"]}), {"metadata": {"columns": {"a": {"sdtype": "numerical"}}}}, "column 'a': declared numerical"),
     (pd.DataFrame({"a": np.array([1 + 2j, 3 - 1j])}), {}, "column 'a': dtype complex128"),
     # Regression: these three were taken silently (the first two made "a" random ids).
