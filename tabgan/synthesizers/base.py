@@ -352,9 +352,10 @@ class BaseSynthesizer(BaseEstimator):
         np_gen = np.random.default_rng(random_state)
         budget = max(REJECT_FACTOR * n, REJECT_MIN) if targets else n
         generated = accepted = 0
+        taken: dict[str, set[str]] = {}  # the text ids of this call's chunks: each comes once
         if n == 0:  # no rows, the training table's columns and dtypes
             yield self._frame(np.zeros((0, len(self.transformer_.layout_.spans)), np.float32),
-                              conditions, np_gen)
+                              conditions, np_gen, 0, taken)
         remaining = n
         while remaining:
             want = min(chunk_size, remaining)
@@ -376,16 +377,18 @@ class BaseSynthesizer(BaseEstimator):
                 block = block[: want - got]
                 rows.append(block.cpu().numpy())
                 got += block.shape[0]
-            out = self._frame(np.concatenate(rows) if len(rows) > 1 else rows[0], conditions, np_gen)
+            out = self._frame(np.concatenate(rows) if len(rows) > 1 else rows[0], conditions, np_gen,
+                              n - remaining, taken)
             remaining -= len(out)
             yield out
         self.sampling_report_ = _sampling_report(generated, accepted)
 
     def _frame(self, compact: np.ndarray, conditions: Mapping[str, Any] | None,
-               rng: np.random.Generator) -> pd.DataFrame:
-        """The rows of ``compact`` (n, S) as a DataFrame; conditioned columns hold their value,
-        and columns labelled by numbers in training get those labels back."""
-        out = self.transformer_.inverse_compact(compact, rng)
+               rng: np.random.Generator, first_row: int, taken: dict[str, set[str]]) -> pd.DataFrame:
+        """The rows of ``compact`` (n, S) as a DataFrame, rows ``first_row``.. of the call's table
+        (``taken``: its text ids so far); conditioned columns hold their value, and columns
+        labelled by numbers in training get those labels back."""
+        out = self.transformer_.inverse_compact(compact, rng, first_row, taken)
         for column, value in (conditions or {}).items():
             out[column] = pd.Series([value] * len(out), dtype=object).astype(out[column].dtype)
         return out if self.column_labels_ is None else out.set_axis(self.column_labels_, axis=1)

@@ -189,44 +189,52 @@ class IdTransformer(_Unmodelled):
         if np.isfinite(x).any():
             self.start = max(self.start, int(np.floor(np.nanmax(x))) + self.step)
 
-    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
+    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator, first_row: int = 0,
+                        taken: set[str] | None = None) -> pd.Series:
+        """Fresh ids for the rows ``first_row`` to ``first_row + n`` of one synthetic table, made
+        in chunks: integers and counters take the values of those rows, and random text keeps
+        clear of ``taken`` (the text ids of the table's earlier chunks), which it then joins. So
+        a table of any number of chunks has each id once."""
         n = c.shape[0]
         missing = rng.random(n) < self.missing_rate
         if self.numeric:
-            x = (self.start + self.step * np.arange(n)).astype(np.float64)
+            x = (self.start + self.step * (first_row + np.arange(n))).astype(np.float64)
             x[missing] = np.nan
             return restore_numeric(x, self.dtype, self.na, self.column)
         if self.counter is not None:
-            values = self._counted(n)
+            values = self._counted(first_row, n)
         else:
-            values = self._fresh_text(n, rng).astype(object)
+            values = self._fresh_text(n, rng, set() if taken is None else taken).astype(object)
         if self.uuid:
             values = pd.Series(values, dtype=object).map(uuid.UUID).to_numpy()
         values[missing] = MISSING_VALUES[self.na]
         out = pd.Series(values, name=self.column, dtype=object)
         return out if self.dtype == "object" else out.astype(as_dtype(self.dtype))
 
-    def _counted(self, n: int) -> np.ndarray:
-        """(n,) the counter's next n values: prefix, number (zero-padded to the input's width),
-        suffix."""
+    def _counted(self, first_row: int, n: int) -> np.ndarray:
+        """(n,) the counter's values of rows first_row.. of a table: prefix, number (zero-padded
+        to the input's width), suffix."""
         head, tail, width = self.counter
-        numbers = pd.Series(self.start + self.step * np.arange(n, dtype=np.int64)).astype(str)
+        numbers = pd.Series(self.start + self.step * (first_row + np.arange(n, dtype=np.int64))).astype(str)
         return (head + numbers.str.zfill(width) + tail).to_numpy(dtype=object)
 
-    def _fresh_text(self, n: int, rng: np.random.Generator) -> np.ndarray:
+    def _fresh_text(self, n: int, rng: np.random.Generator, taken: set[str]) -> np.ndarray:
         p = np.asarray(self.shape_counts, dtype=np.float64)
         shapes = np.asarray(self.shapes, dtype=object)
         hex_digits = _HEX[self.hex] if self.hex else None
         k = rng.choice(len(shapes), size=n, p=p / p.sum())  # (n,) each row's shape
         out = _fill(shapes, k, self.alphabets, rng, hex_digits, self.places)
         for _ in range(8):  # redraw the few collisions short shapes make
-            dup = pd.Series(out).duplicated().to_numpy()
+            dup = _repeated(out, taken)
             if not dup.any():
-                return out
+                break
             k = rng.choice(len(shapes), size=int(dup.sum()), p=p / p.sum())
             out[dup] = _fill(shapes, k, self.alphabets, rng, hex_digits, self.places)
-        dup = pd.Series(out).duplicated().to_numpy()
-        out[dup] = (pd.Series(out[dup]) + pd.Series(np.arange(int(dup.sum()))).map("-{}".format)).to_numpy()
+        dup = _repeated(out, taken)
+        if dup.any():  # a shape too small for the rows asked: number the rest
+            suffix = pd.Series(len(taken) + np.arange(int(dup.sum()))).map("-{}".format)
+            out[dup] = (pd.Series(out[dup]) + suffix).to_numpy()
+        taken.update(out)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -247,6 +255,16 @@ class IdTransformer(_Unmodelled):
         counter = d.get("counter")
         t.counter = None if counter is None else (str(counter[0]), str(counter[1]), int(counter[2]))
         return t
+
+
+def _repeated(text: np.ndarray, taken: set[str]) -> np.ndarray:
+    """(n,) bool: each value of ``text`` that an earlier one of it repeats, or that is in ``taken``
+    (set intersection and pandas' hash table: no loop over rows in Python)."""
+    dup = pd.Series(text).duplicated().to_numpy()
+    clash = taken.intersection(text) if taken else None
+    if clash:
+        dup |= pd.Series(text).isin(clash).to_numpy()
+    return dup
 
 
 def _continuation(x: np.ndarray) -> tuple[int, int]:
@@ -401,8 +419,8 @@ def _fill_block(rows: np.ndarray, k: np.ndarray, alphabets: dict[str, str], rng:
         if at.any():
             c[at] = _pick(chars, int(at.sum()), rng)
     for shape, narrowed in enumerate(places):  # a loop over shapes and their narrowed places
-        if narrowed:
-            sel = np.flatnonzero(k == shape)  # (m,) its rows
+        sel = np.flatnonzero(k == shape) if narrowed else ()  # (m,) its rows
+        if len(sel):  # (none: its places may lie past this block's longest row)
             for place, chars in narrowed.items():
                 c[sel, int(place)] = _pick(chars, len(sel), rng)
     return _from_codepoints(c.astype(np.uint32))

@@ -156,10 +156,13 @@ class TableTransformer:
             m = m.astype(np.float32)
         return self.inverse_compact(compact(m, self.layout_.spans), random_state)
 
-    def inverse_compact(self, c: np.ndarray, random_state: int | np.random.Generator | None = None
-                        ) -> pd.DataFrame:
+    def inverse_compact(self, c: np.ndarray, random_state: int | np.random.Generator | None = None,
+                        first_row: int = 0, taken: dict[str, set[str]] | None = None) -> pd.DataFrame:
         """The compact form of generated rows, (n, len(layout_.spans)): per span its tanh value or
-        its slot (see ``transformers.base.compact``), back to a DataFrame with the input's schema."""
+        its slot (see ``transformers.base.compact``), back to a DataFrame with the input's schema.
+
+        A table decoded in chunks passes each chunk's ``first_row`` and one ``taken`` dict for
+        them all, so that its ids are unique over the whole table (``IdTransformer``)."""
         self._check_fitted()
         c = np.asarray(c)
         if c.ndim != 2 or c.shape[1] != len(self.layout_.spans):
@@ -175,6 +178,9 @@ class TableTransformer:
                 assert isinstance(t, CategoricalTransformer)
                 slots[t.column] = block[:, 0].astype(np.int64)  # (n,)
                 data[t.column] = _values(t.inverse_slots(slots[t.column], rng))
+            elif isinstance(t, IdTransformer):
+                own = set() if taken is None else taken.setdefault(t.column, set())
+                data[t.column] = _values(t.inverse_compact(block, rng, first_row, own))
             else:
                 data[t.column] = _values(t.inverse_compact(block, rng))
         for t in self.columns_:  # after their sources, whose slots they are looked up from

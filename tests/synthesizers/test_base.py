@@ -151,3 +151,25 @@ def test_uuid_objects_fit_sample_save_load_and_come_back(tmp_path):
     model.save(tmp_path / "m.tabgan")
     again = tabgan.load(tmp_path / "m.tabgan", device="cpu")
     pd.testing.assert_frame_equal(again.sample(30, random_state=2), model.sample(30, random_state=2))
+
+
+@pytest.mark.parametrize("cls", [ConditionalGAN, WGANGP], ids=lambda c: c.__name__)
+def test_ids_are_unique_over_every_chunk_of_a_call(cls):
+    # Before 2026-12-03 each chunk of 50,000 rows started the ids afresh: sample(120_000) held
+    # 70,000 repeated integer ids, and counters and short text ids repeated across chunks too.
+    rng = np.random.default_rng(0)
+    n = 300
+    df = pd.DataFrame({"id": np.arange(1, n + 1), "code": [f"C-{i:04d}" for i in range(n)],
+                       "tag": ["".join(rng.choice(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), 2)) + "#"
+                               for _ in range(n)],
+                       "x": rng.normal(size=n)})
+    model = cls(epochs=1, batch_size=50, pac=5, random_state=0).fit(df)
+    chunks = list(model.sample_chunks(2_500, chunk_size=700, random_state=1))
+    out = pd.concat(chunks, ignore_index=True)
+    assert [len(c) for c in chunks] == [700, 700, 700, 400]
+    assert out["id"].tolist() == list(range(301, 2_801))
+    assert out["code"].iloc[[0, -1]].tolist() == ["C-0300", "C-2799"]
+    assert out["tag"].is_unique  # 676 values of the shape AA# for 2,500 rows: the rest numbered
+    assert out["tag"].str.fullmatch(r"[A-Z]{2}#(-\d+)?").all()
+    whole = model.sample(2_500, random_state=1)
+    pd.testing.assert_frame_equal(whole[["id", "code"]], out[["id", "code"]])

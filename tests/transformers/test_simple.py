@@ -190,3 +190,16 @@ def test_integer_ids_can_continue_past_ids_held_out_of_the_fit():
     assert t.inverse_compact(np.zeros((3, 0)), np.random.default_rng(0)).tolist() == [13, 15, 17]
     t.continue_past(pd.Series([1, 2]))  # never back
     assert t.start == 13
+
+
+def test_a_block_without_the_rows_of_a_narrowed_shape_fills_its_own():
+    # Regression: a redraw of a few short ids raised IndexError when a longer shape had a
+    # narrowed place past the short rows' last character.
+    from tabgan.transformers import simple
+
+    shapes = np.array(["aaaa", "aaaaaaaa-99"], dtype=object)
+    places = [{}, {"9": "7"}]
+    out = simple._fill(shapes, np.array([0, 0, 0]), {}, np.random.default_rng(0), None, places)
+    assert pd.Series(out).str.fullmatch("[a-z]{4}").all()
+    both = simple._fill(shapes, np.array([0, 1, 1]), {}, np.random.default_rng(0), None, places)
+    assert pd.Series(both[1:]).str.fullmatch("[a-z]{8}-7[0-9]").all()
