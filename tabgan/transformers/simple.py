@@ -64,6 +64,9 @@ _COUNTER_DIGITS = 18  # a counter's number fits an int64
 # there when the shape has at least PLACES_MIN_ROWS rows, when that few characters would show in
 # that many rows at most NARROW_EVIDENCE of the time were the place uniform, and when a fresh
 # id still matches one of those rows at most MAX_CLASH of the time (rows / the ids allowed).
+# Random text ids of a shape with at least this many bits of choice are not checked against the
+# earlier chunks of a table (see IdTransformer._roomy).
+ROOMY_BITS = 100
 PLACES_MIN_ROWS = 20
 NARROW_EVIDENCE = 1e-3
 MAX_CLASH = 1e-3
@@ -234,8 +237,23 @@ class IdTransformer(_Unmodelled):
         if dup.any():  # a shape too small for the rows asked: number the rest
             suffix = pd.Series(len(taken) + np.arange(int(dup.sum()))).map("-{}".format)
             out[dup] = (pd.Series(out[dup]) + suffix).to_numpy()
-        taken.update(out)
+        if not self._roomy():
+            taken.update(out)
         return out
+
+    def _roomy(self) -> bool:
+        """Whether every shape draws from at least 2**ROOMY_BITS values (a UUID's 122 random
+        bits): then two fresh ids of a table meet by chance less than once in 10**6 even at a
+        billion rows, and the table's earlier ids need not be kept (``taken``)."""
+        choices = self._choices()
+        for shape, narrowed in zip(self.shapes, self.places or [{}] * len(self.shapes)):
+            slots = _codepoints(np.array([shape]))[0]
+            sizes = np.array([choices.get(int(x), 1) for x in slots], dtype=np.float64)
+            for place, chars in narrowed.items():
+                sizes[int(place)] = len(chars)
+            if np.log2(sizes).sum() < ROOMY_BITS:
+                return False
+        return True
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,

@@ -203,3 +203,16 @@ def test_a_block_without_the_rows_of_a_narrowed_shape_fills_its_own():
     assert pd.Series(out).str.fullmatch("[a-z]{4}").all()
     both = simple._fill(shapes, np.array([0, 1, 1]), {}, np.random.default_rng(0), None, places)
     assert pd.Series(both[1:]).str.fullmatch("[a-z]{8}-7[0-9]").all()
+
+
+def test_only_ids_that_could_meet_are_remembered_across_chunks():
+    import uuid
+
+    rng = np.random.default_rng(0)
+    keys = pd.Series([str(uuid.UUID(bytes=rng.bytes(16), version=4)) for _ in range(300)], name="k")
+    short = pd.Series(["".join(rng.choice(list("ABCDEFGH"), 6)) for _ in range(300)], name="s")
+    for values, kept in ((keys, 0), (short, 500)):
+        t = IdTransformer().fit(values, np.random.default_rng(0))
+        taken: set[str] = set()
+        t.inverse_compact(np.zeros((500, 0)), np.random.default_rng(1), 0, taken)
+        assert len(taken) == kept  # 122 random bits: no two meet; 26**6 values: they may
