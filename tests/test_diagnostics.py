@@ -81,7 +81,7 @@ def test_findings_print_in_plain_language():
 
 
 def test_what_a_short_fit_cannot_show_is_said_not_passed_as_healthy():
-    # Before 2026-12-03 a 5-epoch fit without enough probe evaluations printed "No problems
+    # Before 2026-12-02 a 5-epoch fit without enough probe evaluations printed "No problems
     # found: no ... critic imbalance or stalled training", which nothing had looked at.
     rng = np.random.default_rng(0)
     table = pd.DataFrame({"x": rng.normal(size=300), "c": rng.choice(["a", "b"], 300)})

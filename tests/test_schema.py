@@ -226,7 +226,7 @@ def test_day_first_text_dates_are_found_without_a_pandas_warning():
 
 
 def test_uuid_objects_are_ids_or_categories():
-    # Before 2026-12-03 a column of uuid.UUID objects (what database drivers give for UUID
+    # Before 2026-12-02 a column of uuid.UUID objects (what database drivers give for UUID
     # columns) was refused as mixing value types.
     import uuid
 

@@ -268,7 +268,7 @@ class IdTransformer(_Unmodelled):
         for key in ("dtype", "na", "missing_rate", "numeric", "start", "step", "shapes", "shape_counts"):
             setattr(t, key, d[key])
         t.alphabets = dict(d.get("alphabets", {}))  # absent in files written before 2026-12-02
-        # hex, counter and uuid are absent in files written before 2026-12-03
+        # hex, counter and uuid are absent in files written before 2026-12-02
         t.hex, t.uuid, t.places = d.get("hex"), bool(d.get("uuid", False)), list(d.get("places", []))
         counter = d.get("counter")
         t.counter = None if counter is None else (str(counter[0]), str(counter[1]), int(counter[2]))

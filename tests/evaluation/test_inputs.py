@@ -260,7 +260,7 @@ def test_metadata_gives_text_dates_their_format_and_ids_their_reason() -> None:
 
 
 def test_tables_too_small_for_a_metric_skip_it_and_say_why(table: pd.DataFrame) -> None:
-    # Before 2026-12-03 two synthetic rows ended the call with scikit-learn's "Cannot have
+    # Before 2026-12-02 two synthetic rows ended the call with scikit-learn's "Cannot have
     # number of splits n_splits=3 greater than the number of samples", and one holdout row
     # printed its "R^2 score is not well-defined" warning and gave NaN.
     import warnings
@@ -278,7 +278,7 @@ def test_tables_too_small_for_a_metric_skip_it_and_say_why(table: pd.DataFrame) 
 
 
 def test_times_of_day_are_evaluated_as_instants() -> None:
-    # datetime.time objects are datetimes since 2026-12-03; the evaluator could not parse them.
+    # datetime.time objects are datetimes since 2026-12-02; the evaluator could not parse them.
     import datetime
 
     rng = np.random.default_rng(0)

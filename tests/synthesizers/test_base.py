@@ -129,7 +129,7 @@ def test_conditions_that_are_not_one_value_per_column_say_so():
 
 
 def test_uuid_objects_fit_sample_save_load_and_come_back(tmp_path):
-    # Before 2026-12-03 a column of uuid.UUID objects (a database driver's UUID columns) was
+    # Before 2026-12-02 a column of uuid.UUID objects (a database driver's UUID columns) was
     # refused as "mixes value types (UUID)".
     import uuid
 
@@ -155,7 +155,7 @@ def test_uuid_objects_fit_sample_save_load_and_come_back(tmp_path):
 
 @pytest.mark.parametrize("cls", [ConditionalGAN, WGANGP], ids=lambda c: c.__name__)
 def test_ids_are_unique_over_every_chunk_of_a_call(cls):
-    # Before 2026-12-03 each chunk of 50,000 rows started the ids afresh: sample(120_000) held
+    # Before 2026-12-02 each chunk of 50,000 rows started the ids afresh: sample(120_000) held
     # 70,000 repeated integer ids, and counters and short text ids repeated across chunks too.
     rng = np.random.default_rng(0)
     n = 300

@@ -209,7 +209,7 @@ def test_dates_within_nanoseconds_are_still_counted_in_nanoseconds():
 
 @pytest.mark.parametrize("fmt", ["%H:%M", "%H:%M:%S", "%I:%M %p", "%H:%M:%S.%3f"])
 def test_times_of_day_as_text_come_back_as_times_of_day(fmt):
-    # Before 2026-12-03 "05:59" text was an id column, regenerated as random digits ("79:70").
+    # Before 2026-12-02 "05:59" text was an id column, regenerated as random digits ("79:70").
     from tabgan.schema import infer_schema
 
     rng = np.random.default_rng(0)

@@ -120,7 +120,7 @@ def test_a_condition_on_a_one_to_one_column_is_one_on_its_source():
     assert t.condition_slot("code", "PHD") == t.condition_slot("education", "Doctorate")
     with pytest.raises(ConditionError, match=r"code='XX'.*not seen"):
         t.condition_slot("code", "XX")
-    # Before 2026-12-03 a number looked up from its source (Adult's education-num) could not be
+    # Before 2026-12-02 a number looked up from its source (Adult's education-num) could not be
     # conditioned on: "only categorical and boolean columns can be conditioned on".
     assert t.condition_slot("years", 16) == t.condition_slot("education", "Doctorate")
     assert t.condition_slot("years", 16.0) == t.condition_slot("education", "Doctorate")

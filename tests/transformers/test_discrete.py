@@ -95,7 +95,7 @@ def test_categories_of_any_python_type_survive_the_model_file():
 
 
 def test_interval_categories_are_looked_up_without_a_pandas_warning():
-    # Before 2026-12-03 every look-up of pd.cut's intervals printed pandas' FutureWarning
+    # Before 2026-12-02 every look-up of pd.cut's intervals printed pandas' FutureWarning
     # "Dtype inference on a pandas object ... is deprecated".
     import warnings
 

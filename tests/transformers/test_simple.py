@@ -30,7 +30,7 @@ def test_text_ids_keep_their_shape_but_no_value():
 
 
 def test_counters_continue_past_their_largest_number():
-    # Before 2026-12-03 "INV-00017" came back as random letters and digits of its shape
+    # Before 2026-12-02 "INV-00017" came back as random letters and digits of its shape
     # ("QZ?-31706"), and could be a real invoice number.
     s = pd.Series([f"INV-{i:05d}" for i in range(3, 1500, 3)], name="invoice")
     t = IdTransformer().fit(s, np.random.default_rng(0))
@@ -55,7 +55,7 @@ def test_counters_continue_past_their_largest_number():
 
 
 def test_hexadecimal_ids_stay_hexadecimal():
-    # Before 2026-12-03 a hash's letters came back as any of a-z ("1i808rta..."), so a fresh
+    # Before 2026-12-02 a hash's letters came back as any of a-z ("1i808rta..."), so a fresh
     # UUID or digest was not hexadecimal.
     rng = np.random.default_rng(0)
     for digits, pattern in (("0123456789abcdef", "[0-9a-f]{32}"), ("0123456789ABCDEF", "[0-9A-F]{12}")):
