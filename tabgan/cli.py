@@ -406,7 +406,8 @@ def _add_sample(sub: argparse.ArgumentParser) -> None:
         action="append",
         default=None,
         metavar="COL=VALUE",
-        help="every row has COL=VALUE (categorical or boolean columns; repeat for several)",
+        help="every row has COL=VALUE (categorical or boolean columns, or a numerical column's "
+             "value of at least 5%% of its rows; COL= asks for missing values; repeat for several)",
     )
     _add(sub, SAMPLE_OPTIONS)
     _add(sub, LOAD_OPTIONS)

@@ -603,7 +603,8 @@ def test_corrupted_model(work, tmp_path, capsys):
     [
         ("town=Oslo", "condition on unknown column 'town'"),
         ("city=Rome", "condition city='Rome': value not seen in the training data"),
-        ("age=40", "only categorical and boolean columns can be conditioned on"),
+        ("age=40", "condition age=40: a numerical column can be conditioned on a value that holds "
+                   "at least 5% of its rows"),
         ("member=maybe", "condition member='maybe': the column holds True/False"),
     ],
 )

@@ -316,7 +316,8 @@ class BaseSynthesizer(BaseEstimator):
         """Exactly ``n`` rows with the training table's columns, order and dtypes (``n=0``: an
         empty table of them).
 
-        conditions: ``{column: value}`` on one or several categorical or boolean columns; every row
+        conditions: ``{column: value}`` on one or several categorical or boolean columns (or a
+            numerical column's point mass or missing values: rows are checked); every row
         returned satisfies all of them (see ``sample_chunks``).
         random_state: the same seed gives the same rows; None continues the model's own stream.
         """

@@ -151,10 +151,12 @@ class ConditionalGAN(BaseSynthesizer):
 
     def _generate(self, n: int, targets: list[tuple[int, int]], generator: torch.Generator,
                   dtype: torch.dtype = torch.float32) -> torch.Tensor:
-        if self.engine_ is None or not targets:
-            return super()._generate(n, targets, generator, dtype)
         layout = self.transformer_.layout_
-        cond = condition_vector(layout, {span: slot for span, slot in targets}, 1, self.engine_.device)[0]
+        # A numerical column's point mass is no bit of the condition vector: rows are checked.
+        in_vector = {span: slot for span, slot in targets if layout.spans[span].conditional}
+        if self.engine_ is None or not in_vector:
+            return super()._generate(n, targets, generator, dtype)
+        cond = condition_vector(layout, in_vector, 1, self.engine_.device)[0]
         return self.engine_.generate(n, cond=cond, generator=generator, dtype=dtype, compact=True)  # (n, S)
 
     def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device

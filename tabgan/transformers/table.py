@@ -9,6 +9,7 @@ one-hots) and returns a DataFrame with the input's exact column order, dtypes an
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from collections.abc import Iterable, Mapping
@@ -22,7 +23,7 @@ from sklearn.exceptions import ConvergenceWarning
 from tabgan.errors import ColumnError, ConditionError, DataError, NotFittedError
 from tabgan.schema import ColumnSpec, Schema, infer_schema, validate_frame
 from tabgan.transformers.base import ColumnTransformer, compact, to_plain, transformer_from_dict
-from tabgan.transformers.continuous import GMM_SAMPLE_CAP, NumericalTransformer
+from tabgan.transformers.continuous import GMM_SAMPLE_CAP, POINT_MASS_SHARE, NumericalTransformer
 from tabgan.transformers.datetime import DatetimeTransformer
 from tabgan.transformers.derived import DerivedTransformer, find_derived
 from tabgan.transformers.discrete import MAX_CATEGORIES, BooleanTransformer, CategoricalTransformer
@@ -209,6 +210,8 @@ class TableTransformer:
             source = self.columns_[self._index[t.source]]
             assert isinstance(source, CategoricalTransformer)
             return conditional[t.source], _derived_slot(t, source, value)
+        if isinstance(t, NumericalTransformer) and t.unit is None and t.scale is None:
+            return self._point_slot(self._index[column], t, value)
         if column not in conditional:
             kind = self.schema_[column].kind
             hint = (" (name it in discrete_columns, --discrete-columns on the command line, when "
@@ -217,6 +220,27 @@ class TableTransformer:
                                  f"only categorical and boolean columns can be conditioned on{hint}")
         assert isinstance(t, CategoricalTransformer)
         return conditional[column], _condition_slot(t, value)
+
+    def _point_slot(self, i: int, t: NumericalTransformer, value: Any) -> tuple[int, int]:
+        """(span, slot) of a numerical column's point mass (a value of at least
+        ``POINT_MASS_SHARE`` of its rows, which comes back exactly) or of its missing values: a
+        condition the generated rows are checked against, as no condition vector holds it."""
+        enc = t.encoder
+        span = self._first_span[i] + self._n_spans[i] - 1  # the mode span is the column's last
+        number = _number(value)
+        if number is not None and math.isnan(number) and enc.has_missing:
+            slot = enc.n_slots - 1
+        elif number is not None and number in enc.points:
+            slot = len(enc.means) + enc.points.index(number)
+        else:
+            points = ", ".join(format(p, "g") for p in enc.points) or "none"
+            raise ConditionError(
+                f"condition {t.column}={value!r}: a numerical column can be conditioned on a value "
+                f"that holds at least {POINT_MASS_SHARE:.0%} of its rows (here: {points})"
+                + (" or on missing values" if enc.has_missing else "")
+                + "; name it in discrete_columns (--discrete-columns on the command line) when "
+                "fitting to condition on any of its values")
+        return span, slot
 
     def value_written(self, column: str, text: str) -> Any:
         """The category of ``column`` that prints as ``text`` (``str(value) == text``), for a
@@ -288,6 +312,16 @@ def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
         known = ", ".join(map(repr, t.categories[:10]))
         raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
                              f"(known: {known}{', ...' if len(t.categories) > 10 else ''})") from None
+
+
+def _number(value: Any) -> float | None:
+    """A condition's value as a float (NaN for a missing value), or None for one that is no
+    number (text, a bool, a date)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return math.nan
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        return None
+    return float(value)
 
 
 def _derived_slot(t: DerivedTransformer, source: CategoricalTransformer, value: Any) -> int:

@@ -140,8 +140,29 @@ def test_bad_conditions_name_the_problem(fitted):
         fitted.sample(5, conditions={"nope": 1})
     with pytest.raises(ConditionError, match="colour='purple'"):
         fitted.sample(5, conditions={"colour": "purple"})
-    with pytest.raises(ConditionError, match="only categorical and boolean.*name it in discrete_columns"):
+    with pytest.raises(ConditionError, match="num=3.0: a numerical column can be conditioned on a value "
+                                             "that holds at least 5% of its rows.*name it in discrete_columns"):
         fitted.sample(5, conditions={"num": 3.0})
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_a_numerical_columns_point_mass_or_missing_values_can_be_conditioned_on(cls):
+    # Before 2026-12-02 a 0/1 column of ints (a label), capital-gain=0 or a column's missing
+    # values could not be asked for: "only categorical and boolean columns".
+    rng = np.random.default_rng(0)
+    n = 400
+    table = pd.DataFrame({"label": rng.choice([0, 1], n, p=[0.8, 0.2]),
+                          "gain": np.where(rng.random(n) < 0.7, 0.0, rng.lognormal(8, 1, n).round()),
+                          "score": np.where(rng.random(n) < 0.2, np.nan, rng.normal(size=n)),
+                          "c": rng.choice(["a", "b"], n)})
+    model = cls(epochs=2, batch_size=50, pac=5, random_state=0).fit(table)
+    out = model.sample(40, conditions={"label": 1, "gain": 0, "c": "b"}, random_state=0)
+    assert len(out) == 40 and out["label"].dtype == np.int64
+    assert (out["label"] == 1).all() and (out["gain"] == 0).all() and (out["c"] == "b").all()
+    assert model.sampling_report_["acceptance_rate"] < 1  # checked rows: some were turned away
+    assert model.sample(20, conditions={"score": None}, random_state=0)["score"].isna().all()
+    with pytest.raises(ConditionError, match=r"label=2: .*\(here: 0, 1\); name it in discrete_columns"):
+        model.sample(5, conditions={"label": 2})
 
 
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
