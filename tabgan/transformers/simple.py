@@ -247,11 +247,8 @@ class IdTransformer(_Unmodelled):
         billion rows, and the table's earlier ids need not be kept (``taken``)."""
         choices = self._choices()
         for shape, narrowed in zip(self.shapes, self.places or [{}] * len(self.shapes)):
-            slots = _codepoints(np.array([shape]))[0]
-            sizes = np.array([choices.get(int(x), 1) for x in slots], dtype=np.float64)
-            for place, chars in narrowed.items():
-                sizes[int(place)] = len(chars)
-            if np.log2(sizes).sum() < ROOMY_BITS:
+            sizes = _place_sizes(shape, choices, narrowed)
+            if np.log2(sizes[sizes > 0]).sum() < ROOMY_BITS:
                 return False
         return True
 
@@ -431,7 +428,7 @@ def _fill_block(rows: np.ndarray, k: np.ndarray, alphabets: dict[str, str], rng:
                  np.where(lower, ord("a") + r, np.where(c == ord("9"), ord("0") + r % 10, c)))
     if hex_digits is not None:  # one class: the letters' case's 16 hex digits
         at = lower if hex_digits.islower() else upper  # (n, L)
-        c[at] = _codepoints(np.array([hex_digits]))[0][rng.integers(0, 16, size=int(at.sum()))]
+        c[at] = _pick(hex_digits, int(at.sum()), rng)
     for i, chars in enumerate(alphabets.values()):  # a loop over character classes
         at = c == _PLACEHOLDER_BASE + i  # (n, L)
         if at.any():
@@ -448,6 +445,16 @@ def _pick(chars: str, n: int, rng: np.random.Generator) -> np.ndarray:
     """(n,) code points, each a random one of ``chars``."""
     pool = _codepoints(np.array([chars]))[0]  # (len(chars),)
     return pool[rng.integers(0, len(pool), size=n)]
+
+
+def _place_sizes(shape: str, choices: dict[int, int], narrowed: dict[str, str] | None = None
+                 ) -> np.ndarray:
+    """(L,) how many characters each place of ``shape`` may take: its place-holder's
+    (``choices``), a narrowed place's own (``narrowed``), 0 on a character kept as it is."""
+    sizes = np.array([choices.get(int(x), 0) for x in _codepoints(np.array([shape]))[0]])
+    for place, chars in (narrowed or {}).items():
+        sizes[int(place)] = len(chars)
+    return sizes
 
 
 def _unlikely_if_uniform(seen: np.ndarray, sizes: np.ndarray, rows: int) -> np.ndarray:
@@ -473,17 +480,16 @@ def _narrow_places(text: np.ndarray, templates: pd.Series, shapes: list[str], co
     out: list[dict[str, str]] = []
     for shape, count, code in zip(shapes, counts, at):
         rows = text[order[starts[code]:starts[code] + count]]  # its rows, all len(shape) long
-        slots = _codepoints(np.array([shape]))[0]  # (L,)
-        sizes = np.array([choices.get(int(x), 0) for x in slots])  # (L,) 0 on a literal
+        sizes = _place_sizes(shape, choices)  # (L,)
         if count < PLACES_MIN_ROWS or not sizes.any():
             out.append({})
             continue
         # Distinct (place, character) pairs, as place * 2**21 + code point (code points < 2**21).
         pairs = np.unique(np.concatenate([
-            np.unique(np.arange(len(slots), dtype=np.int64) * 2**21 + _codepoints(rows[b]))
+            np.unique(np.arange(len(sizes), dtype=np.int64) * 2**21 + _codepoints(rows[b]))
             for b in _row_blocks(rows)]))
         place, char = pairs >> 21, pairs & (2**21 - 1)
-        seen = np.bincount(place, minlength=len(slots))  # (L,) distinct characters per place
+        seen = np.bincount(place, minlength=len(sizes))  # (L,) distinct characters per place
         narrow = (sizes > 0) & (seen < sizes) & _unlikely_if_uniform(seen, sizes, count)
         allowed = np.where(narrow, seen, sizes)[sizes > 0]  # characters each place-holder may take
         if not narrow.any() or np.log(count) - np.log(allowed).sum() > np.log(MAX_CLASH):
