@@ -438,7 +438,9 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
     found += divergence(history, stop_reason, best_epoch, params)
     counts = np.asarray(getattr(model, "slot_counts_", []))
     layout = model.transformer_.layout_
-    unjudged = _unjudged(history, params, model.engine_ is not None and counts.shape == (layout.width,))
+    unjudged = (["every detector (no column of this table is learnt by a network: ids, constants "
+                 "and looked-up columns only)"] if model.engine_ is None else
+                _unjudged(history, params, counts.shape == (layout.width,)))
     if model.engine_ is not None and counts.shape == (layout.width,):
         gen = torch.Generator(device=model.engine_.device).manual_seed(int(random_state))
         fake = model.engine_.generate(n, generator=gen)  # (n, D) hard one-hots on the device

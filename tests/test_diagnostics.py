@@ -94,6 +94,10 @@ def test_what_a_short_fit_cannot_show_is_said_not_passed_as_healthy():
     assert "stalled training" not in text and text.splitlines()[-1].startswith("not judged: critic balance")
     off = ConditionalGAN(**SMALL, epochs=1, probe_every=None, random_state=0).fit(table).diagnose(n=500)
     assert "convergence (the fidelity probe was off: probe_every=None)" in off.unjudged
+    ids_only = pd.DataFrame({"id": [f"INV-{i:04d}" for i in range(100)], "k": ["x"] * 100})
+    nothing = ConditionalGAN(**SMALL, epochs=1, random_state=0).fit(ids_only).diagnose(n=100)
+    assert nothing.unjudged == ["every detector (no column of this table is learnt by a network: "
+                                "ids, constants and looked-up columns only)"]
     assert format_findings(Findings([])) == (
         "No problems found: no mode collapse, divergence, critic imbalance or stalled training.")
 
