@@ -21,9 +21,9 @@ divergence (``divergence``)
     the loop stopped on a NaN or infinite loss (``stop_reason_ == "diverged"``): an ``error``
     naming the loss, the epoch and the state that was kept.
 overpowering critic (``overpowering_critic``)
-    with at least ``CRITIC_MIN_EPOCHS`` = 6 epochs of history, over the last third of the epochs, the median Wasserstein estimate is above
-    ``CRITIC_W_LIMIT`` = 1.0 *and* at least ``CRITIC_W_GROWTH`` = 2 times its median over the
-    first third: the critic separates real from generated rows better and better, the generator
+    with at least ``CRITIC_MIN_EPOCHS`` = 6 epochs of history, over the last third of the epochs,
+    the median Wasserstein estimate is above ``CRITIC_W_LIMIT`` = 1.0 *and* at least
+    ``CRITIC_W_GROWTH`` = 2 times its median over the first third: the critic separates real from generated rows better and better, the generator
     is losing. With the gradient penalty a healthy run's estimate shrinks toward 0 (on Adult it
     falls from ~1 to 0.1-0.3 within tens of epochs).
 vanishing generator gradients (``vanishing_gradients``)
@@ -438,10 +438,11 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
     found += divergence(history, stop_reason, best_epoch, params)
     counts = np.asarray(getattr(model, "slot_counts_", []))
     layout = model.transformer_.layout_
+    generated = model.engine_ is not None and counts.shape == (layout.width,)
     unjudged = (["every detector (no column of this table is learnt by a network: ids, constants "
                  "and looked-up columns only)"] if model.engine_ is None else
-                _unjudged(history, params, counts.shape == (layout.width,)))
-    if model.engine_ is not None and counts.shape == (layout.width,):
+                _unjudged(history, params, generated))
+    if generated:
         gen = torch.Generator(device=model.engine_.device).manual_seed(int(random_state))
         fake = model.engine_.generate(n, generator=gen)  # (n, D) hard one-hots on the device
         fake_counts = (fake > 0.5).sum(0).cpu().numpy()  # (D,)

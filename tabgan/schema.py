@@ -422,7 +422,7 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
             return ColumnSpec(name, "datetime", dtype)
         if inferred == "decimal":  # decimal.Decimal objects (Parquet DECIMAL columns)
             return ColumnSpec(name, "numerical", dtype)
-        if is_uuid_objects(values):  # uuid.UUID objects (a database driver's UUID columns)
+        if inferred == "mixed" and is_uuid_objects(values):  # a database driver's UUID columns
             return ColumnSpec(name, "id" if _looks_like_text_id(values.astype(str), len(s))
                               else "categorical", dtype)
         _check_not_mixed(s, inferred)
@@ -452,7 +452,8 @@ def _is_date_objects(s: pd.Series) -> bool:
 
 def is_uuid_objects(values: pd.Series) -> bool:
     """Whether every value of ``values`` (missing values dropped) is a ``uuid.UUID``."""
-    return values.dtype == object and len(values) > 0 and bool(values.map(type).eq(uuid.UUID).all())
+    return (values.dtype == object and len(values) > 0 and isinstance(values.iloc[0], uuid.UUID)
+            and bool(values.map(type).eq(uuid.UUID).all()))  # the first value first: text is no pass
 
 
 def is_decimal(s: pd.Series) -> bool:

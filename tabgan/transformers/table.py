@@ -302,16 +302,20 @@ class TableTransformer:
 
 
 def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
-    if not pd.api.types.is_hashable(value):  # a list of values: not one category
-        raise ConditionError(f"condition {t.column}={value!r}: give one value per column, not a "
-                             f"{type(value).__name__}; for rows of several values, sample each "
-                             "value's rows and concatenate")
+    _check_one_value(t.column, value)
     try:
         return t.slot_of(value)
     except ColumnError:
         known = ", ".join(map(repr, t.categories[:10]))
         raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
                              f"(known: {known}{', ...' if len(t.categories) > 10 else ''})") from None
+
+
+def _check_one_value(column: str, value: Any) -> None:
+    if not pd.api.types.is_hashable(value):  # a list of values: not one category
+        raise ConditionError(f"condition {column}={value!r}: give one value per column, not a "
+                             f"{type(value).__name__}; for rows of several values, sample each "
+                             "value's rows and concatenate")
 
 
 def _number(value: Any) -> float | None:
@@ -327,9 +331,7 @@ def _number(value: Any) -> float | None:
 def _derived_slot(t: DerivedTransformer, source: CategoricalTransformer, value: Any) -> int:
     """The one slot of ``source`` whose rows hold ``value`` in the derived column ``t``
     (ConditionError when none does, or several: a condition is then one on the source)."""
-    if not pd.api.types.is_hashable(value):
-        raise ConditionError(f"condition {t.column}={value!r}: give one value per column, not a "
-                             f"{type(value).__name__}")
+    _check_one_value(t.column, value)
     values = t.inverse_slots(np.arange(t.table.shape[0]), np.random.default_rng(0))  # (slots,)
     try:
         hits = np.flatnonzero(values.isna().to_numpy() if pd.isna(value)
