@@ -22,6 +22,10 @@ A column becomes a tanh value plus a one-hot over *slots*: ``[modes..., point ma
   logarithmic in the tails, so a handful of modes covers six orders of magnitude.
 - **Rounding and range**: integers come back as integers, decimals with the input's number of
   decimals (up to 6), and every value within the observed range of the non-point values.
+- **Grids**: values that all sit on a coarser grid than their decimals (salaries in thousands,
+  ratings in halves, prices ending in .99, epoch milliseconds at whole seconds, dates a week
+  apart) come back on it: ``step`` is the greatest common divisor of their distances from the
+  smallest, kept when it is too large to be chance (``STEP_EVIDENCE``).
 """
 
 from __future__ import annotations
@@ -55,6 +59,9 @@ POINT_MASS_SHARE = 0.05
 MODE_MIN_WEIGHT = 0.005
 MODE_MIN_HELD = 10
 MAX_DECIMALS = 6
+# A grid is kept when m distinct values on a grid of g units would all land on it by chance
+# (each 1 time in g) at most this often: g ** -(m - 1) <= STEP_EVIDENCE.
+STEP_EVIDENCE = 1e-3
 
 
 def _width_floor(centre: float, spread: float) -> float:
@@ -86,6 +93,7 @@ class ContinuousEncoder:
         self.scale = 1.0  # a power of two near the largest |value|: exact, and keeps sums finite
         self.lo = self.hi = 0.0
         self.decimals: int | None = None
+        self.step: float | None = None  # values come back on lo + k * step (see detect_step)
         self._log_weights = np.zeros(0)
 
     # ---------------------------------------------------------------- fit
@@ -100,6 +108,7 @@ class ContinuousEncoder:
         rest = x[~np.isin(x, values[is_point])] if is_point.any() else x
         if rest.size:
             self.lo, self.hi = float(rest.min()), float(rest.max())
+            self.step = detect_step(rest, decimals)
             top = max(abs(self.lo), abs(self.hi))
             self.scale = float(2.0 ** np.floor(np.log2(top))) if top > 0 else 1.0
             self._fit_modes(rest, rng)
@@ -262,6 +271,8 @@ class ContinuousEncoder:
             mode = np.minimum(slot, k - 1)
             y = value * 4 * np.asarray(self.stds)[mode] + np.asarray(self.means)[mode]
             out = self._inverse_tail(y)
+            if self.step is not None:  # onto the grid, then decimals clear its float noise
+                out = np.round((out - self.lo) / self.step, out=out) * self.step + self.lo
             if self.decimals is not None:
                 out = np.round(out, self.decimals, out=out)
             out = np.clip(out, self.lo, self.hi, out=out)
@@ -296,6 +307,7 @@ class ContinuousEncoder:
             "points": self.points, "has_missing": self.has_missing,
             "tail": list(self.tail) if self.tail else None,
             "lo": self.lo, "hi": self.hi, "decimals": self.decimals, "scale": self.scale,
+            "step": self.step,
         }
 
     @classmethod
@@ -306,6 +318,7 @@ class ContinuousEncoder:
         enc.has_missing, enc.lo, enc.hi, enc.decimals = d["has_missing"], d["lo"], d["hi"], d["decimals"]
         enc.tail = tuple(d["tail"]) if d["tail"] else None
         enc.scale = d["scale"]
+        enc.step = d.get("step")  # absent in files written before 2026-12-02
         return enc
 
 
@@ -348,6 +361,25 @@ def detect_decimals(x: np.ndarray) -> int | None:
                 and np.all(whole[kept] != 0):
             return d
     return None
+
+
+def detect_step(x: np.ndarray, decimals: int | None) -> float | None:
+    """The grid ``min(x) + k * step`` every value sits on, when coarser than ``10**-decimals``.
+
+    In units of the last decimal, ``step`` is the greatest common divisor of the distances from
+    the smallest value. It is kept only when its m distinct values landing on it by chance,
+    ``step ** -(m - 1)`` for values spread at random, is at most ``STEP_EVIDENCE``: three
+    salaries 1,000 apart are a grid, three even numbers are not.
+    """
+    if decimals is None:
+        return None
+    units = np.unique(np.round(x * 10.0**decimals))  # (m,) whole numbers of the last decimal
+    if units.size < 2 or np.abs(units).max() >= 2.0**53:  # past 2**53 float64 skips integers
+        return None
+    step = int(np.gcd.reduce((units - units[0]).astype(np.int64)))
+    if step < 2 or (units.size - 1) * np.log(step) < -np.log(STEP_EVIDENCE):
+        return None
+    return step / 10.0**decimals
 
 
 @register

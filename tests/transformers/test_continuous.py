@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from tabgan.transformers import NumericalTransformer
-from tabgan.transformers.continuous import ContinuousEncoder, detect_decimals
+from tabgan.transformers.continuous import ContinuousEncoder, detect_decimals, detect_step
 
 
 def fit(values, **kwargs) -> NumericalTransformer:
@@ -191,3 +191,52 @@ def test_values_all_below_a_billionth_are_not_rounded_to_zero():
     t = NumericalTransformer().fit(s, rng)
     back = t.inverse_transform(t.transform(s), rng)
     assert np.allclose(back, s, rtol=1e-4, atol=0) and (back != 0).all()
+
+
+def test_detect_step_finds_grids_the_data_show_and_no_others():
+    rng = np.random.default_rng(0)
+    assert detect_step(1000.0 * rng.integers(20, 90, 300), 0) == 1000  # salaries in thousands
+    assert detect_step(rng.integers(2, 11, 300) / 2, 1) == 0.5  # ratings in halves
+    assert detect_step(rng.integers(0, 50, 300) + 0.99, 2) == 1.0  # prices ending in .99
+    assert detect_step(np.array([1000.0, 2000.0, 3000.0]), 0) == 1000  # 1000**-2: not chance
+    assert detect_step(np.array([2.0, 4.0, 8.0, 12.0]), 0) is None  # 2**-3: could be chance
+    assert detect_step(rng.integers(0, 10**6, 300).astype(float), 0) is None
+    assert detect_step(rng.normal(size=300), None) is None
+    assert detect_step(np.array([5.0]), 0) is None
+    assert detect_step(2.0**60 + 1024.0 * np.arange(50), 0) is None  # past float64's integers
+
+
+@pytest.mark.parametrize("values, step", [
+    (lambda rng: 1000 * rng.integers(20, 200, 2000), 1000),  # an int column of thousands
+    (lambda rng: 1.7e12 + 1000.0 * rng.integers(0, 3 * 10**7, 2000), 1000),  # epoch ms, whole s
+    (lambda rng: rng.integers(2, 400, 2000) / 2, 0.5),  # scores in halves
+    (lambda rng: rng.integers(0, 50, 2000) + 0.99, 1.0),
+])
+def test_generated_values_stay_on_the_grid_of_the_input(values, step):
+    # Before 2026-12-02 salaries in thousands came back as 51,237, and prices ending in .99
+    # as any price.
+    rng = np.random.default_rng(0)
+    x = values(rng)
+    t = fit(x)
+    assert t.encoder.step == step
+    m = t.transform(pd.Series(x))
+    m[:, 0] += rng.normal(0, 0.05, len(m)).astype(np.float32)  # generator noise
+    out = t.inverse_transform(m, rng).to_numpy(dtype=np.float64)
+    k = (out - x.min()) / step
+    np.testing.assert_allclose(k, np.round(k), rtol=0, atol=1e-9)
+    assert np.unique(out).size > 5 and out.min() >= x.min() and out.max() <= x.max()
+    again = NumericalTransformer.from_dict(t.to_dict())
+    np.testing.assert_array_equal(again.inverse_transform(m, rng).to_numpy(dtype=np.float64), out)
+    assert NumericalTransformer.from_dict({**t.to_dict(), "encoder": {
+        k: v for k, v in t.to_dict()["encoder"].items() if k != "step"}}).encoder.step is None
+
+
+def test_durations_in_quarter_hours_come_back_in_quarter_hours():
+    rng = np.random.default_rng(0)
+    s = pd.Series(pd.to_timedelta(15 * rng.integers(1, 40, 500), unit="min"), name="slot")
+    t = NumericalTransformer().fit(s, rng)
+    m = t.transform(s)
+    m[:, 0] += rng.normal(0, 0.05, len(m)).astype(np.float32)
+    back = t.inverse_transform(m, rng)
+    assert t.unit == "min" and t.encoder.step == 15
+    assert ((back % pd.Timedelta(15, unit="min")) == pd.Timedelta(0)).all()

@@ -43,7 +43,21 @@ def test_generated_dates_stay_on_the_grain():
     m[:, 0] += np.random.default_rng(1).normal(0, 0.05, len(m)).astype(np.float32)
     out = t.inverse_transform(m, np.random.default_rng(0))
     assert (out.dt.second == 0).all()
+    # Before 2026-12-02 quarter hours came back at any minute (10:07).
+    assert t.time.step == 15 and (out.dt.minute % 15 == 0).all()
     assert out.between(s.min() - pd.Timedelta(days=1), s.max() + pd.Timedelta(days=1)).all()
+
+
+def test_dates_a_week_apart_come_back_on_the_same_weekday():
+    # Before 2026-12-02 weekly dates (every Monday) came back on any day of the week.
+    rng = np.random.default_rng(0)
+    s = pd.Series(pd.to_datetime("2021-01-04") + pd.to_timedelta(7 * rng.integers(0, 150, 600), unit="D"), name="week")
+    t = DatetimeTransformer().fit(s, np.random.default_rng(0))
+    m = t.transform(s)
+    m[:, 0] += rng.normal(0, 0.05, len(m)).astype(np.float32)
+    out = t.inverse_transform(m, np.random.default_rng(0))
+    assert t.day.step == 7 and (out.dt.dayofweek == 0).all()
+    assert out.nunique() > 50
 
 
 @pytest.mark.parametrize("tz, day", [
