@@ -195,9 +195,29 @@ def _read_parquet(raw: IO[bytes], name: str) -> pd.DataFrame:
     except (pa.ArrowException, OSError) as err:
         raise DataError(f"{name} is not a readable Parquet file: {err}") from None
     try:
-        return table.to_pandas()
+        frame = table.to_pandas()
     except (TypeError, ValueError):
-        return _without_unknown_dtypes(table).to_pandas()
+        frame = _without_unknown_dtypes(table).to_pandas()
+    return _named_index_as_columns(frame, name)
+
+
+def _named_index_as_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``frame`` with its named index levels as its first columns: a table written after
+    ``set_index("customer")`` stores the customers as a column, and they are the table's data.
+    Unnamed levels (row numbers left by a filter or a split) are row labels, not data: dropped.
+
+    NOTE: until 2026-12-02 every index level was dropped, so such a column was missing from
+    what ``tabgan synth`` and ``sample`` wrote.
+    """
+    named = [level for level in frame.index.names if level is not None]
+    if not named:
+        return frame.reset_index(drop=True)
+    clash = sorted(str(level) for level in set(named) & set(frame.columns))
+    if clash:
+        raise DataError(f"{name} has an index level and a column both named {clash[0]!r}; "
+                        "rename one of them")
+    unnamed = [i for i, level in enumerate(frame.index.names) if level is None]
+    return frame.reset_index(level=unnamed, drop=True).reset_index() if unnamed else frame.reset_index()
 
 
 def _without_unknown_dtypes(table: pa.Table) -> pa.Table:

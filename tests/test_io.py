@@ -124,6 +124,25 @@ def test_parquet_keeps_dtypes_exactly(tmp_path):
     pd.testing.assert_frame_equal(back, frame)
 
 
+def test_a_parquet_files_named_index_is_read_as_columns_and_row_labels_are_dropped(tmp_path):
+    # Before 2026-12-02 every index level was dropped: a table saved after set_index("customer")
+    # lost its customers in what synth and sample wrote.
+    frame = pd.DataFrame({"customer": ["a", "b", "c"], "region": ["x", "y", "x"], "v": [1.0, 2.0, 3.0]})
+    path = tmp_path / "t.parquet"
+    frame.set_index(["customer", "region"]).to_parquet(path)
+    back, _ = read_table(str(path))
+    pd.testing.assert_frame_equal(back, frame)
+    frame.iloc[[2, 0]].to_parquet(path)  # row labels 2, 0 left by a filter: not data
+    back, _ = read_table(str(path))
+    pd.testing.assert_frame_equal(back, frame.iloc[[2, 0]].reset_index(drop=True))
+    frame.set_index(["customer", pd.Index([7, 8, 9])]).to_parquet(path)  # one named, one not
+    back, _ = read_table(str(path))
+    pd.testing.assert_frame_equal(back, frame)
+    frame.set_index(pd.Index(["p", "q", "r"], name="v")).to_parquet(path)
+    with pytest.raises(DataError, match="an index level and a column both named 'v'"):
+        read_table(str(path))
+
+
 def test_parquet_writer_appends_row_groups_with_one_schema(tmp_path):
     path = tmp_path / "t.parquet"
     chunks = [pd.DataFrame({"a": [1, 2], "s": [None, None]}), pd.DataFrame({"a": [3], "s": ["x"]})]
@@ -359,8 +378,8 @@ def test_a_parquet_file_pandas_cannot_read_back_is_read_by_its_arrow_types(tmp_p
         pd.read_parquet(tmp_path / "in.parquet")
     back, style = read_table(str(tmp_path / "in.parquet"))
     assert style is None
-    assert back.dtypes.astype(str).to_dict() == {"c": "category", "p": "period[M]", "n": "Int64"}
-    assert back["c"].tolist()[:2] == ["u", "v"] and back.index.tolist() == [10, 11, 12, 13]
+    assert back.dtypes.astype(str).to_dict() == {"row": "int64", "c": "category", "p": "period[M]", "n": "Int64"}
+    assert back["c"].tolist()[:2] == ["u", "v"] and back["row"].tolist() == [10, 11, 12, 13]
 
 
 def test_numbers_with_thousands_separators_or_signs_are_numbers_written_back_so(tmp_path):
