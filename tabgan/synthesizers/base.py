@@ -234,8 +234,9 @@ class BaseSynthesizer(BaseEstimator):
             return self
         init = torch.Generator().manual_seed(int(seeds[1]))
         train_gen = torch.Generator(device=self._device).manual_seed(int(seeds[2]))
-        self.engine_ = self._make_engine(layout, matrix, init)
-        step = self._make_step(matrix, train_gen)
+        # The step holds the training matrix (and any sampler over it); the model never does,
+        # so a fitted model carries no real row and frees the device memory when fit returns.
+        self.engine_, step = self._make_training(layout, matrix, init, train_gen)
         loop = TrainingLoop(
             step, epochs=self.epochs_, steps_per_epoch=max(1, matrix.shape[0] // self.batch_size),
             snapshot=self.engine_.state_dict, restore=self.engine_.load_state_dict,
@@ -261,10 +262,10 @@ class BaseSynthesizer(BaseEstimator):
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
 
-    def _make_engine(self, layout: Any, matrix: torch.Tensor, init: torch.Generator) -> Any:
-        raise NotImplementedError
-
-    def _make_step(self, matrix: torch.Tensor, generator: torch.Generator) -> Callable[[], dict]:
+    def _make_training(self, layout: Any, matrix: torch.Tensor, init: torch.Generator,
+                       generator: torch.Generator) -> tuple[Any, Callable[[], dict]]:
+        """A fresh engine (weights drawn from ``init``) and its training step on ``matrix``
+        (draws from ``generator``), a closure that holds whatever reads the training rows."""
         raise NotImplementedError
 
     def _callbacks(self, data: pd.DataFrame, matrix: torch.Tensor) -> list:

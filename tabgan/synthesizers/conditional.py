@@ -140,14 +140,12 @@ class ConditionalGAN(BaseSynthesizer):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _make_engine(self, layout: Layout, matrix: torch.Tensor, init: torch.Generator) -> ConditionalGANEngine:
-        self._sampler = ConditionSampler(matrix, layout, joint_prob=float(self.joint_conditions))
-        return ConditionalGANEngine(layout, condition_counts=self._sampler.counts, device=self._device,
-                                    init_generator=init, **self._engine_kwargs())
-
-    def _make_step(self, matrix: torch.Tensor, generator: torch.Generator) -> Callable[[], dict]:
-        sampler, engine = self._sampler, self.engine_
-        return lambda: engine.train_step(sampler, generator)
+    def _make_training(self, layout: Layout, matrix: torch.Tensor, init: torch.Generator,
+                       generator: torch.Generator) -> tuple[ConditionalGANEngine, Callable[[], dict]]:
+        sampler = ConditionSampler(matrix, layout, joint_prob=float(self.joint_conditions))
+        engine = ConditionalGANEngine(layout, condition_counts=sampler.counts, device=self._device,
+                                      init_generator=init, **self._engine_kwargs())
+        return engine, lambda: engine.train_step(sampler, generator)
 
     def _generate(self, n: int, targets: list[tuple[int, int]], generator: torch.Generator,
                   dtype: torch.dtype = torch.float32) -> torch.Tensor:

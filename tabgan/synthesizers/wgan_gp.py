@@ -88,12 +88,10 @@ class WGANGP(BaseSynthesizer):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _make_engine(self, layout: Layout, matrix: torch.Tensor, init: torch.Generator) -> WGANGPEngine:
-        return WGANGPEngine(layout, device=self._device, init_generator=init, **self._engine_kwargs())
-
-    def _make_step(self, matrix: torch.Tensor, generator: torch.Generator) -> Callable[[], dict]:
-        engine = self.engine_
-        return lambda: engine.train_step(matrix, generator)
+    def _make_training(self, layout: Layout, matrix: torch.Tensor, init: torch.Generator,
+                       generator: torch.Generator) -> tuple[WGANGPEngine, Callable[[], dict]]:
+        engine = WGANGPEngine(layout, device=self._device, init_generator=init, **self._engine_kwargs())
+        return engine, lambda: engine.train_step(matrix, generator)
 
     def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device
                           ) -> WGANGPEngine:

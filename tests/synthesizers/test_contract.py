@@ -111,6 +111,26 @@ def test_save_load_round_trip_samples_the_same_rows(fitted, tmp_path):
     pd.testing.assert_frame_equal(loaded.sample(300, random_state=9), fitted.sample(300, random_state=9))
 
 
+def test_a_fitted_model_holds_no_row_of_the_training_data(fitted, table):
+    # Before 2026-12-02 a fitted ConditionalGAN kept its condition sampler, and with it the whole
+    # encoded training table (on the GPU, when fitted there): a pickle or joblib dump of the
+    # model carried every real row, and the device memory stayed taken.
+    import io
+    import pickle
+
+    tensors = []
+
+    class Recorder(pickle.Pickler):
+        def persistent_id(self, obj):
+            if isinstance(obj, torch.Tensor):
+                tensors.append(obj)
+            return None
+
+    Recorder(io.BytesIO()).dump(fitted)
+    assert tensors
+    assert not [t for t in tensors if t.ndim and t.shape[0] == len(table)]
+
+
 @pytest.mark.parametrize("column, value", [("colour", "blue"), ("flag", True), ("rare", "common"),
                                            ("shade", "B")])
 def test_conditions_are_honoured_on_every_discrete_column(fitted, column, value):
