@@ -599,6 +599,7 @@ def _typed_conditions(
     schema = model.transformer_.schema_
     out: dict[str, Any] = {}
     for column, text in pairs:
+        column, text = _split_at_column(column, text, schema.names)
         if column not in schema.names:
             raise ConditionError(
                 f"condition on unknown column {column!r} (columns: {', '.join(schema.names)})"
@@ -612,6 +613,16 @@ def _typed_conditions(
             except ConditionError:
                 out[column] = None
     return out
+
+
+def _split_at_column(column: str, text: str, names: list[str]) -> tuple[str, str]:
+    """``col=value`` split at its first "=" (``column``, ``text``), or at a later one when only
+    that names a column: ``a=b=x`` is the column "a=b" and the value "x" when no column is "a"."""
+    if column in names:
+        return column, text
+    whole = f"{column}={text}"
+    at = next((i for i, ch in enumerate(whole) if ch == "=" and whole[:i] in names), None)
+    return (whole[:at], whole[at + 1:]) if at is not None else (column, text)
 
 
 def _typed(text: str, dtype: str, column: str) -> Any:

@@ -666,6 +666,20 @@ def test_a_whole_number_condition_may_be_written_with_a_point(work, tmp_path, ca
     assert "condition visits='two': the column holds numbers" in error_line(capsys)
 
 
+def test_a_condition_on_a_column_whose_name_holds_an_equals_sign(tmp_path, capsys):
+    # Before 2026-12-02 --condition "a=b=x=1" split at the first "=" only: column "a", refused.
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a=b": rng.choice(["x=1", "y"], ROWS), "v": rng.normal(size=ROWS)})
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    model = tmp_path / "m.tabgan"
+    assert run("fit", tmp_path / "data.csv", "-o", model, *TINY) == 0
+    out = tmp_path / "o.csv"
+    assert run("sample", model, "-n", 20, "-o", out, "--condition", "a=b=x=1", "-q") == 0
+    assert (read_table(str(out))[0]["a=b"] == "x=1").all()
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "a=z", "-q") == 1
+    assert "condition on unknown column 'a' (columns: a=b, v)" in error_line(capsys)
+
+
 def never_generates(model_path: Path, out_path: Path, column: str, value: str) -> None:
     """A copy of the model whose generator can no longer produce ``column == value``."""
     model = tabgan.load(model_path, device="cpu")
