@@ -398,7 +398,8 @@ def _add_fit(sub: argparse.ArgumentParser) -> None:
 
 def _add_sample(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("model", metavar="MODEL", help="model file written by 'tabgan fit'")
-    sub.add_argument("-n", "--rows", type=int, required=True, metavar="N", help="rows to generate")
+    sub.add_argument("-n", "--rows", type=int, default=None, metavar="N",
+                     help="rows to generate (default: the rows of --conditions)")
     _add_output(sub, "synthetic table")
     sub.add_argument(
         "--condition",
@@ -408,6 +409,14 @@ def _add_sample(sub: argparse.ArgumentParser) -> None:
         metavar="COL=VALUE",
         help="every row has COL=VALUE (categorical or boolean columns, or a numerical column's "
              "value of at least 5%% of its rows; COL= asks for missing values; repeat for several)",
+    )
+    sub.add_argument(
+        "--conditions",
+        dest="conditions_file",
+        default=None,
+        metavar="FILE",
+        help="a CSV or Parquet table of such columns, one row for each row to generate: row i "
+             "of the output has row i's values (an empty cell asks for a missing value)",
     )
     _add(sub, SAMPLE_OPTIONS)
     _add(sub, LOAD_OPTIONS)
@@ -556,11 +565,18 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
     model = load(args.model, **_values(args, LOAD_OPTIONS))
     model.set_params(**{k: v for k, v in _values(args, RESAMPLE_OPTIONS).items() if v is not None})
     conditions = _typed_conditions(model, args.condition)
+    if args.conditions_file is not None:
+        conditions = _conditions_table(model, args.conditions_file, conditions)
+    n = args.rows
+    if n is None:
+        if not isinstance(conditions, pd.DataFrame):
+            raise ParameterError("give -n N, the rows to generate, or --conditions FILE, a row for each")
+        n = len(conditions)
     params = _values(args, SAMPLE_OPTIONS)
     start = time.perf_counter()
-    chunks = _checked_chunks(model, args.rows, conditions, params)
+    chunks = _checked_chunks(model, n, conditions, params)
     style = model.csv_style_ if fmt == "csv" else None  # the training CSV's delimiter, NA token
-    with TableWriter(args.output, fmt, style) as writer, _progress(args, args.rows, "sampling") as bar:
+    with TableWriter(args.output, fmt, style) as writer, _progress(args, n, "sampling") as bar:
         for chunk in chunks:
             writer.write(chunk)
             bar.update(len(chunk))
@@ -580,8 +596,26 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def _conditions_table(model: BaseSynthesizer, source: str, fixed: dict[str, Any] | None) -> pd.DataFrame:
+    """The table of conditions at ``source``, its text typed like the model's columns (as
+    ``--condition`` values are), with the ``--condition`` values ``fixed`` on every row."""
+    known, _ = read_table(source)
+    for column in known.columns:  # a loop over columns, then over each one's distinct texts
+        cells = known[column]
+        if cells.dtype != object:
+            continue  # numbers, booleans, dates: typed by the file already
+        texts = cells.dropna().unique()
+        typed = {t: _typed_conditions(model, [(str(column), t)])[str(column)] if isinstance(t, str) else t
+                 for t in texts}
+        known[column] = cells.map(typed).astype(object).where(cells.notna(), None)
+    for column, value in (fixed or {}).items():
+        known[column] = [value] * len(known)
+    return known
+
+
 def _checked_chunks(
-    model: BaseSynthesizer, n: int, conditions: dict[str, Any] | None, params: dict[str, Any]
+    model: BaseSynthesizer, n: int, conditions: dict[str, Any] | pd.DataFrame | None,
+    params: dict[str, Any]
 ) -> Iterator[pd.DataFrame]:
     """``model.sample_chunks(...)`` with its first chunk already drawn, so that a bad ``n`` or
     condition fails before any output or progress bar is started."""

@@ -680,6 +680,28 @@ def test_a_condition_on_a_column_whose_name_holds_an_equals_sign(tmp_path, capsy
     assert "condition on unknown column 'a' (columns: a=b, v)" in error_line(capsys)
 
 
+def test_a_table_of_conditions_gives_each_output_row_its_values(work, tmp_path, capsys):
+    # Before 2026-12-02 rows under different conditions took one `sample` each, and ids
+    # repeated across the files.
+    wanted = pd.DataFrame({"city": ["Oslo", "Lyon", "Porto", "Oslo"] * 10,
+                           "member": [True, False] * 20})
+    wanted.to_csv(tmp_path / "wanted.csv", index=False)
+    out = tmp_path / "o.csv"
+    assert run("sample", work / "model.tabgan", "-o", out, "--conditions", tmp_path / "wanted.csv",
+               "--condition", "visits=", "--seed", 0, "-q") == 0
+    got = read_table(str(out))[0]
+    assert len(got) == 40 and (got["city"] == wanted["city"]).all()
+    assert (got["member"] == wanted["member"]).all() and got["visits"].isna().all()
+    assert run("sample", work / "model.tabgan", "-n", 5, "-o", out, "--conditions",
+               tmp_path / "wanted.csv", "-q") == 2
+    assert "n=5 but conditions holds 40 rows" in error_line(capsys)
+    assert run("sample", work / "model.tabgan", "-o", out, "-q") == 2
+    assert "give -n N, the rows to generate, or --conditions FILE" in error_line(capsys)
+    pd.DataFrame({"city": ["Oslo", "Paris"]}).to_csv(tmp_path / "bad.csv", index=False)
+    assert run("sample", work / "model.tabgan", "-o", out, "--conditions", tmp_path / "bad.csv", "-q") == 1
+    assert "condition city='Paris': value not seen" in error_line(capsys)
+
+
 def never_generates(model_path: Path, out_path: Path, column: str, value: str) -> None:
     """A copy of the model whose generator can no longer produce ``column == value``."""
     model = tabgan.load(model_path, device="cpu")

@@ -176,6 +176,20 @@ def _rejection_message(n: int, conditions: Mapping[str, Any] | None, accepted: i
             f"satisfied it (acceptance {rate:.2%}){spent}; the model rarely produces this combination")
 
 
+def _condition_value(value: Any) -> Any:
+    """A cell of a DataFrame of conditions as a condition's value: numpy scalars as Python
+    ones, a missing cell (NaN, None, NA, NaT) as None, which asks for missing values."""
+    if pd.api.types.is_scalar(value) and pd.isna(value):
+        return None
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _typed_like(wanted: pd.Series, generated: pd.Series) -> pd.Series:
+    """The conditioned values ``wanted`` in the dtype of the column ``generated``."""
+    values = wanted.astype(object).where(wanted.notna(), None).to_numpy()
+    return pd.Series(values, index=generated.index, dtype=object).astype(generated.dtype)
+
+
 class BaseSynthesizer(BaseEstimator):
     """Base of ``ConditionalGAN`` and ``WGANGP``; see those for the parameters."""
 
@@ -312,20 +326,23 @@ class BaseSynthesizer(BaseEstimator):
         if not hasattr(self, "transformer_"):
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(data) first")
 
-    def sample(self, n: int, conditions: Mapping[str, Any] | None = None,
+    def sample(self, n: int, conditions: Mapping[str, Any] | pd.DataFrame | None = None,
                random_state: int | None = None) -> pd.DataFrame:
         """Exactly ``n`` rows with the training table's columns, order and dtypes (``n=0``: an
         empty table of them).
 
         conditions: ``{column: value}`` on one or several categorical or boolean columns (or a
             numerical column's point mass or missing values: rows are checked); every row
-        returned satisfies all of them (see ``sample_chunks``).
+            returned satisfies all of them. Or a DataFrame of ``n`` rows of such columns: row i
+            of the result holds row i's values (a missing cell asks for a missing value), and
+            ids stay unique over the whole result (see ``sample_chunks``).
         random_state: the same seed gives the same rows; None continues the model's own stream.
         """
         chunks = list(self.sample_chunks(n, conditions=conditions, random_state=random_state))
         return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
-    def sample_chunks(self, n: int, chunk_size: int = SAMPLE_CHUNK, conditions: Mapping[str, Any] | None = None,
+    def sample_chunks(self, n: int, chunk_size: int = SAMPLE_CHUNK,
+                      conditions: Mapping[str, Any] | pd.DataFrame | None = None,
                       random_state: int | None = None) -> Iterator[pd.DataFrame]:
         """Yield DataFrames of at most ``chunk_size`` rows, ``n`` rows in all; memory stays bounded.
 
@@ -334,6 +351,10 @@ class BaseSynthesizer(BaseEstimator):
         ``sampling_report_`` then holds the acceptance rate. A ConditionError names the condition
         when the budget runs out, or earlier, once the rows seen show that even the upper end
         of the acceptance rate's confidence interval cannot fill the rest within the budget.
+
+        A DataFrame of conditions is sampled once per distinct row of it (each under that
+        budget), and its rows are decoded together in its order, so integer ids, counters and
+        random text ids are unique over the whole result, as in one unconditioned call.
         """
         self._check_fitted()
         if not _is_int(n) or n < 0:
@@ -342,22 +363,42 @@ class BaseSynthesizer(BaseEstimator):
             raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer")
         if random_state is not None and not (_is_int(random_state) and random_state >= 0):
             raise ParameterError(f"random_state={random_state!r} must be None or an integer >= 0")
+        if isinstance(conditions, pd.DataFrame):
+            yield from self._sample_per_row(n, chunk_size, conditions, random_state)
+            return
         if self.column_labels_ is not None and isinstance(conditions, Mapping):
             conditions = {str(c): v for c, v in conditions.items()}
         targets = self._parse_conditions(conditions)
+        draws = self._draws(random_state)
+        tally = [0, 0]  # rows generated, rows accepted
+        taken: dict[str, set[str]] = {}  # the text ids of this call's chunks: each comes once
+        if n == 0:  # no rows, the training table's columns and dtypes
+            yield self._frame(np.zeros((0, len(self.transformer_.layout_.spans)), np.float32),
+                              conditions, draws[1], 0, taken)
+        first_row = 0
+        for rows in self._accepted(n, chunk_size, targets, conditions, draws, tally):
+            yield self._frame(rows, conditions, draws[1], first_row, taken)
+            first_row += len(rows)
+        self.sampling_report_ = _sampling_report(*tally)
+
+    def _draws(self, random_state: int | None) -> tuple[torch.Generator, np.random.Generator, torch.dtype]:
+        """The torch and numpy generators of one sampling call, and the dtype it computes in."""
         if random_state is None:
             random_state = int(np.random.SeedSequence([self.sample_seed_, self._sample_calls]).generate_state(1)[0])
             self._sample_calls += 1
         device = self._runtime_device()
-        dtype = resolve_sampling_dtype(self.sampling_dtype, device)
-        torch_gen = torch.Generator(device=device).manual_seed(int(random_state))
-        np_gen = np.random.default_rng(random_state)
+        return (torch.Generator(device=device).manual_seed(int(random_state)),
+                np.random.default_rng(random_state), resolve_sampling_dtype(self.sampling_dtype, device))
+
+    def _accepted(self, n: int, chunk_size: int, targets: list[tuple[int, int]],
+                  conditions: Mapping[str, Any] | None,
+                  draws: tuple[torch.Generator, np.random.Generator, torch.dtype],
+                  tally: list[int]) -> Iterator[np.ndarray]:
+        """Compact rows (at most ``chunk_size`` a block, ``n`` in all) that satisfy ``targets``,
+        generated by rejection within the budget; ``tally`` counts rows generated and accepted."""
+        torch_gen, _, dtype = draws
         budget = max(REJECT_FACTOR * n, REJECT_MIN) if targets else n
         generated = accepted = 0
-        taken: dict[str, set[str]] = {}  # the text ids of this call's chunks: each comes once
-        if n == 0:  # no rows, the training table's columns and dtypes
-            yield self._frame(np.zeros((0, len(self.transformer_.layout_.spans)), np.float32),
-                              conditions, np_gen, 0, taken)
         remaining = n
         while remaining:
             want = min(chunk_size, remaining)
@@ -368,7 +409,7 @@ class BaseSynthesizer(BaseEstimator):
                 ask = _rejection_ask(want - got, remaining - got, accepted, generated, budget,
                                      chunk_size) if targets else want - got
                 if ask is None:
-                    self.sampling_report_ = _sampling_report(generated, accepted)
+                    self.sampling_report_ = _sampling_report(tally[0] + generated, tally[1] + accepted)
                     raise ConditionError(_rejection_message(n, conditions, accepted, generated, budget))
                 block = self._generate(ask, targets, torch_gen, dtype)  # (ask, S) on device
                 generated += ask
@@ -379,11 +420,45 @@ class BaseSynthesizer(BaseEstimator):
                 block = block[: want - got]
                 rows.append(block.cpu().numpy())
                 got += block.shape[0]
-            out = self._frame(np.concatenate(rows) if len(rows) > 1 else rows[0], conditions, np_gen,
-                              n - remaining, taken)
-            remaining -= len(out)
+            remaining -= want
+            yield np.concatenate(rows) if len(rows) > 1 else rows[0]
+        tally[0], tally[1] = tally[0] + generated, tally[1] + accepted
+
+    def _sample_per_row(self, n: int, chunk_size: int, conditions: pd.DataFrame,
+                        random_state: int | None) -> Iterator[pd.DataFrame]:
+        """``n`` rows, row i under the values of row i of ``conditions`` (see ``sample_chunks``)."""
+        if len(conditions) != n:
+            raise ParameterError(f"n={n} but conditions holds {len(conditions)} rows: one row of "
+                                 "conditions for each row to sample")
+        if conditions.shape[1] == 0:
+            raise ConditionError("conditions is a DataFrame with no columns; name at least one column")
+        if self.column_labels_ is not None:
+            conditions = conditions.set_axis([str(c) for c in conditions.columns], axis=1)
+        columns = list(conditions.columns)
+        draws = self._draws(random_state)
+        tally = [0, 0]
+        compact: np.ndarray | None = None  # (n, S) every row's generated values, in order
+        # One rejection sampling per distinct row of conditions: a loop over conditions, not rows.
+        groups = conditions.groupby(columns, dropna=False, sort=False).indices
+        for key, positions in groups.items():
+            values = key if isinstance(key, tuple) else (key,)
+            wanted = {c: _condition_value(v) for c, v in zip(columns, values)}
+            # Generated in blocks of SAMPLE_CHUNK whatever chunk_size: chunks only cut the decoding.
+            parts = list(self._accepted(len(positions), SAMPLE_CHUNK, self._parse_conditions(wanted),
+                                        wanted, draws, tally))
+            if compact is None:
+                compact = np.empty((n, parts[0].shape[1]), dtype=parts[0].dtype)
+            compact[positions] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        if compact is None:  # n == 0
+            compact = np.zeros((0, len(self.transformer_.layout_.spans)), np.float32)
+        taken: dict[str, set[str]] = {}
+        for start in range(0, max(n, 1), chunk_size):  # decoded in order: ids unique over all
+            stop = min(start + chunk_size, n)
+            out = self._frame(compact[start:stop], None, draws[1], start, taken)
+            for column in columns:  # a conditioned cell holds its value exactly (pooled ones too)
+                out[column] = _typed_like(conditions[column].iloc[start:stop], out[column])
             yield out
-        self.sampling_report_ = _sampling_report(generated, accepted)
+        self.sampling_report_ = _sampling_report(*tally)
 
     def _frame(self, compact: np.ndarray, conditions: Mapping[str, Any] | None,
                rng: np.random.Generator, first_row: int, taken: dict[str, set[str]]) -> pd.DataFrame:
@@ -399,10 +474,9 @@ class BaseSynthesizer(BaseEstimator):
         """[(span index in the layout, slot)] for each condition."""
         if conditions is None:
             return []
-        if not isinstance(conditions, Mapping):  # a DataFrame of conditions (SDV's) included
-            raise ConditionError(f"conditions must be a dict of column -> value, got "
-                                 f"{type(conditions).__name__}; for rows under different "
-                                 "conditions, sample once per condition and concatenate")
+        if not isinstance(conditions, Mapping):
+            raise ConditionError(f"conditions must be a dict of column -> value, or a DataFrame "
+                                 f"of one row for each row to sample, got {type(conditions).__name__}")
         out: dict[int, int] = {}  # span -> slot
         named: dict[int, str] = {}
         for column, value in conditions.items():

@@ -314,8 +314,8 @@ def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
 def _check_one_value(column: str, value: Any) -> None:
     if not pd.api.types.is_hashable(value):  # a list of values: not one category
         raise ConditionError(f"condition {column}={value!r}: give one value per column, not a "
-                             f"{type(value).__name__}; for rows of several values, sample each "
-                             "value's rows and concatenate")
+                             f"{type(value).__name__}; for rows of several values, pass a DataFrame "
+                             "of conditions, one row for each row to sample")
 
 
 def _number(value: Any) -> float | None:

@@ -116,14 +116,16 @@ def test_parquet_types_fit_save_load_and_come_back(tmp_path):
 def test_conditions_that_are_not_one_value_per_column_say_so():
     # Before 2026-12-02 a list of values raised a bare TypeError (unhashable type: 'list') and a
     # DataFrame of conditions pandas' "truth value of a DataFrame is ambiguous".
-    from tabgan.errors import ConditionError
+    from tabgan.errors import ConditionError, ParameterError
 
     rng = np.random.default_rng(0)
     df = pd.DataFrame({"c": rng.choice(["a", "b"], 100), "x": rng.normal(size=100)})
     model = ConditionalGAN(epochs=1, batch_size=50, random_state=0).fit(df)
     with pytest.raises(ConditionError, match=r"condition c=\['a', 'b'\]: give one value per column"):
         model.sample(5, conditions={"c": ["a", "b"]})
-    with pytest.raises(ConditionError, match="must be a dict of column -> value, got DataFrame"):
+    with pytest.raises(ConditionError, match="must be a dict of column -> value, or a DataFrame .* got list"):
+        model.sample(5, conditions=[("c", "a")])
+    with pytest.raises(ParameterError, match="n=5 but conditions holds 1 rows"):
         model.sample(5, conditions=pd.DataFrame({"c": ["a"]}))
     assert len(model.sample(5, conditions={})) == 5
 

@@ -144,6 +144,49 @@ def test_conditions_on_several_columns(fitted):
     assert ((out["colour"] == "red") & (~out["flag"])).all()
 
 
+def test_a_dataframe_of_conditions_gives_each_row_its_values(fitted):
+    # Before 2026-12-02 a DataFrame of conditions was refused: rows under different conditions
+    # took one call each, and concatenated calls repeated ids (each call starts them afresh).
+    rng = np.random.default_rng(0)
+    wanted = pd.DataFrame({
+        "colour": rng.choice(["red", "green", "blue"], 150),
+        "flag": rng.random(150) < 0.5,
+        "maybe": np.nan,  # a missing cell asks for a missing value
+    })
+    out = fitted.sample(150, conditions=wanted, random_state=1)
+    assert len(out) == 150 and list(out.columns) == list(fitted.feature_names_in_)
+    assert (out["colour"].to_numpy() == wanted["colour"].to_numpy()).all()
+    assert (out["flag"].to_numpy() == wanted["flag"].to_numpy()).all()
+    assert out["maybe"].isna().all()
+    assert set(zip(out["colour"], out["shade"])) <= {("red", "R"), ("green", "G"), ("blue", "B")}
+    pd.testing.assert_frame_equal(out, fitted.sample(150, conditions=wanted, random_state=1))
+    assert 0 < fitted.sampling_report_["acceptance_rate"] <= 1
+    chunks = list(fitted.sample_chunks(150, chunk_size=40, conditions=wanted, random_state=1))
+    assert [len(c) for c in chunks] == [40, 40, 40, 30]
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), out)
+    assert fitted.sample(0, conditions=wanted.iloc[:0]).shape == (0, out.shape[1])
+    with pytest.raises(ParameterError, match="n=10 but conditions holds 150 rows"):
+        fitted.sample(10, conditions=wanted)
+    with pytest.raises(ConditionError, match="colour='purple'"):
+        fitted.sample(2, conditions=pd.DataFrame({"colour": ["red", "purple"]}))
+    with pytest.raises(ConditionError, match="unknown column 'nope'"):
+        fitted.sample(1, conditions=pd.DataFrame({"nope": [1]}))
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_ids_are_unique_over_a_dataframe_of_conditions(cls):
+    rng = np.random.default_rng(0)
+    n = 200
+    table = pd.DataFrame({"id": np.arange(1000, 1000 + n), "invoice": [f"INV-{i:05d}" for i in range(n)],
+                          "kind": rng.choice(["a", "b", "c"], n), "x": rng.normal(size=n)})
+    model = cls(**FAST).fit(table)
+    wanted = pd.DataFrame({"kind": ["a", "b", "c", "a"] * 30})
+    out = model.sample(120, conditions=wanted, random_state=0)
+    assert (out["kind"] == wanted["kind"]).all()
+    assert out["id"].tolist() == list(range(1200, 1320))  # in row order, past the largest id
+    assert out["invoice"].is_unique and not set(out["invoice"]) & set(table["invoice"])
+
+
 def test_derived_columns_keep_their_dependency(fitted, table):
     assert fitted.transformer_.derived_ == {"shade": "colour", "wavelength": "colour"}
     out = fitted.sample(300, random_state=0)
