@@ -607,7 +607,7 @@ def _conditions_table(model: BaseSynthesizer, source: str, fixed: dict[str, Any]
         texts = cells.dropna().unique()
         typed = {t: _typed_conditions(model, [(str(column), t)])[str(column)] if isinstance(t, str) else t
                  for t in texts}
-        known[column] = cells.map(typed).astype(object).where(cells.notna(), None)
+        known[column] = cells.map(typed)  # missing cells stay missing: they ask for missing values
     for column, value in (fixed or {}).items():
         known[column] = [value] * len(known)
     return known

@@ -437,7 +437,7 @@ class BaseSynthesizer(BaseEstimator):
         columns = list(conditions.columns)
         draws = self._draws(random_state)
         tally = [0, 0]
-        compact: np.ndarray | None = None  # (n, S) every row's generated values, in order
+        compact = np.empty((n, len(self.transformer_.layout_.spans)), np.float32)  # (n, S) in order
         # One rejection sampling per distinct row of conditions: a loop over conditions, not rows.
         groups = conditions.groupby(columns, dropna=False, sort=False).indices
         for key, positions in groups.items():
@@ -446,11 +446,7 @@ class BaseSynthesizer(BaseEstimator):
             # Generated in blocks of SAMPLE_CHUNK whatever chunk_size: chunks only cut the decoding.
             parts = list(self._accepted(len(positions), SAMPLE_CHUNK, self._parse_conditions(wanted),
                                         wanted, draws, tally))
-            if compact is None:
-                compact = np.empty((n, parts[0].shape[1]), dtype=parts[0].dtype)
             compact[positions] = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        if compact is None:  # n == 0
-            compact = np.zeros((0, len(self.transformer_.layout_.spans)), np.float32)
         taken: dict[str, set[str]] = {}
         for start in range(0, max(n, 1), chunk_size):  # decoded in order: ids unique over all
             stop = min(start + chunk_size, n)
@@ -467,7 +463,7 @@ class BaseSynthesizer(BaseEstimator):
         labelled by numbers in training get those labels back."""
         out = self.transformer_.inverse_compact(compact, rng, first_row, taken)
         for column, value in (conditions or {}).items():
-            out[column] = pd.Series([value] * len(out), dtype=object).astype(out[column].dtype)
+            out[column] = _typed_like(pd.Series([value] * len(out), dtype=object), out[column])
         return out if self.column_labels_ is None else out.set_axis(self.column_labels_, axis=1)
 
     def _parse_conditions(self, conditions: Mapping[str, Any] | None) -> list[tuple[int, int]]:
