@@ -85,6 +85,27 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
 
 
+_SEED_RULE = "None, an integer >= 0, or a numpy Generator or RandomState"
+
+
+#: A seed, or a numpy generator to draw one from (scikit-learn's ``check_random_state`` forms).
+SeedLike = int | np.random.Generator | np.random.RandomState | None
+
+
+def _is_random_state(v: Any) -> bool:
+    return v is None or (_is_int(v) and v >= 0) or isinstance(v, (np.random.Generator, np.random.RandomState))
+
+
+def _seed_of(random_state: Any) -> int | None:
+    """The integer seed ``random_state`` stands for: itself, or one drawn from a numpy generator
+    (advancing it, as scikit-learn does, so that fits sharing one generator differ)."""
+    if isinstance(random_state, np.random.Generator):
+        return int(random_state.integers(2**63))
+    if isinstance(random_state, np.random.RandomState):
+        return int(random_state.randint(np.iinfo(np.int64).max, dtype=np.int64))
+    return None if random_state is None else int(random_state)
+
+
 def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
 
@@ -131,7 +152,7 @@ COMMON_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "early_stopping": (lambda v: isinstance(v, bool), "True or False"),
     "patience": (_positive_int, "a positive integer (probe evaluations)"),
     "sampling_dtype": (lambda v: v in SAMPLING_DTYPES, "'auto', 'float32' or 'bfloat16'"),
-    "random_state": (lambda v: v is None or (_is_int(v) and v >= 0), "None or an integer >= 0"),
+    "random_state": (_is_random_state, _SEED_RULE),
     "verbose": (lambda v: isinstance(v, bool), "True or False"),
 }
 
@@ -227,7 +248,10 @@ class BaseSynthesizer(BaseEstimator):
                 and not isinstance(discrete_columns, str):
             discrete_columns = [str(c) for c in discrete_columns]
         validate_frame(data)
-        seeds = np.random.SeedSequence(self.random_state).generate_state(4)
+        # seed_ reproduces this fit whatever random_state was: None draws it from the OS.
+        seed = _seed_of(self.random_state)
+        self.seed_ = np.random.SeedSequence().entropy if seed is None else seed
+        seeds = np.random.SeedSequence(self.seed_).generate_state(4)
         self.transformer_ = TableTransformer(
             discrete_columns, metadata, max_categories=self.max_categories, n_modes=self.n_modes,
             derive=self.derive_columns,
@@ -327,7 +351,7 @@ class BaseSynthesizer(BaseEstimator):
             raise NotFittedError(f"this {type(self).__name__} is not fitted yet; call fit(data) first")
 
     def sample(self, n: int, conditions: Mapping[str, Any] | pd.DataFrame | None = None,
-               random_state: int | None = None) -> pd.DataFrame:
+               random_state: SeedLike = None) -> pd.DataFrame:
         """Exactly ``n`` rows with the training table's columns, order and dtypes (``n=0``: an
         empty table of them).
 
@@ -336,14 +360,15 @@ class BaseSynthesizer(BaseEstimator):
             returned satisfies all of them. Or a DataFrame of ``n`` rows of such columns: row i
             of the result holds row i's values (a missing cell asks for a missing value), and
             ids stay unique over the whole result (see ``sample_chunks``).
-        random_state: the same seed gives the same rows; None continues the model's own stream.
+        random_state: the same seed gives the same rows; a numpy Generator or RandomState gives
+            the seed (and advances); None continues the model's own stream.
         """
         chunks = list(self.sample_chunks(n, conditions=conditions, random_state=random_state))
         return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
 
     def sample_chunks(self, n: int, chunk_size: int = SAMPLE_CHUNK,
                       conditions: Mapping[str, Any] | pd.DataFrame | None = None,
-                      random_state: int | None = None) -> Iterator[pd.DataFrame]:
+                      random_state: SeedLike = None) -> Iterator[pd.DataFrame]:
         """Yield DataFrames of at most ``chunk_size`` rows, ``n`` rows in all; memory stays bounded.
 
         Conditions are set in the condition vector first (conditional engine); rows that still
@@ -361,8 +386,9 @@ class BaseSynthesizer(BaseEstimator):
             raise ParameterError(f"n={n!r} must be an integer >= 0")
         if not _is_int(chunk_size) or chunk_size < 1:
             raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer")
-        if random_state is not None and not (_is_int(random_state) and random_state >= 0):
-            raise ParameterError(f"random_state={random_state!r} must be None or an integer >= 0")
+        if not _is_random_state(random_state):
+            raise ParameterError(f"random_state={random_state!r} must be {_SEED_RULE}")
+        random_state = _seed_of(random_state)
         if isinstance(conditions, pd.DataFrame):
             yield from self._sample_per_row(n, chunk_size, conditions, random_state)
             return
@@ -526,6 +552,8 @@ class BaseSynthesizer(BaseEstimator):
         """Write the fitted model as JSON + tensors (never a pickle); read it with ``tabgan.load``."""
         self._check_fitted()
         params = self.get_params()
+        if not (params["random_state"] is None or _is_int(params["random_state"])):
+            params["random_state"] = self.seed_  # a generator: the seed it gave this fit
         for name in ("generator_dim", "discriminator_dim", "generator_betas", "discriminator_betas"):
             params[name] = list(params[name])
         header = {
@@ -538,6 +566,7 @@ class BaseSynthesizer(BaseEstimator):
                 "history": {k: [str(v) if isinstance(v, float) and not math.isfinite(v) else v for v in col]
                             for k, col in self.history_.to_dict(orient="list").items()},
                 "sample_seed": self.sample_seed_,
+                "seed": self.seed_,  # None in a model loaded from a file before 2026-12-02
                 "stop_reason": getattr(self, "stop_reason_", ""),
                 "best_epoch": getattr(self, "best_epoch_", None),
                 "slot_counts": [int(c) for c in getattr(self, "slot_counts_", [])],
@@ -567,6 +596,7 @@ class BaseSynthesizer(BaseEstimator):
         style = state.get("csv_style")  # absent in files written before 2026-12-02
         model.csv_style_ = CsvStyle(**style) if style else None
         model.sample_seed_ = state["sample_seed"]
+        model.seed_ = state.get("seed")  # absent in files before 2026-12-02
         model.stop_reason_ = state.get("stop_reason", "")
         model._sample_calls = 0
         model.column_labels_ = state.get("column_labels")  # absent in files before 2026-12-02

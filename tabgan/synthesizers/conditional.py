@@ -9,7 +9,7 @@ import torch
 
 from tabgan.engines import ConditionalGANEngine
 from tabgan.sampling import ConditionSampler, condition_vector
-from tabgan.synthesizers.base import COMMON_CONSTRAINTS, BaseSynthesizer
+from tabgan.synthesizers.base import COMMON_CONSTRAINTS, BaseSynthesizer, SeedLike
 from tabgan.transformers.layout import Layout
 
 __all__ = ["ConditionalGAN"]
@@ -62,7 +62,8 @@ class ConditionalGAN(BaseSynthesizer):
     that computes it in hardware (AMX or AVX512-BF16), float32 elsewhere (where bfloat16 is
     emulated: 16,296 rows/s against float32's 111,098 on an AVX2-only AMD EPYC); changing it needs
     no refit. random_state: seed of everything (same seed, same model, same samples on the same
-    CPU). verbose: progress bar with live losses.
+    CPU), or a numpy Generator or RandomState that each fit draws its seed from; ``seed_`` is
+    the integer that reproduces a fit (drawn from the OS when random_state is None). verbose: progress bar with live losses.
     """
 
     _constraints = {
@@ -104,7 +105,7 @@ class ConditionalGAN(BaseSynthesizer):
         patience: int = 10,
         device: str = "auto",
         sampling_dtype: Literal["auto", "float32", "bfloat16"] = "auto",
-        random_state: int | None = None,
+        random_state: SeedLike = None,
         verbose: bool = False,
     ) -> None:
         self.epochs = epochs

@@ -8,7 +8,7 @@ from typing import Literal
 import torch
 
 from tabgan.engines import WGANGPEngine
-from tabgan.synthesizers.base import BaseSynthesizer
+from tabgan.synthesizers.base import BaseSynthesizer, SeedLike
 from tabgan.transformers.layout import Layout
 
 __all__ = ["WGANGP"]
@@ -53,7 +53,7 @@ class WGANGP(BaseSynthesizer):
         patience: int = 10,
         device: str = "auto",
         sampling_dtype: Literal["auto", "float32", "bfloat16"] = "auto",
-        random_state: int | None = None,
+        random_state: SeedLike = None,
         verbose: bool = False,
     ) -> None:
         self.epochs = epochs
