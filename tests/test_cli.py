@@ -119,6 +119,17 @@ def test_option_defaults_are_the_library_defaults():
             assert opt.default == params[opt.param].default, opt.flag
 
 
+def test_gate_defaults_are_the_evaluators_fail_thresholds():
+    gates = {gate.metric: gate.default for gate in cli.GATES}
+    assert gates == {
+        "dcr_share": DEFAULT_THRESHOLDS["dcr_share"].warn_at,
+        "exact_copy_rate": DEFAULT_THRESHOLDS["exact_copy_excess"].warn_at,
+        "quality": min(DEFAULT_THRESHOLDS["column_shapes"].warn_at,
+                       DEFAULT_THRESHOLDS["column_pair_trends"].warn_at),
+    }
+    assert {cli._engine(name) for name in cli.ENGINES} == {tabgan.ConditionalGAN, tabgan.WGANGP}
+
+
 @pytest.mark.parametrize(
     "engine, cls", [("conditional", tabgan.ConditionalGAN), ("wgan-gp", tabgan.WGANGP)]
 )
