@@ -243,32 +243,36 @@ class BaseSynthesizer(BaseEstimator):
         self._validate_params()
         # Columns labelled by numbers (pd.DataFrame(X)) are learnt under their text and get their
         # labels back in samples; so are discrete_columns named by those numbers.
-        data, self.column_labels_ = text_names(data)
-        if self.column_labels_ is not None and discrete_columns is not None \
-                and not isinstance(discrete_columns, str):
+        data, labels = text_names(data)
+        if labels is not None and discrete_columns is not None and not isinstance(discrete_columns, str):
             discrete_columns = [str(c) for c in discrete_columns]
         validate_frame(data)
         # seed_ reproduces this fit whatever random_state was: None draws it from the OS.
         seed = _seed_of(self.random_state)
-        self.seed_ = np.random.SeedSequence().entropy if seed is None else seed
-        seeds = np.random.SeedSequence(self.seed_).generate_state(4)
-        self.transformer_ = TableTransformer(
+        seed = np.random.SeedSequence().entropy if seed is None else seed
+        seeds = np.random.SeedSequence(seed).generate_state(4)
+        transformer = TableTransformer(
             discrete_columns, metadata, max_categories=self.max_categories, n_modes=self.n_modes,
             derive=self.derive_columns,
             random_state=int(seeds[0]),
         ).fit(data)
-        matrix = torch.from_numpy(self.transformer_.transform(data)).to(self._device)  # (N, D)
+        # The table can be learnt: what an earlier fit learnt goes now (until then a bad table
+        # leaves a fitted model as it was), so nothing of another table outlives this fit.
+        self._forget_fit()
+        self.transformer_, self.column_labels_, self.seed_ = transformer, labels, seed
+        matrix = torch.from_numpy(transformer.transform(data)).to(self._device)  # (N, D)
         self._set_feature_names(list(data.columns))
         # How the training CSV was written, when the command line read one (it sets this after
         # fit): ``tabgan sample`` writes CSV the same way. None for a DataFrame.
         self.csv_style_: CsvStyle | None = None
         self.sample_seed_ = int(seeds[3])
-        self._sample_calls = 0
         layout = self.transformer_.layout_
         self.epochs_ = auto_epochs(len(data), self.batch_size) if self.epochs == "auto" else int(self.epochs)
         if layout.width == 0:  # only ids and constants: nothing to learn
             self.engine_ = None
             self.history_ = pd.DataFrame()
+            self.stop_reason_, self.best_epoch_ = "", None
+            self.slot_counts_, self.value_reference_ = np.zeros(0, np.int64), {}
             return self
         init = torch.Generator().manual_seed(int(seeds[1]))
         train_gen = torch.Generator(device=self._device).manual_seed(int(seeds[2]))
@@ -290,6 +294,13 @@ class BaseSynthesizer(BaseEstimator):
             self.best_epoch_ = keep.best_epoch if keep is not None else None
             self._keep_best = None
         return self
+
+    def _forget_fit(self) -> None:
+        """Drop every learnt attribute (``name_``) and the sampling state of an earlier fit."""
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+            delattr(self, name)
+        self._sample_calls = 0
+        self._keep_best = None
 
     def _set_feature_names(self, names: list[str]) -> None:
         """scikit-learn's ``n_features_in_``, and ``feature_names_in_`` when the columns were

@@ -16,7 +16,7 @@ from sklearn.utils.estimator_checks import (
 
 import tabgan
 from tabgan import WGANGP, ConditionalGAN
-from tabgan.errors import ConditionError, ModelFileError, NotFittedError, ParameterError
+from tabgan.errors import ColumnError, ConditionError, ModelFileError, NotFittedError, ParameterError
 
 SYNTHS = [ConditionalGAN, WGANGP]
 FAST = dict(epochs=2, batch_size=50, pac=5, generator_dim=(32, 32), discriminator_dim=(32, 32),
@@ -160,6 +160,30 @@ def test_a_fitted_model_holds_no_row_of_the_training_data(fitted, table):
     Recorder(io.BytesIO()).dump(fitted)
     assert tensors
     assert not [t for t in tensors if t.ndim and t.shape[0] == len(table)]
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_a_refit_keeps_nothing_of_the_earlier_table(cls, table, tmp_path):
+    # Before 2026-12-02 a second fit left the first table's per-slot counts, its numerical
+    # columns' ventiles (saved with the model), the last sampling report and, when the new table
+    # had nothing to learn, the old best epoch and stop reason.
+    model = cls(**FAST).fit(table)
+    model.sample(20, conditions={"colour": "red"})
+    with pytest.raises(ColumnError):  # a table that cannot be learnt leaves the model as it was
+        model.fit(pd.DataFrame({"x": [1.0, np.inf] * 60}))
+    assert list(model.sample(5).columns) == list(table.columns)
+    other = pd.DataFrame({"size": np.tile([1.5, 2.5, 9.0], 40), "kind": np.tile(["p", "q"], 60)})
+    fresh = cls(**FAST).fit(other)
+    model.fit(other)
+    assert set(vars(model)) == set(vars(fresh))
+    np.testing.assert_array_equal(model.slot_counts_, fresh.slot_counts_)
+    assert model.value_reference_.keys() == fresh.value_reference_.keys() == {"size"}
+    ids_only = pd.DataFrame({"n": np.arange(120), "k": ["z"] * 120})
+    model.fit(ids_only)
+    assert (model.best_epoch_, model.stop_reason_) == (None, "")
+    assert not hasattr(model, "sampling_report_") and model.value_reference_ == {}
+    model.save(tmp_path / "m.tabgan")
+    assert b"colour" not in (tmp_path / "m.tabgan").read_bytes()
 
 
 @pytest.mark.parametrize("column, value", [("colour", "blue"), ("flag", True), ("rare", "common"),
