@@ -498,7 +498,7 @@ class BaseSynthesizer(BaseEstimator):
         """The rows of ``compact`` (n, S) as a DataFrame, rows ``first_row``.. of the call's table
         (``taken``: its text ids so far); conditioned columns hold their value, and columns
         labelled by numbers in training get those labels back."""
-        out = self.transformer_.inverse_compact(compact, rng, first_row, taken)
+        out = self.transformer_.inverse_compact(compact, rng, first_row, taken, generated=True)
         for column, value in (conditions or {}).items():
             out[column] = _typed_like(pd.Series([value] * len(out), dtype=object), out[column])
         return out if self.column_labels_ is None else out.set_axis(self.column_labels_, axis=1)

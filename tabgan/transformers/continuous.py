@@ -22,6 +22,10 @@ A column becomes a tanh value plus a one-hot over *slots*: ``[modes..., point ma
   logarithmic in the tails, so a handful of modes covers six orders of magnitude.
 - **Rounding and range**: integers come back as integers, decimals with the input's number of
   decimals (up to 6), and every value within the observed range of the non-point values.
+- **Mixed precision**: where some values are written with fewer decimals than others (ages in
+  years beside infants' in twelfths, ``8.05`` beside ``71.2833``), each *generated* value is
+  rounded to a number of decimals drawn from the shares of its mode (``precision_shares``);
+  decoding an encoded real value still gives it back exactly.
 - **Grids**: values that all sit on a coarser grid than their decimals (salaries in thousands,
   ratings in halves, prices ending in .99, epoch milliseconds at whole seconds, dates a week
   apart) come back on it: ``step`` is the greatest common divisor of their distances from the
@@ -36,6 +40,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import nnls
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import BayesianGaussianMixture
 
@@ -52,7 +57,8 @@ from tabgan.transformers.base import (
 )
 from tabgan.transformers.layout import Span
 
-__all__ = ["GMM_SAMPLE_CAP", "POINT_MASS_SHARE", "ContinuousEncoder", "NumericalTransformer"]
+__all__ = ["GMM_SAMPLE_CAP", "POINT_MASS_SHARE", "ContinuousEncoder", "NumericalTransformer",
+           "precision_shares", "value_decimals"]
 
 GMM_SAMPLE_CAP = 2000
 POINT_MASS_SHARE = 0.05
@@ -62,6 +68,12 @@ MAX_DECIMALS = 6
 # A grid is kept when m distinct values on a grid of g units would all land on it by chance
 # (each 1 time in g) at most this often: g ** -(m - 1) <= STEP_EVIDENCE.
 STEP_EVIDENCE = 1e-3
+# Values are rounded per row to fewer decimals (see precision_shares) when the share of values
+# written with fewer decimals than the column's, estimated on at most PRECISION_SAMPLE_CAP values,
+# is at least PRECISION_MIN_SHARE; each mode's shares lean on the column's by PRECISION_PRIOR rows.
+PRECISION_MIN_SHARE = 0.02
+PRECISION_SAMPLE_CAP = 20_000
+PRECISION_PRIOR = 10.0
 
 
 def _width_floor(centre: float, spread: float) -> float:
@@ -94,6 +106,9 @@ class ContinuousEncoder:
         self.lo = self.hi = 0.0
         self.decimals: int | None = None
         self.step: float | None = None  # values come back on lo + k * step (see detect_step)
+        # (modes, decimals + 1) cumulative shares of values rounded to 0..decimals decimals, per
+        # mode; None when (nearly) every value has all the decimals (see _fit_precision).
+        self.precision: list[list[float]] | None = None
         self._log_weights = np.zeros(0)
 
     # ---------------------------------------------------------------- fit
@@ -113,6 +128,7 @@ class ContinuousEncoder:
             self.scale = float(2.0 ** np.floor(np.log2(top))) if top > 0 else 1.0
             self._fit_modes(rest, rng)
             self._cover_outliers(rest)
+            self.precision = self._fit_precision(rest, rng)
         return self
 
     def _fit_modes(self, rest: np.ndarray, rng: np.random.Generator) -> None:
@@ -203,6 +219,24 @@ class ContinuousEncoder:
         # that holds a value.
         self._log_weights = np.log(np.maximum(weights[order] / weights.sum(), 1e-300))
 
+    def _fit_precision(self, rest: np.ndarray, rng: np.random.Generator) -> list[list[float]] | None:
+        """Per mode, the cumulative shares of values rounded to 0, 1, ... ``decimals`` decimals,
+        so that ages near 0 may keep their twelfths while adults' stay whole."""
+        d = self.decimals
+        if not d or not self.means:
+            return None
+        sample = rest if rest.size <= PRECISION_SAMPLE_CAP else rng.choice(rest, PRECISION_SAMPLE_CAP, replace=False)
+        fewest = value_decimals(sample, d)  # (m,)
+        column = np.bincount(fewest, minlength=d + 1).astype(np.float64)  # (d + 1,)
+        if precision_shares(column)[:d].sum() < PRECISION_MIN_SHARE:
+            return None
+        mode, _ = self._assign_modes(sample)
+        counts = np.zeros((len(self.means), d + 1))
+        np.add.at(counts, (mode, fewest), 1.0)
+        counts += PRECISION_PRIOR * column / column.sum()
+        shares = np.stack([precision_shares(c) for c in counts])  # a loop over modes
+        return np.cumsum(shares, axis=1).tolist()
+
     # ---------------------------------------------------------------- layout
     @property
     def n_slots(self) -> int:
@@ -260,8 +294,9 @@ class ContinuousEncoder:
         return mode, value
 
     # ---------------------------------------------------------------- inverse
-    def inverse_compact(self, c: np.ndarray) -> np.ndarray:
-        """(n, len(spans)) compact values (value, then slot) -> (n,) float64, NaN for missing."""
+    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
+        """(n, len(spans)) compact values (value, then slot) -> (n,) float64, NaN for missing;
+        ``rng`` draws each value's decimals where the column mixes them (``precision``)."""
         n, k = c.shape[0], len(self.means)
         value = np.clip(c[:, 0].astype(np.float64), -1.0, 1.0) if k else np.zeros(n)
         slot = c[:, -1].astype(np.int64) if self.n_slots > 1 else np.zeros(n, dtype=np.int64)
@@ -275,6 +310,8 @@ class ContinuousEncoder:
                 out = np.round((out - self.lo) / self.step, out=out) * self.step + self.lo
             if self.decimals is not None:
                 out = np.round(out, self.decimals, out=out)
+            if self.precision is not None and rng is not None:
+                out = self._round_per_row(out, mode, rng)
             out = np.clip(out, self.lo, self.hi, out=out)
             if self.n_slots > k:
                 out[slot >= k] = np.nan
@@ -282,6 +319,18 @@ class ContinuousEncoder:
             is_point = (slot >= k) & (slot < k + len(self.points))
             out[is_point] = np.asarray(self.points)[slot[is_point] - k]
         return out  # missing slot rows stay NaN
+
+    def _round_per_row(self, out: np.ndarray, mode: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Each value rounded to the decimals drawn from its mode's shares; a value the rounding
+        would take off the grid (``step``) keeps its decimals."""
+        cumulative = np.asarray(self.precision)[mode]  # (n, d + 1)
+        k = np.minimum((rng.random(out.shape[0])[:, None] > cumulative).sum(axis=1), self.decimals)  # (n,)
+        scale = 10.0 ** k
+        rounded = np.round(out * scale) / scale
+        if self.step is not None:
+            units = (rounded - self.lo) / self.step
+            rounded = np.where(np.abs(units - np.round(units)) <= 1e-6, rounded, out)
+        return rounded
 
     # ---------------------------------------------------------------- tails
     def _forward_tail(self, x: np.ndarray) -> np.ndarray:
@@ -307,7 +356,7 @@ class ContinuousEncoder:
             "points": self.points, "has_missing": self.has_missing,
             "tail": list(self.tail) if self.tail else None,
             "lo": self.lo, "hi": self.hi, "decimals": self.decimals, "scale": self.scale,
-            "step": self.step,
+            "step": self.step, "precision": self.precision,
         }
 
     @classmethod
@@ -319,6 +368,7 @@ class ContinuousEncoder:
         enc.tail = tuple(d["tail"]) if d["tail"] else None
         enc.scale = d["scale"]
         enc.step = d.get("step")  # absent in files written before 2026-12-02
+        enc.precision = d.get("precision")  # absent in files written before 2026-12-02
         return enc
 
 
@@ -361,6 +411,33 @@ def detect_decimals(x: np.ndarray) -> int | None:
                 and np.all(whole[kept] != 0):
             return d
     return None
+
+
+def value_decimals(x: np.ndarray, decimals: int) -> np.ndarray:
+    """(n,) the fewest decimals, 0 to ``decimals``, each value is written with (float64's noise
+    allowed, as in ``detect_decimals``)."""
+    out = np.full(x.shape, decimals, dtype=np.int64)
+    for k in range(decimals - 1, -1, -1):  # a loop over decimals: the fewest is set last
+        scaled = x * 10.0**k
+        out[np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))] = k
+    return out
+
+
+def precision_shares(counts: np.ndarray) -> np.ndarray:
+    """(d + 1,) shares of values rounded to 0..d decimals, from the (d + 1,) counts of values
+    whose fewest decimals are 0..d.
+
+    A value rounded to k decimals shows fewer when its last digits happen to be 0: one time in
+    ten per digit, digits being spread evenly. So the counts overstate the short values (a tenth
+    of true two-decimal prices end in 0), and the shares q solve, by nonnegative least squares,
+    P(fewest <= j) = sum_k q_k P(fewest <= j | rounded to k), with P(fewest <= j | k) = 1 for
+    k <= j and 10**(j - k) beyond.
+    """
+    d = counts.size - 1
+    j, k = np.arange(d + 1)[:, None], np.arange(d + 1)[None, :]
+    given = np.where(k <= j, 1.0, 10.0 ** (j - k))  # (d + 1, d + 1) P(fewest <= j | k)
+    q, _ = nnls(given, np.cumsum(counts) / counts.sum())
+    return q / q.sum()
 
 
 def detect_step(x: np.ndarray, decimals: int | None) -> float | None:
@@ -426,8 +503,10 @@ class NumericalTransformer(ColumnTransformer):
         ns = s.to_numpy(dtype="timedelta64[ns]").view(np.int64)  # NaT is int64's minimum
         return np.where(s.isna().to_numpy(), np.nan, ns / _UNIT_NS[self.unit])
 
-    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
-        x = self.encoder.inverse_compact(c)
+    def inverse_compact(self, c: np.ndarray, rng: np.random.Generator, generated: bool = False) -> pd.Series:
+        """Decoded values; ``generated`` rows (not encoded real ones) get their decimals drawn
+        where the column mixes them (see ``ContinuousEncoder.precision``)."""
+        x = self.encoder.inverse_compact(c, rng if generated else None)
         if self.unit is not None:
             return self._durations(x)
         if self.scale is not None:

@@ -158,12 +158,15 @@ class TableTransformer:
         return self.inverse_compact(compact(m, self.layout_.spans), random_state)
 
     def inverse_compact(self, c: np.ndarray, random_state: int | np.random.Generator | None = None,
-                        first_row: int = 0, taken: dict[str, set[str]] | None = None) -> pd.DataFrame:
+                        first_row: int = 0, taken: dict[str, set[str]] | None = None,
+                        generated: bool = False) -> pd.DataFrame:
         """The compact form of generated rows, (n, len(layout_.spans)): per span its tanh value or
         its slot (see ``transformers.base.compact``), back to a DataFrame with the input's schema.
 
         A table decoded in chunks passes each chunk's ``first_row`` and one ``taken`` dict for
-        them all, so that its ids are unique over the whole table (``IdTransformer``)."""
+        them all, so that its ids are unique over the whole table (``IdTransformer``).
+        ``generated``: the rows come from a generator, not from encoding real ones, so numbers of
+        a column that mixes decimals get theirs drawn (``ContinuousEncoder.precision``)."""
         self._check_fitted()
         c = np.asarray(c)
         if c.ndim != 2 or c.shape[1] != len(self.layout_.spans):
@@ -182,6 +185,8 @@ class TableTransformer:
             elif isinstance(t, IdTransformer):
                 own = set() if taken is None else taken.setdefault(t.column, set())
                 data[t.column] = _values(t.inverse_compact(block, rng, first_row, own))
+            elif isinstance(t, NumericalTransformer):
+                data[t.column] = _values(t.inverse_compact(block, rng, generated))
             else:
                 data[t.column] = _values(t.inverse_compact(block, rng))
         for t in self.columns_:  # after their sources, whose slots they are looked up from

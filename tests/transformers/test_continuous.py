@@ -3,7 +3,14 @@ import pandas as pd
 import pytest
 
 from tabgan.transformers import NumericalTransformer
-from tabgan.transformers.continuous import ContinuousEncoder, detect_decimals, detect_step
+from tabgan.transformers.base import compact
+from tabgan.transformers.continuous import (
+    ContinuousEncoder,
+    detect_decimals,
+    detect_step,
+    precision_shares,
+    value_decimals,
+)
 
 
 def fit(values, **kwargs) -> NumericalTransformer:
@@ -240,3 +247,55 @@ def test_durations_in_quarter_hours_come_back_in_quarter_hours():
     back = t.inverse_transform(m, rng)
     assert t.unit == "min" and t.encoder.step == 15
     assert ((back % pd.Timedelta(15, unit="min")) == pd.Timedelta(0)).all()
+
+
+def test_value_decimals_and_precision_shares_see_through_chance_zeros():
+    rng = np.random.default_rng(0)
+    prices = np.round(rng.uniform(0, 100, 20_000), 2)  # two decimals; a tenth end in 0 by chance
+    fewest = value_decimals(prices, 2)
+    assert 0.08 < (fewest < 2).mean() < 0.12
+    assert precision_shares(np.bincount(fewest, minlength=3))[2] > 0.99
+    assert fit(prices).encoder.precision is None  # nothing to draw: every row keeps its rounding
+    mixed = np.where(rng.random(20_000) < 0.6, np.round(prices), prices)  # 60% whole, 40% cents
+    q = precision_shares(np.bincount(value_decimals(mixed, 2), minlength=3))
+    np.testing.assert_allclose(q, [0.6, 0.0, 0.4], atol=0.02)
+    np.testing.assert_array_equal(value_decimals(np.array([3.0, 0.5, 0.25, 0.1 + 0.2]), 2), [0, 1, 2, 1])
+
+
+def generated(t: NumericalTransformer, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Values decoded from x's encoding moved by a generator's noise, as sampling decodes them."""
+    m = t.transform(pd.Series(x))
+    m[:, 0] = np.clip(m[:, 0] + rng.normal(0, 0.05, len(m)), -1, 1)
+    return t.inverse_compact(compact(m, t.spans), rng, generated=True).to_numpy(dtype=np.float64)
+
+
+def test_a_column_of_mixed_decimals_comes_back_in_its_shares_per_mode():
+    # Before 2026-12-02 every generated value took the column's most decimals: titanic's ages
+    # (whole years, some halves, infants in twelfths) came back as 29.0061.
+    rng = np.random.default_rng(0)
+    adults = np.where(rng.random(3_000) < 0.9, rng.integers(18, 70, 3_000), rng.integers(18, 70, 3_000) + 0.5)
+    infants = np.round(rng.integers(1, 12, 120) / 12, 4)
+    x = np.concatenate([adults, infants])
+    t = fit(x)
+    assert t.encoder.decimals == 4 and t.encoder.precision is not None
+    back = t.inverse_transform(t.transform(pd.Series(x)), rng).to_numpy()
+    np.testing.assert_array_equal(back, x)  # an encoded real value still comes back exactly
+    out = generated(t, x, rng)
+    grown, small = out[out >= 10], out[out < 1]
+    fewest = value_decimals(grown, 4)
+    assert 0.85 < (fewest == 0).mean() < 0.95 and 0.05 < (fewest == 1).mean() < 0.15
+    assert (value_decimals(small, 4) > 1).mean() > 0.5  # the infants' mode keeps its twelfths
+    again = NumericalTransformer.from_dict(t.to_dict())
+    assert again.encoder.precision == t.encoder.precision
+    assert NumericalTransformer.from_dict({**t.to_dict(), "encoder": {
+        k: v for k, v in t.to_dict()["encoder"].items() if k != "precision"}}).encoder.precision is None
+
+
+def test_drawn_decimals_never_take_a_value_off_its_grid():
+    rng = np.random.default_rng(1)
+    x = np.where(rng.random(3_000) < 0.5, rng.integers(0, 40, 3_000), rng.integers(0, 160, 3_000) / 4)
+    t = fit(x)  # quarters; half of them whole numbers
+    assert t.encoder.step == 0.25 and t.encoder.precision is not None
+    out = generated(t, x, rng)
+    np.testing.assert_allclose(out * 4, np.round(out * 4), rtol=0, atol=1e-9)
+    assert 0.35 < (value_decimals(out, 2) == 0).mean() < 0.75
