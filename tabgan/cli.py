@@ -371,7 +371,7 @@ def _add_output(sub: argparse.ArgumentParser, what: str) -> None:
         "--output",
         required=True,
         metavar="OUT",
-        help=f"{what}: .csv, .csv.gz or .parquet, or - for stdout",
+        help=f"{what}: .csv, .tsv (tabs), .csv.gz or .parquet, or - for stdout",
     )
     sub.add_argument(
         "--format",

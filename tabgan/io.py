@@ -638,6 +638,14 @@ def output_format(target: str, fmt: str | None) -> Format:
     )
 
 
+def _names_tsv(target: str) -> bool:
+    """Is ``target`` a .tsv or .tsv.gz file (tab-separated values)?"""
+    suffixes = [x.lower() for x in Path(target).suffixes] if target != STDIO else []
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return bool(suffixes) and suffixes[-1] == ".tsv"
+
+
 def check_writable(target: str | os.PathLike[str]) -> None:
     """Raise an OSError naming ``target`` when no file can be written there: it is a folder, or
     its folder is missing or not a folder. Commands check their outputs before the long work, so
@@ -696,6 +704,8 @@ class TableWriter:
         self.target = target
         self.fmt = fmt
         self.style = style or CsvStyle()
+        if _names_tsv(target):  # a .tsv holds tabs, whatever delimiter the training file used
+            self.style = replace(self.style, delimiter="\t")
         self.rows = 0
 
     def __enter__(self) -> TableWriter:

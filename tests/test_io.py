@@ -344,6 +344,23 @@ def test_floats_written_in_one_fixed_form_are_written_back_in_it(tmp_path):
                     ).formats == (NumberFormat("price", "%.2f"),)  # as a model file's JSON gives it
 
 
+@pytest.mark.parametrize("name", ["out.tsv", "OUT.TSV.gz"])
+def test_a_tsv_output_holds_tabs_whatever_the_training_file_used(tmp_path, name):
+    # Before 2026-12-02 `tabgan sample ... -o out.tsv` wrote commas (or the training file's ";").
+    for text in (CSV, "preis;stadt\n12,50;Köln\n3,00;Berlin\n"):
+        src = tmp_path / "in.csv"
+        src.write_text(text)
+        frame, style = read_table(str(src))
+        out = tmp_path / name
+        write_table(frame, str(out), "csv", style)
+        raw = out.read_bytes()
+        written = (gzip.decompress(raw) if name.endswith(".gz") else raw).decode()
+        assert written == text.replace(style.delimiter, "\t")
+        back, back_style = read_table(str(out))
+        pd.testing.assert_frame_equal(back, frame)
+        assert back_style.delimiter == "\t"
+
+
 def test_numbers_with_a_decimal_comma_are_floats_written_back_with_it(tmp_path):
     # Before 2026-12-02 "12,50" in a ";" file was text: a price column became categories or an id.
     src = tmp_path / "in.csv"
