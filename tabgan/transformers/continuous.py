@@ -35,6 +35,7 @@ A column becomes a tanh value plus a one-hot over *slots*: ``[modes..., point ma
 from __future__ import annotations
 
 import decimal
+import math
 import warnings
 from typing import Any
 
@@ -55,6 +56,7 @@ from tabgan.transformers.base import (
     one_hot,
     register,
 )
+from tabgan.transformers.codes import detect_code, from_counts, to_counts, valid
 from tabgan.transformers.layout import Span
 
 __all__ = ["GMM_SAMPLE_CAP", "POINT_MASS_SHARE", "ContinuousEncoder", "NumericalTransformer",
@@ -479,15 +481,35 @@ class NumericalTransformer(ColumnTransformer):
         self.na = "nan"
         self.unit: str | None = None  # durations: the unit their counts are in
         self.scale: int | None = None  # Decimal objects: decimal places written back
+        self.code: str | None = None  # whole numbers writing a time or date (HHMM ...; see codes)
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> NumericalTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
         self.unit = _duration_unit(s) if pd.api.types.is_timedelta64_dtype(s.dtype) else None
         self.scale = _decimal_scale(s) if is_decimal(s) else None
+        self.code = None
         x = self._floats(s)
         whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None
-        self.encoder.fit(x, rng, 0 if whole else detect_decimals(x))
+        decimals = 0 if whole else detect_decimals(x)
+        if decimals == 0 and self.unit is None and self.scale is None:
+            self.code = detect_code(x)
+            x = self._floats(s)
+        self.encoder.fit(x, rng, decimals)
         return self
+
+    def point_values(self) -> list[float]:
+        """The column's point masses as it writes them (codes, not their counts)."""
+        points = np.asarray(self.encoder.points, dtype=np.float64)
+        return (points if self.code is None else from_counts(points, self.code)).tolist()
+
+    def encoded(self, number: float) -> float | None:
+        """``number`` as the encoder sees it (a code's count), None when it is no valid code."""
+        if self.code is None:
+            return number
+        if not math.isfinite(number) or number != round(number) or \
+                not valid(np.array([int(number)]), self.code)[0]:
+            return None
+        return float(to_counts(np.array([number]), self.code)[0])
 
     @property
     def spans(self) -> list[Span]:
@@ -497,9 +519,11 @@ class NumericalTransformer(ColumnTransformer):
         return self.encoder.transform(self._floats(s))
 
     def _floats(self, s: pd.Series) -> np.ndarray:
-        """(n,) float64 values, NaN where missing; durations in counts of ``unit``."""
+        """(n,) float64 values, NaN where missing; durations in counts of ``unit``, codes in
+        what they count."""
         if self.unit is None:
-            return s.to_numpy(dtype=np.float64, na_value=np.nan)
+            x = s.to_numpy(dtype=np.float64, na_value=np.nan)
+            return x if self.code is None else to_counts(x, self.code)
         ns = s.to_numpy(dtype="timedelta64[ns]").view(np.int64)  # NaT is int64's minimum
         return np.where(s.isna().to_numpy(), np.nan, ns / _UNIT_NS[self.unit])
 
@@ -507,6 +531,8 @@ class NumericalTransformer(ColumnTransformer):
         """Decoded values; ``generated`` rows (not encoded real ones) get their decimals drawn
         where the column mixes them (see ``ContinuousEncoder.precision``)."""
         x = self.encoder.inverse_compact(c, rng if generated else None)
+        if self.code is not None:
+            x = from_counts(x, self.code)
         if self.unit is not None:
             return self._durations(x)
         if self.scale is not None:
@@ -531,13 +557,14 @@ class NumericalTransformer(ColumnTransformer):
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,
-                "unit": self.unit, "scale": self.scale, "encoder": self.encoder.to_dict()}
+                "unit": self.unit, "scale": self.scale, "code": self.code, "encoder": self.encoder.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> NumericalTransformer:
         t = cls(d["column"])
         t.dtype, t.na, t.encoder = d["dtype"], d["na"], ContinuousEncoder.from_dict(d["encoder"])
         t.unit, t.scale = d.get("unit"), d.get("scale")  # absent in files before 2026-12-02
+        t.code = d.get("code")  # absent in files written before 2026-12-02
         return t
 
 

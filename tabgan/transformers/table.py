@@ -233,12 +233,13 @@ class TableTransformer:
         enc = t.encoder
         span = self._first_span[i] + self._n_spans[i] - 1  # the mode span is the column's last
         number = _number(value)
+        counted = None if number is None or math.isnan(number) else t.encoded(number)
         if number is not None and math.isnan(number) and enc.has_missing:
             slot = enc.n_slots - 1
-        elif number is not None and number in enc.points:
-            slot = len(enc.means) + enc.points.index(number)
+        elif counted is not None and counted in enc.points:
+            slot = len(enc.means) + enc.points.index(counted)
         else:
-            points = ", ".join(format(p, "g") for p in enc.points) or "none"
+            points = ", ".join(format(p, "g") for p in t.point_values()) or "none"
             raise ConditionError(
                 f"condition {t.column}={value!r}: a numerical column can be conditioned on a value "
                 f"that holds at least {POINT_MASS_SHARE:.0%} of its rows (here: {points})"
