@@ -521,6 +521,7 @@ def _engine(name: str) -> type[BaseSynthesizer]:
 
 
 def _load(args: argparse.Namespace) -> BaseSynthesizer:
+    open(args.model, "rb").close()  # a missing or unreadable file is named before torch loads
     from tabgan.synthesizers import load
 
     return load(args.model, **_values(args, LOAD_OPTIONS))
@@ -699,11 +700,10 @@ def _typed(text: str, dtype: str, column: str) -> Any:
 
 
 def run_evaluate(args: argparse.Namespace) -> dict[str, Any]:
-    from tabgan.evaluation import evaluate
-
     real, _ = read_table(args.real)
     synthetic, _ = read_table(args.synthetic)
     holdout = read_table(args.holdout)[0] if args.holdout is not None else None
+    from tabgan.evaluation import evaluate  # after the reads: a bad path is named at once
     params = _values(args, EVALUATE_OPTIONS)
     params["metadata"] = _read_json(params["metadata"], "metadata")
     _note(args, "evaluating ...")
