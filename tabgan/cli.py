@@ -35,7 +35,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from tabgan._version import __version__
-from tabgan.errors import ConditionError, DataError, ParameterError, TabganError
+from tabgan.errors import ConditionError, DataError, ModelFileError, ParameterError, TabganError
 from tabgan.io import (
     FORMATS,
     STDIO,
@@ -521,7 +521,8 @@ def _engine(name: str) -> type[BaseSynthesizer]:
 
 
 def _load(args: argparse.Namespace) -> BaseSynthesizer:
-    open(args.model, "rb").close()  # a missing or unreadable file is named before torch loads
+    if not os.path.exists(args.model):  # named before torch loads, as tabgan.load names it
+        raise ModelFileError(f"model file {args.model!r} does not exist")
     from tabgan.synthesizers import load
 
     return load(args.model, **_values(args, LOAD_OPTIONS))

@@ -541,7 +541,9 @@ def test_a_missing_input_is_named_before_torch_loads(tmp_path, argv):
     code = f"import sys\nfrom tabgan.cli import main\nrc = main({argv!r})\nprint(rc, 'torch' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert done.stdout.split() == ["1", "False"]
-    assert done.stderr.strip() == f"tabgan: error: {argv[1]!r}: No such file or directory"
+    said = f"model file {argv[1]!r} does not exist" if argv[1].endswith(".tabgan") else \
+        f"{argv[1]!r}: No such file or directory"
+    assert done.stderr.strip() == f"tabgan: error: {said}"
 
 
 @pytest.mark.parametrize(
