@@ -73,9 +73,10 @@ _PARQUET_MAGIC = b"PAR1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _SNIFF_BYTES = 64 * 1024
-# Byte-order marks of wide Unicode text, UTF-32 first (its little-endian mark starts as UTF-16's).
-_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-              (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# Byte-order marks of wide Unicode text, UTF-32 first (its little-endian mark starts as UTF-16's),
+# and the byte order each names, kept so that output is written in it (with its mark).
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+              (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 _DELIMITERS = ",;\t|"
 
 
@@ -152,7 +153,7 @@ def _read_opened(raw: IO[bytes], name: str) -> tuple[pd.DataFrame, CsvStyle | No
     wide = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None)
     if wide is not None:  # UTF-16/32 text (Excel's "Unicode Text"): read as UTF-8, written back so
         try:
-            raw = io.BytesIO(raw.read().decode(wide).encode("utf-8"))
+            raw = io.BytesIO(raw.read().decode(wide[:6]).encode("utf-8"))  # utf-16: by its mark
         except UnicodeDecodeError as err:
             raise DataError(f"{name} is not readable {wide} text: {err}") from None
         head = raw.read(_SNIFF_BYTES)
@@ -721,6 +722,8 @@ class TableWriter:
                     )
                 self._text = io.TextIOWrapper(handle, encoding=self.style.encoding, newline="")
                 self._stack.callback(self._text.detach)  # flushes; the file itself is closed above
+                if self.style.encoding in {e for _, e in _WIDE_BOMS}:  # their codecs write no mark
+                    self._text.write("\ufeff")
             else:
                 self._handle = handle
                 self._parquet: pq.ParquetWriter | None = None

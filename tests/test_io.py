@@ -447,18 +447,25 @@ def test_windows_line_ends_are_written_back(tmp_path):
     assert CsvStyle(**{k: v for k, v in style.__dict__.items() if k != "newline"}).newline == "\n"
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
 def test_wide_unicode_text_is_read_and_written_back_in_it(tmp_path, encoding):
     # Before 2026-12-02 Excel's "Unicode Text" (UTF-16, tab-delimited) was read as Latin-1: one
-    # garbled column of missing values.
+    # garbled column of missing values; and until a later fix that day big-endian text was
+    # written back little-endian.
     src = tmp_path / "in.txt"
-    text = "name\tage\r\nZoë\t31\r\n张伟\t40\r\n"
+    text = "\ufeffname\tage\r\nZoë\t31\r\n张伟\t40\r\n"  # with its byte-order mark
     src.write_bytes(text.encode(encoding))
     frame, style = read_table(str(src))
     assert frame.to_dict("list") == {"name": ["Zoë", "张伟"], "age": [31, 40]}
     assert (style.encoding, style.delimiter, style.newline) == (encoding, "\t", "\r\n")
-    write_table(frame, str(tmp_path / "out.txt"), "csv", style)
-    assert (tmp_path / "out.txt").read_bytes() == text.encode(encoding)
+    for name in ("out.txt", "out.txt.gz"):
+        write_table(pd.concat([frame[:1], frame[1:]]), str(tmp_path / name), "csv", style)
+        raw = (tmp_path / name).read_bytes()
+        assert (gzip.decompress(raw) if name.endswith(".gz") else raw) == text.encode(encoding)
+    with TableWriter(str(tmp_path / "chunks.txt"), "csv", style) as writer:  # one mark, not one a chunk
+        writer.write(frame[:1])
+        writer.write(frame[1:])
+    assert (tmp_path / "chunks.txt").read_bytes() == text.encode(encoding)
 
 
 def test_text_with_nul_bytes_is_refused_naming_what_it_may_be(tmp_path):
