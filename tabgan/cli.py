@@ -504,14 +504,18 @@ def run_fit(args: argparse.Namespace) -> dict[str, Any]:
         f"{result['seconds']:.1f} s ({result['epochs_run']} epochs, "
         f"stopped by {result['stop_reason']}) "
         f"-> {args.output}"
-        + (f"; {_derived_text(result['derived_columns'])}" if result["derived_columns"] else ""),
+        + (f"; {_learnt_text(model)}" if _learnt_text(model) else ""),
     )
     return result
 
 
-def _derived_text(derived: dict[str, str]) -> str:
-    """'education-num looked up from education' (columns kept as a function of another)."""
-    return ", ".join(f"{c} looked up from {s}" for c, s in derived.items())
+def _learnt_text(model: BaseSynthesizer) -> str:
+    """'education-num looked up from education, dep_time read as HHMM times': columns kept as a
+    function of another, and whole numbers learnt as the times or dates their digits write."""
+    derived = [f"{c} looked up from {s}" for c, s in model.transformer_.derived_.items()]
+    coded = [f"{c} read as {code.upper()} {'times' if code.startswith('hh') else 'dates'}"
+             for c, code in model.transformer_.coded_.items()]
+    return ", ".join(derived + coded)
 
 
 def _engine(name: str) -> type[BaseSynthesizer]:
@@ -569,6 +573,7 @@ def _fit_summary(model: BaseSynthesizer, data: pd.DataFrame, seconds: float) -> 
         "epochs_run": len(model.history_),
         "stop_reason": getattr(model, "stop_reason_", ""),
         "derived_columns": model.transformer_.derived_,
+        "coded_columns": model.transformer_.coded_,
         "seconds": round(seconds, 3),
     }
 
@@ -731,8 +736,8 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     model = _fit(args, train, kinds)
     fit_seconds = time.perf_counter() - start
     model.transformer_.continue_ids_past(holdout)  # no synthetic id is a held-out row's
-    if model.transformer_.derived_:
-        _note(args, _derived_text(model.transformer_.derived_))
+    if _learnt_text(model):
+        _note(args, _learnt_text(model))
     n = len(train) if args.rows is None else args.rows
     chunks = []
     with _progress(args, n, "sampling") as bar:

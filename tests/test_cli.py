@@ -442,6 +442,22 @@ def test_synth_names_derived_columns(tmp_path, capsys):
     assert "country looked up from city" in captured.err
 
 
+def test_fit_and_synth_name_columns_read_as_times_or_dates(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    frame = make_table()
+    frame["dep"] = rng.integers(5, 23, len(frame)) * 100 + rng.integers(0, 60, len(frame))
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    assert run("fit", tmp_path / "data.csv", "-o", tmp_path / "m.tabgan", *TINY, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["coded_columns"] == {"dep": "hhmm"}
+    assert run("fit", tmp_path / "data.csv", "-o", tmp_path / "m.tabgan", *TINY[:-1]) == 0
+    assert "dep read as HHMM times" in capsys.readouterr().out
+    gates_off = ["--max-dcr-share", "none", "--max-exact-copy-rate", "none", "--min-quality", "none"]
+    assert run("synth", tmp_path / "data.csv", "-o", tmp_path / "s.csv", *gates_off, *TINY[:-1]) == 0
+    assert "dep read as HHMM times" in capsys.readouterr().err
+    out = pd.read_csv(tmp_path / "s.csv")
+    assert ((out["dep"] % 100) < 60).all()
+
+
 def test_synth_ids_continue_past_the_held_out_rows_too(tmp_path):
     # Before 2026-12-02 integer ids continued past the training rows' largest only, so the
     # synthetic table of Titanic held PassengerIds 890 and 891 of held-out passengers.

@@ -120,6 +120,12 @@ class TableTransformer:
         self._check_fitted()
         return {t.column: t.source for t in self.columns_ if isinstance(t, DerivedTransformer)}
 
+    @property
+    def coded_(self) -> dict[str, str]:
+        """{numerical column: the time or date code its digits write ("hhmm" ...; see codes)}."""
+        self._check_fitted()
+        return {t.column: t.code for t in self.columns_ if isinstance(t, NumericalTransformer) and t.code}
+
     # ---------------------------------------------------------------- transform
     def transform(self, df: pd.DataFrame) -> np.ndarray:
         """(n_rows, layout_.width) float32."""
