@@ -156,9 +156,8 @@ def main() -> None:
     }
     if args.torch_adam:
         lean = engine.opt_g, engine.opt_d
-        plain = tuple(torch.optim.Adam(o.param_groups[0]["params"], lr=o.param_groups[0]["lr"],
-                                       betas=o.param_groups[0]["betas"], fused=True,
-                                       weight_decay=o.param_groups[0]["weight_decay"])
+        plain = tuple(torch.optim.Adam(o.params, lr=o.lr, betas=o.betas, fused=True,
+                                       weight_decay=o.weight_decay)
                       for o in lean)
 
         def with_torch_adam() -> None:

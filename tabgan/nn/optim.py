@@ -1,105 +1,100 @@
-"""Adam with a lean step: torch's own fused kernel, called on lists built once.
+"""Adam on torch's fused kernel, without ``torch.optim``: the same steps, bit for bit.
 
-``torch.optim.Adam.step`` walks every parameter in Python on every call (grad checks, state
-look-ups, lists rebuilt, grouping by device) before its one fused kernel. For the GAN's 18
-tensors that walk is a third of the optimizer's time on this project's CPU: the two optimizer
-steps (and their zero_grad) of a training step on Adult's networks took 2.6-2.8 ms through
-``torch.optim.Adam`` and 1.7-2.1 ms through ``LeanAdam`` (paired medians over the bare pass, 2
-threads, ``benchmarks/bench_step.py --torch-adam``).
+Two costs of ``torch.optim.Adam`` made this class:
 
-``LeanAdam`` is ``torch.optim.Adam`` (same constructor, state, ``state_dict``, hooks and
-results, bit for bit) whose ``step`` and ``zero_grad`` take a fast path when it applies: fused
-kernel, one parameter group, every parameter with a gradient, state already made, no closure,
-no gradient scaler, plain Adam (no amsgrad, maximize, capturable, differentiable or decoupled
-decay). Anything else goes through torch's own code.
+- Its ``step`` walks every parameter in Python on every call (grad checks, state look-ups, lists
+  rebuilt, grouping by device) before its one fused kernel. For the GAN's 18 tensors that walk
+  was a third of the optimizer's time on this project's CPU: the two optimizer steps (and their
+  zero_grad) of a training step on Adult's networks took 2.6-2.8 ms through ``torch.optim.Adam``
+  and 1.7-2.1 ms on the lists below (paired medians over the bare pass, 2 threads,
+  ``benchmarks/bench_step.py --torch-adam``).
+- Every ``torch.optim.Optimizer`` method imports ``torch._dynamo`` on first use (torch wraps them
+  to keep ``torch.compile`` out): 3.2 s of a fresh process on this 2-core machine, paid by every
+  ``tabgan fit`` and by every ``tabgan.load``, which builds the engines' optimizers.
+
+``LeanAdam`` keeps the moments and step counters as torch's fused Adam makes them (float32
+scalar steps on the parameter's device, moments shaped like the parameter) and calls the same
+kernel on lists made once; a parameter without a gradient is skipped and its counter stays, as in
+torch. Only plain Adam with L2 weight decay, one parameter group and no closure: what the
+engines use. ``make_adam`` falls back to ``torch.optim.Adam`` where the build has no fused kernel
+for the device.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 import torch
 from torch import Tensor
 
 __all__ = ["LeanAdam", "make_adam"]
 
-_PLAIN = {"amsgrad": False, "maximize": False, "capturable": False, "differentiable": False,
-          "decoupled_weight_decay": False}
 
+class LeanAdam:
+    """Adam (``torch.optim.Adam(fused=True)``'s steps) over ``params``; ``lr`` is read each step."""
 
-class LeanAdam(torch.optim.Adam):
-    """``torch.optim.Adam`` with the fast path described in the module docstring."""
-
-    _lists: tuple[list[Tensor], list[Tensor], list[Tensor], list[Tensor]] | None = None
-
-    def _fast_lists(self) -> tuple[list[Tensor], list[Tensor], list[Tensor], list[Tensor]] | None:
-        """(params, exp_avgs, exp_avg_sqs, steps) when the fast path applies, else None."""
-        if (len(self.param_groups) != 1 or getattr(self, "grad_scale", None) is not None
-                or getattr(self, "found_inf", None) is not None):
-            return None
-        group = self.param_groups[0]
-        if not group["fused"] or torch.is_tensor(group["lr"]):
-            return None
-        if any(group.get(k, v) != v for k, v in _PLAIN.items()):
-            return None
-        if self._lists is None:
-            params = list(group["params"])
-            states = [self.state.get(p) for p in params]
-            if not all(s and "exp_avg" in s for s in states):
-                return None  # the first step makes the state: torch's code does it
-            self._lists = (params, [s["exp_avg"] for s in states],
-                           [s["exp_avg_sq"] for s in states], [s["step"] for s in states])
-        return self._lists
+    def __init__(self, params: list[torch.nn.Parameter], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0) -> None:
+        self.params = list(params)
+        self.lr, self.betas, self.eps, self.weight_decay = lr, tuple(betas), eps, weight_decay
+        self.exp_avgs = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in self.params]
+        self.exp_avg_sqs = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in self.params]
+        self.steps = [torch.zeros((), dtype=torch.float32, device=p.device) for p in self.params]
 
     @torch.no_grad()
-    def step(self, closure: Callable[[], float] | None = None) -> float | None:  # type: ignore[override]
-        lists = None if closure is not None else self._fast_lists()
-        grads = [] if lists is None else [p.grad for p in lists[0]]
-        if lists is None or any(g is None or g.is_sparse for g in grads):
-            return _torch_adam_step(self, closure)
-        params, exp_avgs, exp_avg_sqs, steps = lists
-        group = self.param_groups[0]
-        beta1, beta2 = group["betas"]
+    def step(self) -> None:
+        grads = [p.grad for p in self.params]
+        if all(g is not None for g in grads):
+            lists = (self.params, grads, self.exp_avgs, self.exp_avg_sqs, self.steps)
+        else:  # torch steps only the parameters that have a gradient
+            live = [i for i, g in enumerate(grads) if g is not None]  # a loop over parameters
+            lists = tuple([seq[i] for i in live] for seq in  # type: ignore[assignment]
+                          (self.params, grads, self.exp_avgs, self.exp_avg_sqs, self.steps))
+        params, grads, exp_avgs, exp_avg_sqs, steps = lists
+        if not params:
+            return
         torch._foreach_add_(steps, 1)  # as torch's fused Adam: the kernel reads the new step
-        torch._fused_adam_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=group["lr"],
-                           beta1=beta1, beta2=beta2, weight_decay=group["weight_decay"],
-                           eps=group["eps"], amsgrad=False, maximize=False)
-        return None
+        torch._fused_adam_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=self.lr,
+                           beta1=self.betas[0], beta2=self.betas[1], weight_decay=self.weight_decay,
+                           eps=self.eps, amsgrad=False, maximize=False)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        lists = self._lists if set_to_none else None
-        if lists is None:
-            super().zero_grad(set_to_none)
-            return
-        for p in lists[0]:
-            p.grad = None
+        for p in self.params:  # a loop over parameters, as torch's
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad.detach_().zero_()
 
-    def load_state_dict(self, state_dict: dict) -> None:
-        self._lists = None  # loading makes new state tensors
-        super().load_state_dict(state_dict)
+    def state_dict(self) -> dict[str, Any]:
+        """Moments, step counters and settings (tensors, floats: ``weights_only``-loadable)."""
+        return {"exp_avg": [t.clone() for t in self.exp_avgs],
+                "exp_avg_sq": [t.clone() for t in self.exp_avg_sqs],
+                "step": [t.clone() for t in self.steps],
+                "lr": self.lr, "betas": list(self.betas), "eps": self.eps, "weight_decay": self.weight_decay}
 
-    def add_param_group(self, param_group: dict) -> None:
-        self._lists = None
-        super().add_param_group(param_group)
-
-
-def _torch_adam_step(opt: LeanAdam, closure: Callable[[], float] | None) -> float | None:
-    # torch wraps an optimizer class's step to run the step hooks; LeanAdam.step is wrapped
-    # already, so call the unwrapped Adam.step or the hooks would run twice.
-    step = torch.optim.Adam.step
-    if getattr(step, "hooked", False):
-        step = step.__wrapped__  # type: ignore[attr-defined]
-    return step(opt, closure)
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """A ``state_dict()`` of an optimizer over parameters of the same shapes (from any
+        device: moments go where the parameters are)."""
+        if len(state["step"]) != len(self.params):
+            raise ValueError(f"state for {len(state['step'])} parameters, this optimizer has {len(self.params)}")
+        self.exp_avgs = [t.to(p.device, p.dtype).clone() for t, p in zip(state["exp_avg"], self.params)]
+        self.exp_avg_sqs = [t.to(p.device, p.dtype).clone() for t, p in zip(state["exp_avg_sq"], self.params)]
+        self.steps = [t.to(p.device, torch.float32).clone() for t, p in zip(state["step"], self.params)]
+        self.lr, self.betas = state["lr"], tuple(state["betas"])
+        self.eps, self.weight_decay = state["eps"], state["weight_decay"]
 
 
 def make_adam(params: list[torch.nn.Parameter], lr: float, betas: tuple[float, float],
-              weight_decay: float) -> torch.optim.Adam:
-    """A fused ``LeanAdam`` where the build has the fused kernel, a plain Adam elsewhere.
+              weight_decay: float) -> LeanAdam | torch.optim.Adam:
+    """A ``LeanAdam`` where torch has the fused kernel for the parameters' device (CUDA, and CPU
+    since torch 2.4; ~10x faster than foreach on the CPU for the GAN's ~1M-parameter networks),
+    a plain ``torch.optim.Adam`` elsewhere."""
+    from torch.utils._foreach_utils import _get_fused_kernels_supported_devices
 
-    The fused kernel (CUDA, and CPU since torch 2.4) is ~10x faster than foreach on the CPU for
-    the GAN's ~1M-parameter networks.
-    """
-    try:
-        return LeanAdam(params, lr=lr, betas=betas, weight_decay=weight_decay, fused=True)
-    except (RuntimeError, TypeError):
-        return torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay)
+    devices = {p.device.type for p in params}
+    fused = hasattr(torch, "_fused_adam_") and devices <= set(_get_fused_kernels_supported_devices()) \
+        and all(p.is_floating_point() for p in params)
+    if fused:
+        return LeanAdam(params, lr=lr, betas=betas, weight_decay=weight_decay)
+    return torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay)
