@@ -390,13 +390,14 @@ def _tail_transform(sample: np.ndarray) -> tuple[float, float] | None:
     return float(centre), float(scale)
 
 
-def detect_decimals(x: np.ndarray) -> int | None:
+def detect_decimals(x: np.ndarray, single: bool = False) -> int | None:
     """Fewest decimals (0 to 6) that every finite value is written with, or None.
 
     A value within 1e-9 of a multiple of 10**-d counts as written with d decimals (float64's
     noise: 0.1 + 0.2), unless that multiple is 0 while the value is not noise beside the
     column's largest (more than 1e-12 of it): a column of 3e-10 or 1e-300 has no decimals
-    to count, where rounding made every value 0.
+    to count, where rounding made every value 0. ``single``: the values are float32's, so a
+    value counts when it is the float32 nearest to a multiple (float32's 0.12 is 0.1199999973).
     """
     x = x[np.isfinite(x)]
     if x.size == 0:
@@ -409,8 +410,11 @@ def detect_decimals(x: np.ndarray) -> int | None:
     for d in range(MAX_DECIMALS + 1):
         scaled = x * 10.0**d
         whole = np.round(scaled)
-        if np.all(np.abs(scaled - whole) <= 1e-9 * np.maximum(1.0, np.abs(scaled))) \
-                and np.all(whole[kept] != 0):
+        if single:
+            near = np.all((whole / 10.0**d).astype(np.float32) == x.astype(np.float32))
+        else:
+            near = np.all(np.abs(scaled - whole) <= 1e-9 * np.maximum(1.0, np.abs(scaled)))
+        if near and np.all(whole[kept] != 0):
             return d
     return None
 
@@ -490,7 +494,7 @@ class NumericalTransformer(ColumnTransformer):
         self.code = None
         x = self._floats(s)
         whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None
-        decimals = 0 if whole else detect_decimals(x)
+        decimals = 0 if whole else detect_decimals(x, single=s.dtype == np.float32)
         if decimals == 0 and self.unit is None and self.scale is None:
             self.code = detect_code(x)
             x = self._floats(s)

@@ -299,3 +299,18 @@ def test_drawn_decimals_never_take_a_value_off_its_grid():
     out = generated(t, x, rng)
     np.testing.assert_allclose(out * 4, np.round(out * 4), rtol=0, atol=1e-9)
     assert 0.35 < (value_decimals(out, 2) == 0).mean() < 0.75
+
+
+def test_float32_values_keep_their_decimals():
+    # Before 2026-12-02 float32's 0.12 (0.1199999973 as a float64) counted as having no fixed
+    # decimals, so a float32 column of cents came back as 0.1234567.
+    rng = np.random.default_rng(0)
+    x = np.round(rng.normal(0, 3, 2_000), 2).astype(np.float32)
+    t = NumericalTransformer().fit(pd.Series(x), rng)
+    assert t.encoder.decimals == 2
+    assert detect_decimals(x.astype(np.float64)) is None  # as float64 they have 8 or more
+    back = t.inverse_transform(t.transform(pd.Series(x)), rng).to_numpy()
+    assert back.dtype == np.float32 and np.array_equal(back, x)
+    out = generated(t, x.astype(np.float64), rng).astype(np.float32)
+    np.testing.assert_array_equal(out, np.round(out.astype(np.float64), 2).astype(np.float32))
+    assert np.unique(out).size > 100
