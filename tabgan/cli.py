@@ -574,6 +574,7 @@ def _fit_summary(model: BaseSynthesizer, data: pd.DataFrame, seconds: float) -> 
         "stop_reason": getattr(model, "stop_reason_", ""),
         "derived_columns": model.transformer_.derived_,
         "coded_columns": model.transformer_.coded_,
+        "seed": model.seed_,  # --seed S refits the same model, also when --seed was left out
         "seconds": round(seconds, 3),
     }
 

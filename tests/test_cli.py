@@ -442,6 +442,17 @@ def test_synth_names_derived_columns(tmp_path, capsys):
     assert "country looked up from city" in captured.err
 
 
+def test_an_unseeded_fit_reports_the_seed_that_refits_it(work, tmp_path, capsys):
+    argv = [work / "data.csv", *TINY[:-3], "-q", "--json"]  # no --seed
+    assert run("fit", *argv, "-o", tmp_path / "a.tabgan") == 0
+    seed = json.loads(capsys.readouterr().out)["seed"]
+    assert isinstance(seed, int) and seed > 2**64  # drawn from the OS: 128 bits
+    assert run("fit", *argv, "-o", tmp_path / "b.tabgan", "--seed", str(seed)) == 0
+    assert json.loads(capsys.readouterr().out)["seed"] == seed
+    a, b = (tabgan.load(tmp_path / f"{x}.tabgan") for x in "ab")
+    pd.testing.assert_frame_equal(a.sample(50, random_state=1), b.sample(50, random_state=1))
+
+
 def test_fit_and_synth_name_columns_read_as_times_or_dates(tmp_path, capsys):
     rng = np.random.default_rng(0)
     frame = make_table()
