@@ -424,7 +424,10 @@ class BaseSynthesizer(BaseEstimator):
             random_state = int(np.random.SeedSequence([self.sample_seed_, self._sample_calls]).generate_state(1)[0])
             self._sample_calls += 1
         device = self._runtime_device()
-        return (torch.Generator(device=device).manual_seed(int(random_state)),
+        # torch takes seeds under 2**64; a larger one (a 128-bit seed_) is folded to one.
+        torch_seed = int(random_state) if random_state < 2**64 else \
+            int(np.random.SeedSequence(random_state).generate_state(1, np.uint64)[0])
+        return (torch.Generator(device=device).manual_seed(torch_seed),
                 np.random.default_rng(random_state), resolve_sampling_dtype(self.sampling_dtype, device))
 
     def _accepted(self, n: int, chunk_size: int, targets: list[tuple[int, int]],

@@ -118,7 +118,7 @@ class ContinuousEncoder:
         missing = np.isnan(x)
         self.has_missing = bool(missing.any())
         x = x[~missing]
-        self.decimals = decimals
+        self.decimals, self.step, self.precision = decimals, None, None
         values, counts = np.unique(x, return_counts=True)
         is_point = counts >= POINT_MASS_SHARE * x.size
         self.points = values[is_point].tolist()

@@ -122,6 +122,8 @@ def test_numpy_generators_seed_fits_and_samples_and_seed_reproduces_any_fit(fitt
     loaded = tabgan.load(tmp_path / "g.tabgan", device="cpu")
     assert loaded.random_state == loaded.seed_ == one.seed_
 
+    big = fitted.sample(40, random_state=unseeded.seed_)  # 128 bits: more than torch's seeds take
+    pd.testing.assert_frame_equal(big, fitted.sample(40, random_state=unseeded.seed_))
     rows = fitted.sample(40, random_state=np.random.default_rng(1))
     pd.testing.assert_frame_equal(rows, fitted.sample(40, random_state=np.random.default_rng(1)))
     gen = np.random.default_rng(1)
