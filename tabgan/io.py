@@ -625,10 +625,7 @@ def output_format(target: str, fmt: str | None) -> Format:
         return fmt  # type: ignore[return-value]
     if target == STDIO:
         return "csv"
-    suffixes = [s.lower() for s in Path(target).suffixes]
-    if suffixes and suffixes[-1] == ".gz":
-        suffixes = suffixes[:-1]
-    ext = suffixes[-1] if suffixes else ""
+    ext = _suffix(target)
     if ext in (".csv", ".tsv", ".txt"):
         return "csv"
     if ext in (".parquet", ".pq"):
@@ -639,12 +636,13 @@ def output_format(target: str, fmt: str | None) -> Format:
     )
 
 
-def _names_tsv(target: str) -> bool:
-    """Is ``target`` a .tsv or .tsv.gz file (tab-separated values)?"""
+def _suffix(target: str) -> str:
+    """The lower-case extension of ``target`` under any ``.gz`` (".tsv" for out.TSV.gz; "" for
+    stdout or none)."""
     suffixes = [x.lower() for x in Path(target).suffixes] if target != STDIO else []
     if suffixes and suffixes[-1] == ".gz":
         suffixes = suffixes[:-1]
-    return bool(suffixes) and suffixes[-1] == ".tsv"
+    return suffixes[-1] if suffixes else ""
 
 
 def check_writable(target: str | os.PathLike[str]) -> None:
@@ -705,8 +703,13 @@ class TableWriter:
         self.target = target
         self.fmt = fmt
         self.style = style or CsvStyle()
-        if _names_tsv(target):  # a .tsv holds tabs, whatever delimiter the training file used
+        suffix = _suffix(target)
+        if suffix == ".tsv":  # a .tsv holds tabs, whatever delimiter the training file used
             self.style = replace(self.style, delimiter="\t")
+        elif suffix == ".csv" and self.style.delimiter == "\t":  # a TSV's model asked for CSV:
+            # commas, or semicolons beside decimal commas (12,50), as such CSV files are written
+            comma = any("," in (f.point, f.group) for f in self.style.formats)
+            self.style = replace(self.style, delimiter=";" if comma else ",")
         self.rows = 0
 
     def __enter__(self) -> TableWriter:

@@ -359,6 +359,11 @@ def test_a_tsv_output_holds_tabs_whatever_the_training_file_used(tmp_path, name)
         back, back_style = read_table(str(out))
         pd.testing.assert_frame_equal(back, frame)
         assert back_style.delimiter == "\t"
+        write_table(back, str(tmp_path / "again.csv"), "csv", back_style)  # a TSV's rows asked for CSV
+        decimal_comma = "12,50" in text  # then semicolons, as such CSV files are written
+        assert (tmp_path / "again.csv").read_text() == (text if decimal_comma else text.replace(";", ","))
+    write_table(frame, str(tmp_path / "same.txt"), "csv", back_style)  # no CSV name: the file's tabs
+    assert "\t" in (tmp_path / "same.txt").read_text()
 
 
 def test_numbers_with_a_decimal_comma_are_floats_written_back_with_it(tmp_path):
