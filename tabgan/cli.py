@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 __all__ = ["EXIT_GATE", "GATES", "build_parser", "main"]
 
 EXIT_ERROR, EXIT_USAGE, EXIT_GATE = 1, 2, 3
-ENGINES = ("conditional", "wgan-gp")  # ConditionalGAN, WGANGP (see _engine)
+ENGINES = {"conditional": "ConditionalGAN", "wgan-gp": "WGANGP"}  # name: class in tabgan.synthesizers
 
 
 # ------------------------------------------------------------------------------ option types
@@ -504,7 +504,7 @@ def run_fit(args: argparse.Namespace) -> dict[str, Any]:
         f"{result['seconds']:.1f} s ({result['epochs_run']} epochs, "
         f"stopped by {result['stop_reason']}) "
         f"-> {args.output}"
-        + (f"; {_learnt_text(model)}" if _learnt_text(model) else ""),
+        + (f"; {learnt}" if (learnt := _learnt_text(model)) else ""),
     )
     return result
 
@@ -519,9 +519,9 @@ def _learnt_text(model: BaseSynthesizer) -> str:
 
 
 def _engine(name: str) -> type[BaseSynthesizer]:
-    from tabgan.synthesizers import WGANGP, ConditionalGAN
+    import tabgan.synthesizers
 
-    return {"conditional": ConditionalGAN, "wgan-gp": WGANGP}[name]
+    return getattr(tabgan.synthesizers, ENGINES[name])
 
 
 def _load(args: argparse.Namespace) -> BaseSynthesizer:
@@ -737,8 +737,8 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     model = _fit(args, train, kinds)
     fit_seconds = time.perf_counter() - start
     model.transformer_.continue_ids_past(holdout)  # no synthetic id is a held-out row's
-    if _learnt_text(model):
-        _note(args, _learnt_text(model))
+    if learnt := _learnt_text(model):
+        _note(args, learnt)
     n = len(train) if args.rows is None else args.rows
     chunks = []
     with _progress(args, n, "sampling") as bar:
