@@ -306,10 +306,8 @@ class BaseSynthesizer(BaseEstimator):
         """scikit-learn's ``n_features_in_``, and ``feature_names_in_`` when the columns were
         named by text (as scikit-learn, which leaves it out for other labels)."""
         self.n_features_in_ = len(names)
-        if self.column_labels_ is None:
+        if self.column_labels_ is None:  # an earlier fit's names went with _forget_fit
             self.feature_names_in_ = np.asarray(names, dtype=object)
-        elif hasattr(self, "feature_names_in_"):
-            del self.feature_names_in_
 
     def _make_training(self, layout: Any, matrix: torch.Tensor, init: torch.Generator,
                        generator: torch.Generator) -> tuple[Any, Callable[[], dict]]:
@@ -581,10 +579,10 @@ class BaseSynthesizer(BaseEstimator):
                             for k, col in self.history_.to_dict(orient="list").items()},
                 "sample_seed": self.sample_seed_,
                 "seed": self.seed_,  # None in a model loaded from a file before 2026-12-02
-                "stop_reason": getattr(self, "stop_reason_", ""),
-                "best_epoch": getattr(self, "best_epoch_", None),
-                "slot_counts": [int(c) for c in getattr(self, "slot_counts_", [])],
-                "value_reference": getattr(self, "value_reference_", {}),
+                "stop_reason": self.stop_reason_,
+                "best_epoch": self.best_epoch_,
+                "slot_counts": [int(c) for c in self.slot_counts_],
+                "value_reference": self.value_reference_,
                 "csv_style": asdict(self.csv_style_) if getattr(self, "csv_style_", None) else None,
                 "column_labels": self.column_labels_,
             },

@@ -390,6 +390,11 @@ def _tail_transform(sample: np.ndarray) -> tuple[float, float] | None:
     return float(centre), float(scale)
 
 
+def _on_whole(scaled: np.ndarray) -> np.ndarray:
+    """(n,) bool: is each value within float64's noise (1e-9, relative past 1) of a whole number?"""
+    return np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))
+
+
 def detect_decimals(x: np.ndarray, single: bool = False) -> int | None:
     """Fewest decimals (0 to 6) that every finite value is written with, or None.
 
@@ -413,7 +418,7 @@ def detect_decimals(x: np.ndarray, single: bool = False) -> int | None:
         if single:
             near = np.all((whole / 10.0**d).astype(np.float32) == x.astype(np.float32))
         else:
-            near = np.all(np.abs(scaled - whole) <= 1e-9 * np.maximum(1.0, np.abs(scaled)))
+            near = np.all(_on_whole(scaled))
         if near and np.all(whole[kept] != 0):
             return d
     return None
@@ -425,7 +430,7 @@ def value_decimals(x: np.ndarray, decimals: int) -> np.ndarray:
     out = np.full(x.shape, decimals, dtype=np.int64)
     for k in range(decimals - 1, -1, -1):  # a loop over decimals: the fewest is set last
         scaled = x * 10.0**k
-        out[np.abs(scaled - np.round(scaled)) <= 1e-9 * np.maximum(1.0, np.abs(scaled))] = k
+        out[_on_whole(scaled)] = k
     return out
 
 
@@ -497,7 +502,7 @@ class NumericalTransformer(ColumnTransformer):
         decimals = 0 if whole else detect_decimals(x, single=s.dtype == np.float32)
         if decimals == 0 and self.unit is None and self.scale is None:
             self.code = detect_code(x)
-            x = self._floats(s)
+            x = x if self.code is None else to_counts(x, self.code)
         self.encoder.fit(x, rng, decimals)
         return self
 
