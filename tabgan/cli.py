@@ -1,6 +1,7 @@
 """The ``tabgan`` command: a thin adapter from the command line to the library.
 
     tabgan fit DATA -o MODEL [--engine conditional|wgan-gp] [--epochs N] [--discrete-columns a,b]
+               [--warm-start MODEL]
     tabgan sample MODEL -n N -o OUT [--condition col=value ...] [--chunk-size K] [--seed S]
     tabgan evaluate REAL SYNTH [--holdout H] [--target col] [--sensitive a,b] [--report report.html]
     tabgan synth DATA -o OUT [--holdout-fraction 0.2] [--report report.html] [gate options]
@@ -249,6 +250,16 @@ EVALUATE_OPTIONS: tuple[Option, ...] = (
 )
 
 
+class _Given(argparse.Action):
+    """Store the value, and the option's dest in ``args.given`` (what the command line set, as
+    opposed to defaults: a warm start changes only those parameters of the loaded model)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
+        namespace.given = {*getattr(namespace, "given", ()), self.dest}
+
+
 def _add(parser: argparse.ArgumentParser, options: Sequence[Option], dest_prefix: str = "") -> None:
     for opt in options:
         shown = ",".join(map(str, opt.default)) if isinstance(opt.default, tuple) else opt.default
@@ -257,6 +268,7 @@ def _add(parser: argparse.ArgumentParser, options: Sequence[Option], dest_prefix
             dest=dest_prefix + opt.param,
             type=opt.type,
             default=opt.default,
+            action=_Given,
             metavar=opt.metavar,
             help=f"{opt.help} (default: {shown})",
         )
@@ -390,7 +402,16 @@ def _add_fit(sub: argparse.ArgumentParser) -> None:
         "--engine",
         choices=ENGINES,
         default="conditional",
+        action=_Given,
         help="conditional: ConditionalGAN, wgan-gp: WGANGP (default: conditional)",
+    )
+    sub.add_argument(
+        "--warm-start",
+        default=None,
+        metavar="MODEL",
+        help="continue training the model in this file (warm_start=True): its networks and column "
+        "transforms go on learning DATA for --epochs more epochs; the options given here change "
+        "its parameters, the others stay as it was fitted",
     )
     _add(sub, MODEL_OPTIONS)
     _add(sub, FIT_OPTIONS)
@@ -488,25 +509,44 @@ def _add_synth(sub: argparse.ArgumentParser) -> None:
 def run_fit(args: argparse.Namespace) -> dict[str, Any]:
     if args.output == STDIO:
         raise ParameterError("a model is written to a file, not to stdout; give -o a path")
+    warm = _warm_model(args) if args.warm_start is not None else None
     data, style = read_table(args.data)
     start = time.perf_counter()
-    model = _fit(args, data)
+    earlier = 0 if warm is None else len(warm.history_)
+    model = _fit(args, data, model=warm)
     model.csv_style_ = style  # so that `tabgan sample` writes CSV as this file was written
     model.save(args.output)
     result = {
         "command": "fit",
         "model": args.output,
-        **_fit_summary(model, data, time.perf_counter() - start),
+        "warm_start": args.warm_start,
+        **_fit_summary(model, data, time.perf_counter() - start, earlier),
     }
+    done = (f"fitted {result['class']}" if warm is None else
+            f"trained {result['class']} from {args.warm_start} further")
+    more = "" if warm is None else " more"
+    total = "" if warm is None else f", {result['epochs_total']} in all"
     _say(
         args,
-        f"fitted {result['class']} on {len(data):,} rows x {data.shape[1]} columns in "
-        f"{result['seconds']:.1f} s ({result['epochs_run']} epochs, "
+        f"{done} on {len(data):,} rows x {data.shape[1]} columns in "
+        f"{result['seconds']:.1f} s ({result['epochs_run']}{more} epochs{total}, "
         f"stopped by {result['stop_reason']}) "
         f"-> {args.output}"
         + (f"; {learnt}" if (learnt := _learnt_text(model)) else ""),
     )
     return result
+
+
+def _warm_model(args: argparse.Namespace) -> BaseSynthesizer:
+    """The model in ``--warm-start``, set to continue training, with the parameters that the
+    command line gives; the others keep the values it was fitted with."""
+    given = getattr(args, "given", set())
+    model = _load_file(args.warm_start, args.device)
+    if "engine" in given and type(model).__name__ != ENGINES[args.engine]:
+        raise ParameterError(f"--engine {args.engine}: {args.warm_start!r} holds a {type(model).__name__}; "
+                             "a warm start continues the model's own engine")
+    changed = {k: v for k, v in _values(args, MODEL_OPTIONS).items() if k in given}
+    return model.set_params(**changed, warm_start=True, verbose=not args.quiet)
 
 
 def _learnt_text(model: BaseSynthesizer) -> str:
@@ -525,11 +565,15 @@ def _engine(name: str) -> type[BaseSynthesizer]:
 
 
 def _load(args: argparse.Namespace) -> BaseSynthesizer:
-    if not os.path.exists(args.model):  # named before torch loads, as tabgan.load names it
-        raise ModelFileError(f"model file {args.model!r} does not exist")
+    return _load_file(args.model, **_values(args, LOAD_OPTIONS))
+
+
+def _load_file(path: str, device: str) -> BaseSynthesizer:
+    if not os.path.exists(path):  # named before torch loads, as tabgan.load names it
+        raise ModelFileError(f"model file {path!r} does not exist")
     from tabgan.synthesizers import load
 
-    return load(args.model, **_values(args, LOAD_OPTIONS))
+    return load(path, device=device)
 
 
 def _model(args: argparse.Namespace) -> BaseSynthesizer:
@@ -538,11 +582,11 @@ def _model(args: argparse.Namespace) -> BaseSynthesizer:
     return _engine(args.engine)(**_values(args, MODEL_OPTIONS), verbose=not args.quiet)
 
 
-def _fit(args: argparse.Namespace, data: pd.DataFrame,
-         metadata: dict[str, Any] | None = None) -> BaseSynthesizer:
-    """The model of the options, fitted on ``data``; ``metadata``: kinds decided beforehand, in
-    place of ``--discrete`` and ``--metadata``."""
-    model = _model(args)
+def _fit(args: argparse.Namespace, data: pd.DataFrame, metadata: dict[str, Any] | None = None,
+         model: BaseSynthesizer | None = None) -> BaseSynthesizer:
+    """The model of the options (or ``model``), fitted on ``data``; ``metadata``: kinds decided
+    beforehand, in place of ``--discrete`` and ``--metadata``."""
+    model = _model(args) if model is None else model
     fit_params = _values(args, FIT_OPTIONS)
     fit_params["metadata"] = _read_json(fit_params["metadata"], "metadata")
     if metadata is not None:
@@ -565,12 +609,15 @@ def _whole_table_kinds(args: argparse.Namespace, data: pd.DataFrame,
     return kinds
 
 
-def _fit_summary(model: BaseSynthesizer, data: pd.DataFrame, seconds: float) -> dict[str, Any]:
+def _fit_summary(model: BaseSynthesizer, data: pd.DataFrame, seconds: float, earlier: int = 0
+                 ) -> dict[str, Any]:
+    """What the fit did; ``earlier``: epochs the model had trained before it (a warm start)."""
     return {
         "class": type(model).__name__,
         "rows": len(data),
         "columns": data.shape[1],
-        "epochs_run": len(model.history_),
+        "epochs_run": len(model.history_) - earlier,
+        "epochs_total": len(model.history_),
         "stop_reason": getattr(model, "stop_reason_", ""),
         "derived_columns": model.transformer_.derived_,
         "coded_columns": model.transformer_.coded_,

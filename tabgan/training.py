@@ -92,6 +92,8 @@ class TrainingLoop:
 
     While callbacks run, ``loop.final`` says whether this epoch is the last one (the last of
     ``epochs``, or ``max_time`` has run out), so a probe can measure the state training ends with.
+    ``first_epoch``: the number of the first epoch, past those of an earlier fit that this one
+    continues (a warm start), so probes keep their schedule and the history its numbering.
     """
 
     def __init__(
@@ -106,9 +108,11 @@ class TrainingLoop:
         callbacks: Sequence[Callback] = (),
         verbose: bool = False,
         description: str = "training",
+        first_epoch: int = 0,
     ) -> None:
         self.step = step
         self.epochs = epochs
+        self.first_epoch = first_epoch
         self.steps_per_epoch = steps_per_epoch
         self.snapshot = snapshot
         self.restore = restore
@@ -136,7 +140,8 @@ class TrainingLoop:
         bar = self._progress()
         self.stop_reason = "epochs"
         try:
-            for epoch in range(self.epochs):
+            last = self.first_epoch + self.epochs - 1
+            for epoch in range(self.first_epoch, last + 1):
                 t0 = time.perf_counter()
                 out_of_time = False
                 steps: list[dict[str, Tensor]] = []
@@ -157,7 +162,7 @@ class TrainingLoop:
                         "discriminator_lr")
                 self.logs.append(log)
                 last_good = self.snapshot()
-                self.final = out_of_time or epoch == self.epochs - 1
+                self.final = out_of_time or epoch == last
                 stop = any([cb.on_epoch_end(self, log) for cb in self.callbacks])
                 if bar is not None:
                     bar.update(1)

@@ -268,6 +268,34 @@ def test_fit_writes_a_loadable_model_and_a_summary(work, tmp_path, capsys):
     )
 
 
+def test_fit_warm_start_trains_the_model_on_and_changes_only_the_options_given(work, tmp_path, capsys):
+    # Before 2026-12-02 a fit always started afresh.
+    out = tmp_path / "more.tabgan"
+    argv = ["fit", work / "data.csv", "-o", out, "--warm-start", work / "model.tabgan"]
+    assert run(*argv, "--epochs", "2", "--max-time", "60", "-q", "--json") == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["warm_start"] == str(work / "model.tabgan")
+    assert (result["epochs_run"], result["epochs_total"]) == (2, 3)
+    model, first = tabgan.load(out), tabgan.load(work / "model.tabgan")
+    assert model.history_["epoch"].tolist() == [0, 1, 2]
+    params = model.get_params()
+    assert (params["epochs"], params["max_time"], params["warm_start"]) == (2, 60.0, True)
+    # options left out keep the model's values (--batch-size 50, not the default 500)
+    assert {k: v for k, v in params.items() if k not in ("epochs", "max_time", "warm_start", "verbose")} == \
+        {k: v for k, v in first.get_params().items() if k not in ("epochs", "max_time", "warm_start", "verbose")}
+    assert run(*argv) == 0
+    assert f"trained ConditionalGAN from {work / 'model.tabgan'} further on 160 rows" in capsys.readouterr().out
+    assert run(*argv, "-q", "--generator-dim", "8,8") == 2
+    assert "generator_dim=(8, 8) differs from the fitted model's (16, 16)" in error_line(capsys)
+    assert run(*argv, "-q", "--engine", "wgan-gp") == 2
+    assert "holds a ConditionalGAN; a warm start continues the model's own engine" in error_line(capsys)
+    make_table().assign(city="Rome").to_csv(tmp_path / "rome.csv", index=False)
+    assert run("fit", tmp_path / "rome.csv", "-o", out, "--warm-start", work / "model.tabgan", "-q") == 1
+    assert "column 'city': value 'Rome' was not seen when fitted" in error_line(capsys)
+    assert run("fit", work / "data.csv", "-o", out, "--warm-start", tmp_path / "none.tabgan", "-q") == 1
+    assert "does not exist" in error_line(capsys)
+
+
 @pytest.mark.parametrize("flag, derived", [("yes", {"country": "city"}), ("no", {})])
 def test_fit_reports_derived_columns_and_can_turn_them_off(tmp_path, capsys, flag, derived):
     data = make_table()

@@ -10,7 +10,15 @@ import torch
 from tabgan import ConditionalGAN, WGANGP
 from tabgan.errors import ParameterError, TrainingError
 from tabgan.probe import FidelityProbe
-from tabgan.training import KEEP_TOLERANCE, EarlyStopping, EpochLog, KeepBest, TrainingLoop, denormals_flushed
+from tabgan.training import (
+    KEEP_TOLERANCE,
+    EarlyStopping,
+    EpochLog,
+    KeepBest,
+    ProbeCallback,
+    TrainingLoop,
+    denormals_flushed,
+)
 from tabgan.transformers.layout import Layout, Span
 
 SMALL = dict(batch_size=50, pac=5, generator_dim=(32, 32), discriminator_dim=(32, 32), embedding_dim=16,
@@ -121,6 +129,32 @@ def test_final_flag_is_set_on_the_last_epoch_and_when_out_of_time():
 
     loop_for(Counter(), 3, [Spy()]).run()
     assert seen == [False, False, True]
+
+
+def test_a_continued_loop_numbers_its_epochs_on_and_probes_on_schedule():
+    # A warm start (2026-12-02) runs epochs 3, 4, 5 after a fit of 3: probes every 2 epochs
+    # land on epochs 3 and 5 (the 4th and the 6th), and the last is final.
+    seen = []
+
+    class Spy:
+        def on_epoch_end(self, loop, log):
+            seen.append((log.epoch, loop.final))
+            return False
+
+    history = loop_for(Counter(), 3, [Spy()], first_epoch=3).run()
+    assert history["epoch"].tolist() == [3, 4, 5] and seen == [(3, False), (4, False), (5, True)]
+
+    class Probe:  # ProbeCallback's view of a FidelityProbe
+        device, rows, baseline = torch.device("cpu"), 4, {}
+
+        def __call__(self, generated):
+            return {"probe_score": float(generated.sum())}
+
+    loop = loop_for(Counter(), 3, [ProbeCallback(Probe(), lambda n, g: torch.ones(n, 1), every=2, seed=0)],
+                    first_epoch=3)
+    loop.run()
+    probed = [log.epoch for log in loop.logs if "probe_score" in log.extra]
+    assert probed == [3, 5]
 
 
 # ---------------------------------------------------------------- the probe

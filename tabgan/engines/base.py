@@ -20,7 +20,7 @@ from tabgan.nn.activations import apply_activations, draw_plan, draw_planned, ex
 from tabgan.nn.bits import quantile_draws, quantile_noise
 from tabgan.nn.layers import Critic, FrozenGenerator, Generator, init_linear_
 from tabgan.nn.losses import critic_loss, dragan_penalty, gradient_penalty
-from tabgan.nn.optim import make_adam
+from tabgan.nn.optim import load_moments, make_adam, moments
 from tabgan.transformers.layout import Layout
 
 __all__ = ["GANEngine", "Penalty"]
@@ -137,6 +137,7 @@ class GANEngine:
             self.net_g_ema = copy.deepcopy(self.net_g).eval().requires_grad_(False)
         self._ema_updates = 0
         self._critic_updates = 0  # a Python int: which updates carry the penalty, no sync
+        self._last_penalty = torch.zeros((), device=self.device)  # logged on updates without one
         self._frozen_cache: tuple[tuple, FrozenGenerator] | None = None  # see _frozen
         self.opt_g = make_adam(list(self.net_g.parameters()), generator_lr, self.generator_betas,
                                generator_decay)
@@ -412,13 +413,36 @@ class GANEngine:
             out[name] = list(v) if isinstance(v, tuple) else v
         return out
 
-    def optimizer_state_dict(self) -> dict[str, dict]:
-        """Adam moments of both networks (tensors, ints and floats: weights_only-loadable)."""
-        return {"opt_g": self.opt_g.state_dict(), "opt_d": self.opt_d.state_dict()}
+    def moments(self) -> dict[str, Tensor]:
+        """Where training stands beyond the weights, as flat tensors (``torch.load(weights_only=
+        True)``-able): the Adam moments and step counters of both networks (``opt_g.*``,
+        ``opt_d.*``; see ``tabgan.nn.optim.moments``) and the critic updates made so far, which
+        decide the ones that carry a lazy penalty."""
+        out = {f"opt_g.{k}": v for k, v in moments(self.opt_g).items()}
+        out.update({f"opt_d.{k}": v for k, v in moments(self.opt_d).items()})
+        out["critic_updates"] = torch.tensor(self._critic_updates, dtype=torch.long)
+        out["last_penalty"] = self._last_penalty.detach().clone()  # what updates without one log
+        return out
 
-    def load_optimizer_state_dict(self, state: dict[str, dict]) -> None:
-        self.opt_g.load_state_dict(state["opt_g"])  # Adam moves its state to the params' device
-        self.opt_d.load_state_dict(state["opt_d"])
+    def load_moments(self, state: dict[str, Tensor]) -> None:
+        """Put ``moments()`` of an engine of the same shapes into this one; its settings (learning
+        rates, betas, decay) stay. ModelFileError when they do not fit its networks."""
+        try:
+            for name, opt in (("opt_g", self.opt_g), ("opt_d", self.opt_d)):
+                prefix = name + "."
+                load_moments(opt, {k[len(prefix):]: v for k, v in state.items() if k.startswith(prefix)})
+            updates, penalty = int(state["critic_updates"]), state["last_penalty"].reshape(())
+        except (KeyError, ValueError, RuntimeError) as exc:
+            raise ModelFileError(f"optimizer state does not match: {exc}") from None
+        self._critic_updates, self._last_penalty = updates, penalty.to(self.device, torch.float32)
+
+    def continue_from(self, other: GANEngine) -> None:
+        """Take over the training of ``other``, an engine of the same shapes: its weights, moving
+        average and moments, so that steps of this engine carry on where ``other``'s stopped.
+        This engine keeps its own settings and extra state (the condition counts of the table it
+        now trains on)."""
+        self.load_state_dict({**other.state_dict(), **self._extra_state()})
+        self.load_moments(other.moments())
 
     def to(self, device: torch.device | str) -> GANEngine:
         """Move networks, optimizer moments and state to ``device``; returns self."""
@@ -430,6 +454,7 @@ class GANEngine:
             # counters) to where the moved parameters now live.
             opt.load_state_dict(opt.state_dict())
         self._cache_tensor_lists()  # .to() makes new buffer tensors
+        self._last_penalty = self._last_penalty.to(self.device)
         self._move_extra(self.device)
         return self
 

@@ -27,7 +27,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-__all__ = ["LeanAdam", "make_adam"]
+__all__ = ["LeanAdam", "load_moments", "make_adam", "moments"]
 
 
 class LeanAdam:
@@ -98,3 +98,49 @@ def make_adam(params: list[torch.nn.Parameter], lr: float, betas: tuple[float, f
     if fused:
         return LeanAdam(params, lr=lr, betas=betas, weight_decay=weight_decay)
     return torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay)
+
+
+def _params(opt: LeanAdam | torch.optim.Adam) -> list[torch.nn.Parameter]:
+    return opt.params if isinstance(opt, LeanAdam) else list(opt.param_groups[0]["params"])
+
+
+def moments(opt: LeanAdam | torch.optim.Adam) -> dict[str, Tensor]:
+    """Where training stands in either Adam, as plain tensors: ``{"i.exp_avg", "i.exp_avg_sq",
+    "i.step"}`` for parameter i (zeros and step 0 for one not stepped yet). The settings (lr,
+    betas, ...) stay out: they are the engine's parameters."""
+    if isinstance(opt, LeanAdam):
+        triples = list(zip(opt.exp_avgs, opt.exp_avg_sqs, opt.steps))
+    else:
+        triples = []
+        for p in _params(opt):
+            st = opt.state.get(p, {})
+            step = torch.as_tensor(st.get("step", 0.0), dtype=torch.float32)
+            triples.append((st.get("exp_avg", torch.zeros_like(p)), st.get("exp_avg_sq", torch.zeros_like(p)), step))
+    out: dict[str, Tensor] = {}
+    for i, (m, v, t) in enumerate(triples):
+        out[f"{i}.exp_avg"], out[f"{i}.exp_avg_sq"] = m.detach().clone(), v.detach().clone()
+        out[f"{i}.step"] = t.detach().reshape(()).to(torch.float32).clone()
+    return out
+
+
+def load_moments(opt: LeanAdam | torch.optim.Adam, state: dict[str, Tensor]) -> None:
+    """Put ``moments()`` of an Adam over parameters of the same shapes (from any device, from
+    either class) into ``opt``; its own settings stay. ValueError when the shapes differ."""
+    params = _params(opt)
+    expected = {f"{i}.{k}" for i in range(len(params)) for k in ("exp_avg", "exp_avg_sq", "step")}
+    if set(state) != expected:
+        raise ValueError(f"moments of {len(state) // 3} parameters; this optimizer has {len(params)}")
+    for i, p in enumerate(params):
+        for k in ("exp_avg", "exp_avg_sq"):
+            if state[f"{i}.{k}"].shape != p.shape:
+                raise ValueError(f"{k} of parameter {i} has shape {tuple(state[f'{i}.{k}'].shape)}; "
+                                 f"the parameter has {tuple(p.shape)}")
+    m = [state[f"{i}.exp_avg"].to(p.device, p.dtype).clone() for i, p in enumerate(params)]
+    v = [state[f"{i}.exp_avg_sq"].to(p.device, p.dtype).clone() for i, p in enumerate(params)]
+    if isinstance(opt, LeanAdam):
+        opt.exp_avgs, opt.exp_avg_sqs = m, v
+        opt.steps = [state[f"{i}.step"].to(p.device, torch.float32).clone() for i, p in enumerate(params)]
+        return
+    for i, p in enumerate(params):  # torch's non-fused Adam keeps float32 steps on the CPU
+        opt.state[p] = {"step": state[f"{i}.step"].to("cpu", torch.float32).clone(),
+                        "exp_avg": m[i], "exp_avg_sq": v[i]}

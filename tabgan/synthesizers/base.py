@@ -29,6 +29,8 @@ from tabgan.transformers.table import TableTransformer
 
 __all__ = ["BaseSynthesizer", "resolve_device"]
 
+# Model files name the engine's Adam moments (``GANEngine.moments``) with this prefix.
+MOMENTS = "adam."
 # Rows generated per chunk when sampling: bounds the float matrix held at once.
 SAMPLE_CHUNK = 50_000
 # Sampling with conditions generates at most max(REJECT_FACTOR * n, REJECT_MIN) rows in all.
@@ -153,8 +155,16 @@ COMMON_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "patience": (_positive_int, "a positive integer (probe evaluations)"),
     "sampling_dtype": (lambda v: v in SAMPLING_DTYPES, "'auto', 'float32' or 'bfloat16'"),
     "random_state": (_is_random_state, _SEED_RULE),
+    "warm_start": (lambda v: isinstance(v, bool), "True or False"),
     "verbose": (lambda v: isinstance(v, bool), "True or False"),
 }
+# What warm_start cannot change: the networks' shapes and the column transforms (learnt once, by
+# the first fit), as (parameter, where the fitted value lives).
+_FIXED_BY_FIT = (
+    ("embedding_dim", "engine"), ("generator_dim", "engine"), ("discriminator_dim", "engine"),
+    ("discriminator_row_dim", "engine"), ("pac", "engine"), ("max_categories", "transformer"),
+    ("n_modes", "transformer"), ("derive_columns", "transformer"),
+)
 
 
 def _wilson_upper(hits: int, trials: int, z: float = 3.0) -> float:
@@ -247,6 +257,8 @@ class BaseSynthesizer(BaseEstimator):
         if labels is not None and discrete_columns is not None and not isinstance(discrete_columns, str):
             discrete_columns = [str(c) for c in discrete_columns]
         validate_frame(data)
+        if self.warm_start and getattr(self, "engine_", None) is not None:
+            return self._continue(data, labels, discrete_columns, metadata)
         # seed_ reproduces this fit whatever random_state was: None draws it from the OS.
         seed = _seed_of(self.random_state)
         seed = np.random.SeedSequence().entropy if seed is None else seed
@@ -279,16 +291,69 @@ class BaseSynthesizer(BaseEstimator):
         # The step holds the training matrix (and any sampler over it); the model never does,
         # so a fitted model carries no real row and frees the device memory when fit returns.
         self.engine_, step = self._make_training(layout, matrix, init, train_gen)
+        self.history_ = pd.DataFrame()
+        return self._train(step, data, matrix)
+
+    def _continue(self, data: pd.DataFrame, labels: list[Any] | None, discrete_columns: Sequence[str] | None,
+                  metadata: Mapping[str, Any] | None) -> BaseSynthesizer:
+        """warm_start: ``epochs`` more epochs of the fitted networks, their Adam moments and their
+        moving average, on ``data`` as the fitted column transforms encode it.
+
+        The continuation's draws come from (seed, epochs trained so far), the seed being
+        random_state's or else the first fit's ``seed_``: the same model, table and random_state
+        continue the same way, also after a save and load (the model file holds the moments).
+        """
+        self._check_continuable(labels)
+        self.transformer_.check_continues(data, discrete_columns, metadata)
+        matrix = torch.from_numpy(self.transformer_.transform(data)).to(self._device)  # (N, D)
+        history = self.history_
+        done = int(history["epoch"].iloc[-1]) + 1 if len(history) else 0
+        seed = _seed_of(self.random_state)
+        seed = (self.seed_ if self.seed_ is not None else self.sample_seed_) if seed is None else seed
+        seeds = np.random.SeedSequence([seed, done]).generate_state(2)
+        init = torch.Generator().manual_seed(int(seeds[0]))  # weights it draws are replaced
+        train_gen = torch.Generator(device=self._device).manual_seed(int(seeds[1]))
+        engine, step = self._make_training(self.transformer_.layout_, matrix, init, train_gen)
+        engine.continue_from(self.engine_)
+        self.engine_ = engine
+        self._sample_calls = 0
+        self.epochs_ = auto_epochs(len(data), self.batch_size) if self.epochs == "auto" else int(self.epochs)
+        return self._train(step, data, matrix, first_epoch=done)
+
+    def _check_continuable(self, labels: list[Any] | None) -> None:
+        fitted = {"engine": self.engine_.get_config(), "transformer": {
+            "max_categories": self.transformer_.max_categories, "n_modes": self.transformer_.n_modes,
+            "derive_columns": self.transformer_.derive}}
+        for name, where in _FIXED_BY_FIT:
+            now, then = getattr(self, name), fitted[where][name]
+            then = tuple(then) if isinstance(then, list) else then
+            if (tuple(now) if isinstance(now, list) else now) != then:
+                raise ParameterError(
+                    f"{name}={now!r} differs from the fitted model's {then!r}; warm_start=True continues "
+                    "the fitted networks and column transforms, so set it back or refit with warm_start=False")
+        if (self.ema is None) != (self.engine_.net_g_ema is None):
+            raise ParameterError(f"ema={self.ema!r}: the fitted model was trained "
+                                 f"{'without' if self.engine_.net_g_ema is None else 'with'} a moving "
+                                 "average; warm_start=True cannot add or drop it, refit with warm_start=False")
+        if labels != self.column_labels_:
+            raise ParameterError("warm_start=True: the table's columns are labelled differently from the "
+                                 f"fitted table's ({labels!r} against {self.column_labels_!r})")
+
+    def _train(self, step: Callable[[], dict], data: pd.DataFrame, matrix: torch.Tensor,
+               first_epoch: int = 0) -> BaseSynthesizer:
+        """Run ``epochs_`` epochs of ``step`` on ``self.engine_``; the history goes after what
+        ``history_`` holds."""
         loop = TrainingLoop(
             step, epochs=self.epochs_, steps_per_epoch=max(1, matrix.shape[0] // self.batch_size),
             snapshot=self.engine_.state_dict, restore=self.engine_.load_state_dict,
             max_time=self.max_time, callbacks=self._callbacks(data, matrix), verbose=self.verbose,
-            description=type(self).__name__,
+            description=type(self).__name__, first_epoch=first_epoch,
         )
+        earlier = self.history_
         try:
             loop.run()
         finally:
-            self.history_ = loop.history
+            self.history_ = pd.concat([earlier, loop.history], ignore_index=True) if len(earlier) else loop.history
             self.stop_reason_ = loop.stop_reason
             keep = getattr(self, "_keep_best", None)
             self.best_epoch_ = keep.best_epoch if keep is not None else None
@@ -587,7 +652,11 @@ class BaseSynthesizer(BaseEstimator):
                 "column_labels": self.column_labels_,
             },
         }
-        tensors = self.engine_.state_dict() if self.engine_ is not None else {}
+        tensors = {}
+        if self.engine_ is not None:
+            # The moments let a loaded model continue training as this one would (warm_start).
+            tensors = {**self.engine_.state_dict(),
+                       **{MOMENTS + k: v for k, v in self.engine_.moments().items()}}
         write_model_file(path, header, tensors)
 
     @classmethod
@@ -617,8 +686,12 @@ class BaseSynthesizer(BaseEstimator):
         if layout.width == 0:
             model.engine_ = None
         else:
-            model.engine_ = model._engine_for_state(layout, tensors, device)
-            model.engine_.load_state_dict(tensors)
+            moments = {k[len(MOMENTS):]: v for k, v in tensors.items() if k.startswith(MOMENTS)}
+            weights = {k: v for k, v in tensors.items() if not k.startswith(MOMENTS)}
+            model.engine_ = model._engine_for_state(layout, weights, device)
+            model.engine_.load_state_dict(weights)
+            if moments:  # absent in files written before 2026-12-02: Adam starts afresh
+                model.engine_.load_moments(moments)
         return model
 
     def _engine_for_state(self, layout: Any, tensors: dict[str, torch.Tensor], device: torch.device) -> Any:

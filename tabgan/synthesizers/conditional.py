@@ -63,7 +63,13 @@ class ConditionalGAN(BaseSynthesizer):
     emulated: 16,296 rows/s against float32's 111,098 on an AVX2-only AMD EPYC); changing it needs
     no refit. random_state: seed of everything (same seed, same model, same samples on the same
     CPU), or a numpy Generator or RandomState that each fit draws its seed from; ``seed_`` is
-    the integer that reproduces a fit (drawn from the OS when random_state is None). verbose: progress bar with live losses.
+    the integer that reproduces a fit (drawn from the OS when random_state is None).
+    warm_start: when the model is fitted, ``fit(data)`` trains its networks ``epochs`` more
+    epochs on ``data`` instead of starting afresh: the weights, the moving average and the Adam
+    moments carry on (also in a model read by ``tabgan.load``), under the learning rates, betas
+    and penalty set now; the column transforms stay as the first fit learnt them, so ``data``
+    must have the fitted columns, categories and kinds. ``history_`` goes on numbering epochs,
+    and keep_best chooses among the epochs of the last fit. verbose: progress bar with live losses.
     """
 
     _constraints = {
@@ -106,6 +112,7 @@ class ConditionalGAN(BaseSynthesizer):
         device: str = "auto",
         sampling_dtype: Literal["auto", "float32", "bfloat16"] = "auto",
         random_state: SeedLike = None,
+        warm_start: bool = False,
         verbose: bool = False,
     ) -> None:
         self.epochs = epochs
@@ -139,6 +146,7 @@ class ConditionalGAN(BaseSynthesizer):
         self.device = device
         self.sampling_dtype = sampling_dtype
         self.random_state = random_state
+        self.warm_start = warm_start
         self.verbose = verbose
 
     def _make_training(self, layout: Layout, matrix: torch.Tensor, init: torch.Generator,

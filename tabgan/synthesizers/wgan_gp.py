@@ -54,6 +54,7 @@ class WGANGP(BaseSynthesizer):
         device: str = "auto",
         sampling_dtype: Literal["auto", "float32", "bfloat16"] = "auto",
         random_state: SeedLike = None,
+        warm_start: bool = False,
         verbose: bool = False,
     ) -> None:
         self.epochs = epochs
@@ -86,6 +87,7 @@ class WGANGP(BaseSynthesizer):
         self.device = device
         self.sampling_dtype = sampling_dtype
         self.random_state = random_state
+        self.warm_start = warm_start
         self.verbose = verbose
 
     def _make_training(self, layout: Layout, matrix: torch.Tensor, init: torch.Generator,

@@ -532,7 +532,14 @@ class NumericalTransformer(ColumnTransformer):
         what they count."""
         if self.unit is None:
             x = s.to_numpy(dtype=np.float64, na_value=np.nan)
-            return x if self.code is None else to_counts(x, self.code)
+            if self.code is None:
+                return x
+            known = x[~np.isnan(x)]
+            bad = known[(known != np.round(known)) | ~valid(np.round(known).astype(np.int64), self.code)]
+            if len(bad):  # a table other than the fitted one (a warm start): no count to give
+                raise ValueError(f"value {bad[0]:g} is no {self.code.upper()} code, as every value was "
+                                 "when fitted")
+            return to_counts(x, self.code)
         ns = s.to_numpy(dtype="timedelta64[ns]").view(np.int64)  # NaT is int64's minimum
         return np.where(s.isna().to_numpy(), np.nan, ns / _UNIT_NS[self.unit])
 

@@ -279,6 +279,40 @@ class TableTransformer:
             if isinstance(t, IdTransformer) and t.column in df.columns:
                 t.continue_past(df[t.column])
 
+    def check_continues(self, df: pd.DataFrame, discrete_columns: Iterable[str] | None = None,
+                        metadata: Mapping[str, Any] | None = None) -> None:
+        """ColumnError unless ``df`` is a table these fitted transforms describe, as training on
+        it with them (a warm start) needs: its columns are the fitted ones; columns that
+        ``discrete_columns`` or ``metadata`` name get the kinds they were fitted with; a constant
+        column still holds its value alone; a derived column is still the function of its source
+        that the fit found. (``transform`` refuses unseen categories, missing values where none
+        were fitted and values that are no longer codes.)"""
+        self._check_fitted()
+        validate_frame(df)
+        names = set(self.schema_.names)
+        for c in df.columns:
+            if c not in names:
+                raise ColumnError(c, "was not in the table the model was fitted on")
+        for c in self.schema_.names:
+            if c not in df.columns:
+                raise ColumnError(c, "the table lacks a column the model was fitted on")
+        if discrete_columns is not None or metadata is not None:
+            named = set(discrete_columns or ()) | set((metadata or {}).get("columns", {}))
+            given = infer_schema(df[[c for c in self.schema_.names if c in named]], discrete_columns, metadata)
+            for spec in given.columns:
+                fitted = self.schema_[spec.name].kind
+                if spec.kind != fitted and "constant" not in (spec.kind, fitted):
+                    raise ColumnError(spec.name, f"was fitted as {fitted}; it cannot become {spec.kind} "
+                                                 "in a warm start")
+        for t in self.columns_:  # a loop over columns
+            if isinstance(t, ConstantTransformer):
+                _check_constant(t, df[t.column])
+            elif isinstance(t, DerivedTransformer):
+                source = self.columns_[self._index[t.source]]
+                assert isinstance(source, CategoricalTransformer)
+                looked_up = t.inverse_slots(source.slots(df[t.source]), np.random.default_rng(0))
+                _check_derived(t, df[t.source], df[t.column], looked_up)
+
     # ---------------------------------------------------------------- state
     def _check_fitted(self) -> None:
         if not hasattr(self, "columns_"):
@@ -311,6 +345,30 @@ class TableTransformer:
         if not hasattr(self, "columns_"):
             return "TableTransformer(not fitted)"
         return f"TableTransformer({len(self.columns_)} columns -> {self.layout_.width} features)"
+
+
+def _check_constant(t: ConstantTransformer, s: pd.Series) -> None:
+    values = s.dropna()
+    if t.value is None:
+        if len(values):
+            raise ColumnError(t.column, f"was empty when fitted and now holds {to_plain(values.iloc[0])!r}")
+        return
+    if len(values) < len(s):
+        raise ColumnError(t.column, f"held {t.value!r} in every row when fitted and now has missing values")
+    other = values[values.astype(object) != t.value]
+    if len(other):
+        raise ColumnError(t.column, f"held {t.value!r} in every row when fitted and now holds "
+                                    f"{to_plain(other.iloc[0])!r}")
+
+
+def _check_derived(t: DerivedTransformer, source: pd.Series, column: pd.Series, looked_up: pd.Series) -> None:
+    got, want = column.to_numpy(dtype=object), looked_up.to_numpy(dtype=object)
+    same = (got == want) | (pd.isna(got) & pd.isna(want))
+    if not same.all():
+        i = int(np.flatnonzero(~same)[0])
+        raise ColumnError(t.column, f"was looked up from {t.source!r} when fitted; a row with "
+                                    f"{t.source}={to_plain(source.iloc[i])!r} now holds {to_plain(got[i])!r}, "
+                                    f"not {to_plain(want[i])!r}")
 
 
 def _condition_slot(t: CategoricalTransformer, value: Any) -> int:

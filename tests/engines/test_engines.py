@@ -162,12 +162,12 @@ def test_state_dict_round_trip(tmp_path) -> None:
     assert all(isinstance(v, torch.Tensor) for v in state.values())
     assert any(k.startswith("net_g_ema.") for k in state) and "condition_counts" in state
     torch.save(state, tmp_path / "w.pt")
-    torch.save(engine.optimizer_state_dict(), tmp_path / "o.pt")
+    torch.save(engine.moments(), tmp_path / "o.pt")
     loaded = torch.load(tmp_path / "w.pt", weights_only=True)
     config = json.loads(json.dumps(engine.get_config()))  # JSON-able
     fresh = ConditionalGANEngine(LAYOUT, **config)  # built without counts
     fresh.load_state_dict(loaded)
-    fresh.load_optimizer_state_dict(torch.load(tmp_path / "o.pt", weights_only=True))
+    fresh.load_moments(torch.load(tmp_path / "o.pt", weights_only=True))
     assert torch.equal(fresh.condition_counts, sampler.counts)
     a = engine.generate(40, generator=torch.Generator().manual_seed(7))
     b = fresh.generate(40, generator=torch.Generator().manual_seed(7))
@@ -175,6 +175,30 @@ def test_state_dict_round_trip(tmp_path) -> None:
     la = engine.train_step(sampler, torch.Generator().manual_seed(8))
     lb = fresh.train_step(sampler, torch.Generator().manual_seed(8))
     assert torch.equal(la["critic_loss"], lb["critic_loss"])  # optimizer state came back too
+
+
+def test_an_engine_continues_anothers_training_with_its_own_settings() -> None:
+    # The warm start's mechanism (2026-12-02): weights, moving average, moments and the count of
+    # critic updates (which decides the lazy penalty's updates) carry over.
+    engine, sampler = make_engine(ema=0.8, penalty_every=3)
+    for _ in range(4):
+        engine.train_step(sampler, torch.Generator().manual_seed(1))
+    other = ConditionalGANEngine(LAYOUT, condition_counts=sampler.counts, ema=0.8, penalty_every=3,
+                                 init_generator=torch.Generator().manual_seed(9), **SMALL)
+    other.continue_from(engine)
+    assert other._critic_updates == engine._critic_updates == 4
+    for _ in range(3):
+        la = engine.train_step(sampler, torch.Generator().manual_seed(2))
+        lb = other.train_step(sampler, torch.Generator().manual_seed(2))
+        assert torch.equal(la["critic_loss"], lb["critic_loss"])
+    a, b = engine.state_dict(), other.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    slower = ConditionalGANEngine(LAYOUT, condition_counts=sampler.counts * 2, ema=0.8, penalty_every=3,
+                                  **{**SMALL, "generator_lr": 1e-6})
+    slower.continue_from(engine)
+    assert slower.opt_g.lr == 1e-6 and torch.equal(slower.condition_counts, sampler.counts * 2)
+    with pytest.raises(ModelFileError, match="optimizer state does not match"):
+        slower.load_moments({k: v for k, v in engine.moments().items() if k != "critic_updates"})
 
 
 def test_mismatched_state_is_refused() -> None:

@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from tabgan.nn.optim import LeanAdam, make_adam
+from tabgan.nn.optim import LeanAdam, load_moments, make_adam, moments
 
 fused_cpu = pytest.mark.skipif(
     not hasattr(torch, "_fused_adam_"), reason="this torch build has no fused Adam kernel")
@@ -91,6 +91,37 @@ def test_state_dict_round_trip_through_a_weights_only_file(tmp_path) -> None:
     _same(a, ref, c, fresh)
     with pytest.raises(ValueError, match="state for 6 parameters, this optimizer has 2"):
         LeanAdam(list(nn.Linear(2, 2).parameters())).load_state_dict(lean.state_dict())
+
+
+@fused_cpu
+def test_moments_carry_training_on_between_lean_and_torch_adam() -> None:
+    # What a warm start and a model file carry (2026-12-02): settings stay the optimizer's own.
+    a, ref, b, lean = _adams(lr=1e-2, betas=(0.5, 0.9))
+    _train(a, ref, 4), _train(b, lean, 4)
+    flat = moments(lean)
+    assert set(flat) == {f"{i}.{k}" for i in range(6) for k in ("exp_avg", "exp_avg_sq", "step")}
+    assert float(flat["0.step"]) == 4
+    c = _net(0)
+    c.load_state_dict(b.state_dict())
+    plain = torch.optim.Adam(c.parameters(), lr=1e-2, betas=(0.5, 0.9))  # the fallback class
+    load_moments(plain, flat)
+    d = _net(0)
+    d.load_state_dict(b.state_dict())
+    back = LeanAdam(list(d.parameters()), lr=1e-2, betas=(0.5, 0.9))
+    load_moments(back, moments(plain))  # and back again
+    _train(a, ref, 1, seed=3), _train(c, plain, 1, seed=3), _train(d, back, 1, seed=3)
+    _same(a, ref, d, back)
+    for p, q in zip(a.parameters(), c.parameters()):
+        # torch's loop kernel rounds otherwise than the fused one (and Adam blows a rounding up
+        # into a whole step where a gradient is near 0): one step, within float32's rounding
+        torch.testing.assert_close(p, q, rtol=0, atol=1e-6)
+    fresh = torch.optim.Adam(_net(1).parameters())  # no step yet: zero moments, step 0
+    assert all(not t.any() for t in moments(fresh).values())
+    with pytest.raises(ValueError, match="moments of 6 parameters; this optimizer has 2"):
+        load_moments(LeanAdam(list(nn.Linear(2, 2).parameters())), flat)
+    with pytest.raises(ValueError, match=r"exp_avg of parameter 0 has shape \(16, 7\); the parameter has \(16, 8\)"):
+        load_moments(LeanAdam(list(nn.Sequential(nn.Linear(8, 16), nn.BatchNorm1d(16), nn.ReLU(),
+                                                 nn.Linear(16, 3)).parameters())), flat)
 
 
 def test_zero_grad_keeping_tensors_zeroes_them() -> None:

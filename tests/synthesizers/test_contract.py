@@ -188,6 +188,70 @@ def test_a_refit_keeps_nothing_of_the_earlier_table(cls, table, tmp_path):
     assert b"colour" not in (tmp_path / "m.tabgan").read_bytes()
 
 
+def _weights(model):
+    return {k: v.clone() for k, v in model.engine_.state_dict().items()}
+
+
+def _same(a, b):
+    return a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_warm_start_trains_on_and_continues_alike_in_memory_and_after_load(cls, table, tmp_path):
+    # Before 2026-12-02 every fit started afresh, and a model file held no Adam moments.
+    first = cls(**FAST, warm_start=True).fit(table)
+    start = _weights(first)
+    first.save(tmp_path / "m.tabgan")
+    loaded = tabgan.load(tmp_path / "m.tabgan", device="cpu")
+    for model in (first, loaded):
+        model.set_params(epochs=3).fit(table)
+    assert not _same(_weights(first), start)  # it trained on
+    assert _same(_weights(first), _weights(loaded))
+    assert list(first.history_["epoch"]) == [0, 1, 2, 3, 4] and first.epochs_ == 3
+    pd.testing.assert_frame_equal(first.history_.drop(columns="seconds"), loaded.history_.drop(columns="seconds"))
+    pd.testing.assert_frame_equal(first.sample(100, random_state=2), loaded.sample(100, random_state=2))
+    again = cls(**FAST, warm_start=True).fit(table).set_params(epochs=3).fit(table)
+    assert _same(_weights(again), _weights(first))  # the same steps, whatever the path
+    # Adam's step counters carried on: 2 + 3 epochs of updates
+    steps = cls(**FAST).fit(table).engine_.opt_g.steps[0].item()
+    assert first.engine_.opt_g.steps[0].item() == steps * 5 / 2
+    assert first.set_params(warm_start=False).fit(table).history_["epoch"].tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_warm_start_takes_new_learning_rates_and_starts_afresh_when_unfitted(cls, table):
+    cold = cls(**FAST).fit(table)
+    warm_first = cls(**FAST, warm_start=True).fit(table)  # nothing fitted yet: an ordinary fit
+    assert _same(_weights(cold), _weights(warm_first))
+    warm_first.set_params(generator_lr=1e-5, discriminator_lr=3e-5, epochs=1).fit(table)
+    assert (warm_first.engine_.opt_g.lr, warm_first.engine_.opt_d.lr) == (1e-5, 3e-5)
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_warm_start_refuses_what_it_cannot_continue_and_keeps_the_model(cls, table):
+    model = cls(**FAST, warm_start=True).fit(table)
+    before = _weights(model)
+    for params, message in [({"generator_dim": (16, 16)}, r"generator_dim=\(16, 16\) differs from the fitted "
+                                                          r"model's \(32, 32\)"),
+                            ({"n_modes": 3}, "n_modes=3 differs from the fitted model's 10"),
+                            ({"ema": None}, "ema=None: the fitted model was trained with a moving average")]:
+        with pytest.raises(ParameterError, match=message):
+            clone_fitted(model, **params).fit(table)
+    for frame, message in [
+        (table.assign(colour=table["colour"].replace("blue", "purple")), "column 'colour': value 'purple' was not"),
+        (table.assign(extra=1), "column 'extra': was not in the table"),
+        (table.drop(columns="num"), "column 'num': the table lacks"),
+        (table.assign(shade=table["shade"].replace("R", "r")), "column 'shade': was looked up from 'colour'"),
+        (table.assign(num=table["num"].where(table.index > 0)), "column 'num': missing values"),
+    ]:
+        with pytest.raises(ColumnError, match=message):
+            model.fit(frame)
+    with pytest.raises(ColumnError, match="column 'count': was fitted as numerical; it cannot become categorical"):
+        model.fit(table, discrete_columns=["count"])
+    assert _same(_weights(model), before) and len(model.history_) == 2
+    model.fit(table, discrete_columns=["colour"])  # kinds as fitted: accepted
+
+
 @pytest.mark.parametrize("column, value", [("colour", "blue"), ("flag", True), ("rare", "common"),
                                            ("shade", "B")])
 def test_conditions_are_honoured_on_every_discrete_column(fitted, column, value):
@@ -357,6 +421,24 @@ def test_a_file_from_before_discriminator_row_dim_loads_with_ctgans_critic(cls, 
     loaded = tabgan.load(tmp_path / "old.tabgan", device="cpu")
     assert loaded.discriminator_row_dim is None
     pd.testing.assert_frame_equal(loaded.sample(50, random_state=3), model.sample(50, random_state=3))
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_a_file_from_before_warm_start_samples_the_same_and_trains_on_from_fresh_moments(cls, table, tmp_path):
+    from tabgan.persistence import read_model_file, write_model_file
+
+    model = cls(**FAST).fit(table)
+    model.save(tmp_path / "new.tabgan")
+    header, tensors = read_model_file(tmp_path / "new.tabgan")
+    assert {k for k in tensors if k.startswith("adam.")} == {f"adam.{k}" for k in model.engine_.moments()}
+    del header["params"]["warm_start"]  # as written before 2026-12-02: no parameter, no moments
+    header.pop("tensors", None)
+    write_model_file(tmp_path / "old.tabgan", header, {k: v for k, v in tensors.items() if not k.startswith("adam.")})
+    loaded = tabgan.load(tmp_path / "old.tabgan", device="cpu")
+    assert loaded.warm_start is False and float(loaded.engine_.opt_g.steps[0]) == 0
+    pd.testing.assert_frame_equal(loaded.sample(50, random_state=3), model.sample(50, random_state=3))
+    loaded.set_params(warm_start=True, epochs=1).fit(table)
+    assert loaded.history_["epoch"].tolist() == [0, 1, 2] and float(loaded.engine_.opt_g.steps[0]) > 0
 
 
 def test_loading_a_pickle_runs_nothing_and_is_refused(tmp_path):

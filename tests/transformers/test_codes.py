@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from tabgan import ConditionalGAN
+from tabgan.errors import ColumnError
 from tabgan.transformers import NumericalTransformer, TableTransformer
 from tabgan.transformers.base import compact
 from tabgan.transformers.codes import detect_code, from_counts, to_counts, valid
@@ -89,3 +90,16 @@ def test_a_condition_on_a_coded_point_mass_is_written_as_the_column_writes_it():
     assert (model.sample(40, conditions={"sched": 600}, random_state=0)["sched"] == 600).all()
     with pytest.raises(ValueError, match=r"sched=660.*\(here: 600\)"):  # 06:60 is no time
         model.sample(5, conditions={"sched": 660})
+
+
+def test_a_table_whose_values_are_no_codes_is_refused_by_the_fitted_transform():
+    # Before 2026-12-02 transform counted 1375 as 13 h 75 min = 855 minutes: a warm start on a
+    # new table learnt it as 14:15.
+    rng = np.random.default_rng(1)
+    hhmm = pd.DataFrame({"t": rng.integers(5, 23, 500) * 100 + rng.integers(0, 60, 500)})
+    t = TableTransformer(random_state=0).fit(hhmm)
+    assert t.coded_ == {"t": "hhmm"}
+    for bad, shown in ((1375, "1375"), (517.5, "517.5")):
+        with pytest.raises(ColumnError, match=f"column 't': value {shown} is no HHMM code, as every value was"):
+            t.transform(pd.DataFrame({"t": [600.0, bad]}))
+    assert t.transform(pd.DataFrame({"t": [600, 2400]})).shape[0] == 2  # 24:00 is a time

@@ -207,3 +207,30 @@ def test_integer_ids_continue_past_the_ids_of_other_rows():
     t.continue_ids_past(df.iloc[30:])
     out = t.inverse_transform(t.transform(df.iloc[:5]), random_state=0)
     assert out["id"].tolist() == [41, 42, 43, 44, 45]
+
+
+def test_check_continues_names_what_the_fitted_transforms_no_longer_describe():
+    # A warm start (2026-12-02) trains on a new table with the fitted transforms: a constant that
+    # changed, or a derived pair that broke, would come back as the old table had it.
+    n = 60
+    colour = np.tile(["red", "green", "blue"], n // 3)
+    df = pd.DataFrame({"colour": colour, "code": pd.Series(colour).map({"red": 1, "green": 2, "blue": 3}),
+                       "site": "Oslo", "empty": [None] * n, "x": np.linspace(0, 1, n)})
+    t = TableTransformer(random_state=0).fit(df)
+    assert t.derived_ == {"code": "colour"} and kinds_of(t)["site"] == "constant"
+    t.check_continues(df.sample(frac=1, random_state=0))  # the same facts, rows in another order
+    for frame, message in [
+        (df.assign(site=["Oslo"] * (n - 1) + ["Bergen"]), "column 'site': held 'Oslo' in every row when fitted "
+                                                          "and now holds 'Bergen'"),
+        (df.assign(site=["Oslo"] * (n - 1) + [None]), "column 'site': held 'Oslo' in every row when fitted and "
+                                                      "now has missing values"),
+        (df.assign(empty=[None] * (n - 1) + ["x"]), "column 'empty': was empty when fitted and now holds 'x'"),
+        (df.assign(code=df["code"].where(df.index != 4, 9)), "column 'code': was looked up from 'colour' when "
+                                                             "fitted; a row with colour='green' now holds 9, not 2"),
+        (df.assign(more=1), "column 'more': was not in the table"),
+    ]:
+        with pytest.raises(ColumnError, match=message):
+            t.check_continues(frame)
+    with pytest.raises(ColumnError, match="column 'x': was fitted as numerical; it cannot become categorical"):
+        t.check_continues(df, discrete_columns=["x"])
+    t.check_continues(df, metadata={"columns": {"x": {"sdtype": "numerical"}}})
