@@ -413,6 +413,12 @@ def _add_fit(sub: argparse.ArgumentParser) -> None:
         "transforms go on learning DATA for --epochs more epochs; the options given here change "
         "its parameters, the others stay as it was fitted",
     )
+    sub.add_argument(
+        "--sampling-only",
+        action="store_true",
+        help="write what sampling needs only (save(training_state=False)): no critic and no optimizer "
+        "moments, an eighth of the size, the form to share; such a model cannot be --warm-start-ed",
+    )
     _add(sub, MODEL_OPTIONS)
     _add(sub, FIT_OPTIONS)
 
@@ -515,7 +521,7 @@ def run_fit(args: argparse.Namespace) -> dict[str, Any]:
     earlier = 0 if warm is None else len(warm.history_)
     model = _fit(args, data, model=warm)
     model.csv_style_ = style  # so that `tabgan sample` writes CSV as this file was written
-    model.save(args.output)
+    model.save(args.output, training_state=False if args.sampling_only else None)
     result = {
         "command": "fit",
         "model": args.output,

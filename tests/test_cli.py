@@ -296,6 +296,17 @@ def test_fit_warm_start_trains_the_model_on_and_changes_only_the_options_given(w
     assert "does not exist" in error_line(capsys)
 
 
+def test_fit_sampling_only_writes_a_smaller_model_that_samples_and_cannot_train_on(work, tmp_path, capsys):
+    lean = tmp_path / "lean.tabgan"
+    assert run("fit", work / "data.csv", "-o", lean, "--sampling-only", *TINY) == 0
+    assert lean.stat().st_size < (work / "model.tabgan").stat().st_size / 2
+    assert run("sample", lean, "-n", "20", "-o", tmp_path / "s.csv", "--seed", "1", "-q") == 0
+    assert run("sample", work / "model.tabgan", "-n", "20", "-o", tmp_path / "t.csv", "--seed", "1", "-q") == 0
+    assert (tmp_path / "s.csv").read_text() == (tmp_path / "t.csv").read_text()  # the same model
+    assert run("fit", work / "data.csv", "-o", tmp_path / "m.tabgan", "--warm-start", lean, "-q") == 2
+    assert "saved with training_state=False" in error_line(capsys)
+
+
 @pytest.mark.parametrize("flag, derived", [("yes", {"country": "city"}), ("no", {})])
 def test_fit_reports_derived_columns_and_can_turn_them_off(tmp_path, capsys, flag, derived):
     data = make_table()

@@ -404,6 +404,35 @@ class GANEngine:
         known = {k for k in state if k.split(".", 1)[0] in self._modules() or k == "ema_updates"}
         self._load_extra_state({k: v for k, v in state.items() if k not in known})
 
+    def _sampling_name(self) -> str:
+        return "net_g_ema" if self.net_g_ema is not None else "net_g"
+
+    def sampling_state_dict(self) -> dict[str, Tensor]:
+        """What generating rows reads, and nothing that training alone needs: the sampling
+        network's weights (the moving average, when there is one) and the extra state; no critic,
+        no live generator behind a moving average, no moments."""
+        name = self._sampling_name()
+        out = {f"{name}.{k}": v.detach().clone() for k, v in self._modules()[name].state_dict().items()}
+        out.update(self._extra_state())
+        return out
+
+    def load_sampling_state_dict(self, state: dict[str, Tensor]) -> None:
+        """Load a ``sampling_state_dict()``; the generator gets the sampling network's weights
+        too, and the critic keeps its initial ones (such an engine generates, it does not train)."""
+        expected = set(self.sampling_state_dict())
+        if set(state) != expected:
+            missing, unexpected = sorted(expected - set(state)), sorted(set(state) - expected)
+            raise ModelFileError(
+                f"engine state does not match: missing={missing[:5]} unexpected={unexpected[:5]}")
+        name = self._sampling_name()
+        weights = {k[len(name) + 1:]: v for k, v in state.items() if k.startswith(name + ".")}
+        try:
+            for mod in (self.net_g,) if self.net_g_ema is None else (self.net_g_ema, self.net_g):
+                mod.load_state_dict(weights, strict=True)
+        except RuntimeError as exc:  # a shape mismatch
+            raise ModelFileError(f"engine state does not match: {exc}".splitlines()[0]) from None
+        self._load_extra_state({k: v for k, v in state.items() if not k.startswith(name + ".")})
+
     def get_config(self) -> dict[str, Any]:
         """Constructor keyword arguments (JSON-able; the layout, device and generator aside):
         ``type(engine)(layout, **engine.get_config())`` rebuilds an engine of the same shape."""

@@ -201,6 +201,24 @@ def test_an_engine_continues_anothers_training_with_its_own_settings() -> None:
         slower.load_moments({k: v for k, v in engine.moments().items() if k != "critic_updates"})
 
 
+@pytest.mark.parametrize("ema", [0.8, None])
+def test_the_sampling_state_generates_the_same_rows_without_the_critic(ema) -> None:
+    engine, sampler = make_engine(ema=ema)
+    for _ in range(3):
+        engine.train_step(sampler, torch.Generator().manual_seed(1))
+    state = engine.sampling_state_dict()
+    net = "net_g_ema." if ema else "net_g."
+    assert all(k.startswith(net) or k == "condition_counts" for k in state) and "condition_counts" in state
+    fresh = ConditionalGANEngine(LAYOUT, ema=ema, **SMALL)
+    fresh.load_sampling_state_dict(state)
+    for cond in (None, torch.eye(engine.cond_width)[1]):
+        a = engine.generate(30, cond=cond, generator=torch.Generator().manual_seed(2))
+        b = fresh.generate(30, cond=cond, generator=torch.Generator().manual_seed(2))
+        assert torch.equal(a, b)
+    with pytest.raises(ModelFileError, match="does not match"):
+        fresh.load_sampling_state_dict(engine.state_dict())
+
+
 def test_mismatched_state_is_refused() -> None:
     engine, _ = make_engine(ema=0.8)
     with pytest.raises(ModelFileError, match=r"unexpected=\[.ema_updates., .net_g_ema"):

@@ -441,6 +441,31 @@ def test_a_file_from_before_warm_start_samples_the_same_and_trains_on_from_fresh
     assert loaded.history_["epoch"].tolist() == [0, 1, 2] and float(loaded.engine_.opt_g.steps[0]) > 0
 
 
+def test_a_sampling_only_file_samples_the_same_rows_and_holds_no_critic(fitted, table, tmp_path):
+    # save(training_state=False), 2026-12-02: the form to share a model in.
+    from tabgan.persistence import read_model_file
+
+    fitted.save(tmp_path / "full.tabgan")
+    fitted.save(tmp_path / "lean.tabgan", training_state=False)
+    _, tensors = read_model_file(tmp_path / "lean.tabgan")
+    assert tensors and not [k for k in tensors if k.startswith(("net_d.", "adam.", "net_g."))]
+    assert (tmp_path / "lean.tabgan").stat().st_size < (tmp_path / "full.tabgan").stat().st_size / 3
+    lean = tabgan.load(tmp_path / "lean.tabgan", device="cpu")
+    pd.testing.assert_frame_equal(lean.sample(200, random_state=4), fitted.sample(200, random_state=4))
+    pd.testing.assert_frame_equal(lean.sample(30, conditions={"colour": "blue"}, random_state=1),
+                                  fitted.sample(30, conditions={"colour": "blue"}, random_state=1))
+    assert isinstance(lean.diagnose(n=500), list)
+    with pytest.raises(ParameterError, match="training_state=True: this model was read from a file saved"):
+        lean.save(tmp_path / "again.tabgan", training_state=True)
+    lean.save(tmp_path / "again.tabgan")  # as it was read: sampling only
+    assert (tmp_path / "again.tabgan").read_bytes() == (tmp_path / "lean.tabgan").read_bytes()
+    with pytest.raises(ParameterError, match="saved with training_state=False, which holds no critic"):
+        lean.set_params(warm_start=True).fit(table)
+    lean.set_params(warm_start=False).fit(table)  # a refit has everything again
+    lean.save(tmp_path / "refit.tabgan", training_state=True)
+    assert tabgan.load(tmp_path / "refit.tabgan").set_params(warm_start=True, epochs=1).fit(table).engine_ is not None
+
+
 def test_loading_a_pickle_runs_nothing_and_is_refused(tmp_path):
     import pickle
 
