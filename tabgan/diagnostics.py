@@ -427,6 +427,8 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
     """Every detector on a fitted (or loaded) model; ``n`` rows are generated with ``random_state``."""
     import torch
 
+    from tabgan.synthesizers.base import torch_seed
+
     model._check_fitted()
     params = model.get_params()
     history = getattr(model, "history_", pd.DataFrame())
@@ -443,7 +445,7 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
                  "and looked-up columns only)"] if model.engine_ is None else
                 _unjudged(history, params, generated))
     if generated:
-        gen = torch.Generator(device=model.engine_.device).manual_seed(int(random_state))
+        gen = torch.Generator(device=model.engine_.device).manual_seed(torch_seed(random_state))
         fake = model.engine_.generate(n, generator=gen)  # (n, D) hard one-hots on the device
         fake_counts = (fake > 0.5).sum(0).cpu().numpy()  # (D,)
         found += mode_collapse(layout, counts, fake_counts, n, params, type(model).__name__)

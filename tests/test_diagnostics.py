@@ -161,3 +161,19 @@ def test_value_ranges_of_durations_are_in_seconds_and_ignore_missing_ones():
     data = pd.DataFrame({"wait": pd.to_timedelta(list(range(1, 41)) + [None], unit="s")})
     ref = value_reference(data, ["wait"])["wait"]
     assert 1 < min(ref["edges"]) and max(ref["edges"]) < 40
+
+
+def test_diagnose_takes_every_seed_that_sample_takes(table):
+    # Before 2026-12-02 diagnose(random_state=model.seed_) failed on an unseeded fit's 128-bit
+    # seed (torch takes seeds under 2**64), and a numpy Generator raised a TypeError.
+    from tabgan.errors import ParameterError
+
+    model = ConditionalGAN(**SMALL, epochs=2, random_state=None).fit(table.iloc[:1000])
+    big = model.diagnose(n=500, random_state=2**100 + 7)
+    assert str(big) == str(model.diagnose(n=500, random_state=2**100 + 7))
+    assert str(model.diagnose(n=500, random_state=np.random.default_rng(3))) == \
+        str(model.diagnose(n=500, random_state=np.random.default_rng(3)))
+    assert isinstance(model.diagnose(n=500, random_state=None), Findings)
+    for bad in (-1, 1.5, "0", True):
+        with pytest.raises(ParameterError, match="random_state=.* must be None, an integer >= 0, or a numpy"):
+            model.diagnose(n=500, random_state=bad)

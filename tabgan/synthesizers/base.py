@@ -27,7 +27,7 @@ from tabgan.schema import text_names, validate_frame
 from tabgan.training import TrainingLoop
 from tabgan.transformers.table import TableTransformer
 
-__all__ = ["BaseSynthesizer", "resolve_device"]
+__all__ = ["BaseSynthesizer", "resolve_device", "torch_seed"]
 
 # Model files name the engine's Adam moments (``GANEngine.moments``) with this prefix.
 MOMENTS = "adam."
@@ -106,6 +106,11 @@ def _seed_of(random_state: Any) -> int | None:
     if isinstance(random_state, np.random.RandomState):
         return int(random_state.randint(np.iinfo(np.int64).max, dtype=np.int64))
     return None if random_state is None else int(random_state)
+
+
+def torch_seed(seed: int) -> int:
+    """``seed`` as torch takes it: under 2**64; a larger one (a 128-bit ``seed_``) is folded to one."""
+    return int(seed) if seed < 2**64 else int(np.random.SeedSequence(seed).generate_state(1, np.uint64)[0])
 
 
 def _is_number(v: Any) -> bool:
@@ -492,10 +497,7 @@ class BaseSynthesizer(BaseEstimator):
             random_state = int(np.random.SeedSequence([self.sample_seed_, self._sample_calls]).generate_state(1)[0])
             self._sample_calls += 1
         device = self._runtime_device()
-        # torch takes seeds under 2**64; a larger one (a 128-bit seed_) is folded to one.
-        torch_seed = int(random_state) if random_state < 2**64 else \
-            int(np.random.SeedSequence(random_state).generate_state(1, np.uint64)[0])
-        return (torch.Generator(device=device).manual_seed(torch_seed),
+        return (torch.Generator(device=device).manual_seed(torch_seed(random_state)),
                 np.random.default_rng(random_state), resolve_sampling_dtype(self.sampling_dtype, device))
 
     def _accepted(self, n: int, chunk_size: int, targets: list[tuple[int, int]],
@@ -611,15 +613,19 @@ class BaseSynthesizer(BaseEstimator):
         return self.engine_.device if self.engine_ is not None else torch.device("cpu")
 
     # ------------------------------------------------------------------ diagnostics
-    def diagnose(self, n: int = 20_000, random_state: int = 0) -> Any:
+    def diagnose(self, n: int = 20_000, random_state: SeedLike = 0) -> Any:
         """What went wrong in training, in plain language: a list of ``tabgan.diagnostics.Finding``
         (mode collapse, divergence, critic imbalance, stalled or oscillating training). ``n`` rows
-        are generated with ``random_state`` to count categories and modes. See tabgan.diagnostics."""
+        are generated with ``random_state`` (as in ``sample``) to count categories and modes. See
+        tabgan.diagnostics."""
         from tabgan.diagnostics import diagnose
 
         if not _is_int(n) or n < 1:
             raise ParameterError(f"n={n!r} must be a positive integer")
-        return diagnose(self, n=n, random_state=random_state)
+        if not _is_random_state(random_state):
+            raise ParameterError(f"random_state={random_state!r} must be {_SEED_RULE}")
+        seed = _seed_of(random_state)
+        return diagnose(self, n=n, random_state=np.random.SeedSequence().entropy if seed is None else seed)
 
     def plot_history(self, findings: Any = None) -> Any:
         """A plotly Figure of losses, gradient norms and probe curves, with ``findings`` (default:
