@@ -68,8 +68,10 @@ class ConditionalGAN(BaseSynthesizer):
     epochs on ``data`` instead of starting afresh: the weights, the moving average and the Adam
     moments carry on (also in a model read by ``tabgan.load``), under the learning rates, betas
     and penalty set now; the column transforms stay as the first fit learnt them, so ``data``
-    must have the fitted columns, categories and kinds. ``history_`` goes on numbering epochs,
-    and keep_best chooses among the epochs of the last fit. verbose: progress bar with live losses.
+    must have the fitted columns, categories and kinds. Training goes on from the weights the
+    last fit ended with (with keep_best, those of the epoch it kept). ``history_`` goes on
+    numbering epochs, and keep_best chooses among the epochs of the latest fit.
+    verbose: progress bar with live losses.
     """
 
     _constraints = {

@@ -585,6 +585,19 @@ def test_a_model_saved_on_cuda_loads_on_cpu_and_on_cuda(fitted_cuda, table, tmp_
 
 
 @pytest.mark.gpu
+def test_a_cuda_model_trains_on_after_a_load_on_either_device(fitted_cuda, table, tmp_path):
+    path = tmp_path / "model.tabgan"
+    fitted_cuda.save(path)
+    for device in ("cuda", "cpu"):
+        model = tabgan.load(path, device=device).set_params(warm_start=True, epochs=1).fit(table)
+        assert model.engine_.device.type == device and len(model.history_) == len(fitted_cuda.history_) + 1
+        assert all(m.device.type == device for m in model.engine_.opt_g.exp_avgs)
+        assert len(model.sample(50, random_state=0)) == 50
+    model.set_params(device="cuda").fit(table)  # fitted on the CPU just now: moved back
+    assert model.engine_.device.type == "cuda" and model.engine_._last_penalty.device.type == "cuda"
+
+
+@pytest.mark.gpu
 def test_cuda_model_diagnoses_and_probes_on_the_device(fitted_cuda):
     # The probe ran on the device at the last epoch (keep_best reads it); diagnose generates there.
     assert fitted_cuda.history_["probe_score"].notna().iloc[-1]
