@@ -559,8 +559,9 @@ def _learnt_text(model: BaseSynthesizer) -> str:
     """'education-num looked up from education, dep_time read as HHMM times': columns kept as a
     function of another, and whole numbers learnt as the times or dates their digits write."""
     derived = [f"{c} looked up from {s}" for c, s in model.transformer_.derived_.items()]
-    coded = [f"{c} read as {code.upper()} {'times' if code.startswith('hh') else 'dates'}"
-             for c, code in model.transformer_.coded_.items()]
+    from tabgan.codes import describe
+
+    coded = [f"{c} read as {describe(code)}" for c, code in model.transformer_.coded_.items()]
     return ", ".join(derived + coded)
 
 

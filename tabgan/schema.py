@@ -16,6 +16,12 @@ Every column of a table gets one kind:
   ``%Y-%m-%dT%H:%M:%S.%3f%:z``. Text dates with UTC offsets are read in the time zone their
   offsets follow (``text_dates``), so a column that changes offset with daylight saving is
   written back with each instant's offset.
+  Whole numbers that write a time or a date in digits (``HHMM`` as nycflights13's ``dep_time``,
+  ``HHMMSS``, ``YYYYMMDD``, ``YYYYMM``; see ``tabgan.codes``) stay ``numerical``, with the code's
+  strftime format as their ``datetime_format`` (``%H%M`` ...): they are learnt as the minutes,
+  seconds, days or months they count. Metadata sets one with ``{"sdtype": "datetime",
+  "datetime_format": "%H%M"}`` on an integer column, and ``{"sdtype": "numerical"}`` keeps a
+  column plain numbers.
 - ``id``: a value of its own in most rows (text, at least half the rows holding a value no other
   row has) or in every row (integers named like ids or in arithmetic progression); not
   modelled, regenerated as fresh unique values, so no real name or e-mail is copied.
@@ -45,6 +51,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
+from tabgan.codes import FORMATS, code_of_format, describe, detect_code, valid
 from tabgan.errors import ColumnError, DataError
 
 Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constant"]
@@ -99,7 +106,8 @@ class ColumnSpec:
 
     name: the column's name. kind: see the module docstring. dtype: the input's pandas dtype as
     text (restored on output). datetime_format: for text dates, the strftime format that
-    reproduces every input value exactly; None for datetime64 columns. source: "inferred",
+    reproduces every input value exactly; None for datetime64 columns; for a numerical column,
+    the time or date code its whole numbers write (``%H%M``; see ``tabgan.codes``). source: "inferred",
     "discrete_columns" or "metadata".
     """
 
@@ -156,6 +164,8 @@ class Schema:
         cols: dict[str, Any] = {}
         for c in self.columns:
             sdtype = "categorical" if c.kind == "constant" else c.kind
+            if c.kind == "numerical" and c.datetime_format:  # coded numbers, as metadata sets them
+                sdtype = "datetime"
             entry: dict[str, Any] = {"sdtype": sdtype}
             if c.datetime_format:
                 entry["datetime_format"] = c.datetime_format
@@ -166,6 +176,8 @@ class Schema:
         rows = [("column", "kind", "dtype", "notes")]
         for c in self.columns:
             notes = [f"format {c.datetime_format!r}"] if c.datetime_format else []
+            if c.kind == "numerical" and c.datetime_format:
+                notes = [f"{describe(str(code_of_format(c.datetime_format)))} ({c.datetime_format!r})"]
             if c.source != "inferred":
                 notes.append(f"from {c.source}")
             rows.append((c.name, c.kind, c.dtype, ", ".join(notes)))
@@ -368,12 +380,16 @@ def _personal_sdtype(name: str, sdtype: str) -> Kind:
 
 def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) -> ColumnSpec:
     name, dtype = str(s.name), dtype_name(s.dtype)
+    if kind in ("datetime", "numerical") and _is_numeric(s) and code_of_format(fmt):
+        return ColumnSpec(name, "numerical", dtype, _coded_format(s, str(fmt)), source)
     if kind == "datetime" and _is_date_objects(s):
         fmt = None  # dates as objects: no text format
     elif kind == "datetime" and not (_is_datetime64(s) or isinstance(s.dtype, pd.PeriodDtype)):
         fmt = fmt or _text_date_format(s)
         if fmt is None:
-            raise ColumnError(name, "declared datetime but its values do not parse as dates")
+            hint = (" (whole numbers that write times or dates take a datetime_format of "
+                    f"{', '.join(map(repr, FORMATS.values()))})") if _is_numeric(s) else ""
+            raise ColumnError(name, f"declared datetime but its values do not parse as dates{hint}")
         if _parse_dates(s, fmt) is None and s.count():
             # SDV metadata writes strftime's %f and %z: told the digits and the offset's colon
             # the text has, the same format may print every value back.
@@ -386,11 +402,41 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
     elif kind == "numerical" and not (_is_numeric(s) or pd.api.types.is_timedelta64_dtype(s.dtype)
                                       or is_decimal(s)):
         raise ColumnError(name, f"declared numerical but has dtype {dtype}")
+    elif kind == "numerical":
+        fmt = None  # plain numbers: no time or date code is looked for
     elif kind == "boolean" and _bool_like(s) is None:
         raise ColumnError(name, "declared boolean but holds values other than True/False")
     if kind in ("categorical", "boolean"):
         _check_not_mixed(s)
     return ColumnSpec(name, kind, dtype, fmt, source)
+
+
+def _coded_format(s: pd.Series, fmt: str) -> str:
+    """``fmt``, a code's format, once every value of the numbers ``s`` is checked to be written
+    in that code."""
+    code = str(code_of_format(fmt))
+    x = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    known = x[~np.isnan(x)]
+    whole = np.isfinite(known) & (known == np.round(known))
+    bad = ~whole
+    bad[whole] = ~valid(known[whole].astype(np.int64), code)
+    if bad.any():
+        raise ColumnError(s.name, f"declared datetime with {fmt!r}, but {known[bad][0]:g} is none of its "
+                                  f"{describe(code)}")
+    return str(fmt)
+
+
+def _code_format(s: pd.Series) -> str | None:
+    """The format of the time or date code (``tabgan.codes``) the whole numbers of ``s`` write
+    beyond chance, or None."""
+    if pd.api.types.is_timedelta64_dtype(s.dtype) or not _is_numeric(s):
+        return None
+    x = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    known = x[~np.isnan(x)]
+    if not (np.isfinite(known).all() and (known == np.round(known)).all()):
+        return None
+    code = detect_code(x)
+    return None if code is None else FORMATS[code]
 
 
 def infer_column(s: pd.Series) -> ColumnSpec:
@@ -435,7 +481,7 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
     if kind in ("numerical", "categorical") and len(values) == len(s) and values.nunique() == 1 \
             and isinstance(to_plain(values.iloc[0]), (str, int, float)):  # a value JSON can hold
         kind = "constant"
-    return ColumnSpec(name, kind, dtype)
+    return ColumnSpec(name, kind, dtype, _code_format(s) if kind == "numerical" else None)
 
 
 def _is_datetime64(s: pd.Series) -> bool:

@@ -246,3 +246,37 @@ def test_text_that_only_looks_like_a_time_is_not_one():
                                                                    rng.integers(0, 60, 300))]})
     kinds = {c.name: c.kind for c in infer_schema(df).columns}
     assert kinds["score"] != "datetime" and kinds["lap"] != "datetime"  # minutes past 59
+
+
+def test_numbers_that_write_times_or_dates_show_their_code_and_metadata_sets_or_clears_it():
+    # Before 2026-12-02 the schema did not show a code, metadata could not set one (an HHMM column
+    # declared datetime with '%H%M' was refused: 517 does not parse) nor turn detection off.
+    rng = np.random.default_rng(0)
+    n = 400
+    day = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
+    df = pd.DataFrame({"dep": rng.integers(5, 23, n) * 100 + rng.integers(0, 60, n),
+                       "day": pd.Series(day.strftime("%Y%m%d")).astype(np.int64),
+                       "year": rng.integers(1990, 2020, n), "x": rng.normal(size=n)})
+    schema = infer_schema(df)
+    assert [(c.kind, c.datetime_format) for c in schema.columns] == [
+        ("numerical", "%H%M"), ("numerical", "%Y%m%d"), ("numerical", None), ("numerical", None)]
+    assert "HHMM times ('%H%M')" in str(schema) and "YYYYMMDD dates ('%Y%m%d')" in str(schema)
+    meta = schema.to_metadata()
+    assert meta["columns"]["dep"] == {"sdtype": "datetime", "datetime_format": "%H%M"}
+    again = infer_schema(df, metadata=meta)  # the metadata gives the same schema back
+    assert [(c.kind, c.datetime_format) for c in again.columns] == [(c.kind, c.datetime_format) for c in schema.columns]
+    few = df.head(6)  # too few values to be beyond chance: metadata says what they are
+    assert infer_schema(few)["dep"].datetime_format is None
+    assert infer_schema(few, metadata={"columns": {"dep": {"sdtype": "datetime", "datetime_format": "%H%M"}}}
+                        )["dep"].datetime_format == "%H%M"
+    plain = infer_schema(df, metadata={"columns": {"dep": {"sdtype": "numerical"}}})
+    assert (plain["dep"].kind, plain["dep"].datetime_format) == ("numerical", None)
+    year = infer_schema(df, metadata={"columns": {"year": {"sdtype": "datetime", "datetime_format": "%Y"}}})
+    assert (year["year"].kind, year["year"].datetime_format) == ("datetime", "%Y")  # as before
+    with pytest.raises(ColumnError, match=r"column 'x': declared datetime with '%H%M', but -?[\d.]+ is none of "
+                                          "its HHMM times"):
+        infer_schema(df, metadata={"columns": {"x": {"sdtype": "datetime", "datetime_format": "%H%M"}}})
+    with pytest.raises(ColumnError, match="column 'dep': declared datetime but its values do not parse as dates "
+                                          r"\(whole numbers that write times or dates take a datetime_format of "
+                                          "'%Y%m%d', '%Y%m', '%H%M%S', '%H%M'\\)"):
+        infer_schema(df, metadata={"columns": {"dep": {"sdtype": "datetime"}}})

@@ -35,6 +35,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from tabgan.codes import code_of_format
 from tabgan.errors import ColumnError, DataError, ParameterError
 from tabgan.schema import as_numbers, infer_column, object_dates, text_dates
 
@@ -115,6 +116,10 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
                 formats[column] = fmt
         elif sdtype in _DISCRETE_SDTYPES:
             kinds[column] = "categorical"
+        elif sdtype == "datetime" and column in formats and code_of_format(formats[column]) \
+                and pd.api.types.is_numeric_dtype(real[column].dtype):
+            kinds[column] = "numerical"  # whole numbers writing times or dates (tabgan.codes)
+            del formats[column]
         elif sdtype in _CONTINUOUS_SDTYPES:
             kinds[column] = sdtype  # type: ignore[assignment]
         elif sdtype == "id":

@@ -56,7 +56,7 @@ from tabgan.transformers.base import (
     one_hot,
     register,
 )
-from tabgan.transformers.codes import detect_code, from_counts, to_counts, valid
+from tabgan.codes import detect_code, from_counts, to_counts, valid
 from tabgan.transformers.layout import Span
 
 __all__ = ["GMM_SAMPLE_CAP", "POINT_MASS_SHARE", "ContinuousEncoder", "NumericalTransformer",
@@ -483,8 +483,10 @@ class NumericalTransformer(ColumnTransformer):
 
     kind_name = "numerical"
 
-    def __init__(self, column: str = "", n_modes: int = 10, sample_cap: int = GMM_SAMPLE_CAP) -> None:
+    def __init__(self, column: str = "", n_modes: int = 10, sample_cap: int = GMM_SAMPLE_CAP,
+                 code: str | None = "auto") -> None:
         self.column = column
+        self.code_rule = code  # "auto": detect_code decides; None: plain numbers; or the code to use
         self.encoder = ContinuousEncoder(n_modes, sample_cap)
         self.dtype = "float64"
         self.na = "nan"
@@ -501,8 +503,8 @@ class NumericalTransformer(ColumnTransformer):
         whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None
         decimals = 0 if whole else detect_decimals(x, single=s.dtype == np.float32)
         if decimals == 0 and self.unit is None and self.scale is None:
-            self.code = detect_code(x)
-            x = x if self.code is None else to_counts(x, self.code)
+            self.code = detect_code(x) if self.code_rule == "auto" else self.code_rule
+            x = x if self.code is None else self._floats(s)  # the counts, every value checked
         self.encoder.fit(x, rng, decimals)
         return self
 

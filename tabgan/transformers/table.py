@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
+from tabgan.codes import code_of_format, describe
 from tabgan.errors import ColumnError, ConditionError, DataError, NotFittedError
 from tabgan.schema import ColumnSpec, Schema, infer_schema, validate_frame
 from tabgan.transformers.base import ColumnTransformer, compact, to_plain, transformer_from_dict
@@ -94,8 +95,9 @@ class TableTransformer:
 
     def _make(self, spec: ColumnSpec) -> ColumnTransformer:
         name = spec.name
-        if spec.kind == "numerical":
-            return NumericalTransformer(name, self.n_modes, self.gmm_sample_cap)
+        if spec.kind == "numerical":  # the schema found or was told any time or date code
+            return NumericalTransformer(name, self.n_modes, self.gmm_sample_cap,
+                                        code=code_of_format(spec.datetime_format))
         if spec.kind == "categorical":
             return CategoricalTransformer(name, self.max_categories)
         if spec.kind == "boolean":
@@ -304,6 +306,11 @@ class TableTransformer:
                 if spec.kind != fitted and "constant" not in (spec.kind, fitted):
                     raise ColumnError(spec.name, f"was fitted as {fitted}; it cannot become {spec.kind} "
                                                  "in a warm start")
+                code, was = code_of_format(spec.datetime_format), self.coded_.get(spec.name)
+                if spec.kind == fitted == "numerical" and code != was:
+                    fitted_as, now = (describe(c) if c else "plain numbers" for c in (was, code))
+                    raise ColumnError(spec.name, f"was fitted as {fitted_as}; it cannot become {now} in a "
+                                                 "warm start")
         for t in self.columns_:  # a loop over columns
             if isinstance(t, ConstantTransformer):
                 _check_constant(t, df[t.column])

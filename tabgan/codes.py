@@ -11,6 +11,11 @@ number's last two digits are below 60 six times in ten) give p**m, which must be
 ``CODE_EVIDENCE``. Values on a grid of their own are judged on it: a column of multiples of 50
 (100, 150, ..., 2400) fits ``HHMM`` with certainty and so is no evidence of it.
 
+``tabgan.schema`` runs ``detect_code`` on whole-number columns and records a code as the column's
+``datetime_format`` (``FORMATS``: ``"%H%M"`` for ``hhmm``, ...); SDV-style metadata that declares an
+integer column ``{"sdtype": "datetime", "datetime_format": "%H%M"}`` sets one, and
+``{"sdtype": "numerical"}`` keeps a column plain numbers.
+
 ``to_counts`` turns codes into what they count (minutes or seconds into the day, months since
 year 0, days since 1970-01-01), on which the column is learnt, with its grid, modes and range;
 ``from_counts`` writes whole counts back as codes. Both are bijections on valid codes, so every
@@ -21,9 +26,12 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CODES", "CODE_EVIDENCE", "detect_code", "from_counts", "to_counts", "valid"]
+__all__ = ["CODES", "CODE_EVIDENCE", "FORMATS", "code_of_format", "describe", "detect_code", "from_counts",
+           "to_counts", "valid"]
 
 CODES = ("yyyymmdd", "yyyymm", "hhmmss", "hhmm")
+# The strftime format each code writes (what a schema and SDV metadata call datetime_format).
+FORMATS = {"yyyymmdd": "%Y%m%d", "yyyymm": "%Y%m", "hhmmss": "%H%M%S", "hhmm": "%H%M"}
 CODE_EVIDENCE = 1e-3
 # Chance that a random date-sized number's month and day parts are valid (12 months of 100, about
 # 30.4 days of 100) and that a month-sized one's month is.
@@ -87,6 +95,16 @@ def detect_code(x: np.ndarray) -> str | None:
         if chance < 1 and log_chance <= best_log:
             best, best_log = code, log_chance
     return best
+
+
+def code_of_format(fmt: str | None) -> str | None:
+    """The code that ``fmt`` (a datetime_format) writes, None for any other format."""
+    return {f: c for c, f in FORMATS.items()}.get(fmt) if fmt else None
+
+
+def describe(code: str) -> str:
+    """'HHMM times', 'YYYYMMDD dates': how messages name a code."""
+    return f"{code.upper()} {'times' if code.startswith('hh') else 'dates'}"
 
 
 def to_counts(x: np.ndarray, code: str) -> np.ndarray:

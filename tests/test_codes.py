@@ -1,4 +1,4 @@
-"""Integers that write times and dates in digits (``tabgan.transformers.codes``)."""
+"""Integers that write times and dates in digits (``tabgan.codes``)."""
 
 import numpy as np
 import pandas as pd
@@ -8,7 +8,7 @@ from tabgan import ConditionalGAN
 from tabgan.errors import ColumnError
 from tabgan.transformers import NumericalTransformer, TableTransformer
 from tabgan.transformers.base import compact
-from tabgan.transformers.codes import detect_code, from_counts, to_counts, valid
+from tabgan.codes import detect_code, from_counts, to_counts, valid
 
 
 def floats(values) -> np.ndarray:
@@ -103,3 +103,28 @@ def test_a_table_whose_values_are_no_codes_is_refused_by_the_fitted_transform():
         with pytest.raises(ColumnError, match=f"column 't': value {shown} is no HHMM code, as every value was"):
             t.transform(pd.DataFrame({"t": [600.0, bad]}))
     assert t.transform(pd.DataFrame({"t": [600, 2400]})).shape[0] == 2  # 24:00 is a time
+
+
+def test_metadata_sets_a_code_the_values_are_too_few_to_show_and_turns_detection_off():
+    few = pd.DataFrame({"t": [517, 600, 1359, 2100, 845, 1200] * 20, "x": np.arange(120.0)})
+    assert TableTransformer(random_state=0).fit(few).coded_ == {}  # six values: could be chance
+    hhmm = {"columns": {"t": {"sdtype": "datetime", "datetime_format": "%H%M"}}}
+    told = TableTransformer(metadata=hhmm, random_state=0).fit(few)
+    assert told.coded_ == {"t": "hhmm"}
+    pd.testing.assert_frame_equal(told.inverse_transform(told.transform(few), 0), few)
+    rng = np.random.default_rng(1)
+    many = pd.DataFrame({"t": rng.integers(5, 23, 500) * 100 + rng.integers(0, 60, 500)})
+    assert TableTransformer(random_state=0).fit(many).coded_ == {"t": "hhmm"}
+    plain = TableTransformer(metadata={"columns": {"t": {"sdtype": "numerical"}}}, random_state=0).fit(many)
+    assert plain.coded_ == {}
+    with pytest.raises(ColumnError, match="column 't': was fitted as HHMM times; it cannot become plain numbers"):
+        TableTransformer(random_state=0).fit(many).check_continues(
+            many, metadata={"columns": {"t": {"sdtype": "numerical"}}})
+
+
+def test_the_evaluator_reads_numbers_declared_as_coded_times_as_numbers():
+    from tabgan.evaluation.columns import infer_schema as evaluated
+
+    df = pd.DataFrame({"t": [517, 600, 1359, 2100] * 5, "c": list("abcd") * 5})
+    schema = evaluated(df, {"columns": {"t": {"sdtype": "datetime", "datetime_format": "%H%M"}}})
+    assert schema.kinds["t"] == "numerical" and "t" not in schema.formats
