@@ -294,6 +294,7 @@ def divergence(history: pd.DataFrame, stop_reason: str, best_epoch: int | None,
     bad = [c for c in losses if not math.isfinite(float(last[c]))]
     epoch = int(last["epoch"])
     kept = (f"the state of epoch {best_epoch} (best probe score) was kept" if best_epoch is not None
+            else "the initial state, the last finite one, was kept" if epoch == 0
             else f"the last finite state (epoch {epoch - 1}) was kept")
     glr, dlr = params.get("generator_lr"), params.get("discriminator_lr")
     return [Finding(

@@ -156,10 +156,10 @@ class TrainingLoop:
                     self.restore(last_good)
                     self.logs.append(log)
                     self.stop_reason = "diverged"
+                    kept = "the initial state" if epoch == 0 else f"the state after epoch {epoch - 1}"
                     raise TrainingError(
-                        f"training diverged at epoch {epoch}: {bad[0]} is {log.losses[bad[0]]}; the last "
-                        f"finite state (after epoch {epoch - 1}) was kept; lower generator_lr and "
-                        "discriminator_lr")
+                        f"training diverged at epoch {epoch}: {bad[0]} is {log.losses[bad[0]]}; {kept}, the "
+                        "last finite one, was kept; lower generator_lr and discriminator_lr")
                 self.logs.append(log)
                 last_good = self.snapshot()
                 self.final = out_of_time or epoch == last

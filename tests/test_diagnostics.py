@@ -177,3 +177,17 @@ def test_diagnose_takes_every_seed_that_sample_takes(table):
     for bad in (-1, 1.5, "0", True):
         with pytest.raises(ParameterError, match="random_state=.* must be None, an integer >= 0, or a numpy"):
             model.diagnose(n=500, random_state=bad)
+
+
+def test_a_diverged_fit_trains_on_at_lower_rates_from_its_last_finite_state(table):
+    # Before 2026-12-02 divergence put back the last finite weights but left the NaN Adam moments
+    # of the diverged step, so a warm start at the rates the error advises diverged at once; and
+    # a divergence in the first epoch spoke of "the state after epoch -1".
+    model = ConditionalGAN(**SMALL, epochs=30, generator_lr=1e4, discriminator_lr=1e4, probe_every=1,
+                           random_state=0, warm_start=True)
+    with pytest.raises(TrainingError, match=r"diverged at epoch \d+: .*; (the initial state|the state after "
+                                            r"epoch \d+), the last finite one, was kept"):
+        model.fit(table.iloc[:1000])
+    assert all(bool(v.isfinite().all()) for v in model.engine_.moments().values())
+    model.set_params(generator_lr=1e-4, discriminator_lr=1e-4, epochs=2).fit(table.iloc[:1000])
+    assert model.stop_reason_ == "epochs" and np.isfinite(model.history_["critic_loss"].iloc[-2:]).all()

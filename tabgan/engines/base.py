@@ -465,6 +465,16 @@ class GANEngine:
             raise ModelFileError(f"optimizer state does not match: {exc}") from None
         self._critic_updates, self._last_penalty = updates, penalty.to(self.device, torch.float32)
 
+    def snapshot(self) -> tuple[dict[str, Tensor], dict[str, Tensor]]:
+        """Weights and moments, for ``restore``: what a diverged epoch goes back to, moments
+        included, so that training can go on from there (a NaN step leaves NaN moments)."""
+        return self.state_dict(), self.moments()
+
+    def restore(self, snapshot: tuple[dict[str, Tensor], dict[str, Tensor]]) -> None:
+        weights, moments = snapshot
+        self.load_state_dict(weights)
+        self.load_moments(moments)
+
     def continue_from(self, other: GANEngine) -> None:
         """Take over the training of ``other``, an engine of the same shapes: its weights, moving
         average and moments, so that steps of this engine carry on where ``other``'s stopped.

@@ -354,7 +354,7 @@ class BaseSynthesizer(BaseEstimator):
         ``history_`` holds."""
         loop = TrainingLoop(
             step, epochs=self.epochs_, steps_per_epoch=max(1, matrix.shape[0] // self.batch_size),
-            snapshot=self.engine_.state_dict, restore=self.engine_.load_state_dict,
+            snapshot=self.engine_.snapshot, restore=self.engine_.restore,
             max_time=self.max_time, callbacks=self._callbacks(data, matrix), verbose=self.verbose,
             description=type(self).__name__, first_epoch=first_epoch,
         )
