@@ -311,6 +311,7 @@ class BaseSynthesizer(BaseEstimator):
         self._check_continuable(labels)
         self.transformer_.check_continues(data, discrete_columns, metadata)
         matrix = torch.from_numpy(self.transformer_.transform(data)).to(self._device)  # (N, D)
+        self.transformer_.continue_ids_past(data)  # no generated id is one of this table's either
         history = self.history_
         done = int(history["epoch"].iloc[-1]) + 1 if len(history) else 0
         seed = _seed_of(self.random_state)

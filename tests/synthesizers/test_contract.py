@@ -228,6 +228,18 @@ def test_warm_start_takes_new_learning_rates_and_starts_afresh_when_unfitted(cls
 
 
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_warm_start_on_new_rows_generates_none_of_their_ids(cls, table):
+    # The first version of warm_start (2026-12-02) continued ids past the first table's only:
+    # trained on rows 241-480, every generated id was one of theirs.
+    first = table.assign(row=np.arange(1, len(table) + 1))
+    model = cls(**FAST, warm_start=True).fit(first)
+    assert model.transformer_.schema_["row"].kind == "id"
+    later = first.assign(row=first["row"] + len(table))
+    out = model.fit(later).sample(2 * len(table), random_state=0)
+    assert not set(out["row"]) & (set(first["row"]) | set(later["row"]))
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
 def test_warm_start_refuses_what_it_cannot_continue_and_keeps_the_model(cls, table):
     model = cls(**FAST, warm_start=True).fit(table)
     before = _weights(model)
