@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CODES", "CODE_EVIDENCE", "FORMATS", "code_of_format", "describe", "detect_code", "from_counts",
+__all__ = ["CODES", "CODE_EVIDENCE", "FORMATS", "MAX_CODE", "code_of_format", "describe", "detect_code", "from_counts",
            "to_counts", "valid"]
 
 CODES = ("yyyymmdd", "yyyymm", "hhmmss", "hhmm")
+MAX_CODE = 99991231  # the largest value any code writes (9999-12-31)
 # The strftime format each code writes (what a schema and SDV metadata call datetime_format).
 FORMATS = {"yyyymmdd": "%Y%m%d", "yyyymm": "%Y%m", "hhmmss": "%H%M%S", "hhmm": "%H%M"}
 CODE_EVIDENCE = 1e-3
@@ -58,7 +59,7 @@ def valid(v: np.ndarray, code: str) -> np.ndarray:
         month = v % 100
         return (v >= 100001) & (v <= 999912) & (month >= 1) & (month <= 12)
     year, month, day = v // 10000, (v // 100) % 100, v % 100
-    ok = (v >= 10000101) & (v <= 99991231) & (month >= 1) & (month <= 12) & (day >= 1)
+    ok = (v >= 10000101) & (v <= MAX_CODE) & (month >= 1) & (month <= 12) & (day >= 1)
     first = ((np.where(ok, year, 1970) - 1970) * 12 + np.where(ok, month, 1) - 1).astype("datetime64[M]")
     days_in_month = ((first + 1).astype("datetime64[D]") - first.astype("datetime64[D]")).astype(np.int64)
     return ok & (day <= days_in_month)
@@ -83,7 +84,7 @@ def detect_code(x: np.ndarray) -> str | None:
     """The code of ``CODES`` that every value of ``x`` (whole numbers as float64, NaN for
     missing) is written in with the strongest evidence, or None when none is beyond chance."""
     v = np.unique(x[~np.isnan(x)])
-    if v.size < 2 or v.min() < 0 or v.max() > 99991231:
+    if v.size < 2 or v.min() < 0 or v.max() > MAX_CODE:
         return None
     v = v.astype(np.int64)
     best, best_log = None, np.log(CODE_EVIDENCE)

@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
-from tabgan.codes import FORMATS, code_of_format, describe, detect_code, valid
+from tabgan.codes import FORMATS, MAX_CODE, code_of_format, describe, detect_code, valid
 from tabgan.errors import ColumnError, DataError
 
 Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constant"]
@@ -433,6 +433,8 @@ def _code_format(s: pd.Series) -> str | None:
         return None
     x = s.to_numpy(dtype=np.float64, na_value=np.nan)
     known = x[~np.isnan(x)]
+    if not known.size or known.min() < 0 or known.max() > MAX_CODE:  # no code's range: skip the work
+        return None
     if not (np.isfinite(known).all() and (known == np.round(known)).all()):
         return None
     code = detect_code(x)
