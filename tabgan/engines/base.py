@@ -66,6 +66,14 @@ def _grad_norm(params: Sequence[nn.Parameter]) -> Tensor:
     return torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))).detach()
 
 
+def _same_keys(state: dict[str, Tensor], expected: dict[str, Tensor]) -> None:
+    """ModelFileError naming what ``state`` lacks and has too many of, unless its keys are
+    ``expected``'s."""
+    if set(state) != set(expected):
+        missing, unexpected = sorted(set(expected) - set(state)), sorted(set(state) - set(expected))
+        raise ModelFileError(f"engine state does not match: missing={missing[:5]} unexpected={unexpected[:5]}")
+
+
 def _beside(x: Tensor, cond: Tensor) -> Tensor:
     """x (B, W) and cond (B, C) side by side (B, W + C); x itself when C == 0 (no copy)."""
     return x if cond.shape[1] == 0 else torch.cat([x, cond], dim=1)
@@ -387,11 +395,7 @@ class GANEngine:
 
         Raises ModelFileError when keys or shapes do not match this engine's configuration.
         """
-        expected = set(self.state_dict())
-        if set(state) != expected:
-            missing, unexpected = sorted(expected - set(state)), sorted(set(state) - expected)
-            raise ModelFileError(
-                f"engine state does not match: missing={missing[:5]} unexpected={unexpected[:5]}")
+        _same_keys(state, self.state_dict())
         try:
             for m, mod in self._modules().items():
                 prefix = m + "."
@@ -419,11 +423,7 @@ class GANEngine:
     def load_sampling_state_dict(self, state: dict[str, Tensor]) -> None:
         """Load a ``sampling_state_dict()``; the generator gets the sampling network's weights
         too, and the critic keeps its initial ones (such an engine generates, it does not train)."""
-        expected = set(self.sampling_state_dict())
-        if set(state) != expected:
-            missing, unexpected = sorted(expected - set(state)), sorted(set(state) - expected)
-            raise ModelFileError(
-                f"engine state does not match: missing={missing[:5]} unexpected={unexpected[:5]}")
+        _same_keys(state, self.sampling_state_dict())
         name = self._sampling_name()
         weights = {k[len(name) + 1:]: v for k, v in state.items() if k.startswith(name + ".")}
         try:
@@ -471,9 +471,9 @@ class GANEngine:
         return self.state_dict(), self.moments()
 
     def restore(self, snapshot: tuple[dict[str, Tensor], dict[str, Tensor]]) -> None:
-        weights, moments = snapshot
+        weights, adam = snapshot
         self.load_state_dict(weights)
-        self.load_moments(moments)
+        self.load_moments(adam)
 
     def continue_from(self, other: GANEngine) -> None:
         """Take over the training of ``other``, an engine of the same shapes: its weights, moving

@@ -642,11 +642,11 @@ class BaseSynthesizer(BaseEstimator):
 
         training_state: keep what training further needs (the critic, the live generator behind
         the moving average, the Adam moments), so that a loaded model can ``warm_start``; False
-        writes what sampling reads only. Such a file is an eighth of the size (Adult's model: 1.2 MB
-        against 10.0 MB), and it leaves out
-        the critic, the network that judged real rows (the white-box tool of membership-inference
-        attacks on GANs): the form to share a model in. None (the default): whatever this model
-        has (a model loaded from a sampling-only file has no training state).
+        writes what sampling reads only. Such a file is an eighth of the size (Adult's model:
+        1.2 MB against 10.0 MB), and it leaves out the critic, the network that judged real rows
+        (the white-box tool of membership-inference attacks on GANs): the form to share a model
+        in. None (the default): whatever this model has (a model loaded from a sampling-only file
+        has no training state).
         """
         self._check_fitted()
         trainable = not getattr(self, "_sampling_only", False)
