@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from tabgan import ConditionalGAN
-from tabgan.errors import ColumnError
+from tabgan.errors import ColumnError, ConditionError
 from tabgan.transformers import NumericalTransformer, TableTransformer
 from tabgan.transformers.base import compact
 from tabgan.codes import detect_code, from_counts, to_counts, valid
@@ -88,8 +88,11 @@ def test_a_condition_on_a_coded_point_mass_is_written_as_the_column_writes_it():
     column = model.transformer_.columns_[0]
     assert column.code == "hhmm" and 600 in column.point_values()
     assert (model.sample(40, conditions={"sched": 600}, random_state=0)["sched"] == 600).all()
-    with pytest.raises(ValueError, match=r"sched=660.*\(here: 600\)"):  # 06:60 is no time
+    # 06:60 is no time: said so since 2026-12-02 (before: "a value that holds at least 5% ...")
+    with pytest.raises(ConditionError, match="condition sched=660: 660 is none of the column's HHMM times"):
         model.sample(5, conditions={"sched": 660})
+    with pytest.raises(ConditionError, match=r"sched=605.*\(here: 600\)"):  # a time, but no point mass
+        model.sample(5, conditions={"sched": 605})
 
 
 def test_a_table_whose_values_are_no_codes_is_refused_by_the_fitted_transform():
@@ -128,3 +131,4 @@ def test_the_evaluator_reads_numbers_declared_as_coded_times_as_numbers():
     df = pd.DataFrame({"t": [517, 600, 1359, 2100] * 5, "c": list("abcd") * 5})
     schema = evaluated(df, {"columns": {"t": {"sdtype": "datetime", "datetime_format": "%H%M"}}})
     assert schema.kinds["t"] == "numerical" and "t" not in schema.formats
+

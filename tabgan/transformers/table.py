@@ -246,6 +246,9 @@ class TableTransformer:
             slot = enc.n_slots - 1
         elif counted is not None and counted in enc.points:
             slot = len(enc.means) + enc.points.index(counted)
+        elif t.code is not None and number is not None and not math.isnan(number) and counted is None:
+            raise ConditionError(f"condition {t.column}={value!r}: {value!r} is none of the column's "
+                                 f"{describe(t.code)}, so no generated row can hold it")
         else:
             points = ", ".join(format(p, "g") for p in t.point_values()) or "none"
             raise ConditionError(
