@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["CODES", "CODE_EVIDENCE", "FORMATS", "MAX_CODE", "code_of_format", "describe", "detect_code", "from_counts",
-           "to_counts", "valid"]
+           "not_codes", "to_counts", "valid"]
 
 CODES = ("yyyymmdd", "yyyymm", "hhmmss", "hhmm")
 MAX_CODE = 99991231  # the largest value any code writes (9999-12-31)
@@ -96,6 +96,16 @@ def detect_code(x: np.ndarray) -> str | None:
         if chance < 1 and log_chance <= best_log:
             best, best_log = code, log_chance
     return best
+
+
+def not_codes(x: np.ndarray, code: str) -> np.ndarray:
+    """The values of ``x`` (float64, NaN for missing, which is no value) that are no whole
+    number written in ``code``, in their order."""
+    known = x[~np.isnan(x)]
+    whole = np.isfinite(known) & (known == np.round(known))
+    bad = ~whole
+    bad[whole] = ~valid(known[whole].astype(np.int64), code)
+    return known[bad]
 
 
 def code_of_format(fmt: str | None) -> str | None:

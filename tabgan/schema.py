@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 from pandas.tseries.api import guess_datetime_format
 
-from tabgan.codes import FORMATS, MAX_CODE, code_of_format, describe, detect_code, valid
+from tabgan.codes import FORMATS, MAX_CODE, code_of_format, describe, detect_code, not_codes
 from tabgan.errors import ColumnError, DataError
 
 Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constant"]
@@ -415,15 +415,10 @@ def _coded_format(s: pd.Series, fmt: str) -> str:
     """``fmt``, a code's format, once every value of the numbers ``s`` is checked to be written
     in that code."""
     code = str(code_of_format(fmt))
-    x = s.to_numpy(dtype=np.float64, na_value=np.nan)
-    known = x[~np.isnan(x)]
-    whole = np.isfinite(known) & (known == np.round(known))
-    bad = ~whole
-    bad[whole] = ~valid(known[whole].astype(np.int64), code)
-    if bad.any():
-        raise ColumnError(s.name, f"declared datetime with {fmt!r}, but {known[bad][0]:g} is none of its "
-                                  f"{describe(code)}")
-    return str(fmt)
+    bad = not_codes(s.to_numpy(dtype=np.float64, na_value=np.nan), code)
+    if len(bad):
+        raise ColumnError(s.name, f"declared datetime with {fmt!r}, but {bad[0]:g} is none of its {describe(code)}")
+    return fmt
 
 
 def _code_format(s: pd.Series) -> str | None:

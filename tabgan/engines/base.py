@@ -319,7 +319,7 @@ class GANEngine:
 
     # ------------------------------------------------------------------ generation
     def _sampling_net(self) -> nn.Module:
-        return self.net_g_ema if self.net_g_ema is not None else self.net_g
+        return getattr(self, self._sampling_name())
 
     def _frozen(self, dtype: torch.dtype) -> FrozenGenerator:
         """The sampling network's FrozenGenerator (outputs in ``draw_plan`` order), kept while
@@ -416,7 +416,7 @@ class GANEngine:
         network's weights (the moving average, when there is one) and the extra state; no critic,
         no live generator behind a moving average, no moments."""
         name = self._sampling_name()
-        out = {f"{name}.{k}": v.detach().clone() for k, v in self._modules()[name].state_dict().items()}
+        out = {f"{name}.{k}": v.detach().clone() for k, v in self._sampling_net().state_dict().items()}
         out.update(self._extra_state())
         return out
 

@@ -284,7 +284,7 @@ class BaseSynthesizer(BaseEstimator):
         self.csv_style_: CsvStyle | None = None
         self.sample_seed_ = int(seeds[3])
         layout = self.transformer_.layout_
-        self.epochs_ = auto_epochs(len(data), self.batch_size) if self.epochs == "auto" else int(self.epochs)
+        self.epochs_ = self._epochs_for(len(data))
         if layout.width == 0:  # only ids and constants: nothing to learn
             self.engine_ = None
             self.history_ = pd.DataFrame()
@@ -323,8 +323,12 @@ class BaseSynthesizer(BaseEstimator):
         engine.continue_from(self.engine_)
         self.engine_ = engine
         self._sample_calls = 0
-        self.epochs_ = auto_epochs(len(data), self.batch_size) if self.epochs == "auto" else int(self.epochs)
+        self.epochs_ = self._epochs_for(len(data))
         return self._train(step, data, matrix, first_epoch=done)
+
+    def _epochs_for(self, n_rows: int) -> int:
+        """The epochs a fit on ``n_rows`` rows runs (``epochs``, "auto" resolved)."""
+        return auto_epochs(n_rows, self.batch_size) if self.epochs == "auto" else int(self.epochs)
 
     def _check_continuable(self, labels: list[Any] | None) -> None:
         if getattr(self, "_sampling_only", False):

@@ -56,7 +56,7 @@ from tabgan.transformers.base import (
     one_hot,
     register,
 )
-from tabgan.codes import detect_code, from_counts, to_counts, valid
+from tabgan.codes import detect_code, from_counts, not_codes, to_counts
 from tabgan.transformers.layout import Span
 
 __all__ = ["GMM_SAMPLE_CAP", "POINT_MASS_SHARE", "ContinuousEncoder", "NumericalTransformer",
@@ -517,10 +517,10 @@ class NumericalTransformer(ColumnTransformer):
         """``number`` as the encoder sees it (a code's count), None when it is no valid code."""
         if self.code is None:
             return number
-        if not math.isfinite(number) or number != round(number) or \
-                not valid(np.array([int(number)]), self.code)[0]:
+        x = np.array([number], dtype=np.float64)
+        if math.isnan(number) or len(not_codes(x, self.code)):
             return None
-        return float(to_counts(np.array([number]), self.code)[0])
+        return float(to_counts(x, self.code)[0])
 
     @property
     def spans(self) -> list[Span]:
@@ -536,8 +536,7 @@ class NumericalTransformer(ColumnTransformer):
             x = s.to_numpy(dtype=np.float64, na_value=np.nan)
             if self.code is None:
                 return x
-            known = x[~np.isnan(x)]
-            bad = known[(known != np.round(known)) | ~valid(np.round(known).astype(np.int64), self.code)]
+            bad = not_codes(x, self.code)
             if len(bad):  # a table other than the fitted one (a warm start): no count to give
                 raise ValueError(f"value {bad[0]:g} is no {self.code.upper()} code, as every value was "
                                  "when fitted")
