@@ -29,6 +29,7 @@ demo: install
 TEST_ENV := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 test: install
+	$(VENV)/bin/ruff check -q tabgan tests benchmarks
 	$(TEST_ENV) $(PY) -m pytest -n 2 -q -rs $(PYTEST_ARGS)
 
 test-fast: install

@@ -69,7 +69,7 @@ def main() -> None:
           f"second half's first (epoch {after.index[0]}) {after.iloc[0]:.4f}; "
           f"a fresh fit's first (epoch {fresh.index[0]}) {fresh.iloc[0]:.4f}; "
           f"kept epoch {split.best_epoch_} (one fit: {whole.best_epoch_})")
-    print(f"| metric | one fit | two halves |\n|---|---:|---:|")
+    print("| metric | one fit | two halves |\n|---|---:|---:|")
     for label, key, _ in METRICS:
         print(f"| {label} | {dig(scores['one fit'], key):.4f} | {dig(scores['two halves'], key):.4f} |")
 

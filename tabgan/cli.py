@@ -170,7 +170,8 @@ MODEL_OPTIONS: tuple[Option, ...] = (
         "W",
     ),
     Option(
-        "--max-time", "max_time", float, None, "stop training after this many seconds", "SECONDS"
+        "--max-time", "max_time", float, None,
+        "stop training after this many seconds (default: no limit)", "SECONDS"
     ),
     Option(
         "--derive-columns",
@@ -192,7 +193,8 @@ MODEL_OPTIONS: tuple[Option, ...] = (
         "T",
     ),
     Option(
-        "--seed", "random_state", int, None, "seed of the model (same seed, same model on CPU)", "S"
+        "--seed", "random_state", int, None,
+        "seed of the model (same seed, same model on CPU; default: a fresh seed each run)", "S"
     ),
 )
 # Parameters of fit(data, discrete_columns=None, metadata=None).
@@ -202,11 +204,12 @@ FIT_OPTIONS: tuple[Option, ...] = (
         "discrete_columns",
         _columns,
         None,
-        "columns to model as categories",
+        "columns to model as categories (default: inferred from the table)",
         "A,B",
     ),
     Option(
-        "--metadata", "metadata", str, None, "SDV-style metadata JSON file of column kinds", "FILE"
+        "--metadata", "metadata", str, None,
+        "SDV-style metadata JSON file of column kinds (default: inferred from the table)", "FILE"
     ),
 )
 # Parameters of sample_chunks(n, chunk_size=..., conditions=None, random_state=None).
@@ -229,7 +232,8 @@ LOAD_OPTIONS: tuple[Option, ...] = (
 )
 # Sampling parameters of a loaded model, set with set_params (None: as the model was saved).
 RESAMPLE_OPTIONS: tuple[Option, ...] = (
-    Option("--sampling-dtype", "sampling_dtype", str, None, "override the model's sampling_dtype", "T"),
+    Option("--sampling-dtype", "sampling_dtype", str, None,
+           "override the model's sampling_dtype: float32, bfloat16 or auto (default: as saved)", "T"),
 )
 # Parameters of model.diagnose(n=20_000, random_state=0).
 DIAGNOSE_OPTIONS: tuple[Option, ...] = (
@@ -238,10 +242,13 @@ DIAGNOSE_OPTIONS: tuple[Option, ...] = (
 )
 # Parameters of tabgan.evaluation.evaluate(...).
 EVALUATE_OPTIONS: tuple[Option, ...] = (
-    Option("--target", "target", str, None, "column to predict for the utility scores", "COL"),
-    Option("--sensitive", "sensitive", _columns, None, "columns an attacker tries to infer", "A,B"),
+    Option("--target", "target", str, None,
+           "column to predict for the utility scores (default: none, no utility scores)", "COL"),
+    Option("--sensitive", "sensitive", _columns, None,
+           "columns an attacker tries to infer (default: none, no attribute inference)", "A,B"),
     Option(
-        "--metadata", "metadata", str, None, "SDV-style metadata JSON file of column kinds", "FILE"
+        "--metadata", "metadata", str, None,
+        "SDV-style metadata JSON file of column kinds (default: inferred from the table)", "FILE"
     ),
     Option("--device", "device", str, "auto", "device of the distance computations", "D"),
     Option(
@@ -270,7 +277,8 @@ def _add(parser: argparse.ArgumentParser, options: Sequence[Option], dest_prefix
             default=opt.default,
             action=_Given,
             metavar=opt.metavar,
-            help=f"{opt.help} (default: {shown})",
+            # A help text that says what its default means keeps it; no other says "None".
+            help=opt.help if "default:" in opt.help else f"{opt.help} (default: {shown})",
         )
 
 

@@ -150,7 +150,7 @@ class ConditionSampler:
         )  # (S, K)
 
     def _build_rows(self, data: Tensor) -> None:
-        n, s = data.shape[0], self.n_spans
+        s = self.n_spans
         if s == 0:
             self.counts = torch.zeros(0, dtype=torch.long, device=data.device)
         else:

@@ -6,6 +6,7 @@ Models are tiny (one epoch, 16-wide networks) so the suite stays fast on two cor
 
 from __future__ import annotations
 
+import argparse
 import decimal
 import inspect
 import io
@@ -119,6 +120,15 @@ def test_option_defaults_are_the_library_defaults():
             assert opt.default == params[opt.param].default, opt.flag
 
 
+def test_every_options_help_says_what_its_default_means():
+    parser = cli.build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in commands.choices.items():
+        text = sub.format_help()
+        assert "default: None" not in " ".join(text.split()), name
+        assert text.count("(default:") <= len(sub._actions), name  # one default per option
+
+
 def test_gate_defaults_are_the_evaluators_fail_thresholds():
     gates = {gate.metric: gate.default for gate in cli.GATES}
     assert gates == {
@@ -156,7 +166,7 @@ def test_parsed_defaults_of_every_command_are_the_option_defaults():
             assert getattr(args, opt.param) == opt.default, (argv[0], opt.flag)
 
 
-def test_gate_defaults_are_the_evaluators_fail_thresholds():
+def test_synth_parses_the_gate_defaults():
     args = cli.build_parser().parse_args(["synth", "d", "-o", "o.csv"])
     assert args.dcr_share == DEFAULT_THRESHOLDS["dcr_share"].warn_at == 0.60
     assert args.exact_copy_rate == DEFAULT_THRESHOLDS["exact_copy_excess"].warn_at == 0.05
