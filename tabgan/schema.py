@@ -191,10 +191,20 @@ class Schema:
             f"{c.name}:{c.kind}" for c in self.columns) + ")"
 
 
+def _not_a_frame(df: object) -> str:
+    hint = ""
+    if isinstance(df, pd.Series):
+        hint = "; a single column is a table too: series.to_frame()"
+    elif isinstance(df, (np.ndarray, list)):
+        hint = ("; wrap it, pd.DataFrame(X), and its columns are learnt as '0', '1', ... "
+                "(samples come back labelled 0, 1, ...)")
+    return f"expected a pandas DataFrame, got {type(df).__name__}{hint}"
+
+
 def validate_frame(df: object) -> pd.DataFrame:
     """Reject tables that cannot be learned; return the frame unchanged (never a copy's edit)."""
     if not isinstance(df, pd.DataFrame):
-        raise DataError(f"expected a pandas DataFrame, got {type(df).__name__}")
+        raise DataError(_not_a_frame(df))
     if df.shape[1] == 0:
         raise DataError("the table has no columns")
     if df.shape[0] == 0:
@@ -218,7 +228,7 @@ def text_names(df: object) -> tuple[pd.DataFrame, list[Any] | None]:
     that print alike (0 and "0"). The frame is relabelled without copying its data.
     """
     if not isinstance(df, pd.DataFrame):
-        raise DataError(f"expected a pandas DataFrame, got {type(df).__name__}")
+        raise DataError(_not_a_frame(df))
     labels = [to_plain(c) for c in df.columns]
     if all(isinstance(c, str) for c in labels):
         return df, None

@@ -84,7 +84,9 @@ def test_schema_prints_and_round_trips_through_json():
      "did you mean 'numerical'?"),
     (pd.DataFrame({"a": [1.5, 2]}), {"discrete_columns": ["a"], "metadata": {"columns": {"a": {"sdtype": "numerical"}}}},
      "column 'a': named in discrete_columns but metadata makes it numerical"),
-    ([[1, 2]], {}, "expected a pandas DataFrame"),
+    ([[1, 2]], {}, "expected a pandas DataFrame, got list; wrap it, pd.DataFrame(X), and its"),
+    (np.zeros((2, 2)), {}, "got ndarray; wrap it, pd.DataFrame(X)"),
+    (pd.Series([1, 2]), {}, "got Series; a single column is a table too: series.to_frame()"),
 ])
 def test_bad_input_gets_one_line_naming_the_problem(df, kwargs, message):
     before = df.copy() if isinstance(df, pd.DataFrame) else None

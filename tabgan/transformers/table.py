@@ -251,6 +251,9 @@ class TableTransformer:
                                  f"{describe(t.code)}, so no generated row can hold it")
         else:
             points = ", ".join(format(p, "g") for p in t.point_values()) or "none"
+            if isinstance(value, str) and _parses_as(value, t.point_values()):
+                raise ConditionError(f"condition {t.column}={value!r}: {value!r} is text; give the "
+                                     f"number {value} (a point mass of the numerical column)")
             raise ConditionError(
                 f"condition {t.column}={value!r}: a numerical column can be conditioned on a value "
                 f"that holds at least {POINT_MASS_SHARE:.0%} of its rows (here: {points})"
@@ -388,7 +391,19 @@ def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
     except ColumnError:
         known = ", ".join(map(repr, t.categories[:10]))
         raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
-                             f"(known: {known}{', ...' if len(t.categories) > 10 else ''})") from None
+                             f"(known: {known}{', ...' if len(t.categories) > 10 else ''})"
+                             f"{_type_hint(value, t.categories)}") from None
+
+
+def _type_hint(value: Any, known: Iterable[Any]) -> str:
+    """What to write instead of a condition's value that misses ``known`` only by its type (the
+    text 'True' for the bool True, the int 1 for the text '1'), or "" when none does."""
+    for v in map(to_plain, known):
+        if isinstance(value, str) and not isinstance(v, str) and str(v) == value:
+            return f"; {value!r} is text, give it as {v!r}"
+        if isinstance(v, str) and not isinstance(value, str) and v == str(to_plain(value)):
+            return f"; the column holds text, give it as {v!r}"
+    return ""
 
 
 def _check_one_value(column: str, value: Any) -> None:
@@ -396,6 +411,15 @@ def _check_one_value(column: str, value: Any) -> None:
         raise ConditionError(f"condition {column}={value!r}: give one value per column, not a "
                              f"{type(value).__name__}; for rows of several values, pass a DataFrame "
                              "of conditions, one row for each row to sample")
+
+
+def _parses_as(text: str, numbers: Iterable[float]) -> bool:
+    """True when ``text`` reads as one of ``numbers`` ('2' or '2.0' as 2.0)."""
+    try:
+        number = float(text)
+    except ValueError:
+        return False
+    return number in set(numbers)
 
 
 def _number(value: Any) -> float | None:
@@ -427,7 +451,8 @@ def _derived_slot(t: DerivedTransformer, source: CategoricalTransformer, value: 
                              f"give it ({', '.join(names[:5])}); condition on {t.source!r} instead")
     known = ", ".join(repr(to_plain(v)) for v in pd.unique(values.dropna())[:10])
     raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
-                         f"(known: {known}{', ...' if values.nunique() > 10 else ''})")
+                         f"(known: {known}{', ...' if values.nunique() > 10 else ''})"
+                         f"{_type_hint(value, pd.unique(values.dropna()))}")
 
 
 def _values(s: pd.Series) -> Any:

@@ -6,7 +6,7 @@ import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from tabgan.errors import ColumnError, DataError, NotFittedError
+from tabgan.errors import ColumnError, ConditionError, DataError, NotFittedError
 from tabgan.transformers import TableTransformer
 from tabgan.transformers.base import compact
 from tabgan.transformers.layout import Span
@@ -234,3 +234,24 @@ def test_check_continues_names_what_the_fitted_transforms_no_longer_describe():
     with pytest.raises(ColumnError, match="column 'x': was fitted as numerical; it cannot become categorical"):
         t.check_continues(df, discrete_columns=["x"])
     t.check_continues(df, metadata={"columns": {"x": {"sdtype": "numerical"}}})
+
+
+def test_a_condition_value_of_the_wrong_type_says_what_to_write():
+    # Before 2026-12-02 the bool column refused 'True' as "not seen (known: False, True)".
+    rng = np.random.default_rng(0)
+    n = 200
+    df = pd.DataFrame({"b": rng.random(n) > 0.5, "code": rng.choice(["1", "2", "x"], n),
+                       "k": pd.Categorical(rng.choice([10, 20], n)), "i": rng.choice([1, 2, 3], n)})
+    t = TableTransformer(random_state=0).fit(df)
+    cases = {
+        ("b", "True"): r"b='True': value not seen .*; 'True' is text, give it as True$",
+        ("code", 1): r"code=1: value not seen .*; the column holds text, give it as '1'$",
+        ("k", "10"): r"k='10': value not seen .*; '10' is text, give it as 10$",
+        ("i", "2"): r"i='2': '2' is text; give the number 2 \(a point mass",
+    }
+    for (column, value), message in cases.items():
+        with pytest.raises(ConditionError, match=message):
+            t.condition_slot(column, value)
+    with pytest.raises(ConditionError, match=r"code='zz': value not seen [^;]*$"):
+        t.condition_slot("code", "zz")  # no hint when no value is written that way
+    assert t.condition_slot("b", True) == t.condition_slot("b", np.True_)
