@@ -43,6 +43,7 @@ from tabgan.io import (
     TableWriter,
     atomic_output,
     check_writable,
+    local_path,
     output_format,
     read_table,
     write_table,
@@ -898,7 +899,7 @@ def _read_json(path: str | None, what: str) -> Any:
     if path is None:
         return None
     try:
-        with open(path, encoding="utf-8") as f:
+        with local_path(path).open(encoding="utf-8") as f:
             return json.load(f)
     except json.JSONDecodeError as err:
         raise DataError(f"{what} file {path!r} is not valid JSON: {err}") from None

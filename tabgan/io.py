@@ -59,6 +59,7 @@ __all__ = [
     "TableWriter",
     "atomic_output",
     "check_writable",
+    "local_path",
     "output_format",
     "read_table",
     "write_table",
@@ -67,6 +68,14 @@ __all__ = [
 Format = Literal["csv", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet")
 STDIO = "-"
+
+
+
+def local_path(target: str | os.PathLike[str]) -> Path:
+    """``target`` as a path, ``~`` expanded (as pandas and the shell do): every path a user gives
+    tabgan (tables, model files, metadata, reports) is read through this one rule."""
+    return Path(os.fspath(target)).expanduser()
+
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _PARQUET_MAGIC = b"PAR1"
@@ -184,7 +193,7 @@ def _refuse_other_formats(head: bytes, name: str) -> None:
 def _open_source(source: str) -> IO[bytes]:
     if source == STDIO:
         return io.BytesIO(sys.stdin.buffer.read())
-    path = Path(source)
+    path = local_path(source)
     if path.is_dir():
         raise IsADirectoryError(f"{source!r} is a folder, not a table")
     return path.open("rb")
@@ -651,7 +660,7 @@ def check_writable(target: str | os.PathLike[str]) -> None:
     that a typo in a path costs no fit; the messages name the target, never a temporary file."""
     if str(target) == STDIO:
         return
-    path = Path(target)
+    path = local_path(target)
     if path.is_dir():
         raise IsADirectoryError(errno.EISDIR, "is a folder; name a file in it", str(target))
     folder = path.parent
@@ -669,7 +678,7 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
         sys.stdout.buffer.flush()
         return
     check_writable(target)
-    path = Path(target)
+    path = local_path(target)
     # Beside the target (so the rename is atomic) and created like any new file (umask applies).
     tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
     try:

@@ -488,3 +488,13 @@ def test_thousands_before_a_decimal_point_are_read_in_any_file(tmp_path):
     assert frame["amount"].tolist() == [1234.5, 999.25, -12345.0]
     write_table(frame, str(tmp_path / "out.csv"), "csv", style)
     assert (tmp_path / "out.csv").read_text() == text
+
+
+def test_paths_with_a_tilde_are_under_the_home_folder(tmp_path, monkeypatch):
+    # Before 2026-12-02 "~/t.csv" was read as a folder named "~" (pandas expands it).
+    monkeypatch.setenv("HOME", str(tmp_path))
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    write_table(frame, "~/t.csv", "csv")
+    check_writable("~/u.csv")
+    pd.testing.assert_frame_equal(read_table("~/t.csv")[0], frame)
+    assert (tmp_path / "t.csv").exists()

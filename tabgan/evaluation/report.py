@@ -142,7 +142,7 @@ class EvaluationReport:
 
     def save_html(self, path: str | Path) -> Path:
         """Write :meth:`to_html` to ``path`` (UTF-8) and return the path."""
-        target = Path(path)
+        target = Path(path).expanduser()  # as tabgan.io.local_path
         target.write_text(self.to_html(), encoding="utf-8")
         return target
 

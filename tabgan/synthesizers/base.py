@@ -9,7 +9,6 @@ once and computes; learned state ends in ``_``.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from typing import Any, ClassVar
@@ -22,7 +21,7 @@ from sklearn.base import BaseEstimator
 from tabgan.errors import ConditionError, ModelFileError, NotFittedError, ParameterError
 from tabgan.io import CsvStyle
 from tabgan.nn.layers import native_bfloat16
-from tabgan.persistence import read_model_file, write_model_file
+from tabgan.persistence import Target, model_name, read_model_file, write_model_file
 from tabgan.schema import text_names, validate_frame
 from tabgan.training import TrainingLoop
 from tabgan.transformers.table import TableTransformer
@@ -641,8 +640,11 @@ class BaseSynthesizer(BaseEstimator):
         return plot_history(self.history_, self.diagnose() if findings is None else findings)
 
     # ------------------------------------------------------------------ save / load
-    def save(self, path: str | os.PathLike[str], training_state: bool | None = None) -> None:
+    def save(self, path: Target, training_state: bool | None = None) -> None:
         """Write the fitted model as JSON + tensors (never a pickle); read it with ``tabgan.load``.
+
+        path: a file path (``~`` expanded; written atomically), or a binary file object
+        (``io.BytesIO``, an open file) that gets the whole model in one ``write``.
 
         training_state: keep what training further needs (the critic, the live generator behind
         the moving average, the Adam moments), so that a loaded model can ``warm_start``; False
@@ -735,8 +737,9 @@ class BaseSynthesizer(BaseEstimator):
         raise NotImplementedError
 
 
-def load(path: str | os.PathLike[str], device: str | torch.device = "auto") -> BaseSynthesizer:
-    """Read a model written by ``save``; ``device`` as in the constructors ("auto" by default)."""
+def load(path: Target, device: str | torch.device = "auto") -> BaseSynthesizer:
+    """Read a model written by ``save`` from a path or a binary file object; ``device`` as in the
+    constructors ("auto" by default). A file damaged after it was saved is refused (a checksum)."""
     from tabgan.synthesizers import ConditionalGAN, WGANGP
 
     classes = {c.__name__: c for c in (ConditionalGAN, WGANGP)}
@@ -744,10 +747,10 @@ def load(path: str | os.PathLike[str], device: str | torch.device = "auto") -> B
     header, tensors = read_model_file(path, dev)
     cls = classes.get(header.get("class"))
     if cls is None:
-        raise ModelFileError(f"{str(path)!r} holds an unknown model class {header.get('class')!r}")
+        raise ModelFileError(f"{model_name(path)} holds an unknown model class {header.get('class')!r}")
     try:
         return cls._from_file(header, tensors, dev, device if isinstance(device, str) else str(device))
     except (KeyError, TypeError, ValueError, RuntimeError) as err:
         if isinstance(err, ModelFileError):
             raise
-        raise ModelFileError(f"{str(path)!r} is corrupted: {type(err).__name__}: {err}") from None
+        raise ModelFileError(f"{model_name(path)} is corrupted: {type(err).__name__}: {err}") from None

@@ -100,6 +100,11 @@ def test_html_is_self_contained(report: EvaluationReport, tmp_path: Path) -> Non
     assert figures == len(report.to_dict()["columns"]) + 2
 
 
+def test_save_html_expands_a_tilde(report: EvaluationReport, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert report.save_html("~/r.html") == tmp_path / "r.html" and (tmp_path / "r.html").exists()
+
+
 def _html_tag(dom: str) -> str:
     return re.search(r"<html[^>]*>", dom).group(0)  # type: ignore[union-attr]
 
