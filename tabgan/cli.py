@@ -714,6 +714,8 @@ def _typed_conditions(
     if not pairs:
         return None
     schema = model.transformer_.schema_
+    style = getattr(model, "csv_style_", None)
+    written_missing = dict(style.missing) if style is not None else {}  # "?", "0000-00-00"
     out: dict[str, Any] = {}
     for column, text in pairs:
         column, text = _split_at_column(column, text, schema.names)
@@ -721,6 +723,9 @@ def _typed_conditions(
             raise ConditionError(
                 f"condition on unknown column {column!r} (columns: {', '.join(schema.names)})"
             )
+        if column in written_missing and text.strip() == written_missing[column]:
+            out[column] = None  # the training file's text for this column's missing values
+            continue
         out[column] = _typed(text, schema[column].dtype, column)
         if isinstance(out[column], str) and text != "":  # ints of a category dtype, dates ...
             out[column] = model.transformer_.value_written(column, text)

@@ -15,7 +15,10 @@ Reading keeps types the way the file wrote them:
   notation (``4.80e-02``). Numbers pandas leaves as text are numbers, written back as they were:
   thousands separated by ``,`` (``"1,234.50"``), a decimal comma in a file not delimited by ``,``
   (``12,50``, ``1.234,50``; there whole numbers written ``1.234`` are thousands too), one
-  currency or percent sign on every value (``$3.00``, ``12.5%``).
+  currency or percent sign on every value (``$3.00``, ``12.5%``). A column of numbers or of
+  dates in one format but for one text that is neither (``?`` in UCI tables, ``0000-00-00`` in
+  MySQL exports, ``unknown``) reads that text as a missing value of a number or date column,
+  and the style writes it back in that column (``CsvStyle.missing``).
 - Parquet (pyarrow): dtypes are exactly those pandas stored.
 
 Writing is atomic: rows go to a temporary file in the target's folder, renamed over the target
@@ -36,6 +39,7 @@ import secrets
 import shutil
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -114,8 +118,10 @@ class CsvStyle:
     """How a CSV file is written: its delimiter, its missing-value token, its text encoding,
     when pandas renamed columns on reading, its header as written (a blank name, which pandas
     calls "Unnamed: 0", as ``pd.DataFrame.to_csv`` writes an index; "x" twice, read as "x" and
-    "x.1"), the :class:`NumberFormat` of number columns written in a form of their own, and its
-    line ends ("\r\n" as Windows tools write them, or "\n")."""
+    "x.1"), the :class:`NumberFormat` of number columns written in a form of their own, its
+    line ends ("\r\n" as Windows tools write them, or "\n"), and ``missing``: (column, text)
+    for each number or date column that wrote its missing values as a text of its own ("?",
+    "0000-00-00"), which its missing values are written as instead of ``na_rep``."""
 
     delimiter: str = ","
     na_rep: str = ""
@@ -123,12 +129,14 @@ class CsvStyle:
     header: tuple[str, ...] | None = None
     formats: tuple[NumberFormat, ...] = ()
     newline: str = "\n"
+    missing: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:  # lists and dicts, from a model file's JSON
         if self.header is not None:
             object.__setattr__(self, "header", tuple(self.header))
         object.__setattr__(self, "formats", tuple(
             f if isinstance(f, NumberFormat) else NumberFormat(**f) for f in self.formats))
+        object.__setattr__(self, "missing", tuple((str(c), str(t)) for c, t in self.missing))
 
 
 # ---------------------------------------------------------------------------------------- reading
@@ -256,14 +264,75 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
     frame = _plain_dtypes(frame)
     if frame.shape[0] == 0:
         raise DataError(f"{name} has a header but no rows")
+    frame, missing = _missing_texts(frame)
     tokens = _tokens(raw, frame, delimiter, encoding)
     frame = _keep_written_form(frame, tokens)
-    na_rep = _na_token(frame, tokens)
+    na_rep = _na_token(frame, tokens, skip=set(missing))
     header = _written_header(head.decode(encoding, errors="replace"), delimiter, frame)
     frame, marks = _written_numbers(frame, tokens, delimiter)
     newline = "\r\n" if head.split(b"\n", 1)[0].endswith(b"\r") else "\n"  # as the header's line
     return frame, CsvStyle(delimiter, na_rep, "utf-8" if encoding == "utf-8-sig" else encoding,
-                           header, _number_formats(frame, tokens, marks), newline)
+                           header, _number_formats(frame, tokens, marks), newline,
+                           tuple(missing.items()))
+
+
+def _missing_texts(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Text columns of numbers, or of dates in one format, but for one text that is neither
+    (``?``, ``0000-00-00``, ``unknown``), with that text as missing values (numbers pandas reads
+    become numbers); and {column: that text}. A column with missing values of its own keeps
+    the text as a category (two kinds of missing would be one on the way back), as does one
+    with fewer than two other distinct values."""
+    found: dict[str, str] = {}
+    for column in frame.columns:  # a loop over columns
+        s = frame[column]
+        if s.dtype != object or s.isna().any():
+            continue
+        head = _distinct_text(s.iloc[:1000].to_numpy())  # a first look: most text is words
+        if head is None or not pc.any(pc.match_substring_regex(head, r"[0-9]")).as_py():
+            continue
+        distinct = _distinct_text(s.to_numpy())
+        odd = None if distinct is None or len(distinct) < 3 else _odd_text(distinct)
+        if odd is not None:
+            found[column] = odd
+    if not found:
+        return frame, found
+    frame = frame.copy(deep=False)  # a new frame of the same arrays, but those replaced
+    for column, text in found.items():
+        s = frame[column]
+        s = s.where(s.astype(str).str.strip() != text, np.nan)
+        numbers = pd.to_numeric(s, errors="coerce")
+        if numbers.notna().sum() == s.notna().sum():  # plain numbers, which pandas reads
+            whole = not s.dropna().str.contains(r"[.eE]").any()
+            s = numbers.astype("Int64") if whole else numbers.astype("float64")
+        frame[column] = s
+    return frame, found
+
+
+def _odd_text(distinct: pa.Array) -> str | None:
+    """The one text among the (u,) distinct trimmed texts of a column that is no number or date
+    like the others, or None when there is no such one text."""
+    number_like = pc.match_substring_regex(distinct, _NUMBER_LIKE)
+    odd = pc.filter(distinct, pc.invert(number_like))
+    if len(odd) == 1:
+        return odd[0].as_py()
+    if len(odd) < len(distinct) - 1:  # several numbers, several texts: no date column either
+        return None
+    from tabgan.schema import date_mask, text_date_format
+
+    texts = pd.Series(distinct.to_numpy(zero_copy_only=False), dtype=object)
+    head = texts.iloc[:200]
+    with warnings.catch_warnings():  # dateutil's guesses, one value at a time
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(head, format="mixed", errors="coerce", utc=True)
+    if parsed.isna().sum() > 1:
+        return None
+    fmt = text_date_format(head[parsed.notna().to_numpy()])
+    if fmt is None:
+        return None
+    dates = date_mask(texts, fmt)  # (u,) in that format
+    if int((~dates).sum()) != 1 or text_date_format(texts[dates]) is None:
+        return None
+    return str(texts[~dates].iloc[0])
 
 
 def _written_header(text: str, delimiter: str, frame: pd.DataFrame) -> tuple[str, ...] | None:
@@ -613,10 +682,13 @@ def _printf(written: pa.Array) -> str | None:
     return f"%.{low.as_py() - 1}{spec}" if low.as_py() == high.as_py() else None
 
 
-def _na_token(frame: pd.DataFrame, tokens: dict[str, pa.Array]) -> str:
-    """The text the file used for missing values (the most common one); "" if none is missing."""
+def _na_token(frame: pd.DataFrame, tokens: dict[str, pa.Array], skip: set[str]) -> str:
+    """The text the file used for missing values (the most common one, outside the columns in
+    ``skip``); "" if none is missing."""
     counts: dict[str, int] = {}
     for column in frame.columns:
+        if column in skip:
+            continue
         missing = frame[column].isna().to_numpy()
         if not missing.any():
             continue
@@ -749,7 +821,7 @@ class TableWriter:
         """Append ``chunk`` (the same columns and dtypes as the first one)."""
         if self.fmt == "csv":
             header = (self._header(chunk) or True) if self.rows == 0 else False  # names once
-            _formatted(chunk, self.style.formats).to_csv(
+            _with_missing_texts(_formatted(chunk, self.style.formats), self.style.missing).to_csv(
                 self._text,
                 sep=self.style.delimiter,
                 na_rep=self.style.na_rep,
@@ -792,6 +864,20 @@ def _formatted(chunk: pd.DataFrame, formats: tuple[NumberFormat, ...]) -> pd.Dat
         text = np.full(len(s), np.nan, dtype=object)
         text[present] = _number_text(values, form)
         chunk[form.column] = text
+    return chunk
+
+
+def _with_missing_texts(chunk: pd.DataFrame, missing: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """``chunk`` with the missing values of each column in ``missing`` as that column's text."""
+    todo = [(c, t) for c, t in missing if c in chunk.columns and chunk[c].isna().any()]
+    if not todo:
+        return chunk
+    chunk = chunk.copy(deep=False)
+    for column, text in todo:
+        s = chunk[column]
+        out = s.astype(object).to_numpy().copy()  # (n,) ints, floats or text
+        out[s.isna().to_numpy()] = text
+        chunk[column] = out
     return chunk
 
 

@@ -595,6 +595,20 @@ def _looks_like_int_id(s: pd.Series) -> bool:
     return bool(steps.size and (steps == steps[0]).all())
 
 
+def text_date_format(s: pd.Series) -> str | None:
+    """The one date format (see ``text_dates``) that reproduces every text value of ``s``
+    exactly, or None."""
+    return _text_date_format(s)
+
+
+def date_mask(text: pd.Series, fmt: str) -> np.ndarray:
+    """(n,) whether each text value of ``text`` is a date in ``fmt`` (strftime directives plus
+    ``%Nf`` and ``%:z``)."""
+    parse = _FRACTION.sub("%f", fmt).replace("%:z", "%z")
+    parsed = pd.to_datetime(text, format=parse, errors="coerce", utc="%z" in parse)
+    return parsed.notna().to_numpy()
+
+
 def _text_date_format(s: pd.Series) -> str | None:
     """The one format (see ``text_dates``) that reproduces every text value of ``s`` exactly, or
     None."""

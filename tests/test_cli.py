@@ -960,3 +960,26 @@ def test_sample_of_zero_rows_writes_the_header_only(work, tmp_path):
     parquet = tmp_path / "none.parquet"
     assert run("sample", work / "model.tabgan", "-n", 0, "-o", parquet, "-q") == 0
     assert list(pd.read_parquet(parquet).columns) == list(make_table().columns)
+
+
+def test_a_columns_own_missing_text_is_learnt_conditioned_on_and_written_back(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    n = ROWS
+    age = rng.integers(18, 90, n).astype(str).astype(object)
+    age[::6] = "?"
+    joined = pd.Series(pd.Timestamp("2000-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), unit="D"))
+    joined = joined.dt.strftime("%Y-%m-%d").astype(object)
+    joined[::5] = "0000-00-00"
+    pd.DataFrame({"age": age, "joined": joined, "c": rng.choice(["a", "b"], n)}).to_csv(
+        tmp_path / "in.csv", index=False)
+    assert run("fit", tmp_path / "in.csv", "-o", tmp_path / "m.tabgan", *TINY) == 0
+    kinds = {c.name: c.kind for c in tabgan.load(tmp_path / "m.tabgan").transformer_.schema_.columns}
+    assert kinds == {"age": "numerical", "joined": "datetime", "c": "categorical"}
+    assert run("sample", tmp_path / "m.tabgan", "-n", "30", "-o", tmp_path / "all.csv", "-q", "--seed", "0") == 0
+    out = pd.read_csv(tmp_path / "all.csv", dtype=str, keep_default_na=False)
+    assert set(out["age"]) - {"?"} <= {str(a) for a in range(18, 90)}
+    assert out["joined"].str.fullmatch(r"0000-00-00|\d{4}-\d\d-\d\d").all()
+    assert run("sample", tmp_path / "m.tabgan", "-n", "5", "-o", tmp_path / "z.csv", "-q",
+               "--condition", "joined=0000-00-00", "--condition", "age=?") == 0
+    out = pd.read_csv(tmp_path / "z.csv", dtype=str, keep_default_na=False)
+    assert (out["joined"] == "0000-00-00").all() and (out["age"] == "?").all()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
+import json
 import sys
 
 import numpy as np
@@ -498,3 +500,43 @@ def test_paths_with_a_tilde_are_under_the_home_folder(tmp_path, monkeypatch):
     check_writable("~/u.csv")
     pd.testing.assert_frame_equal(read_table("~/t.csv")[0], frame)
     assert (tmp_path / "t.csv").exists()
+
+
+def test_a_number_or_date_column_with_one_text_of_its_own_reads_it_as_missing(tmp_path):
+    # Before 2026-12-02 "?" (UCI tables) made a number column categorical, and "0000-00-00"
+    # (MySQL exports) made a date column an id whose generated values were no dates
+    # ("5479-44-31").
+    rng = np.random.default_rng(0)
+    n = 120
+    age = rng.integers(18, 90, n).astype(str).astype(object)
+    age[::9] = "?"
+    score = np.round(rng.normal(50, 10, n), 2).astype(str).astype(object)
+    score[::11] = "unknown"
+    joined = pd.Series(pd.Timestamp("2000-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), unit="D"))
+    joined = joined.dt.strftime("%Y-%m-%d").astype(object)
+    joined[::7] = "0000-00-00"
+    city = rng.choice(["Rome", "Oslo", "unknown"], n).astype(object)  # words: a category
+    with_na = rng.integers(0, 9, n).astype(str).astype(object)
+    with_na[::5], with_na[1::5] = np.nan, "?"  # missing values of its own: "?" stays a category
+    text = pd.DataFrame({"age": age, "score": score, "joined": joined, "city": city,
+                         "visits": with_na}).to_csv(index=False, na_rep="NA")
+    (tmp_path / "in.csv").write_text(text, encoding="utf-8")
+    frame, style = read_table(str(tmp_path / "in.csv"))
+    assert style.missing == (("age", "?"), ("score", "unknown"), ("joined", "0000-00-00"))
+    assert style.na_rep == "NA"  # the other columns' token is not one of those
+    assert frame.dtypes.astype(str).to_dict() == {"age": "Int64", "score": "float64", "joined": "object",
+                                                  "city": "object", "visits": "object"}
+    assert frame["age"].isna().sum() == len(age[::9]) and frame["joined"].isna().sum() == len(joined[::7])
+    assert (frame["city"] == "unknown").any() and (frame["visits"] == "?").any()
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == text
+    assert CsvStyle(**json.loads(json.dumps(dataclasses.asdict(style)))) == style  # as a model file holds it
+
+
+def test_two_odd_texts_or_odd_dates_leave_the_column_text(tmp_path):
+    two = pd.DataFrame({"a": ["1", "2", "3", "?", "-", "4"],  # two texts: not one missing token
+                        "d": ["2020-01-01", "2020-13-01", "2020-02-01", "x", "2020-03-01", "2020-04-01"]})
+    (tmp_path / "in.csv").write_text(two.to_csv(index=False), encoding="utf-8")
+    frame, style = read_table(str(tmp_path / "in.csv"))
+    assert style.missing == () and frame["a"].tolist() == two["a"].tolist()
+    assert frame["d"].tolist() == two["d"].tolist()

@@ -225,10 +225,17 @@ class TableTransformer:
             return conditional[t.source], _derived_slot(t, source, value)
         if isinstance(t, NumericalTransformer) and t.unit is None and t.scale is None:
             return self._point_slot(self._index[column], t, value)
+        if isinstance(t, DatetimeTransformer) and _number(value) is not None \
+                and math.isnan(_number(value)) and t.day.has_missing:  # None, NaN, NaT
+            # The day's mode span, its last slot: as for a number's missing values, checked in
+            # the generated rows.
+            return self._first_span[self._index[column]] + len(t.day.spans(column)) - 1, t.day.n_slots - 1
         if column not in conditional:
             kind = self.schema_[column].kind
             hint = (" (name it in discrete_columns, --discrete-columns on the command line, when "
                     "fitting, to learn it as categorical)" if kind == "numerical" else "")
+            if isinstance(t, DatetimeTransformer) and t.day.has_missing:
+                hint = " (or on its missing values: None; COL= on the command line)"
             raise ConditionError(f"condition on column {column!r} of kind {kind}: "
                                  f"only categorical and boolean columns can be conditioned on{hint}")
         assert isinstance(t, CategoricalTransformer)

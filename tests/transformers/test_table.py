@@ -255,3 +255,21 @@ def test_a_condition_value_of_the_wrong_type_says_what_to_write():
     with pytest.raises(ConditionError, match=r"code='zz': value not seen [^;]*$"):
         t.condition_slot("code", "zz")  # no hint when no value is written that way
     assert t.condition_slot("b", True) == t.condition_slot("b", np.True_)
+
+
+def test_a_datetime_column_can_be_conditioned_on_its_missing_values():
+    # Before 2026-12-02: "only categorical and boolean columns can be conditioned on".
+    rng = np.random.default_rng(0)
+    n = 200
+    days = pd.Series(pd.Timestamp("2000-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), unit="D"))
+    df = pd.DataFrame({"t": days.where(rng.random(n) > 0.2), "full": days, "c": rng.choice(["a", "b"], n)})
+    t = TableTransformer(random_state=0).fit(df)
+    span, slot = t.condition_slot("t", None)
+    assert t.layout_.spans[span].column == "t" and t.layout_.spans[span].labels[slot] == "missing"
+    assert t.condition_slot("t", np.nan) == t.condition_slot("t", pd.NaT) == (span, slot)
+    compact_rows = compact(t.transform(df), t.layout_.spans)
+    assert ((compact_rows[:, span] == slot) == df["t"].isna().to_numpy()).all()
+    with pytest.raises(ConditionError, match=r"kind datetime: .* \(or on its missing values: None"):
+        t.condition_slot("t", pd.Timestamp("2001-01-01"))
+    with pytest.raises(ConditionError, match=r"kind datetime: only categorical and boolean columns can be conditioned on$"):
+        t.condition_slot("full", None)  # no missing value to condition on
