@@ -57,8 +57,9 @@ from tabgan.errors import ColumnError, DataError
 Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constant"]
 KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
 
-__all__ = ["KINDS", "ColumnSpec", "Kind", "Schema", "as_dtype", "as_numbers", "dtype_name", "format_dates",
-           "infer_column", "infer_schema", "is_arrow_dictionary", "is_decimal", "object_dates",
+__all__ = ["KINDS", "ColumnSpec", "Kind", "MixedOffsets", "Schema", "as_dtype", "as_numbers", "date_mask",
+           "dtype_name", "format_dates", "infer_column", "infer_schema", "is_arrow_dictionary",
+           "is_decimal", "local_format", "object_dates", "split_offsets", "text_date_format",
            "text_dates", "text_names", "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
@@ -654,12 +655,37 @@ _OFFSET = re.compile(r"([+-])(\d\d):?(\d\d)$")
 _NS_PER_MINUTE = 60 * 10**9
 
 
+class MixedOffsets(ValueError):
+    """Text dates whose UTC offsets follow no one time zone (rows written in several zones)."""
+
+
+def local_format(fmt: str) -> str | None:
+    """``fmt`` without the offset that ends it (``%z``, ``%:z``), or None when none does."""
+    for directive in ("%:z", "%z"):
+        if fmt.endswith(directive):
+            return fmt[: -len(directive)]
+    return None
+
+
+def split_offsets(text: pd.Series, fmt: str) -> tuple[pd.Series, pd.Series]:
+    """(wall-clock text, offset text) of text dates in ``fmt``, which ends in an offset
+    (``+01:00`` for ``%:z``, ``+0100`` for ``%z``); missing values stay missing in both.
+    ValueError when an offset is not written that way."""
+    width, form = (6, r"[+-]\d\d:\d\d") if fmt.endswith("%:z") else (5, r"[+-]\d{4}")
+    present = text.notna().to_numpy()
+    written = text.astype(object).where(present, np.nan)
+    offsets = written.str[-width:]
+    if not offsets[present].astype(str).str.fullmatch(form).all():
+        raise ValueError(f"the offsets of {fmt!r} must end the text, as {'+01:00' if width == 6 else '+0100'}")
+    return written.str[:-width], offsets
+
+
 def text_dates(text: pd.Series, fmt: str, zone: str | None = None) -> pd.Series:
     """The datetimes of ``text`` written in ``fmt``: strftime directives plus ``%Nf`` (a fraction
     of a second in N digits, 1-9) and ``%:z`` (an offset written ``+01:00``); ValueError when a
     value does not parse. With an offset (``%z`` or ``%:z``, ending the text) the result is
     aware, in ``zone`` when given, else in the first time zone (``_zone_of``) whose offset is
-    every value's own."""
+    every value's own (MixedOffsets when none is: ``split_offsets`` reads such text)."""
     parse = _FRACTION.sub("%f", fmt).replace("%:z", "%z")
     if "%z" not in parse:
         try:
@@ -677,7 +703,10 @@ def text_dates(text: pd.Series, fmt: str, zone: str | None = None) -> pd.Series:
         raise ValueError(f"the offsets of {fmt!r} must end the text, as +01:00 or +0100")
     minutes = parts[1].astype(int).to_numpy() * 60 + parts[2].astype(int).to_numpy()
     offsets = np.where(parts[0].to_numpy() == "-", -minutes, minutes) * _NS_PER_MINUTE  # (m,)
-    return utc.dt.tz_convert(_zone_of(utc[present], offsets))
+    try:
+        return utc.dt.tz_convert(_zone_of(utc[present], offsets))
+    except ValueError:
+        raise MixedOffsets(f"the UTC offsets of {fmt!r} follow no one time zone") from None
 
 
 def object_dates(s: pd.Series) -> pd.Series:
@@ -797,6 +826,13 @@ def _parse_dates(values: pd.Series, fmt: str) -> pd.Series | None:
     text = values.dropna().astype(str)
     try:
         parsed = text_dates(text, fmt)
+    except MixedOffsets:  # offsets of several zones: the wall-clock text must print back
+        local = local_format(fmt)
+        try:
+            wall, _ = split_offsets(text, fmt)
+        except ValueError:
+            return None
+        return None if local is None else _parse_dates(wall, local)
     except (ValueError, TypeError, OverflowError):
         return None
     if not (format_dates(parsed, fmt) == text).all():

@@ -139,9 +139,17 @@ def test_text_dates_with_fractions_and_offsets_are_dates(text, fmt):
     assert (spec.kind, spec.datetime_format) == ("datetime", fmt)
 
 
-def test_offsets_no_time_zone_has_leave_the_column_text():
-    values = pd.Series([f"20{10 + i}-03-01T12:00:00+01:17" for i in range(30)], name="t")
-    assert infer_schema(pd.DataFrame({"t": values}))["t"].kind == "id"
+def test_offsets_no_time_zone_has_are_dates_too():
+    # Before 2026-12-02 such a column was an id, and its generated values were no dates
+    # ("3584-23-48N51:91:44-04:82"): the offsets follow no zone (+01:17), or several (rows written
+    # in Paris and in New York on the same days).
+    odd = pd.Series([f"20{10 + i}-03-01T12:00:00+01:17" for i in range(30)], name="t")
+    mixed = pd.Series([f"20{10 + i}-03-01T12:00:00{'+02:00' if i % 2 else '-05:00'}" for i in range(30)])
+    for values in (odd, mixed):
+        spec = infer_schema(pd.DataFrame({"t": values}))["t"]
+        assert (spec.kind, spec.datetime_format) == ("datetime", "%Y-%m-%dT%H:%M:%S%:z")
+    bad = mixed.where(mixed.index != 3, "2013-03-01T12:00:00+0200")  # one offset written otherwise
+    assert infer_schema(pd.DataFrame({"t": bad}))["t"].kind == "id"
 
 
 def test_python_dates_decimals_and_durations_get_their_kinds():

@@ -14,7 +14,10 @@ lose an hour on the way back); the zone is restored on output.
 
 Text dates keep their format (``schema.text_dates``): a fraction of a second in as many digits
 as the text wrote, and UTC offsets, read in the time zone they follow (``tz``), so each synthetic
-instant is written with the offset its zone has then (+01:00 in winter, +02:00 in summer).
+instant is written with the offset its zone has then (+01:00 in winter, +02:00 in summer). Offsets
+that follow no one zone (rows written in several: +02:00 beside -05:00 on the same day) are a
+category of their own (``offsets``) beside the wall-clock time, and each row is written back with
+its offset.
 
 A column whose values all lie within one day of each other (event logs of an afternoon, readings
 of an hour) is instead one number, the grains since its first instant: split into day and time of
@@ -33,7 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabgan.schema import format_dates, object_dates, text_dates
+from tabgan.errors import ColumnError
+from tabgan.schema import MixedOffsets, format_dates, local_format, object_dates, split_offsets, text_dates
 from tabgan.transformers.base import (
     MISSING_VALUES,
     ColumnTransformer,
@@ -75,14 +79,21 @@ class DatetimeTransformer(ColumnTransformer):
         self.na = "nat"
         self.day = ContinuousEncoder(n_modes)
         self.time: ContinuousEncoder | None = None
+        # Text offsets that follow no one zone: the distinct ones, a category beside wall-clock time.
+        self.offsets: list[str] | None = None
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> DatetimeTransformer:
         self.column, self.dtype = str(s.name), dtype_name(s.dtype)
         self.tz = None  # the zone comes from this column (text offsets: the zone they follow)
         self.objects = _object_type(s) if self.datetime_format is None else None
         self.na = missing_marker(s)
-        self.origin, self.time = None, None
-        dt = self._parse(s)
+        self.origin, self.time, self.offsets = None, None, None
+        try:
+            dt = self._parse(s)
+        except MixedOffsets:
+            assert self.datetime_format is not None
+            self.offsets = sorted(split_offsets(s, self.datetime_format)[1].dropna().unique())
+            dt = self._parse(s)
         self.unit = "ns" if _fits_nanoseconds(dt) else "us"
         if dt.dt.tz is not None:
             self.tz = str(dt.dt.tz)
@@ -115,18 +126,43 @@ class DatetimeTransformer(ColumnTransformer):
 
     @property
     def spans(self) -> list[Span]:
-        return self.day.spans(self.column) + (self.time.spans(self.column) if self.time else [])
+        offsets = [Span(self.column, "category", len(self.offsets), "softmax", labels=tuple(self.offsets))
+                   ] if self._offset_span else []
+        return self.day.spans(self.column) + (self.time.spans(self.column) if self.time else []) + offsets
+
+    @property
+    def _offset_span(self) -> bool:
+        return self.offsets is not None and len(self.offsets) > 1
 
     def transform(self, s: pd.Series) -> np.ndarray:
+        offsets = self._offset_slots(s) if self._offset_span else None  # (n,)
         if self.origin is not None:
-            return self.day.transform(self._since_origin(self._parse(s)))
-        day, tod = self._split(*self._day_tod(self._parse(s)))
-        parts = [self.day.transform(day)]
-        if self.time is not None:
-            parts.append(self.time.transform(tod))
+            parts = [self.day.transform(self._since_origin(self._parse(s)))]
+        else:
+            day, tod = self._split(*self._day_tod(self._parse(s)))
+            parts = [self.day.transform(day)]
+            if self.time is not None:
+                parts.append(self.time.transform(tod))
+        if offsets is not None:
+            parts.append(np.eye(len(self.offsets), dtype=np.float32)[offsets])  # (n, k) one-hot
         return np.concatenate(parts, axis=1)
 
+    def _offset_slots(self, s: pd.Series) -> np.ndarray:
+        """(n,) the slot of each row's offset in ``offsets`` (0 where missing); ColumnError for an
+        offset the fit did not see."""
+        assert self.offsets is not None and self.datetime_format is not None
+        written = split_offsets(s, self.datetime_format)[1]
+        slots = pd.Categorical(written, categories=self.offsets).codes.astype(np.int64)  # (n,)
+        unseen = (slots < 0) & written.notna().to_numpy()
+        if unseen.any():
+            raise ColumnError(self.column, f"holds the UTC offset {written[unseen].iloc[0]!r}, which "
+                                           f"training did not see ({', '.join(self.offsets)})")
+        return np.maximum(slots, 0)
+
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        slots = None
+        if self._offset_span:  # the offset's slot is the last compact column
+            slots, c = c[:, -1].astype(np.int64), c[:, :-1]
         n_day = len(self.day.spans(self.column))
         day = self.day.inverse_compact(c[:, :n_day])
         missing = np.isnan(day)
@@ -139,6 +175,13 @@ class DatetimeTransformer(ColumnTransformer):
         values[missing] = pd.NaT
         if self.tz is not None:
             values = values.dt.tz_localize("UTC").dt.tz_convert(self.tz)
+        if self.offsets is not None:  # wall-clock time, then each row's offset
+            local = local_format(self.datetime_format or "")
+            assert local is not None
+            written = np.asarray(self.offsets, dtype=object)[slots if slots is not None else 0]
+            text = (format_dates(values, local) + written).astype(object)
+            text[missing] = MISSING_VALUES[self.na]
+            return text.astype(as_dtype(self.dtype)) if self.dtype != "object" else text
         if self.datetime_format is not None:
             text = format_dates(values, self.datetime_format).astype(object)
             text[missing] = MISSING_VALUES[self.na]  # as the input wrote them: NaN, None
@@ -194,6 +237,10 @@ class DatetimeTransformer(ColumnTransformer):
             if pd.api.types.is_datetime64_any_dtype(s.dtype):
                 return s
             return object_dates(s)
+        if self.offsets is not None:  # naive wall-clock times; the offsets are a category
+            local = local_format(self.datetime_format)
+            assert local is not None
+            return text_dates(split_offsets(s, self.datetime_format)[0], local)
         return text_dates(s, self.datetime_format, self.tz)  # fitting: the zone its offsets follow
 
     def _ticks(self, dt: pd.Series) -> np.ndarray:
@@ -239,7 +286,7 @@ class DatetimeTransformer(ColumnTransformer):
                 "datetime_format": self.datetime_format, "n_modes": self.n_modes, "tz": self.tz,
                 "grain": self.grain, "origin": self.origin, "unit": self.unit, "objects": self.objects,
                 "na": self.na, "day": self.day.to_dict(),
-                "time": self.time.to_dict() if self.time else None}
+                "time": self.time.to_dict() if self.time else None, "offsets": self.offsets}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DatetimeTransformer:
@@ -250,6 +297,7 @@ class DatetimeTransformer(ColumnTransformer):
         t.objects, t.na = d.get("objects"), d.get("na", "nat")  # absent before 2026-12-02
         t.day = ContinuousEncoder.from_dict(d["day"])
         t.time = ContinuousEncoder.from_dict(d["time"]) if d["time"] else None
+        t.offsets = d.get("offsets")  # absent in files written before 2026-12-02
         return t
 
 

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tabgan.errors import ColumnError
 from tabgan.transformers import DatetimeTransformer
 
 
@@ -142,6 +143,30 @@ def test_text_dates_with_offsets_come_back_with_their_zones_offsets(zone, colon)
                               np.random.default_rng(1)).dropna()
     again = pd.to_datetime(out, format="%Y-%m-%dT%H:%M:%S%z", utc=True).dt.tz_convert(zone)
     assert (_iso(pd.DatetimeIndex(again), colon).to_numpy() == out.to_numpy()).all()
+
+
+def test_offsets_of_several_zones_are_a_category_beside_the_wall_clock_time():
+    # Before 2026-12-02 this column was refused as a date (no one zone has these offsets).
+    rng = np.random.default_rng(0)
+    local = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365 * 86_400, 500), unit="s")
+    offsets = rng.choice(["+02:00", "-05:00", "+05:30"], 500, p=[0.6, 0.3, 0.1])
+    s = pd.Series(pd.DatetimeIndex(local).strftime("%Y-%m-%dT%H:%M:%S") + offsets, name="t").astype(object)
+    s[5] = np.nan
+    fmt = "%Y-%m-%dT%H:%M:%S%:z"
+    t, back = round_trip(s, fmt)
+    assert t.offsets == ["+02:00", "+05:30", "-05:00"] and t.tz is None
+    assert t.spans[-1].labels == ("+02:00", "+05:30", "-05:00") and t.spans[-1].role == "category"
+    pd.testing.assert_series_equal(back, s)
+    again = DatetimeTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    pd.testing.assert_series_equal(again.inverse_transform(t.transform(s), np.random.default_rng(0)), s)
+    with pytest.raises(ColumnError, match=r"column 't': holds the UTC offset '\+09:00', which training did not see"):
+        t.transform(pd.Series(["2023-05-01T10:00:00+09:00"], name="t"))
+    # One offset that no zone has (+01:17) is the same, without a span for it.
+    odd = (s.str[:-6] + "+01:17").rename("t")
+    t, back = round_trip(odd, fmt)
+    assert t.offsets == ["+01:17"] and len(t.spans) == len(round_trip(s.str[:-6].rename("t"),
+                                                                    "%Y-%m-%dT%H:%M:%S")[0].spans)
+    pd.testing.assert_series_equal(back, odd)
 
 
 @pytest.mark.parametrize("digits", [1, 3, 9])
