@@ -748,7 +748,7 @@ def test_an_empty_condition_value_asks_for_missing_values(work, tmp_path, capsys
     assert run("sample", model, "-n", 20, "-o", out, "--condition", "visits=", "-q") == 0
     assert read_table(str(out))[0]["visits"].isna().all()
     assert run("sample", model, "-n", 5, "-o", out, "--condition", "member=", "-q") == 1
-    assert "condition member=None: value not seen in the training data" in error_line(capsys)
+    assert "condition member=None: asks for a missing value, and the column had none in training" in error_line(capsys)
 
 
 def test_a_whole_number_condition_may_be_written_with_a_point(work, tmp_path, capsys):

@@ -397,6 +397,10 @@ def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
         return t.slot_of(value)
     except ColumnError:
         known = ", ".join(map(repr, t.categories[:10]))
+        if _number(value) is not None and math.isnan(_number(value)):  # None, NaN, pd.NA
+            raise ConditionError(f"condition {t.column}={value!r}: asks for a missing value, and the "
+                                 f"column had none in training (known: {known}"
+                                 f"{', ...' if len(t.categories) > 10 else ''})") from None
         raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
                              f"(known: {known}{', ...' if len(t.categories) > 10 else ''})"
                              f"{_type_hint(value, t.categories)}") from None

@@ -252,6 +252,9 @@ def test_a_condition_value_of_the_wrong_type_says_what_to_write():
     for (column, value), message in cases.items():
         with pytest.raises(ConditionError, match=message):
             t.condition_slot(column, value)
+    for missing in (None, np.nan, pd.NA):
+        with pytest.raises(ConditionError, match=r"code=.*: asks for a missing value, and the column had none"):
+            t.condition_slot("code", missing)
     with pytest.raises(ConditionError, match=r"code='zz': value not seen [^;]*$"):
         t.condition_slot("code", "zz")  # no hint when no value is written that way
     assert t.condition_slot("b", True) == t.condition_slot("b", np.True_)
