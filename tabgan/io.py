@@ -39,7 +39,6 @@ import secrets
 import shutil
 import sys
 import tempfile
-import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -317,22 +316,10 @@ def _odd_text(distinct: pa.Array) -> str | None:
         return odd[0].as_py()
     if len(odd) < len(distinct) - 1:  # several numbers, several texts: no date column either
         return None
-    from tabgan.schema import date_mask, text_date_format
+    from tabgan.schema import odd_date_text
 
-    texts = pd.Series(distinct.to_numpy(zero_copy_only=False), dtype=object)
-    head = texts.iloc[:200]
-    with warnings.catch_warnings():  # dateutil's guesses, one value at a time
-        warnings.simplefilter("ignore")
-        parsed = pd.to_datetime(head, format="mixed", errors="coerce", utc=True)
-    if parsed.isna().sum() > 1:
-        return None
-    fmt = text_date_format(head[parsed.notna().to_numpy()])
-    if fmt is None:
-        return None
-    dates = date_mask(texts, fmt)  # (u,) in that format
-    if int((~dates).sum()) != 1 or text_date_format(texts[dates]) is None:
-        return None
-    return str(texts[~dates].iloc[0])
+    found = odd_date_text(pd.Series(distinct.to_numpy(zero_copy_only=False), dtype=object))
+    return None if found is None else found[1]
 
 
 def _written_header(text: str, delimiter: str, frame: pd.DataFrame) -> tuple[str, ...] | None:

@@ -59,7 +59,7 @@ KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "i
 
 __all__ = ["KINDS", "ColumnSpec", "Kind", "MixedOffsets", "Schema", "as_dtype", "as_numbers", "date_mask",
            "dtype_name", "format_dates", "infer_column", "infer_schema", "is_arrow_dictionary",
-           "is_decimal", "local_format", "object_dates", "split_offsets", "text_date_format",
+           "is_decimal", "local_format", "object_dates", "odd_date_text", "split_offsets", "text_date_format",
            "text_dates", "text_names", "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
@@ -481,6 +481,12 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
                               else "categorical", dtype)
         _check_not_mixed(s, inferred)
         fmt = _text_date_format(values) if inferred == "string" else None
+        if fmt is None and inferred == "string" and len(values) == len(s) and len(values) > 2 \
+                and _few_words(values):
+            # Dates but for one text, which the column's transformer reads as missing values
+            # (DatetimeTransformer.missing_text).
+            odd = odd_date_text(pd.Series(values.unique(), dtype=object))
+            fmt = odd[0] if odd is not None else None
         if fmt is not None:
             return ColumnSpec(name, "datetime", dtype, fmt)
         kind = "id" if inferred == "string" and _looks_like_text_id(values, len(s)) else "categorical"
@@ -600,6 +606,37 @@ def text_date_format(s: pd.Series) -> str | None:
     """The one date format (see ``text_dates``) that reproduces every text value of ``s``
     exactly, or None."""
     return _text_date_format(s)
+
+
+def _few_words(values: pd.Series) -> bool:
+    """Whether at most one distinct text among the first 1,000 has no digit: a first look for
+    ``odd_date_text``, which a column of words fails."""
+    head = pd.Series(pd.unique(values.iloc[:1000].to_numpy()), dtype=object).astype(str)
+    return int((~head.str.contains(r"\d")).sum()) <= 1
+
+
+def odd_date_text(texts: pd.Series) -> tuple[str, str] | None:
+    """(format, text) when the distinct texts ``texts`` are dates in one format but for one text
+    that is none (``0000-00-00`` of MySQL exports, ``unknown``, ``ongoing``), which a date column
+    reads as its missing values; None otherwise."""
+    texts = texts.reset_index(drop=True)
+    if len(texts) < 3:
+        return None
+    head = texts.iloc[:200]
+    if not _few_words(head):  # words, not dates
+        return None
+    with warnings.catch_warnings():  # dateutil's guesses, one value at a time
+        warnings.simplefilter("ignore")
+        parsed = pd.to_datetime(head, format="mixed", errors="coerce", utc=True)
+    if parsed.isna().sum() > 1:
+        return None
+    fmt = _text_date_format(head[parsed.notna().to_numpy()])
+    if fmt is None:
+        return None
+    dates = date_mask(texts, fmt)  # (u,) in that format
+    if int((~dates).sum()) != 1 or _text_date_format(texts[dates]) is None:
+        return None
+    return fmt, str(texts[~dates].iloc[0])
 
 
 def date_mask(text: pd.Series, fmt: str) -> np.ndarray:

@@ -139,6 +139,18 @@ def test_text_dates_with_fractions_and_offsets_are_dates(text, fmt):
     assert (spec.kind, spec.datetime_format) == ("datetime", fmt)
 
 
+def test_text_dates_but_for_one_text_are_dates():
+    dates = [f"20{10 + i % 15}-0{1 + i % 9}-1{i % 10}" for i in range(60)]
+    for odd in ("0000-00-00", "unknown", "ongoing"):
+        values = pd.Series([odd if i % 7 == 0 else d for i, d in enumerate(dates)])
+        spec = infer_schema(pd.DataFrame({"t": values}))["t"]
+        assert (spec.kind, spec.datetime_format) == ("datetime", "%Y-%m-%d"), odd
+    two = pd.Series(["unknown" if i % 7 == 0 else "n/a" if i % 11 == 0 else d for i, d in enumerate(dates)])
+    assert infer_schema(pd.DataFrame({"t": two}))["t"].kind != "datetime"  # two texts: not one missing
+    gaps = pd.Series(["unknown" if i % 7 == 0 else None if i % 11 == 0 else d for i, d in enumerate(dates)])
+    assert infer_schema(pd.DataFrame({"t": gaps}))["t"].kind != "datetime"  # missing values of its own
+
+
 def test_offsets_no_time_zone_has_are_dates_too():
     # Before 2026-12-02 such a column was an id, and its generated values were no dates
     # ("3584-23-48N51:91:44-04:82"): the offsets follow no zone (+01:17), or several (rows written

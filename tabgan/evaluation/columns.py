@@ -37,7 +37,7 @@ import pandas as pd
 
 from tabgan.codes import code_of_format
 from tabgan.errors import ColumnError, DataError, ParameterError
-from tabgan.schema import as_numbers, infer_column, object_dates, text_dates
+from tabgan.schema import as_numbers, date_mask, infer_column, object_dates, text_dates
 
 __all__ = ["ColumnKind", "PreparedData", "TableSchema", "infer_schema", "prepare"]
 
@@ -274,6 +274,13 @@ def _datetimes(values: pd.Series, fmt: str | None) -> pd.Series:
             return text_dates(values, fmt)
         except ValueError:
             pass
+        present = values.notna().to_numpy()
+        odd = values[present & ~date_mask(values, fmt)]
+        if odd.nunique() == 1:  # "0000-00-00", "unknown": the column's missing values
+            try:
+                return text_dates(values.where(values != odd.iloc[0]), fmt)
+            except ValueError:
+                pass
     return pd.to_datetime(values, utc=True)  # naive values read as UTC: the same wall clock
 
 

@@ -37,7 +37,16 @@ import numpy as np
 import pandas as pd
 
 from tabgan.errors import ColumnError
-from tabgan.schema import MixedOffsets, format_dates, local_format, object_dates, split_offsets, text_dates
+from tabgan.schema import (
+    MixedOffsets,
+    date_mask,
+    format_dates,
+    local_format,
+    object_dates,
+    odd_date_text,
+    split_offsets,
+    text_dates,
+)
 from tabgan.transformers.base import (
     MISSING_VALUES,
     ColumnTransformer,
@@ -81,6 +90,9 @@ class DatetimeTransformer(ColumnTransformer):
         self.time: ContinuousEncoder | None = None
         # Text offsets that follow no one zone: the distinct ones, a category beside wall-clock time.
         self.offsets: list[str] | None = None
+        # The one text of a text date column that is no date ("0000-00-00", "unknown"), read and
+        # written as its missing values (``schema.odd_date_text``).
+        self.missing_text: str | None = None
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> DatetimeTransformer:
         self.column, self.dtype = str(s.name), dtype_name(s.dtype)
@@ -88,6 +100,7 @@ class DatetimeTransformer(ColumnTransformer):
         self.objects = _object_type(s) if self.datetime_format is None else None
         self.na = missing_marker(s)
         self.origin, self.time, self.offsets = None, None, None
+        self.missing_text = _missing_text(s, self.datetime_format)
         try:
             dt = self._parse(s)
         except MixedOffsets:
@@ -151,6 +164,8 @@ class DatetimeTransformer(ColumnTransformer):
         """(n,) the slot of each row's offset in ``offsets`` (0 where missing); ColumnError for an
         offset the fit did not see."""
         assert self.offsets is not None and self.datetime_format is not None
+        if self.missing_text is not None:
+            s = s.where(s.astype(object) != self.missing_text)
         written = split_offsets(s, self.datetime_format)[1]
         slots = pd.Categorical(written, categories=self.offsets).codes.astype(np.int64)  # (n,)
         unseen = (slots < 0) & written.notna().to_numpy()
@@ -180,11 +195,11 @@ class DatetimeTransformer(ColumnTransformer):
             assert local is not None
             written = np.asarray(self.offsets, dtype=object)[slots if slots is not None else 0]
             text = (format_dates(values, local) + written).astype(object)
-            text[missing] = MISSING_VALUES[self.na]
+            text[missing] = self._missing_value
             return text.astype(as_dtype(self.dtype)) if self.dtype != "object" else text
         if self.datetime_format is not None:
             text = format_dates(values, self.datetime_format).astype(object)
-            text[missing] = MISSING_VALUES[self.na]  # as the input wrote them: NaN, None
+            text[missing] = self._missing_value  # as the input wrote them: NaN, None, "unknown"
             return text.astype(as_dtype(self.dtype)) if self.dtype != "object" else text
         if self.objects is not None:
             return self._as_objects(values, missing)
@@ -192,6 +207,10 @@ class DatetimeTransformer(ColumnTransformer):
         if isinstance(dtype, pd.PeriodDtype):  # the period each instant falls in
             return values.dt.to_period(dtype.freq)
         return values.astype(dtype)
+
+    @property
+    def _missing_value(self) -> Any:
+        return self.missing_text if self.missing_text is not None else MISSING_VALUES[self.na]
 
     def _as_objects(self, values: pd.Series, missing: np.ndarray) -> pd.Series:
         """An object column of the Python type the input held: datetime.date, datetime.datetime,
@@ -237,6 +256,8 @@ class DatetimeTransformer(ColumnTransformer):
             if pd.api.types.is_datetime64_any_dtype(s.dtype):
                 return s
             return object_dates(s)
+        if self.missing_text is not None:
+            s = s.where(s.astype(object) != self.missing_text)
         if self.offsets is not None:  # naive wall-clock times; the offsets are a category
             local = local_format(self.datetime_format)
             assert local is not None
@@ -286,7 +307,8 @@ class DatetimeTransformer(ColumnTransformer):
                 "datetime_format": self.datetime_format, "n_modes": self.n_modes, "tz": self.tz,
                 "grain": self.grain, "origin": self.origin, "unit": self.unit, "objects": self.objects,
                 "na": self.na, "day": self.day.to_dict(),
-                "time": self.time.to_dict() if self.time else None, "offsets": self.offsets}
+                "time": self.time.to_dict() if self.time else None, "offsets": self.offsets,
+                "missing_text": self.missing_text}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DatetimeTransformer:
@@ -298,7 +320,21 @@ class DatetimeTransformer(ColumnTransformer):
         t.day = ContinuousEncoder.from_dict(d["day"])
         t.time = ContinuousEncoder.from_dict(d["time"]) if d["time"] else None
         t.offsets = d.get("offsets")  # absent in files written before 2026-12-02
+        t.missing_text = d.get("missing_text")  # likewise
         return t
+
+
+def _missing_text(s: pd.Series, fmt: str | None) -> str | None:
+    """The one text of the text dates ``s`` that is no date in ``fmt`` (``odd_date_text``), when
+    the column has no missing value of its own; else None."""
+    if fmt is None or s.dtype != object or s.isna().any():
+        return None
+    present = s.astype(object)
+    bad = present[~date_mask(present, fmt)]
+    if bad.empty or bad.nunique() != 1:
+        return None
+    found = odd_date_text(pd.Series(present.unique(), dtype=object))
+    return found[1] if found is not None and found[1] == bad.iloc[0] else None
 
 
 def _fits_nanoseconds(dt: pd.Series) -> bool:

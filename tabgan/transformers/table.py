@@ -225,8 +225,9 @@ class TableTransformer:
             return conditional[t.source], _derived_slot(t, source, value)
         if isinstance(t, NumericalTransformer) and t.unit is None and t.scale is None:
             return self._point_slot(self._index[column], t, value)
-        if isinstance(t, DatetimeTransformer) and _number(value) is not None \
-                and math.isnan(_number(value)) and t.day.has_missing:  # None, NaN, NaT
+        if isinstance(t, DatetimeTransformer) and t.day.has_missing and (
+                (_number(value) is not None and math.isnan(_number(value)))  # None, NaN, NaT
+                or (t.missing_text is not None and value == t.missing_text)):  # "0000-00-00"
             # The day's mode span, its last slot: as for a number's missing values, checked in
             # the generated rows.
             return self._first_span[self._index[column]] + len(t.day.spans(column)) - 1, t.day.n_slots - 1

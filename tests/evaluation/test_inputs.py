@@ -243,6 +243,15 @@ def test_sentinel_dates_beyond_nanoseconds_are_evaluated() -> None:
     assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
 
 
+def test_text_dates_with_one_text_that_is_no_date_are_evaluated_as_dates() -> None:
+    # "0000-00-00" (a MySQL zero date) is the column's missing value, as the models read it.
+    dates = ["0000-00-00" if i % 5 == 0 else f"2020-0{1 + i % 9}-1{i % 10}" for i in range(60)]
+    real = pd.DataFrame({"joined": dates, "n": np.arange(60) % 7})
+    assert infer_schema(real).kinds["joined"] == "datetime"
+    result = evaluate(real, real.iloc[::-1].reset_index(drop=True), sections=["fidelity"]).to_dict()
+    assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
+
+
 def test_metadata_gives_text_dates_their_format_and_ids_their_reason() -> None:
     # Before 2026-12-02 a declared datetime_format was not used, and a declared id was "sdtype
     # 'id' is not evaluated".

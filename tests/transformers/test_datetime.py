@@ -169,6 +169,24 @@ def test_offsets_of_several_zones_are_a_category_beside_the_wall_clock_time():
     pd.testing.assert_series_equal(back, odd)
 
 
+@pytest.mark.parametrize("odd", ["0000-00-00", "unknown"])
+def test_one_text_that_is_no_date_is_the_columns_missing_value(odd):
+    # Before 2026-12-02 such a column (a MySQL export's zero dates) was an id, whose generated
+    # values were no dates ("5479-44-31").
+    rng = np.random.default_rng(0)
+    days = pd.Series(pd.Timestamp("2000-01-01") + pd.to_timedelta(rng.integers(0, 3000, 300), unit="D"))
+    s = days.dt.strftime("%Y-%m-%d").astype(object).rename("t")
+    s[::10] = odd
+    t, back = round_trip(s, "%Y-%m-%d")
+    assert t.missing_text == odd and t.day.has_missing
+    pd.testing.assert_series_equal(back, s)
+    assert DatetimeTransformer.from_dict(json.loads(json.dumps(t.to_dict()))).missing_text == odd
+    # With missing values of its own the text is no missing value: two kinds would become one.
+    with_nan = s.where(s.index != 3)
+    assert DatetimeTransformer(datetime_format="%Y-%m-%d").fit(
+        with_nan.where(with_nan != odd), np.random.default_rng(0)).missing_text is None
+
+
 @pytest.mark.parametrize("digits", [1, 3, 9])
 def test_fractions_of_a_second_keep_their_digits(digits):
     rng = np.random.default_rng(0)

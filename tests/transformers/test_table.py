@@ -276,3 +276,6 @@ def test_a_datetime_column_can_be_conditioned_on_its_missing_values():
         t.condition_slot("t", pd.Timestamp("2001-01-01"))
     with pytest.raises(ConditionError, match=r"kind datetime: only categorical and boolean columns can be conditioned on$"):
         t.condition_slot("full", None)  # no missing value to condition on
+    zero = df.assign(t=days.dt.strftime("%Y-%m-%d").where(df["t"].notna(), "0000-00-00"))
+    t = TableTransformer(random_state=0).fit(zero)
+    assert t.condition_slot("t", "0000-00-00") == t.condition_slot("t", None)  # its missing text
