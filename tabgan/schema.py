@@ -58,9 +58,10 @@ Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constan
 KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
 
 __all__ = ["KINDS", "ColumnSpec", "Kind", "MixedOffsets", "Schema", "as_dtype", "as_numbers", "date_mask",
-           "dtype_name", "format_dates", "infer_column", "infer_schema", "is_arrow_dictionary",
-           "is_decimal", "local_format", "object_dates", "odd_date_text", "split_offsets", "text_date_format",
-           "text_dates", "text_names", "validate_frame"]
+           "dtype_name", "format_dates", "format_numbers", "infer_column", "infer_schema",
+           "is_arrow_dictionary", "is_decimal", "local_format", "object_dates", "odd_date_text",
+           "split_offsets", "text_date_format", "text_dates", "text_names", "text_number_form",
+           "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
 # modelled: like ids they are regenerated, so no real value can leak through them.
@@ -411,7 +412,7 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
     elif kind == "datetime":
         fmt = None
     elif kind == "numerical" and not (_is_numeric(s) or pd.api.types.is_timedelta64_dtype(s.dtype)
-                                      or is_decimal(s)):
+                                      or is_decimal(s) or text_number_form(s, 0) is not None):
         raise ColumnError(name, f"declared numerical but has dtype {dtype}")
     elif kind == "numerical":
         fmt = None  # plain numbers: no time or date code is looked for
@@ -489,6 +490,10 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
             fmt = odd[0] if odd is not None else None
         if fmt is not None:
             return ColumnSpec(name, "datetime", dtype, fmt)
+        form = text_number_form(s) if inferred == "string" else None
+        if form is not None and not (form[0] == "%d" and form[1] is None and _looks_like_int_id(
+                pd.to_numeric(s).astype(np.int64).rename(s.name))):  # ids written as text stay ids
+            return ColumnSpec(name, "numerical", dtype)  # numbers written as text ("24.20", "?")
         kind = "id" if inferred == "string" and _looks_like_text_id(values, len(s)) else "categorical"
     else:
         raise ColumnError(name, f"dtype {dtype} is not supported; convert it to numbers or text")
@@ -567,8 +572,8 @@ def _check_not_mixed(s: pd.Series, inferred: str | None = None) -> None:
 
 
 def _check_finite(s: pd.Series) -> None:
-    if pd.api.types.is_timedelta64_dtype(s.dtype):
-        return  # durations have no infinities
+    if pd.api.types.is_timedelta64_dtype(s.dtype) or s.dtype == object and _is_text(s.dropna()):
+        return  # durations have no infinities; numbers as text were checked (text_number_form)
     x = s.to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(x).any():
         raise ColumnError(s.name, f"holds {int(np.isinf(x).sum())} infinite values; "
@@ -606,6 +611,59 @@ def text_date_format(s: pd.Series) -> str | None:
     """The one date format (see ``text_dates``) that reproduces every text value of ``s``
     exactly, or None."""
     return _text_date_format(s)
+
+
+# Fewer distinct numbers written as text than this are categories (survey codes "1".."5").
+TEXT_NUMBERS_MIN_DISTINCT = 20
+
+
+def text_number_form(s: pd.Series, min_distinct: int = TEXT_NUMBERS_MIN_DISTINCT
+                     ) -> tuple[str, str | None] | None:
+    """(form, missing text) when the text column ``s`` holds numbers written one way, "%d"
+    (whole numbers), "%.Nf" (N decimals in every value) or "shortest" (``repr``, whole numbers
+    bare), each one printing back as written, at least ``min_distinct`` of them distinct, but for
+    at most one text that is no number ("?", "unknown": its missing values, when it has none of
+    its own); None otherwise (leading zeros, thousands separators, infinities: text)."""
+    values = s.dropna()
+    if values.empty or not _is_text(values):
+        return None
+    head = pd.Series(pd.unique(values.iloc[:1000].to_numpy()), dtype=object)  # a first look
+    if int(pd.to_numeric(head, errors="coerce").isna().sum()) > 1:
+        return None
+    distinct = pd.Series(pd.unique(values.to_numpy()), dtype=object)
+    numbers = pd.to_numeric(distinct, errors="coerce")
+    odd = distinct[numbers.isna().to_numpy()]
+    if len(odd) > 1 or (len(odd) and len(values) < len(s)) or len(distinct) - len(odd) < max(min_distinct, 1):
+        return None
+    texts, x = distinct[numbers.notna().to_numpy()], numbers[numbers.notna()].to_numpy(dtype=np.float64)
+    if not np.isfinite(x).all():
+        return None
+    form = _number_form_of(texts)
+    if form is None or not (format_numbers(x, form) == texts.to_numpy(dtype=object)).all():
+        return None
+    return form, (str(odd.iloc[0]) if len(odd) else None)
+
+
+def _number_form_of(texts: pd.Series) -> str | None:
+    """The form ("%d", "%.Nf" or "shortest") the number texts ``texts`` suggest."""
+    if texts.str.contains(r"[eE]").any():
+        return "shortest"
+    fraction = texts.str.extract(r"\.(\d+)$")[0]  # (u,) digits after the point, NaN for none
+    if fraction.isna().all():
+        return "%d"
+    lengths = fraction.str.len()
+    if fraction.notna().all() and lengths.nunique() == 1:
+        return f"%.{int(lengths.iloc[0])}f"
+    return "shortest"
+
+
+def format_numbers(x: np.ndarray, form: str) -> np.ndarray:
+    """(n,) object text of the finite numbers ``x`` in ``form`` (see ``text_number_form``)."""
+    if form == "%d":
+        return np.array([str(int(v)) for v in np.round(x)], dtype=object)
+    if form == "shortest":
+        return np.array([repr(float(v)).removesuffix(".0") for v in x + 0.0], dtype=object)
+    return np.char.mod(form, x + 0.0).astype(object)  # + 0.0: no "-0.00"
 
 
 def _few_words(values: pd.Series) -> bool:

@@ -302,3 +302,32 @@ def test_numbers_that_write_times_or_dates_show_their_code_and_metadata_sets_or_
                                           r"\(whole numbers that write times or dates take a datetime_format of "
                                           "'%Y%m%d', '%Y%m', '%H%M%S', '%H%M'\\)"):
         infer_schema(df, metadata={"columns": {"dep": {"sdtype": "datetime"}}})
+
+
+def test_numbers_written_as_text_are_numerical():
+    # Before 2026-12-02 prices read as text with a "?" (pd.read_csv of a UCI table) were an id,
+    # generated as "00.3" and "71.0".
+    from tabgan.schema import text_number_form
+
+    rng = np.random.default_rng(0)
+    n = 200
+    price = np.char.mod("%.2f", np.round(rng.normal(50, 10, n), 2)).astype(object)
+    price[::9] = "?"
+    age = rng.integers(18, 90, n).astype(str).astype(object)
+    mixed = np.array([repr(float(v)).removesuffix(".0") for v in np.round(rng.normal(0, 5, n), 1) + 0.0], dtype=object)
+    df = pd.DataFrame({
+        "price": price, "age": age, "mixed": mixed,
+        "codes": rng.choice(["1", "2", "3"], n),  # few distinct: survey codes, a category
+        "zips": [f"{z:05d}" for z in rng.integers(0, 3000, n)],  # leading zeros: text
+        "customer_id": [str(100_000 + i) for i in range(n)],  # an id written as text
+        "two_odd": np.where(np.arange(n) % 10 == 0, "?", np.where(np.arange(n) % 10 == 1, "n/a", age)),
+    })
+    kinds = {c.name: c.kind for c in infer_schema(df).columns}
+    assert kinds == {"price": "numerical", "age": "numerical", "mixed": "numerical", "codes": "categorical",
+                     "zips": "id", "customer_id": "id", "two_odd": "categorical"}
+    assert text_number_form(df["price"]) == ("%.2f", "?")
+    assert text_number_form(df["age"]) == ("%d", None)
+    assert text_number_form(df["mixed"]) == ("shortest", None)
+    gaps = df["price"].where(np.arange(n) % 13 != 0)  # missing values of its own and a "?"
+    assert text_number_form(gaps) is None
+    assert text_number_form(df["price"].where(df["price"] != "?")) == ("%.2f", None)

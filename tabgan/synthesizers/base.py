@@ -577,7 +577,8 @@ class BaseSynthesizer(BaseEstimator):
         labelled by numbers in training get those labels back."""
         out = self.transformer_.inverse_compact(compact, rng, first_row, taken, generated=True)
         for column, value in (conditions or {}).items():
-            out[column] = _typed_like(pd.Series([value] * len(out), dtype=object), out[column])
+            if not self.transformer_.decodes_conditions_exactly(column):  # a pooled category
+                out[column] = _typed_like(pd.Series([value] * len(out), dtype=object), out[column])
         return out if self.column_labels_ is None else out.set_axis(self.column_labels_, axis=1)
 
     def _parse_conditions(self, conditions: Mapping[str, Any] | None) -> list[tuple[int, int]]:

@@ -45,7 +45,7 @@ from scipy.optimize import nnls
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import BayesianGaussianMixture
 
-from tabgan.schema import is_decimal
+from tabgan.schema import format_numbers, is_decimal, text_number_form
 from tabgan.transformers.base import (
     MISSING_VALUES,
     ColumnTransformer,
@@ -473,8 +473,9 @@ def detect_step(x: np.ndarray, decimals: int | None) -> float | None:
 @register
 class NumericalTransformer(ColumnTransformer):
     """A numerical column: ints (also nullable), floats, durations (timedelta64) and
-    ``decimal.Decimal`` objects (what pyarrow gives for a Parquet DECIMAL column), restored to
-    the input's dtype and type.
+    ``decimal.Decimal`` objects (what pyarrow gives for a Parquet DECIMAL column), and numbers
+    written as text (``schema.text_number_form``: "24.20", with one text such as "?" for its
+    missing values), restored to the input's dtype and type (text in the form it was written).
 
     A duration is encoded as a count of its coarsest unit that divides every value (``unit``:
     days, hours, ... nanoseconds), so "20 minutes" comes back whole; a Decimal column comes back
@@ -493,16 +494,21 @@ class NumericalTransformer(ColumnTransformer):
         self.unit: str | None = None  # durations: the unit their counts are in
         self.scale: int | None = None  # Decimal objects: decimal places written back
         self.code: str | None = None  # whole numbers writing a time or date (HHMM ...; see codes)
+        self.text: str | None = None  # numbers written as text: their form ("%d", "%.2f", "shortest")
+        self.missing_text: str | None = None  # and the text of their missing values ("?")
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> NumericalTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
         self.unit = _duration_unit(s) if pd.api.types.is_timedelta64_dtype(s.dtype) else None
         self.scale = _decimal_scale(s) if is_decimal(s) else None
-        self.code = None
+        self.code, self.text, self.missing_text = None, None, None
+        written = text_number_form(s, 0) if s.dtype == object and self.scale is None else None
+        if written is not None:
+            self.text, self.missing_text = written
         x = self._floats(s)
-        whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None
+        whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None or self.text == "%d"
         decimals = 0 if whole else detect_decimals(x, single=s.dtype == np.float32)
-        if decimals == 0 and self.unit is None and self.scale is None:
+        if decimals == 0 and self.unit is None and self.scale is None and self.text is None:
             self.code = detect_code(x) if self.code_rule == "auto" else self.code_rule
             x = x if self.code is None else self._floats(s)  # the counts, every value checked
         self.encoder.fit(x, rng, decimals)
@@ -532,6 +538,10 @@ class NumericalTransformer(ColumnTransformer):
     def _floats(self, s: pd.Series) -> np.ndarray:
         """(n,) float64 values, NaN where missing; durations in counts of ``unit``, codes in
         what they count."""
+        if self.text is not None:  # numbers written as text: a text that is none raises
+            if self.missing_text is not None:
+                s = s.where(s.astype(object) != self.missing_text)
+            return pd.to_numeric(s).to_numpy(dtype=np.float64, na_value=np.nan)
         if self.unit is None:
             x = s.to_numpy(dtype=np.float64, na_value=np.nan)
             if self.code is None:
@@ -554,7 +564,17 @@ class NumericalTransformer(ColumnTransformer):
             return self._durations(x)
         if self.scale is not None:
             return self._decimals(x)
+        if self.text is not None:
+            return self._texts(x)
         return restore_numeric(x, self.dtype, self.na, self.column)
+
+    def _texts(self, x: np.ndarray) -> pd.Series:
+        missing = np.isnan(x)
+        out = np.empty(len(x), dtype=object)
+        out[~missing] = format_numbers(x[~missing], str(self.text))
+        out[missing] = self.missing_text if self.missing_text is not None else MISSING_VALUES[self.na]
+        series = pd.Series(out, name=self.column, dtype=object)
+        return series if self.dtype == "object" else series.astype(as_dtype(self.dtype))
 
     def _durations(self, x: np.ndarray) -> pd.Series:
         missing = np.isnan(x)
@@ -574,7 +594,8 @@ class NumericalTransformer(ColumnTransformer):
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,
-                "unit": self.unit, "scale": self.scale, "code": self.code, "encoder": self.encoder.to_dict()}
+                "unit": self.unit, "scale": self.scale, "code": self.code, "text": self.text,
+                "missing_text": self.missing_text, "encoder": self.encoder.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> NumericalTransformer:
@@ -582,6 +603,7 @@ class NumericalTransformer(ColumnTransformer):
         t.dtype, t.na, t.encoder = d["dtype"], d["na"], ContinuousEncoder.from_dict(d["encoder"])
         t.unit, t.scale = d.get("unit"), d.get("scale")  # absent in files before 2026-12-02
         t.code = d.get("code")  # absent in files written before 2026-12-02
+        t.text, t.missing_text = d.get("text"), d.get("missing_text")  # likewise
         return t
 
 

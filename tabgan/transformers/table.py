@@ -242,13 +242,24 @@ class TableTransformer:
         assert isinstance(t, CategoricalTransformer)
         return conditional[column], _condition_slot(t, value)
 
+    def decodes_conditions_exactly(self, column: str) -> bool:
+        """Whether rows that hold a condition's slot decode to the condition's value as the column
+        writes it: a number's point mass or missing value ("?" where the text wrote that), a
+        date's missing value. A category's slot may be the pool of rare values, whose rows draw
+        one of them, so its conditioned rows are given the value asked for."""
+        self._check_fitted()
+        return isinstance(self.columns_[self._index[column]], (NumericalTransformer, DatetimeTransformer))
+
     def _point_slot(self, i: int, t: NumericalTransformer, value: Any) -> tuple[int, int]:
         """(span, slot) of a numerical column's point mass (a value of at least
         ``POINT_MASS_SHARE`` of its rows, which comes back exactly) or of its missing values: a
         condition the generated rows are checked against, as no condition vector holds it."""
         enc = t.encoder
         span = self._first_span[i] + self._n_spans[i] - 1  # the mode span is the column's last
-        number = _number(value)
+        read = value
+        if t.text is not None and isinstance(value, str):  # numbers written as text: "0", "?"
+            read = None if value == t.missing_text else _text_number(value)
+        number = _number(read)
         counted = None if number is None or math.isnan(number) else t.encoded(number)
         if number is not None and math.isnan(number) and enc.has_missing:
             slot = enc.n_slots - 1
@@ -423,6 +434,14 @@ def _check_one_value(column: str, value: Any) -> None:
         raise ConditionError(f"condition {column}={value!r}: give one value per column, not a "
                              f"{type(value).__name__}; for rows of several values, pass a DataFrame "
                              "of conditions, one row for each row to sample")
+
+
+def _text_number(text: str) -> Any:
+    """``text`` as a float where it reads as one, else ``text`` itself."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def _parses_as(text: str, numbers: Iterable[float]) -> bool:

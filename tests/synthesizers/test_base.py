@@ -175,3 +175,22 @@ def test_ids_are_unique_over_every_chunk_of_a_call(cls):
     assert out["tag"].str.fullmatch(r"[A-Z]{2}#(-\d+)?").all()
     whole = model.sample(2_500, random_state=1)
     pd.testing.assert_frame_equal(whole[["id", "code"]], out[["id", "code"]])
+
+
+def test_conditioned_numbers_and_dates_are_written_as_the_column_writes_them(tmp_path):
+    # Rows conditioned on a point mass or a missing value decode to it in the column's own form;
+    # the condition's value itself (the int 0, None) used to overwrite that form ("0", "?").
+    rng = np.random.default_rng(0)
+    n = 300
+    gain = np.where(rng.random(n) < 0.3, 0, rng.integers(1, 5000, n)).astype(str).astype(object)
+    gain[::11] = "?"
+    days = pd.Series(pd.Timestamp("2000-01-01") + pd.to_timedelta(rng.integers(0, 3000, n), unit="D"))
+    joined = days.dt.strftime("%Y-%m-%d").astype(object)
+    joined[::10] = "0000-00-00"
+    table = pd.DataFrame({"gain": gain, "joined": joined, "c": rng.choice(["a", "b"], n)})
+    model = ConditionalGAN(epochs=1, batch_size=100, random_state=0).fit(table)
+    out = model.sample(5, conditions={"gain": 0, "joined": None}, random_state=0)
+    assert out["gain"].tolist() == ["0"] * 5 and out["joined"].tolist() == ["0000-00-00"] * 5
+    out = model.sample(5, conditions={"gain": None}, random_state=0)
+    assert out["gain"].tolist() == ["?"] * 5
+    assert out["joined"].str.fullmatch(r"0000-00-00|\d{4}-\d\d-\d\d").all()

@@ -1,3 +1,5 @@
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -314,3 +316,22 @@ def test_float32_values_keep_their_decimals():
     out = generated(t, x.astype(np.float64), rng).astype(np.float32)
     np.testing.assert_array_equal(out, np.round(out.astype(np.float64), 2).astype(np.float32))
     assert np.unique(out).size > 100
+
+
+def test_numbers_written_as_text_come_back_as_that_text():
+    from tabgan.transformers import NumericalTransformer
+
+    rng = np.random.default_rng(0)
+    s = pd.Series(np.char.mod("%.2f", np.round(rng.normal(50, 10, 300), 2)).astype(object), name="price")
+    s[::7] = "?"
+    t = NumericalTransformer().fit(s, np.random.default_rng(0))
+    assert (t.text, t.missing_text) == ("%.2f", "?") and t.encoder.has_missing
+    back = t.inverse_transform(t.transform(s), np.random.default_rng(0))
+    pd.testing.assert_series_equal(back, s)
+    again = NumericalTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    pd.testing.assert_series_equal(again.inverse_transform(t.transform(s), np.random.default_rng(0)), s)
+    generated = t.inverse_compact(np.column_stack([rng.uniform(-1, 1, 50), rng.integers(0, t.encoder.n_slots, 50)]),
+                                  np.random.default_rng(0), generated=True)
+    assert generated.str.fullmatch(r"\?|-?\d+\.\d\d").all()
+    with pytest.raises(ValueError):
+        t.transform(pd.Series(["12.50", "n/a"], name="price"))  # a text that is no number

@@ -279,3 +279,18 @@ def test_a_datetime_column_can_be_conditioned_on_its_missing_values():
     zero = df.assign(t=days.dt.strftime("%Y-%m-%d").where(df["t"].notna(), "0000-00-00"))
     t = TableTransformer(random_state=0).fit(zero)
     assert t.condition_slot("t", "0000-00-00") == t.condition_slot("t", None)  # its missing text
+
+
+def test_numbers_written_as_text_are_conditioned_on_as_text():
+    rng = np.random.default_rng(0)
+    n = 300
+    gain = np.where(rng.random(n) < 0.3, 0, rng.integers(1, 5000, n)).astype(str).astype(object)
+    gain[::11] = "?"
+    t = TableTransformer(random_state=0).fit(pd.DataFrame({"gain": gain, "c": rng.choice(["a", "b"], n)}))
+    assert t.schema_["gain"].kind == "numerical"
+    assert t.condition_slot("gain", "0") == t.condition_slot("gain", 0)  # the point mass 0
+    assert t.condition_slot("gain", "?") == t.condition_slot("gain", None)  # its missing text
+    with pytest.raises(ConditionError, match="gain='17': a numerical column can be conditioned on"):
+        t.condition_slot("gain", "17")
+    with pytest.raises(ColumnError, match="column 'gain': "):
+        t.transform(pd.DataFrame({"gain": ["12", "n/a"], "c": ["a", "b"]}))
