@@ -491,8 +491,9 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
         if fmt is not None:
             return ColumnSpec(name, "datetime", dtype, fmt)
         form = text_number_form(s) if inferred == "string" else None
-        if form is not None and not (form[0] == "%d" and form[1] is None and _looks_like_int_id(
-                pd.to_numeric(s).astype(np.int64).rename(s.name))):  # ids written as text stay ids
+        if form is not None and not (form[0] == "%d" and form[1] is None and not s.isna().any()
+                                     and _looks_like_int_id(pd.to_numeric(s).astype(np.int64).rename(s.name))):
+            # ids written as text stay ids
             return ColumnSpec(name, "numerical", dtype)  # numbers written as text ("24.20", "?")
         kind = "id" if inferred == "string" and _looks_like_text_id(values, len(s)) else "categorical"
     else:
@@ -572,7 +573,8 @@ def _check_not_mixed(s: pd.Series, inferred: str | None = None) -> None:
 
 
 def _check_finite(s: pd.Series) -> None:
-    if pd.api.types.is_timedelta64_dtype(s.dtype) or s.dtype == object and _is_text(s.dropna()):
+    text = s.dtype == object or isinstance(s.dtype, pd.StringDtype)
+    if pd.api.types.is_timedelta64_dtype(s.dtype) or text and _is_text(s.dropna()):
         return  # durations have no infinities; numbers as text were checked (text_number_form)
     x = s.to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(x).any():

@@ -335,3 +335,18 @@ def test_numbers_written_as_text_come_back_as_that_text():
     assert generated.str.fullmatch(r"\?|-?\d+\.\d\d").all()
     with pytest.raises(ValueError):
         t.transform(pd.Series(["12.50", "n/a"], name="price"))  # a text that is no number
+
+
+@pytest.mark.parametrize("dtype", ["string", "string[pyarrow]"])
+def test_numbers_in_a_string_dtype_come_back_in_it(dtype):
+    # Before this was tested, a string[pyarrow] column of numbers with a "?" failed to fit
+    # ("could not convert string to float").
+    from tabgan.transformers import TableTransformer
+
+    rng = np.random.default_rng(0)
+    ages = pd.Series(rng.integers(18, 90, 300).astype(str), dtype=object)
+    for s in (ages.where(np.arange(300) % 7 != 0, "?"), ages.where(np.arange(300) % 5 != 0)):
+        df = pd.DataFrame({"age": s.astype(dtype)})
+        t = TableTransformer(random_state=0).fit(df)
+        assert t.schema_["age"].kind == "numerical"
+        pd.testing.assert_frame_equal(t.inverse_transform(t.transform(df), random_state=0), df)
