@@ -73,7 +73,6 @@ FORMATS: tuple[Format, ...] = ("csv", "parquet")
 STDIO = "-"
 
 
-
 def local_path(target: str | os.PathLike[str]) -> Path:
     """``target`` as a path, ``~`` expanded (as pandas and the shell do): every path a user gives
     tabgan (tables, model files, metadata, reports) is read through this one rule."""

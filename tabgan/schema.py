@@ -397,7 +397,7 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
     if kind == "datetime" and _is_date_objects(s):
         fmt = None  # dates as objects: no text format
     elif kind == "datetime" and not (_is_datetime64(s) or isinstance(s.dtype, pd.PeriodDtype)):
-        fmt = fmt or _text_date_format(s)
+        fmt = fmt or text_date_format(s)
         if fmt is None:
             hint = (" (whole numbers that write times or dates take a datetime_format of "
                     f"{', '.join(map(repr, FORMATS.values()))})") if _is_numeric(s) else ""
@@ -481,7 +481,7 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
             return ColumnSpec(name, "id" if _looks_like_text_id(values.astype(str), len(s))
                               else "categorical", dtype)
         _check_not_mixed(s, inferred)
-        fmt = _text_date_format(values) if inferred == "string" else None
+        fmt = text_date_format(values) if inferred == "string" else None
         if fmt is None and inferred == "string" and len(values) == len(s) and len(values) > 2 \
                 and _few_words(values):
             # Dates but for one text, which the column's transformer reads as missing values
@@ -573,8 +573,8 @@ def _check_not_mixed(s: pd.Series, inferred: str | None = None) -> None:
 
 
 def _check_finite(s: pd.Series) -> None:
-    text = s.dtype == object or isinstance(s.dtype, pd.StringDtype)
-    if pd.api.types.is_timedelta64_dtype(s.dtype) or text and _is_text(s.dropna()):
+    is_text = s.dtype == object or isinstance(s.dtype, pd.StringDtype)
+    if pd.api.types.is_timedelta64_dtype(s.dtype) or is_text and _is_text(s.dropna()):
         return  # durations have no infinities; numbers as text were checked (text_number_form)
     x = s.to_numpy(dtype=float, na_value=np.nan)
     if np.isinf(x).any():
@@ -607,12 +607,6 @@ def _looks_like_int_id(s: pd.Series) -> bool:
     x = np.sort(s.to_numpy(dtype=np.int64))
     steps = np.diff(x)
     return bool(steps.size and (steps == steps[0]).all())
-
-
-def text_date_format(s: pd.Series) -> str | None:
-    """The one date format (see ``text_dates``) that reproduces every text value of ``s``
-    exactly, or None."""
-    return _text_date_format(s)
 
 
 # Fewer distinct numbers written as text than this are categories (survey codes "1".."5").
@@ -690,11 +684,11 @@ def odd_date_text(texts: pd.Series) -> tuple[str, str] | None:
         parsed = pd.to_datetime(head, format="mixed", errors="coerce", utc=True)
     if parsed.isna().sum() > 1:
         return None
-    fmt = _text_date_format(head[parsed.notna().to_numpy()])
+    fmt = text_date_format(head[parsed.notna().to_numpy()])
     if fmt is None:
         return None
     dates = date_mask(texts, fmt)  # (u,) in that format
-    if int((~dates).sum()) != 1 or _text_date_format(texts[dates]) is None:
+    if int((~dates).sum()) != 1 or text_date_format(texts[dates]) is None:
         return None
     return fmt, str(texts[~dates].iloc[0])
 
@@ -707,7 +701,7 @@ def date_mask(text: pd.Series, fmt: str) -> np.ndarray:
     return parsed.notna().to_numpy()
 
 
-def _text_date_format(s: pd.Series) -> str | None:
+def text_date_format(s: pd.Series) -> str | None:
     """The one format (see ``text_dates``) that reproduces every text value of ``s`` exactly, or
     None."""
     values = s.dropna()

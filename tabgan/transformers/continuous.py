@@ -502,8 +502,8 @@ class NumericalTransformer(ColumnTransformer):
         self.unit = _duration_unit(s) if pd.api.types.is_timedelta64_dtype(s.dtype) else None
         self.scale = _decimal_scale(s) if is_decimal(s) else None
         self.code, self.text, self.missing_text = None, None, None
-        text = s.dtype == object or isinstance(s.dtype, pd.StringDtype)  # object, string[python|pyarrow]
-        written = text_number_form(s, 0) if text and self.scale is None else None
+        is_text = s.dtype == object or isinstance(s.dtype, pd.StringDtype)  # object, string[python|pyarrow]
+        written = text_number_form(s, 0) if is_text and self.scale is None else None
         if written is not None:
             self.text, self.missing_text = written
         x = self._floats(s)

@@ -43,7 +43,6 @@ from tabgan.schema import (
     format_dates,
     local_format,
     object_dates,
-    odd_date_text,
     split_offsets,
     text_dates,
 )
@@ -91,7 +90,7 @@ class DatetimeTransformer(ColumnTransformer):
         # Text offsets that follow no one zone: the distinct ones, a category beside wall-clock time.
         self.offsets: list[str] | None = None
         # The one text of a text date column that is no date ("0000-00-00", "unknown"), read and
-        # written as its missing values (``schema.odd_date_text``).
+        # written as its missing values (``schema.odd_date_text``; a column with NaN has none).
         self.missing_text: str | None = None
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> DatetimeTransformer:
@@ -164,9 +163,7 @@ class DatetimeTransformer(ColumnTransformer):
         """(n,) the slot of each row's offset in ``offsets`` (0 where missing); ColumnError for an
         offset the fit did not see."""
         assert self.offsets is not None and self.datetime_format is not None
-        if self.missing_text is not None:
-            s = s.where(s.astype(object) != self.missing_text)
-        written = split_offsets(s, self.datetime_format)[1]
+        written = split_offsets(self._without_missing_text(s), self.datetime_format)[1]
         slots = pd.Categorical(written, categories=self.offsets).codes.astype(np.int64)  # (n,)
         unseen = (slots < 0) & written.notna().to_numpy()
         if unseen.any():
@@ -256,13 +253,16 @@ class DatetimeTransformer(ColumnTransformer):
             if pd.api.types.is_datetime64_any_dtype(s.dtype):
                 return s
             return object_dates(s)
-        if self.missing_text is not None:
-            s = s.where(s.astype(object) != self.missing_text)
+        s = self._without_missing_text(s)
         if self.offsets is not None:  # naive wall-clock times; the offsets are a category
             local = local_format(self.datetime_format)
             assert local is not None
             return text_dates(split_offsets(s, self.datetime_format)[0], local)
         return text_dates(s, self.datetime_format, self.tz)  # fitting: the zone its offsets follow
+
+    def _without_missing_text(self, s: pd.Series) -> pd.Series:
+        """``s`` with its missing text ("0000-00-00") as missing values."""
+        return s if self.missing_text is None else s.where(s.astype(object) != self.missing_text)
 
     def _ticks(self, dt: pd.Series) -> np.ndarray:
         """int64 ticks of naive timestamps (0 where missing)."""
@@ -325,16 +325,13 @@ class DatetimeTransformer(ColumnTransformer):
 
 
 def _missing_text(s: pd.Series, fmt: str | None) -> str | None:
-    """The one text of the text dates ``s`` that is no date in ``fmt`` (``odd_date_text``), when
-    the column has no missing value of its own; else None."""
+    """The one text of the text dates ``s`` that is no date in ``fmt`` (the schema's
+    ``odd_date_text`` made the column a datetime), when the column has no missing value of its
+    own; else None."""
     if fmt is None or s.dtype != object or s.isna().any():
         return None
-    present = s.astype(object)
-    bad = present[~date_mask(present, fmt)]
-    if bad.empty or bad.nunique() != 1:
-        return None
-    found = odd_date_text(pd.Series(present.unique(), dtype=object))
-    return found[1] if found is not None and found[1] == bad.iloc[0] else None
+    bad = s[~date_mask(s, fmt)]
+    return str(bad.iloc[0]) if not bad.empty and bad.nunique() == 1 else None
 
 
 def _fits_nanoseconds(dt: pd.Series) -> bool:
