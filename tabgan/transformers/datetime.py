@@ -328,9 +328,9 @@ def _missing_text(s: pd.Series, fmt: str | None) -> str | None:
     """The one text of the text dates ``s`` that is no date in ``fmt`` (the schema's
     ``odd_date_text`` made the column a datetime), when the column has no missing value of its
     own; else None."""
-    if fmt is None or s.dtype != object or s.isna().any():
+    if fmt is None or not (s.dtype == object or isinstance(s.dtype, pd.StringDtype)) or s.isna().any():
         return None
-    bad = s[~date_mask(s, fmt)]
+    bad = s[~date_mask(s.astype(object), fmt)]
     return str(bad.iloc[0]) if not bad.empty and bad.nunique() == 1 else None
 
 
