@@ -122,6 +122,12 @@ def missing_marker(s: pd.Series) -> str:
 MISSING_VALUES: dict[str, Any] = {"nan": np.nan, "none": None, "na": pd.NA, "nat": pd.NaT}
 
 
+def without_text(s: pd.Series, text: str | None) -> pd.Series:
+    """``s`` with ``text``, a column's own text for its missing values ("?", "0000-00-00"), as
+    missing values; ``s`` itself when there is none."""
+    return s if text is None else s.where(s.astype(object) != text)
+
+
 def json_values(values: Sequence[Any] | None, column: str) -> list[Any] | None:
     """Categories or a constant's values as JSON: str, int, float and bool as they are; dates,
     times, timestamps, durations, Decimals, intervals and tuples as ``{"$type": ..., ...}``

@@ -55,6 +55,7 @@ from tabgan.transformers.base import (
     nullable_dtype,
     one_hot,
     register,
+    without_text,
 )
 from tabgan.codes import detect_code, from_counts, not_codes, to_counts
 from tabgan.transformers.layout import Span
@@ -540,9 +541,7 @@ class NumericalTransformer(ColumnTransformer):
         """(n,) float64 values, NaN where missing; durations in counts of ``unit``, codes in
         what they count."""
         if self.text is not None:  # numbers written as text: a text that is none raises
-            if self.missing_text is not None:
-                s = s.where(s.astype(object) != self.missing_text)
-            return pd.to_numeric(s).to_numpy(dtype=np.float64, na_value=np.nan)
+            return pd.to_numeric(without_text(s, self.missing_text)).to_numpy(dtype=np.float64, na_value=np.nan)
         if self.unit is None:
             x = s.to_numpy(dtype=np.float64, na_value=np.nan)
             if self.code is None:

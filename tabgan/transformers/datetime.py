@@ -53,6 +53,7 @@ from tabgan.transformers.base import (
     dtype_name,
     missing_marker,
     register,
+    without_text,
 )
 from tabgan.transformers.continuous import ContinuousEncoder
 from tabgan.transformers.layout import Span
@@ -163,7 +164,7 @@ class DatetimeTransformer(ColumnTransformer):
         """(n,) the slot of each row's offset in ``offsets`` (0 where missing); ColumnError for an
         offset the fit did not see."""
         assert self.offsets is not None and self.datetime_format is not None
-        written = split_offsets(self._without_missing_text(s), self.datetime_format)[1]
+        written = split_offsets(without_text(s, self.missing_text), self.datetime_format)[1]
         slots = pd.Categorical(written, categories=self.offsets).codes.astype(np.int64)  # (n,)
         unseen = (slots < 0) & written.notna().to_numpy()
         if unseen.any():
@@ -253,16 +254,12 @@ class DatetimeTransformer(ColumnTransformer):
             if pd.api.types.is_datetime64_any_dtype(s.dtype):
                 return s
             return object_dates(s)
-        s = self._without_missing_text(s)
+        s = without_text(s, self.missing_text)
         if self.offsets is not None:  # naive wall-clock times; the offsets are a category
             local = local_format(self.datetime_format)
             assert local is not None
             return text_dates(split_offsets(s, self.datetime_format)[0], local)
         return text_dates(s, self.datetime_format, self.tz)  # fitting: the zone its offsets follow
-
-    def _without_missing_text(self, s: pd.Series) -> pd.Series:
-        """``s`` with its missing text ("0000-00-00") as missing values."""
-        return s if self.missing_text is None else s.where(s.astype(object) != self.missing_text)
 
     def _ticks(self, dt: pd.Series) -> np.ndarray:
         """int64 ticks of naive timestamps (0 where missing)."""

@@ -226,8 +226,7 @@ class TableTransformer:
         if isinstance(t, NumericalTransformer) and t.unit is None and t.scale is None:
             return self._point_slot(self._index[column], t, value)
         if isinstance(t, DatetimeTransformer) and t.day.has_missing and (
-                (_number(value) is not None and math.isnan(_number(value)))  # None, NaN, NaT
-                or (t.missing_text is not None and value == t.missing_text)):  # "0000-00-00"
+                _is_missing(value) or (t.missing_text is not None and value == t.missing_text)):
             # The day's mode span, its last slot: as for a number's missing values, checked in
             # the generated rows.
             return self._first_span[self._index[column]] + len(t.day.spans(column)) - 1, t.day.n_slots - 1
@@ -409,7 +408,7 @@ def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
         return t.slot_of(value)
     except ColumnError:
         known = ", ".join(map(repr, t.categories[:10]))
-        if _number(value) is not None and math.isnan(_number(value)):  # None, NaN, pd.NA
+        if _is_missing(value):
             raise ConditionError(f"condition {t.column}={value!r}: asks for a missing value, and the "
                                  f"column had none in training (known: {known}"
                                  f"{', ...' if len(t.categories) > 10 else ''})") from None
@@ -446,11 +445,14 @@ def _text_number(text: str) -> Any:
 
 def _parses_as(text: str, numbers: Iterable[float]) -> bool:
     """True when ``text`` reads as one of ``numbers`` ('2' or '2.0' as 2.0)."""
-    try:
-        number = float(text)
-    except ValueError:
-        return False
-    return number in set(numbers)
+    number = _text_number(text)
+    return isinstance(number, float) and number in set(numbers)
+
+
+def _is_missing(value: Any) -> bool:
+    """Whether a condition's value asks for missing values: None, NaN, pd.NA, NaT."""
+    number = _number(value)
+    return number is not None and math.isnan(number)
 
 
 def _number(value: Any) -> float | None:
