@@ -541,7 +541,14 @@ class NumericalTransformer(ColumnTransformer):
         """(n,) float64 values, NaN where missing; durations in counts of ``unit``, codes in
         what they count."""
         if self.text is not None:  # numbers written as text: a text that is none raises
-            return pd.to_numeric(without_text(s, self.missing_text)).to_numpy(dtype=np.float64, na_value=np.nan)
+            values = without_text(s, self.missing_text)
+            numbers = pd.to_numeric(values, errors="coerce")
+            odd = values[numbers.isna().to_numpy() & values.notna().to_numpy()]
+            if len(odd):
+                known = f" and {self.missing_text!r} for missing values" if self.missing_text else ""
+                raise ValueError(f"holds the text {odd.iloc[0]!r}, which is no number (when fitted it "
+                                 f"held numbers written as text{known})")
+            return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
         if self.unit is None:
             x = s.to_numpy(dtype=np.float64, na_value=np.nan)
             if self.code is None:

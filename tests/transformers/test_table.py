@@ -292,5 +292,6 @@ def test_numbers_written_as_text_are_conditioned_on_as_text():
     assert t.condition_slot("gain", "?") == t.condition_slot("gain", None)  # its missing text
     with pytest.raises(ConditionError, match="gain='17': a numerical column can be conditioned on"):
         t.condition_slot("gain", "17")
-    with pytest.raises(ColumnError, match="column 'gain': "):
+    with pytest.raises(ColumnError, match="column 'gain': holds the text 'n/a', which is no number "
+                                          r"\(when fitted it held numbers written as text and '\?' for missing"):
         t.transform(pd.DataFrame({"gain": ["12", "n/a"], "c": ["a", "b"]}))
