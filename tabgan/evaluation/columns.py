@@ -37,7 +37,8 @@ import pandas as pd
 
 from tabgan.codes import code_of_format
 from tabgan.errors import ColumnError, DataError, ParameterError
-from tabgan.schema import as_numbers, date_mask, infer_column, object_dates, text_dates
+from tabgan.schema import as_numbers, date_mask, infer_column, object_dates, text_dates, text_number_form
+from tabgan.transformers.base import without_text
 
 __all__ = ["ColumnKind", "PreparedData", "TableSchema", "infer_schema", "prepare"]
 
@@ -58,6 +59,9 @@ class TableSchema:
     ignored: dict[str, str] = field(default_factory=dict)
     #: The text format of each datetime column of text (``tabgan.schema.text_dates``).
     formats: dict[str, str] = field(default_factory=dict)
+    #: The one text of each numerical column of numbers written as text that stands for its
+    #: missing values ("?": ``tabgan.schema.text_number_form``), read as missing in every table.
+    missing_texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def continuous(self) -> list[str]:
@@ -128,7 +132,12 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
             ignored[column] = f"sdtype {sdtype!r} is not evaluated"
     if not kinds:
         raise DataError("real has no column to evaluate: every column is an id or ignored sdtype")
-    return TableSchema(kinds=kinds, ignored=ignored, formats=formats)
+    missing_texts = {}
+    for column, kind in kinds.items():
+        written = text_number_form(real[column], 0) if kind == "numerical" else None
+        if written is not None and written[1] is not None:
+            missing_texts[column] = written[1]
+    return TableSchema(kinds=kinds, ignored=ignored, formats=formats, missing_texts=missing_texts)
 
 
 _ID_REASON = "an id (a value of its own in most rows): regenerated, not evaluated"
@@ -204,7 +213,8 @@ def prepare(schema: TableSchema, frames: Mapping[str, pd.DataFrame | None]) -> P
         _check_frame(name, frame, real)
     used = list(schema.kinds)
     normalised = {
-        name: pd.DataFrame({c: _normalise(c, schema.kinds[c], frame[c], name, schema.formats.get(c))
+        name: pd.DataFrame({c: _normalise(c, schema.kinds[c], frame[c], name, schema.formats.get(c),
+                                          schema.missing_texts.get(c))
                             for c in used})
         for name, frame in given.items()
     }
@@ -236,9 +246,10 @@ def _check_frame(name: str, frame: object, real: pd.DataFrame) -> None:
 
 
 def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str,
-               fmt: str | None = None) -> pd.Series:
+               fmt: str | None = None, missing_text: str | None = None) -> pd.Series:
     values = values.reset_index(drop=True)
     if kind == "numerical":
+        values = without_text(values, missing_text)  # "?" of numbers written as text
         if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_timedelta64_dtype(values.dtype):
             values = pd.Series(as_numbers(values))  # durations in seconds, NaT as NaN
         converted = pd.to_numeric(values, errors="coerce").astype("float64")

@@ -252,6 +252,18 @@ def test_text_dates_with_one_text_that_is_no_date_are_evaluated_as_dates() -> No
     assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
 
 
+def test_numbers_written_as_text_with_a_missing_text_are_evaluated_as_numbers() -> None:
+    # Before 2026-12-02: "column 'age': is numerical but real holds non-numeric value '?'".
+    rng = np.random.default_rng(0)
+    age = rng.integers(18, 90, 120).astype(str).astype(object)
+    age[::7] = "?"
+    real = pd.DataFrame({"age": age, "n": np.arange(120) % 7})
+    schema = infer_schema(real)
+    assert schema.kinds["age"] == "numerical" and schema.missing_texts == {"age": "?"}
+    result = evaluate(real, real.iloc[::-1].reset_index(drop=True), sections=["fidelity"]).to_dict()
+    assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
+
+
 def test_metadata_gives_text_dates_their_format_and_ids_their_reason() -> None:
     # Before 2026-12-02 a declared datetime_format was not used, and a declared id was "sdtype
     # 'id' is not evaluated".
