@@ -59,7 +59,8 @@ KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "i
 
 __all__ = ["KINDS", "ColumnSpec", "Kind", "MixedOffsets", "Schema", "as_dtype", "as_numbers", "date_mask",
            "dtype_name", "format_dates", "format_numbers", "infer_column", "infer_schema",
-           "is_arrow_dictionary", "is_decimal", "local_format", "object_dates", "odd_date_text",
+           "is_arrow_dictionary", "is_decimal", "local_format", "missing_date_text", "object_dates",
+           "odd_date_text",
            "split_offsets", "text_date_format", "text_dates", "text_names", "text_number_form",
            "validate_frame"]
 
@@ -691,6 +692,16 @@ def odd_date_text(texts: pd.Series) -> tuple[str, str] | None:
     if int((~dates).sum()) != 1 or text_date_format(texts[dates]) is None:
         return None
     return fmt, str(texts[~dates].iloc[0])
+
+
+def missing_date_text(s: pd.Series, fmt: str | None) -> str | None:
+    """The one text of the text dates ``s`` that is no date in ``fmt`` (``odd_date_text`` made
+    the column a datetime), read as the column's missing values, when it has no missing value
+    of its own; else None."""
+    if fmt is None or not (s.dtype == object or isinstance(s.dtype, pd.StringDtype)) or s.isna().any():
+        return None
+    bad = s[~date_mask(s.astype(object), fmt)]
+    return str(bad.iloc[0]) if not bad.empty and bad.nunique() == 1 else None
 
 
 def date_mask(text: pd.Series, fmt: str) -> np.ndarray:

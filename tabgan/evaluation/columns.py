@@ -37,7 +37,14 @@ import pandas as pd
 
 from tabgan.codes import code_of_format
 from tabgan.errors import ColumnError, DataError, ParameterError
-from tabgan.schema import as_numbers, date_mask, infer_column, object_dates, text_dates, text_number_form
+from tabgan.schema import (
+    as_numbers,
+    infer_column,
+    missing_date_text,
+    object_dates,
+    text_dates,
+    text_number_form,
+)
 from tabgan.transformers.base import without_text
 
 __all__ = ["ColumnKind", "PreparedData", "TableSchema", "infer_schema", "prepare"]
@@ -59,8 +66,9 @@ class TableSchema:
     ignored: dict[str, str] = field(default_factory=dict)
     #: The text format of each datetime column of text (``tabgan.schema.text_dates``).
     formats: dict[str, str] = field(default_factory=dict)
-    #: The one text of each numerical column of numbers written as text that stands for its
-    #: missing values ("?": ``tabgan.schema.text_number_form``), read as missing in every table.
+    #: The one text that stands for a column's missing values, read as missing in every table:
+    #: "?" of numbers written as text (``tabgan.schema.text_number_form``), "0000-00-00" of
+    #: text dates (``tabgan.schema.missing_date_text``).
     missing_texts: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -134,9 +142,13 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
         raise DataError("real has no column to evaluate: every column is an id or ignored sdtype")
     missing_texts = {}
     for column, kind in kinds.items():
-        written = text_number_form(real[column], 0) if kind == "numerical" else None
-        if written is not None and written[1] is not None:
-            missing_texts[column] = written[1]
+        if kind == "numerical":
+            written = text_number_form(real[column], 0)
+            text = written[1] if written is not None else None
+        else:
+            text = missing_date_text(real[column], formats.get(column)) if kind == "datetime" else None
+        if text is not None:
+            missing_texts[column] = text
     return TableSchema(kinds=kinds, ignored=ignored, formats=formats, missing_texts=missing_texts)
 
 
@@ -247,9 +259,8 @@ def _check_frame(name: str, frame: object, real: pd.DataFrame) -> None:
 
 def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str,
                fmt: str | None = None, missing_text: str | None = None) -> pd.Series:
-    values = values.reset_index(drop=True)
+    values = without_text(values.reset_index(drop=True), missing_text)  # "?", "0000-00-00"
     if kind == "numerical":
-        values = without_text(values, missing_text)  # "?" of numbers written as text
         if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_timedelta64_dtype(values.dtype):
             values = pd.Series(as_numbers(values))  # durations in seconds, NaT as NaN
         converted = pd.to_numeric(values, errors="coerce").astype("float64")
@@ -285,13 +296,6 @@ def _datetimes(values: pd.Series, fmt: str | None) -> pd.Series:
             return text_dates(values, fmt)
         except ValueError:
             pass
-        present = values.notna().to_numpy()
-        odd = values[present & ~date_mask(values, fmt)]
-        if odd.nunique() == 1:  # "0000-00-00", "unknown": the column's missing values
-            try:
-                return text_dates(values.where(values != odd.iloc[0]), fmt)
-            except ValueError:
-                pass
     return pd.to_datetime(values, utc=True)  # naive values read as UTC: the same wall clock
 
 

@@ -39,9 +39,9 @@ import pandas as pd
 from tabgan.errors import ColumnError
 from tabgan.schema import (
     MixedOffsets,
-    date_mask,
     format_dates,
     local_format,
+    missing_date_text,
     object_dates,
     split_offsets,
     text_dates,
@@ -100,7 +100,7 @@ class DatetimeTransformer(ColumnTransformer):
         self.objects = _object_type(s) if self.datetime_format is None else None
         self.na = missing_marker(s)
         self.origin, self.time, self.offsets = None, None, None
-        self.missing_text = _missing_text(s, self.datetime_format)
+        self.missing_text = missing_date_text(s, self.datetime_format)
         try:
             dt = self._parse(s)
         except MixedOffsets:
@@ -319,16 +319,6 @@ class DatetimeTransformer(ColumnTransformer):
         t.offsets = d.get("offsets")  # absent in files written before 2026-12-02
         t.missing_text = d.get("missing_text")  # likewise
         return t
-
-
-def _missing_text(s: pd.Series, fmt: str | None) -> str | None:
-    """The one text of the text dates ``s`` that is no date in ``fmt`` (the schema's
-    ``odd_date_text`` made the column a datetime), when the column has no missing value of its
-    own; else None."""
-    if fmt is None or not (s.dtype == object or isinstance(s.dtype, pd.StringDtype)) or s.isna().any():
-        return None
-    bad = s[~date_mask(s.astype(object), fmt)]
-    return str(bad.iloc[0]) if not bad.empty and bad.nunique() == 1 else None
 
 
 def _fits_nanoseconds(dt: pd.Series) -> bool:
