@@ -176,7 +176,8 @@ def _starved(column: str, labels: Sequence[str], real_share: np.ndarray, fake: n
     if missing.any():
         parts.append(f"{int(missing.sum())} of {int(present.sum())} {noun} never generated")
     if starved.any():
-        parts.append(f"{int(starved.sum())} generated at under 1/{STARVED_RATIO:g} of their real rate")
+        parts.append(f"{int(starved.sum())} of {int(present.sum())} {noun} generated at under "
+                     f"1/{STARVED_RATIO:g} of their real rate")
     order = np.argsort(-real_share * hit, kind="stable")[: int(hit.sum())]
     named = ", ".join(f"{labels[i]} ({real_share[i]:.1%} real, {fake[i] / max(n_fake, 1):.2%} generated)"
                       for i in order[:5]) + (", ..." if hit.sum() > 5 else "")

@@ -165,8 +165,9 @@ class TrainingLoop:
                 self.final = out_of_time or epoch == last
                 stop = any([cb.on_epoch_end(self, log) for cb in self.callbacks])
                 if bar is not None:
+                    # The epoch's losses first, then one redraw that shows them with its count.
+                    bar.set_postfix({k: f"{v:.3f}" for k, v in list(log.losses.items())[:4]}, refresh=False)
                     bar.update(1)
-                    bar.set_postfix({k: f"{v:.3f}" for k, v in list(log.losses.items())[:4]})
                 if stop:
                     self.stop_reason = self.stop_reason if self.stop_reason != "epochs" else "callback"
                     break

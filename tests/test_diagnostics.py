@@ -6,7 +6,7 @@ import pytest
 
 import tabgan
 from tabgan import WGANGP, ConditionalGAN
-from tabgan.diagnostics import Finding, Findings, convergence, critic_balance, format_findings
+from tabgan.diagnostics import Finding, Findings, convergence, critic_balance, format_findings, value_collapse
 from tabgan.errors import TrainingError
 
 SMALL = dict(batch_size=100, pac=10, generator_dim=(64, 64), discriminator_dim=(64, 64), embedding_dim=32,
@@ -191,3 +191,12 @@ def test_a_diverged_fit_trains_on_at_lower_rates_from_its_last_finite_state(tabl
     assert all(bool(v.isfinite().all()) for v in model.engine_.moments().values())
     model.set_params(generator_lr=1e-4, discriminator_lr=1e-4, epochs=2).fit(table.iloc[:1000])
     assert model.stop_reason_ == "epochs" and np.isfinite(model.history_["critic_loss"].iloc[-2:]).all()
+
+
+def test_value_collapse_counts_starved_ranges_out_of_the_ranges_there_are():
+    real = pd.DataFrame({"x": np.arange(1000.0)})
+    reference = tabgan.diagnostics.value_reference(real, ["x"])
+    fake = pd.DataFrame({"x": np.r_[np.full(5, 10.0), np.linspace(50, 999, 995)]})  # [0, 50) starved
+    [f] = value_collapse(reference, fake, {"epochs": 10, "n_modes": 10}, "ConditionalGAN")
+    assert f.message.startswith("x: 1 of 20 value ranges (between real ventiles) generated at under 1/4 of "
+                                "their real rate; they hold 5.0% of the real rows: [-inf, 49.95) (5.0% real, 0.50% generated)"), f.message

@@ -284,3 +284,25 @@ def test_training_flushes_denormals_and_puts_the_setting_back():
         assert flushing()
     finally:
         torch.set_flush_denormal(False)
+
+
+def test_progress_bar_shows_each_epochs_losses_with_its_count(capsys):
+    epoch = iter(range(100))
+    losses = {}
+
+    def step():  # slower than tqdm's least redraw interval (0.1 s), so every redraw is shown
+        time.sleep(0.06)
+        return {"loss": torch.tensor(float(losses.setdefault("now", 0)))}
+
+    class Next:
+        def on_epoch_end(self, loop, log):
+            losses["now"] = next(epoch) + 1
+            return False
+
+    TrainingLoop(step, epochs=3, steps_per_epoch=2, snapshot=lambda: None, restore=lambda state: None,
+                 callbacks=[Next()], verbose=True, description="bar").run()
+    frames = [f for f in capsys.readouterr().err.replace("\n", "\r").split("\r") if "loss=" in f]
+    assert frames
+    for frame in frames:
+        done = int(frame.split("/3")[0].rsplit(" ", 1)[-1].lstrip("|"))
+        assert f"loss={done - 1:.3f}" in frame, frame

@@ -54,7 +54,8 @@ class ConditionalGAN(BaseSynthesizer):
     generated sample with real rows on the device (``tabgan.probe``); its figures go into
     ``history_``; None turns it off. keep_best: at the end, put back the weights of the latest
     probed epoch whose score is within 10% of the best one (model selection by quality, not by
-    loss; see ``tabgan.training.KeepBest``). early_stopping: stop when the probe score has not
+    loss; see ``tabgan.training.KeepBest``); with probe_every=None there is nothing to choose by
+    and the last epoch's weights stay. early_stopping: stop when the probe score has not
     improved for ``patience`` probe evaluations. device: "auto", "cpu", "cuda",
     "cuda:N". sampling_dtype: what the generator computes in when sampling: "float32",
     "bfloat16" (products accumulate in float32 and the outputs that become numbers keep about 16
