@@ -179,8 +179,8 @@ MODEL_OPTIONS: tuple[Option, ...] = (
         "derive_columns",
         _yes_no,
         True,
-        "look up a column that is a function of a categorical column (education-num of education) "
-        "instead of learning it",
+        "look up a column that is a function of a categorical column (education-num of education), "
+        "and compute one that is an exact sum or scaling of numerical columns, instead of learning it",
         "yes|no",
     ),
     Option("--device", "device", str, "auto", "auto, cpu, cuda or cuda:N", "D"),
@@ -568,6 +568,7 @@ def _learnt_text(model: BaseSynthesizer) -> str:
     """'education-num looked up from education, dep_time read as HHMM times': columns kept as a
     function of another, and whole numbers learnt as the times or dates their digits write."""
     derived = [f"{c} looked up from {s}" for c, s in model.transformer_.derived_.items()]
+    derived += [f"{formula} computed" for formula in model.transformer_.computed_.values()]
     from tabgan.codes import describe
 
     coded = [f"{c} read as {describe(code)}" for c, code in model.transformer_.coded_.items()]
@@ -636,6 +637,7 @@ def _fit_summary(model: BaseSynthesizer, data: pd.DataFrame, seconds: float, ear
         "epochs_total": len(model.history_),
         "stop_reason": getattr(model, "stop_reason_", ""),
         "derived_columns": model.transformer_.derived_,
+        "computed_columns": model.transformer_.computed_,
         "coded_columns": model.transformer_.coded_,
         "seed": model.seed_,  # --seed S refits the same model, also when --seed was left out
         "seconds": round(seconds, 3),

@@ -332,6 +332,18 @@ def test_fit_reports_derived_columns_and_can_turn_them_off(tmp_path, capsys, fla
         assert (out["country"] == out["city"].map({"Lyon": "France", "Oslo": "Norway", "Porto": "Portugal"})).all()
 
 
+def test_fit_reports_computed_columns_and_the_csv_keeps_their_formula(tmp_path, capsys):
+    data = make_table()
+    data["bonus"] = data["score"] + 2 * data["age"]  # missing where score is
+    data.to_csv(tmp_path / "d.csv", index=False)
+    assert run("fit", tmp_path / "d.csv", "-o", tmp_path / "m.tabgan", *TINY, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["computed_columns"] == {"bonus": "bonus = 2*age + score"}
+    assert run("sample", tmp_path / "m.tabgan", "-n", "200", "-o", tmp_path / "s.csv", "-q") == 0
+    out = pd.read_csv(tmp_path / "s.csv")
+    assert np.allclose(out["bonus"], out["score"] + 2 * out["age"], equal_nan=True)
+    assert out["bonus"].isna().equals(out["score"].isna())
+
+
 @pytest.mark.parametrize("flag, value", [("none", None), ("32", 32)])
 def test_fit_sets_the_critics_row_layer(tmp_path, capsys, flag, value):
     make_table().to_csv(tmp_path / "d.csv", index=False)

@@ -47,7 +47,9 @@ class ConditionalGAN(BaseSynthesizer):
     continuous column. derive_columns: a column that is a function of a categorical column in
     every training row (Adult's ``education-num`` of ``education``) is looked up from the generated
     category instead of learned, so no synthetic row breaks the pair (see
-    ``tabgan.transformers.derived``); ``model.transformer_.derived_`` lists them.
+    ``tabgan.transformers.derived``); ``model.transformer_.derived_`` lists them. A column that is
+    an exact linear function of one or two numerical columns (``total = net + tax``) is computed
+    from them (``tabgan.transformers.linear``; listed in ``model.transformer_.computed_``).
     max_time: stop after this many seconds (with keep_best, the best state found in that time is
     kept).
     probe_every: every this many epochs (and at the last one) a fidelity probe compares a fixed

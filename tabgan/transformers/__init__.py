@@ -6,6 +6,7 @@ from tabgan.transformers.datetime import DatetimeTransformer
 from tabgan.transformers.derived import DerivedTransformer
 from tabgan.transformers.discrete import BooleanTransformer, CategoricalTransformer
 from tabgan.transformers.layout import Layout, Span
+from tabgan.transformers.linear import LinearTransformer
 from tabgan.transformers.simple import ConstantTransformer, IdTransformer
 from tabgan.transformers.table import TableTransformer
 
@@ -19,6 +20,7 @@ __all__ = [
     "DerivedTransformer",
     "IdTransformer",
     "Layout",
+    "LinearTransformer",
     "NumericalTransformer",
     "Span",
     "TableTransformer",

@@ -85,6 +85,18 @@ class ColumnTransformer:
         raise NotImplementedError
 
 
+class Unlearnt(ColumnTransformer):
+    """A column that takes no place in the matrix: rebuilt from its state alone (constants, ids)
+    or from other columns (looked up or computed)."""
+
+    @property
+    def spans(self) -> list[Span]:
+        return []
+
+    def transform(self, s: pd.Series) -> np.ndarray:
+        return np.zeros((len(s), 0), dtype=np.float32)
+
+
 def compact(m: np.ndarray, spans: Sequence[Span]) -> np.ndarray:
     """(n, width) blocks -> (n, len(spans)) float32: a tanh span's value, a softmax span's argmax
     (its slot; ties to the first). Slots are exact in float32 below 2**24."""

@@ -565,8 +565,18 @@ class NumericalTransformer(ColumnTransformer):
         """Decoded values; ``generated`` rows (not encoded real ones) get their decimals drawn
         where the column mixes them (see ``ContinuousEncoder.precision``)."""
         x = self.encoder.inverse_compact(c, rng if generated else None)
-        if self.code is not None:
-            x = from_counts(x, self.code)
+        return self.restore(x if self.code is None else from_counts(x, self.code))
+
+    def numbers(self, s: pd.Series) -> np.ndarray:
+        """(n,) float64 values as the column writes them (codes as codes, not what they count),
+        NaN where missing; durations in counts of ``unit``."""
+        if self.code is None:
+            return self._floats(s)
+        return s.to_numpy(dtype=np.float64, na_value=np.nan)
+
+    def restore(self, x: np.ndarray) -> pd.Series:
+        """(n,) float64 values as the column writes them (NaN for missing) -> the column's Series,
+        in its dtype and form."""
         if self.unit is not None:
             return self._durations(x)
         if self.scale is not None:

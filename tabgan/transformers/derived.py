@@ -34,9 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tabgan.transformers.base import ColumnTransformer, compact, register, transformer_from_dict
+from tabgan.transformers.base import ColumnTransformer, Unlearnt, compact, register, transformer_from_dict
 from tabgan.transformers.discrete import CategoricalTransformer
-from tabgan.transformers.layout import Span
 
 __all__ = ["DERIVED_MIN_ROWS", "DerivedTransformer", "find_derived"]
 
@@ -45,7 +44,7 @@ _SCREEN_ROWS = 2000  # rows of the first, cheap check of a candidate pair
 
 
 @register
-class DerivedTransformer(ColumnTransformer):
+class DerivedTransformer(Unlearnt):
     """A column rebuilt from the generated slot of its ``source`` column.
 
     ``inner`` is the column's own fitted transformer (it restores dtype and format); ``table`` holds,
@@ -62,13 +61,6 @@ class DerivedTransformer(ColumnTransformer):
         self.dtype = inner.dtype if inner is not None else "object"
         self.source = source
         self.table = np.zeros((0, 0), dtype=np.float32) if table is None else table  # (slots, w)
-
-    @property
-    def spans(self) -> list[Span]:
-        return []
-
-    def transform(self, s: pd.Series) -> np.ndarray:
-        return np.zeros((len(s), 0), dtype=np.float32)
 
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
         raise TypeError(f"column {self.column!r} is derived from {self.source!r}: "

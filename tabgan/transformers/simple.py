@@ -35,7 +35,7 @@ import pandas as pd
 from tabgan.schema import is_uuid_objects
 from tabgan.transformers.base import (
     MISSING_VALUES,
-    ColumnTransformer,
+    Unlearnt,
     as_dtype,
     dtype_name,
     from_json_values,
@@ -45,7 +45,6 @@ from tabgan.transformers.base import (
     to_plain,
 )
 from tabgan.transformers.continuous import restore_numeric
-from tabgan.transformers.layout import Span
 
 __all__ = ["ConstantTransformer", "IdTransformer", "MAX_SHAPES", "OTHER_CLASSES"]
 
@@ -72,19 +71,8 @@ NARROW_EVIDENCE = 1e-3
 MAX_CLASH = 1e-3
 
 
-class _Unmodelled(ColumnTransformer):
-    """A column that takes no place in the matrix: it is rebuilt from its state alone."""
-
-    @property
-    def spans(self) -> list[Span]:
-        return []
-
-    def transform(self, s: pd.Series) -> np.ndarray:
-        return np.zeros((len(s), 0), dtype=np.float32)
-
-
 @register
-class ConstantTransformer(_Unmodelled):
+class ConstantTransformer(Unlearnt):
     kind_name = "constant"
 
     def __init__(self, column: str = "") -> None:
@@ -126,7 +114,7 @@ class ConstantTransformer(_Unmodelled):
 
 
 @register
-class IdTransformer(_Unmodelled):
+class IdTransformer(Unlearnt):
     kind_name = "id"
 
     def __init__(self, column: str = "") -> None:
