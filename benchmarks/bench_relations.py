@@ -6,7 +6,8 @@
 random sample of the bundled flights (``load_flights``) with ``derive_columns=True`` (the default: the column is computed,
 see ``tabgan.transformers.linear``) and ``False`` (it is learnt), samples as many rows, and prints
 the share of rows that keep the formula and the fit time; then what the search for relations
-costs on the whole of the bundled flights, Adult and kddcup99 tables.
+costs on the whole of the bundled flights, Adult and kddcup99 tables, and the fit of 30 one-hot
+columns whose sum (one) is a relation of all of them, none of two or three.
 """
 
 from __future__ import annotations
@@ -52,6 +53,13 @@ def main() -> None:
             times.append(time.perf_counter() - t0)
         print(f"search for relations on {name}'s {len(whole):,} rows: {1000 * min(times):.0f} ms (best of 3), "
               f"found {[t.formula for t in found.values()]}")
+    rng = np.random.default_rng(0)
+    hot = rng.integers(0, 30, 20_000)  # 30 one-hot columns add up to one: a relation of all 30
+    dummies = pd.DataFrame({f"is_{i}": (hot == i).astype(float) for i in range(30)})
+    t0 = time.perf_counter()
+    computed = TableTransformer(random_state=0).fit(dummies).computed_
+    print(f"fit of 30 one-hot columns that add up to one (20,000 rows): {time.perf_counter() - t0:.2f} s, "
+          f"computed {computed}")
 
 
 if __name__ == "__main__":

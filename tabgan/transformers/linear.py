@@ -29,8 +29,10 @@ What counts as a relation (``find_linear``), all checked on the training table:
   Fahrenheit of a Celsius); a computed column is never a source: no chains.
 
 The search costs one singular value decomposition of at most ``LINEAR_SCREEN_ROWS`` rows when the
-table has no relation (the usual case); only columns in the null space of those rows are searched
-in pairs and triples.
+table has no relation (the usual case); only columns in the null space of those rows are searched,
+in pairs among at most ``LINEAR_MAX_PAIR_COLUMNS`` of them and triples among at most
+``LINEAR_MAX_TRIPLE_COLUMNS``, each group screened on those rows before the whole table is read.
+A relation of three or more sources (a total of four parts) is not looked for.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ LINEAR_MIN_VARIED = 20
 LINEAR_SCREEN_ROWS = 2000
 LINEAR_TOLERANCE = 1e-9
 _NULL_SPACE = 1e-8  # a singular value of the standardised screen rows this small is a relation
+# Pairs and triples are searched among at most this many columns in the null space: 30 one-hot
+# columns that add up to one cost 0.3 s (27 s before each group was screened).
+LINEAR_MAX_PAIR_COLUMNS = 200
+LINEAR_MAX_TRIPLE_COLUMNS = 40
 
 
 @register
@@ -120,12 +126,16 @@ def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.rand
     ``columns`` are fitted on ``df`` (derived ones and look-up sources are no numerical
     transformers, so take no part)."""
     values = {i: t.numbers(df[t.column]) for i, t in enumerate(columns) if _candidate(t)}
-    involved = [i for i in _null_space_columns(values, rng) if _varied(values[i])]
+    screen = {i: z for i, z in _null_space_columns(values, rng).items() if _varied(values[i])}
+    involved = list(screen)
     found: dict[int, LinearTransformer] = {}
     sources: set[int] = set()
-    for size in (2, 3):  # pairs first: a triple that holds with a pair inside it is no new relation
+    for size, most in ((2, LINEAR_MAX_PAIR_COLUMNS), (3, LINEAR_MAX_TRIPLE_COLUMNS)):
+        if len(involved) > most:
+            continue  # the search would cost seconds (one-hot columns that add up to one)
+        # Pairs first: a triple that holds with a pair inside it is no new relation.
         for group in itertools.combinations(involved, size):
-            if any(i in found for i in group):
+            if any(i in found for i in group) or not _dependent([screen[i] for i in group]):
                 continue
             best = None
             for target in group:
@@ -154,19 +164,20 @@ def _varied(v: np.ndarray) -> bool:
     return v.size - counts.max() >= LINEAR_MIN_VARIED
 
 
-def _null_space_columns(values: dict[int, np.ndarray], rng: np.random.Generator) -> list[int]:
-    """The columns that some exact linear relation among ``values`` could involve: those with
-    weight in the null space of at most LINEAR_SCREEN_ROWS complete rows, standardised, beside a
-    column of ones. [] when there is no relation (one SVD)."""
+def _null_space_columns(values: dict[int, np.ndarray], rng: np.random.Generator) -> dict[int, np.ndarray]:
+    """The columns that some exact linear relation among ``values`` could involve, each with its
+    (m,) standardised values in at most LINEAR_SCREEN_ROWS rows complete in every column: those
+    with weight in the null space of those rows beside a column of ones. {} when there is no
+    relation (one SVD)."""
     if len(values) < 2:
-        return []
+        return {}
     keys = list(values)
     missing = np.zeros(len(values[keys[0]]), dtype=bool)
     for v in values.values():  # a loop over columns
         missing |= np.isnan(v)
     complete = np.flatnonzero(~missing)
     if complete.size < 2 * LINEAR_MIN_VARIED:
-        return []
+        return {}
     if complete.size > LINEAR_SCREEN_ROWS:
         complete = np.sort(rng.choice(complete, size=LINEAR_SCREEN_ROWS, replace=False))
     x = np.stack([values[i][complete] for i in keys], axis=1)  # (m, k) the screen rows only
@@ -176,10 +187,17 @@ def _null_space_columns(values: dict[int, np.ndarray], rng: np.random.Generator)
     _, s, vt = np.linalg.svd(z / np.sqrt(len(z)), full_matrices=False)
     null = vt[s <= _NULL_SPACE * max(s[0], 1.0)]  # (r, k') relation vectors
     if not len(null):
-        return []
+        return {}
     weight = np.abs(null).max(axis=0) > 1e-6  # (k',)
     kept = [k for k, flag in zip(keys, keep) if flag]
-    return [k for k, w in zip(kept, weight) if w]
+    return {k: z[:, j] for j, (k, w) in enumerate(zip(kept, weight)) if w}
+
+
+def _dependent(screen: list[np.ndarray]) -> bool:
+    """Whether standardised (m,) screen columns are linearly dependent: a relation among them (and
+    a constant) can hold in every row. One small SVD, before any look at the whole table."""
+    s = np.linalg.svd(np.stack(screen, axis=1) / np.sqrt(len(screen[0])), compute_uv=False)
+    return bool(s[-1] <= _NULL_SPACE * max(s[0], 1.0))
 
 
 def _relation(y: np.ndarray, xs: list[np.ndarray], target: ColumnTransformer

@@ -131,3 +131,17 @@ def test_formula_writes_signs_and_intercepts():
     t = LinearTransformer(sources=("a", "b"), coefficients=(1.0, -0.5), intercept=-3.0)
     t.column = "y"
     assert t.formula == "y = a - 0.5*b - 3"
+
+
+def test_one_hot_columns_that_add_up_to_one_are_screened_without_reading_the_table(monkeypatch):
+    # Their sum is a relation of all 30 (in the null space), but no pair or triple holds: each
+    # group is turned down on the screen rows, none is fitted on the whole table.
+    import tabgan.transformers.linear as linear
+
+    rng = np.random.default_rng(0)
+    hot = rng.integers(0, 30, 3000)
+    df = pd.DataFrame({f"is_{i}": (hot == i).astype(float) for i in range(30)}).assign(x=rng.normal(size=3000))
+    fitted = []
+    monkeypatch.setattr(linear, "_relation", lambda *args: fitted.append(args) or None)
+    assert TableTransformer(random_state=0).fit(df).computed_ == {}
+    assert fitted == []
