@@ -19,7 +19,7 @@ What counts as a relation (``find_linear``), all checked on the training table:
   a handful of rows;
 - ``target = intercept + sum(coefficient * source)`` with one or two sources holds exactly in
   every row where all of them are present, up to float noise (``LINEAR_TOLERANCE`` of the
-  target's magnitude); coefficients are the fewest significant digits that fit (1.8 and 32, not
+  largest term's magnitude); coefficients are the fewest significant digits that fit (1.8 and 32, not
   1.79999999). Computed values are rounded to the target's decimals. A relation that holds only
   after rounding (a Fahrenheit rounded to one decimal, an hour that is ``HHMM // 100``) is not
   looked for;
@@ -50,7 +50,7 @@ __all__ = ["LINEAR_MIN_VARIED", "LinearTransformer", "find_linear"]
 
 LINEAR_MIN_VARIED = 20
 LINEAR_SCREEN_ROWS = 2000
-LINEAR_TOLERANCE = 1e-9
+LINEAR_TOLERANCE = 64 * float(np.finfo(np.float64).eps)  # float noise of a sum of three terms, with room
 _NULL_SPACE = 1e-8  # a singular value of the standardised screen rows this small is a relation
 # Pairs and triples are searched among at most this many columns in the null space: 30 one-hot
 # columns that add up to one cost 0.3 s (27 s before each group was screened).
@@ -212,23 +212,33 @@ def _relation(y: np.ndarray, xs: list[np.ndarray], target: ColumnTransformer
     a = np.c_[x[rows], np.ones(int(rows.sum()))]  # (n, p + 1)
     y = y[rows]
     fit = slice(None, None, max(1, len(y) // LINEAR_SCREEN_ROWS))  # fitted on evenly spread rows
-    try:
-        solution = np.linalg.lstsq(a[fit], y[fit], rcond=None)[0]  # (p + 1,)
+    xf, yf = a[fit, :-1], y[fit]
+    try:  # on centred values: an intercept beside values of trillions is lost in a plain fit
+        slopes = np.linalg.lstsq(xf - xf.mean(axis=0), yf - yf.mean(), rcond=None)[0]  # (p,)
     except np.linalg.LinAlgError:
         return None
-    if np.any(np.abs(solution[:-1]) <= 1e-12):
+    if np.any(np.abs(slopes) <= 1e-12):
         return None  # a source it does not depend on: a smaller relation, if any
     for digits in range(1, 16):  # the fewest significant digits that fit, no intercept first
-        snapped = np.array([float(f"{c:.{digits}g}") for c in solution])
-        for intercept in (0.0, snapped[-1]):
+        snapped = np.array([*(_snap(c, digits) for c in slopes), 0.0])
+        offset = float(np.median(yf - xf @ snapped[:-1]))
+        for intercept in dict.fromkeys((0.0, _snap(offset, digits), offset)):
             snapped[-1] = intercept
-            if _holds(a[fit] @ snapped, y[fit]):  # then checked on every row, once
-                return (snapped[:-1].tolist(), float(intercept)) if _holds(a @ snapped, y) else None
+            if _holds(a[fit], snapped, yf):  # then checked on every row, once
+                return (snapped[:-1].tolist(), float(intercept)) if _holds(a, snapped, y) else None
     return None
 
 
-def _holds(predicted: np.ndarray, y: np.ndarray) -> bool:
-    return bool(np.all(np.abs(predicted - y) <= LINEAR_TOLERANCE * np.maximum(1.0, np.abs(y))))
+def _snap(c: float, digits: int) -> float:
+    return float(f"{c:.{digits}g}")
+
+
+def _holds(a: np.ndarray, coefficients: np.ndarray, y: np.ndarray) -> bool:
+    """Whether ``a @ coefficients`` is ``y`` in every row up to float noise: LINEAR_TOLERANCE of
+    the largest magnitude in the sum, so that columns of trillions that differ by ten are no
+    relation (a tolerance relative to y alone let them be one)."""
+    magnitude = np.maximum(np.abs(a) @ np.abs(coefficients), np.abs(y))  # (n,)
+    return bool(np.all(np.abs(a @ coefficients - y) <= LINEAR_TOLERANCE * magnitude))
 
 
 def _preference(coefficients: list[float]) -> tuple[bool, float]:

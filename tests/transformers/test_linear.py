@@ -145,3 +145,13 @@ def test_one_hot_columns_that_add_up_to_one_are_screened_without_reading_the_tab
     monkeypatch.setattr(linear, "_relation", lambda *args: fitted.append(args) or None)
     assert TableTransformer(random_state=0).fit(df).computed_ == {}
     assert fitted == []
+
+
+def test_large_numbers_that_differ_by_a_little_are_no_relation():
+    # Within 1e-9 of each other, which a tolerance relative to the target's size took for noise.
+    rng = np.random.default_rng(0)
+    balance = rng.integers(10**12, 10**13, 3000)
+    df = pd.DataFrame({"balance": balance, "after": balance + rng.integers(1, 50, 3000)})
+    assert TableTransformer(random_state=0).fit(df).computed_ == {}
+    df["after"] = balance + 7  # but an exact offset of large numbers is one
+    assert TableTransformer(random_state=0).fit(df).computed_ == {"balance": "balance = after - 7"}
