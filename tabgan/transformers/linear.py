@@ -14,7 +14,7 @@ NOTE[DIFF]: CTGAN models every column.
 What counts as a relation (``find_linear``), all checked on the training table:
 
 - its columns are numerical (plain numbers, numbers written as text, Decimals, time codes as
-  their digits; not durations), none of them derived or a categorical look-up's source, each
+  their digits, durations as counts of their unit: a stay in days beside its ``timedelta``), none of them derived or a categorical look-up's source, each
   off its most common value in at least ``LINEAR_MIN_VARIED`` rows, so that no relation rests on
   a handful of rows;
 - ``target = intercept + sum(coefficient * source)`` with one or two sources holds exactly in
@@ -24,9 +24,11 @@ What counts as a relation (``find_linear``), all checked on the training table:
   after rounding (a Fahrenheit rounded to one decimal, an hour that is ``HHMM // 100``) is not
   looked for;
 - the target is missing in exactly the rows where a source is;
-- of a relation's columns, the one computed has all source coefficients positive where one has
-  (the total, not a part; ``sched_dep_time``, not ``minute``), then the largest coefficients (the
-  Fahrenheit of a Celsius); a computed column is never a source: no chains.
+- of a relation's columns, the one computed is first one that generated sources give on its own
+  decimals (``hours = minutes / 60``, not ``minutes = 60 * hours``), then one whose source
+  coefficients are all positive (the total, not a part; ``sched_dep_time``, not ``minute``), then
+  the one of the largest coefficients (the Fahrenheit of a Celsius); a computed column is never a
+  source: no chains.
 
 The search costs one singular value decomposition of at most ``LINEAR_SCREEN_ROWS`` rows when the
 table has no relation (the usual case); only columns in the null space of those rows are searched,
@@ -95,10 +97,10 @@ class LinearTransformer(Unlearnt):
     @property
     def formula(self) -> str:
         """'sched_dep_time = 100*hour + minute'."""
-        terms = [("" if a == 1 else "-" if a == -1 else f"{a:g}*") + s
+        terms = [("" if a == 1 else "-" if a == -1 else f"{a:.15g}*") + s
                  for a, s in zip(self.coefficients, self.sources)]
         if self.intercept:
-            terms.append(f"{self.intercept:g}")
+            terms.append(f"{self.intercept:.15g}")
         text = " + ".join(terms).replace("+ -", "- ")
         return f"{self.column} = {text}"
 
@@ -116,7 +118,7 @@ class LinearTransformer(Unlearnt):
 
 
 def _candidate(t: ColumnTransformer) -> bool:
-    return isinstance(t, NumericalTransformer) and t.unit is None and t.width > 0
+    return isinstance(t, NumericalTransformer) and t.width > 0
 
 
 def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.random.Generator
@@ -143,10 +145,13 @@ def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.rand
                     continue
                 rest = [i for i in group if i != target]
                 fitted = _relation(values[target], [values[i] for i in rest], columns[target])
-                if fitted is not None and (best is None or _preference(fitted[0]) > _preference(best[1][0])):
-                    best = (target, fitted, rest)
+                if fitted is None:
+                    continue
+                rank = _preference(fitted, columns[target], [columns[i] for i in rest])
+                if best is None or rank > best[0]:
+                    best = (rank, target, fitted, rest)
             if best is not None:
-                target, (coefficients, intercept), rest = best
+                _, target, (coefficients, intercept), rest = best
                 inner = columns[target]
                 assert isinstance(inner, NumericalTransformer)
                 found[target] = LinearTransformer(inner, tuple(columns[i].column for i in rest),
@@ -241,7 +246,29 @@ def _holds(a: np.ndarray, coefficients: np.ndarray, y: np.ndarray) -> bool:
     return bool(np.all(np.abs(a @ coefficients - y) <= LINEAR_TOLERANCE * magnitude))
 
 
-def _preference(coefficients: list[float]) -> tuple[bool, float]:
-    """Which of a relation's columns to compute: one whose sources all add up (a total), then the
+def _preference(fitted: tuple[list[float], float], target: ColumnTransformer, sources: list[ColumnTransformer]
+                ) -> tuple[bool, bool, float]:
+    """Which of a relation's columns to compute: one that generated sources give exactly, on its
+    own decimals (``hours = minutes / 60``, not ``minutes = 60 * hours``, whose generated hours
+    would need rounding to whole minutes); then one whose sources all add up (a total); then the
     largest coefficients."""
-    return all(a > 0 for a in coefficients), float(np.sum(np.abs(coefficients)))
+    coefficients, intercept = fitted
+    return (_on_grain(target, coefficients, intercept, sources), all(a > 0 for a in coefficients),
+            float(np.sum(np.abs(coefficients))))
+
+
+def _on_grain(target: ColumnTransformer, coefficients: list[float], intercept: float,
+              sources: list[ColumnTransformer]) -> bool:
+    """Whether every value the sources can take on their decimals gives one on the target's."""
+    decimals = _decimals(target)
+    if decimals is None:
+        return True
+    steps = [a * 10.0 ** -d for a, d in zip(coefficients, map(_decimals, sources)) if d is not None]
+    if len(steps) < len(sources):
+        return False  # a source of any decimals
+    units = np.array([*steps, intercept]) * 10.0 ** decimals
+    return bool(np.all(np.abs(units - np.round(units)) <= 1e-9 * np.maximum(1.0, np.abs(units))))
+
+
+def _decimals(t: ColumnTransformer) -> int | None:
+    return t.encoder.decimals if isinstance(t, NumericalTransformer) else None
