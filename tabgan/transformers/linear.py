@@ -24,7 +24,7 @@ What counts as a relation (``find_linear``), all checked on the training table:
   after rounding (a Fahrenheit rounded to one decimal, an hour that is ``HHMM // 100``) is not
   looked for;
 - the target is missing in exactly the rows where a source is;
-- of a relation's columns, the one computed is first one that generated sources give on its own
+- of a relation's columns, the one computed is, first, one that generated sources give on its own
   decimals (``hours = minutes / 60``, not ``minutes = 60 * hours``), then one whose source
   coefficients are all positive (the total, not a part; ``sched_dep_time``, not ``minute``), then
   the one of the largest coefficients (the Fahrenheit of a Celsius); a computed column is never a
@@ -63,20 +63,18 @@ LINEAR_MAX_TRIPLE_COLUMNS = 40
 @register
 class LinearTransformer(Unlearnt):
     """A numerical column computed from generated ``sources``: ``intercept + coefficients @ sources``,
-    rounded to ``decimals`` and written back by ``inner``, the column's own fitted transformer."""
+    rounded to the column's decimals and written back by ``inner``, its own fitted transformer."""
 
     kind_name = "linear"
 
     def __init__(self, inner: NumericalTransformer | None = None, sources: tuple[str, ...] = (),
-                 coefficients: tuple[float, ...] = (), intercept: float = 0.0, decimals: int | None = None
-                 ) -> None:
+                 coefficients: tuple[float, ...] = (), intercept: float = 0.0) -> None:
         self.inner = inner
         self.column = inner.column if inner is not None else ""
         self.dtype = inner.dtype if inner is not None else "float64"
         self.sources = tuple(sources)
         self.coefficients = tuple(float(a) for a in coefficients)
         self.intercept = float(intercept)
-        self.decimals = decimals
 
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
         raise TypeError(f"column {self.column!r} is computed ({self.formula}): decode it with "
@@ -85,10 +83,12 @@ class LinearTransformer(Unlearnt):
     def compute(self, sources: list[np.ndarray]) -> np.ndarray:
         """(n,) float64 values of the column from its sources' (n,) values as they write them
         (NaN where any source is missing)."""
+        assert self.inner is not None
         x = np.full(len(sources[0]), self.intercept)
         for a, v in zip(self.coefficients, sources):
             x += a * v
-        return x if self.decimals is None else np.round(x, self.decimals) + 0.0  # + 0.0: no -0
+        decimals = self.inner.encoder.decimals
+        return x if decimals is None else np.round(x, decimals) + 0.0  # + 0.0: no -0
 
     def inverse_sources(self, sources: list[np.ndarray]) -> pd.Series:
         assert self.inner is not None
@@ -107,14 +107,13 @@ class LinearTransformer(Unlearnt):
     def to_dict(self) -> dict[str, Any]:
         assert self.inner is not None
         return {"type": self.kind_name, "inner": self.inner.to_dict(), "sources": list(self.sources),
-                "coefficients": list(self.coefficients), "intercept": self.intercept,
-                "decimals": self.decimals}
+                "coefficients": list(self.coefficients), "intercept": self.intercept}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> LinearTransformer:
         inner = transformer_from_dict(d["inner"])
         assert isinstance(inner, NumericalTransformer)
-        return cls(inner, tuple(d["sources"]), tuple(d["coefficients"]), d["intercept"], d["decimals"])
+        return cls(inner, tuple(d["sources"]), tuple(d["coefficients"]), d["intercept"])
 
 
 def _candidate(t: ColumnTransformer) -> bool:
@@ -129,14 +128,13 @@ def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.rand
     transformers, so take no part)."""
     values = {i: t.numbers(df[t.column]) for i, t in enumerate(columns) if _candidate(t)}
     screen = {i: z for i, z in _null_space_columns(values, rng).items() if _varied(values[i])}
-    involved = list(screen)
     found: dict[int, LinearTransformer] = {}
     sources: set[int] = set()
     for size, most in ((2, LINEAR_MAX_PAIR_COLUMNS), (3, LINEAR_MAX_TRIPLE_COLUMNS)):
-        if len(involved) > most:
+        if len(screen) > most:
             continue  # the search would cost seconds (one-hot columns that add up to one)
         # Pairs first: a triple that holds with a pair inside it is no new relation.
-        for group in itertools.combinations(involved, size):
+        for group in itertools.combinations(screen, size):
             if any(i in found for i in group) or not _dependent([screen[i] for i in group]):
                 continue
             best = None
@@ -155,7 +153,7 @@ def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.rand
                 inner = columns[target]
                 assert isinstance(inner, NumericalTransformer)
                 found[target] = LinearTransformer(inner, tuple(columns[i].column for i in rest),
-                                                  tuple(coefficients), intercept, inner.encoder.decimals)
+                                                  tuple(coefficients), intercept)
                 sources.update(rest)
     return found
 
