@@ -180,7 +180,7 @@ MODEL_OPTIONS: tuple[Option, ...] = (
         _yes_no,
         True,
         "look up a column that is a function of a categorical column (education-num of education), "
-        "and compute one that is an exact sum or scaling of numerical columns, instead of learning it",
+        "and compute one that is an exact sum or scaling of numerical or date columns, instead of learning it",
         "yes|no",
     ),
     Option("--device", "device", str, "auto", "auto, cpu, cuda or cuda:N", "D"),

@@ -48,7 +48,8 @@ class ConditionalGAN(BaseSynthesizer):
     every training row (Adult's ``education-num`` of ``education``) is looked up from the generated
     category instead of learned, so no synthetic row breaks the pair (see
     ``tabgan.transformers.derived``); ``model.transformer_.derived_`` lists them. A column that is
-    an exact linear function of one or two numerical columns (``total = net + tax``) is computed
+    an exact linear function of one or two numerical or date columns (``total = net + tax``,
+    ``discharge = admit + nights``) is computed
     from them (``tabgan.transformers.linear``; listed in ``model.transformer_.computed_``).
     max_time: stop after this many seconds (with keep_best, the best state found in that time is
     kept).

@@ -184,6 +184,41 @@ class DatetimeTransformer(ColumnTransformer):
             utc = self.origin + day * self._grain_ticks()  # (n,)
         else:
             utc = self._from_day_tod(day, c[:, n_day:])
+        return self._written(utc, missing, slots)
+
+    @property
+    def counted(self) -> bool:
+        """Whether ``numbers`` gives the column's instants exactly: whole days, or whole seconds
+        and coarser, with no offsets of its own (``tabgan.transformers.linear`` computes columns
+        from them)."""
+        second = 10**9 // _TICKS[self.unit]
+        return (self.offsets is None and self.grain in (None, "h", "min", "s")
+                and (self.origin is None or self.origin % second == 0))
+
+    def numbers(self, s: pd.Series) -> np.ndarray:
+        """(n,) float64 counts of the column's instants, NaN where missing: days since 1970-01-01
+        (local dates) where the column holds whole days, else seconds since 1970-01-01 UTC.
+        Exact only where ``counted``."""
+        dt = self._parse(s)
+        if self.grain is None:
+            x = self._day_tod(dt)[0].astype(np.float64)
+        else:
+            x = (self._utc_ticks(dt) // (10**9 // _TICKS[self.unit])).astype(np.float64)
+        x[dt.isna().to_numpy()] = np.nan
+        return x
+
+    def restore(self, x: np.ndarray) -> pd.Series:
+        """(n,) float64 counts as ``numbers`` gives them (NaN for missing) -> the column's Series."""
+        missing = np.isnan(x)
+        counts = np.where(missing, 0, x).astype(np.int64)
+        if self.grain is None:
+            utc = self._from_day_tod(counts, np.zeros((len(x), 0)))
+        else:
+            utc = counts * (10**9 // _TICKS[self.unit])
+        return self._written(utc, missing, None)
+
+    def _written(self, utc: np.ndarray, missing: np.ndarray, slots: np.ndarray | None) -> pd.Series:
+        """(n,) int64 ticks (UTC when aware) -> the column's Series, in its dtype and form."""
         values = pd.Series(utc.view(f"datetime64[{self.unit}]"), name=self.column)
         values[missing] = pd.NaT
         if self.tz is not None:

@@ -1,9 +1,9 @@
-"""Columns that are an exact linear function of one or two numerical columns, computed, not learned.
+"""Columns that are an exact linear function of one or two other columns, computed, not learned.
 
 Real tables carry arithmetic between columns: a total beside its parts, a net amount beside the
 gross and the tax, a price in cents beside the price, a temperature in both scales, a schedule
 written as ``HHMM`` beside its hour and minute (nycflights13's ``sched_dep_time = 100*hour +
-minute``). A GAN learns the three as loosely tied outputs: on a 10-epoch fit of 20,000 flights,
+minute``), a discharge date that is the admission plus the nights stayed. A GAN learns the three as loosely tied outputs: on a 10-epoch fit of 20,000 flights,
 0.12% of the generated rows kept ``sched_dep_time == 100*hour + minute``, which every real row
 does. When such a relation holds in every row of the training table, one of its columns is
 *computed*: it takes no place in the matrix and is rebuilt from the generated sources, so every
@@ -14,7 +14,9 @@ NOTE[DIFF]: CTGAN models every column.
 What counts as a relation (``find_linear``), all checked on the training table:
 
 - its columns are numerical (plain numbers, numbers written as text, Decimals, time codes as
-  their digits, durations as counts of their unit: a stay in days beside its ``timedelta``), none of them derived or a categorical look-up's source, each
+  their digits, durations as counts of their unit: a stay in days beside its ``timedelta``) or
+  dates and times (days since 1970 where they are whole days, else seconds; not those finer than
+  a second or with offsets that follow no zone; see ``DatetimeTransformer.numbers``), none of them derived or a categorical look-up's source, each
   off its most common value in at least ``LINEAR_MIN_VARIED`` rows, so that no relation rests on
   a handful of rows;
 - ``target = intercept + sum(coefficient * source)`` with one or two sources holds exactly in
@@ -47,6 +49,7 @@ import pandas as pd
 
 from tabgan.transformers.base import ColumnTransformer, Unlearnt, register, transformer_from_dict
 from tabgan.transformers.continuous import NumericalTransformer
+from tabgan.transformers.datetime import DatetimeTransformer
 
 __all__ = ["LINEAR_MIN_VARIED", "LinearTransformer", "find_linear"]
 
@@ -67,7 +70,7 @@ class LinearTransformer(Unlearnt):
 
     kind_name = "linear"
 
-    def __init__(self, inner: NumericalTransformer | None = None, sources: tuple[str, ...] = (),
+    def __init__(self, inner: NumericalTransformer | DatetimeTransformer | None = None, sources: tuple[str, ...] = (),
                  coefficients: tuple[float, ...] = (), intercept: float = 0.0) -> None:
         self.inner = inner
         self.column = inner.column if inner is not None else ""
@@ -87,7 +90,7 @@ class LinearTransformer(Unlearnt):
         x = np.full(len(sources[0]), self.intercept)
         for a, v in zip(self.coefficients, sources):
             x += a * v
-        decimals = self.inner.encoder.decimals
+        decimals = _decimals(self.inner)
         return x if decimals is None else np.round(x, decimals) + 0.0  # + 0.0: no -0
 
     def inverse_sources(self, sources: list[np.ndarray]) -> pd.Series:
@@ -112,11 +115,13 @@ class LinearTransformer(Unlearnt):
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> LinearTransformer:
         inner = transformer_from_dict(d["inner"])
-        assert isinstance(inner, NumericalTransformer)
+        assert isinstance(inner, (NumericalTransformer, DatetimeTransformer))
         return cls(inner, tuple(d["sources"]), tuple(d["coefficients"]), d["intercept"])
 
 
 def _candidate(t: ColumnTransformer) -> bool:
+    if isinstance(t, DatetimeTransformer):
+        return t.counted
     return isinstance(t, NumericalTransformer) and t.width > 0
 
 
@@ -151,7 +156,7 @@ def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.rand
             if best is not None:
                 _, target, (coefficients, intercept), rest = best
                 inner = columns[target]
-                assert isinstance(inner, NumericalTransformer)
+                assert isinstance(inner, (NumericalTransformer, DatetimeTransformer))
                 found[target] = LinearTransformer(inner, tuple(columns[i].column for i in rest),
                                                   tuple(coefficients), intercept)
                 sources.update(rest)
@@ -269,4 +274,8 @@ def _on_grain(target: ColumnTransformer, coefficients: list[float], intercept: f
 
 
 def _decimals(t: ColumnTransformer) -> int | None:
+    """The decimals of a column's numbers: a number's own, none for dates and times (whole days or
+    seconds, see ``DatetimeTransformer.numbers``)."""
+    if isinstance(t, DatetimeTransformer):
+        return 0
     return t.encoder.decimals if isinstance(t, NumericalTransformer) else None

@@ -228,7 +228,7 @@ class TableTransformer:
         out = []
         for name in t.sources:
             source = self.columns_[self._index[name]]
-            assert isinstance(source, NumericalTransformer)
+            assert isinstance(source, (NumericalTransformer, DatetimeTransformer))
             out.append(source.numbers(pd.Series(data[name], name=name)))
         return out
 

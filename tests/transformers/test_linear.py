@@ -169,3 +169,32 @@ def test_durations_take_part_as_counts_of_their_unit():
     out = t.inverse_transform(random_hot(t, 300, seed=0), random_state=0)
     assert out["stay"].dtype == df["stay"].dtype and (out["stay"] == pd.to_timedelta(out["nights"], unit="D")).all()
     assert np.allclose(out["minutes"].dt.total_seconds() / 60, 60 * out["hours"], rtol=1e-12, atol=0)
+
+
+def test_dates_and_times_take_part_as_days_or_seconds():
+    rng = np.random.default_rng(0)
+    n = 800
+    admit = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1500, n), "D")
+    nights = rng.integers(0, 30, n)
+    begin = pd.Timestamp("2021-03-01 08:00", tz="Europe/Paris") + pd.to_timedelta(rng.integers(0, 10**7, n), "s")
+    minutes = rng.integers(1, 500, n)
+    df = pd.DataFrame({"admit": pd.Series(admit.strftime("%d/%m/%Y"), dtype=object), "nights": nights,
+                       "discharge": admit + pd.to_timedelta(nights, "D"),
+                       "begin": begin, "minutes": minutes, "end": begin + pd.to_timedelta(minutes, "min")})
+    t = TableTransformer(random_state=0).fit(df)
+    assert t.computed_ == {"discharge": "discharge = admit + nights", "end": "end = begin + 60*minutes"}
+    out = t.inverse_transform(random_hot(t, 2000, seed=1), random_state=0)
+    assert list(out.dtypes) == list(df.dtypes)
+    assert (out["discharge"] == pd.to_datetime(out["admit"], format="%d/%m/%Y")
+            + pd.to_timedelta(out["nights"], "D")).all()
+    assert (out["end"] == out["begin"] + pd.to_timedelta(out["minutes"], "min")).all()  # across DST
+    back = t.inverse_transform(t.transform(df), random_state=0)
+    pd.testing.assert_frame_equal(back, df)
+
+
+def test_instants_finer_than_seconds_take_no_part():
+    rng = np.random.default_rng(0)
+    begin = pd.Timestamp("2021-03-01") + pd.to_timedelta(rng.integers(0, 10**12, 500), "ms")
+    millis = rng.integers(1, 500, 500)
+    df = pd.DataFrame({"begin": begin, "millis": millis, "end": begin + pd.to_timedelta(millis, "ms")})
+    assert TableTransformer(random_state=0).fit(df).computed_ == {}
