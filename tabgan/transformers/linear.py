@@ -29,8 +29,8 @@ What counts as a relation (``find_linear``), all checked on the training table:
 - of a relation's columns, the one computed is, first, one that generated sources give on its own
   decimals (``hours = minutes / 60``, not ``minutes = 60 * hours``), then one whose source
   coefficients are all positive (the total, not a part; ``sched_dep_time``, not ``minute``), then
-  the one of the largest coefficients (the Fahrenheit of a Celsius); a computed column is never a
-  source: no chains.
+  the one of the largest coefficients (the Fahrenheit of a Celsius), then the later column (a
+  discharge date after the admission date); a computed column is never a source: no chains.
 
 The search costs one singular value decomposition of at most ``LINEAR_SCREEN_ROWS`` rows when the
 table has no relation (the usual case); only columns in the null space of those rows are searched,
@@ -151,7 +151,7 @@ def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.rand
                 if fitted is None:
                     continue
                 rank = _preference(fitted, columns[target], [columns[i] for i in rest])
-                if best is None or rank > best[0]:
+                if best is None or rank >= best[0]:  # a tie: the later column, as tables are written
                     best = (rank, target, fitted, rest)
             if best is not None:
                 _, target, (coefficients, intercept), rest = best
