@@ -22,9 +22,10 @@ What counts as a relation (``find_linear``), all checked on the training table:
 - ``target = intercept + sum(coefficient * source)`` with one or two sources holds exactly in
   every row where all of them are present, up to float noise (``LINEAR_TOLERANCE`` of the
   largest term's magnitude); coefficients are the fewest significant digits that fit (1.8 and 32, not
-  1.79999999). Computed values are rounded to the target's decimals. A relation that holds only
-  after rounding (a Fahrenheit rounded to one decimal, an hour that is ``HHMM // 100``) is not
-  looked for;
+  1.79999999). Computed values are rounded to the target's decimals. A pair whose correlation is
+  within ``LINEAR_ROUNDED_CORRELATION`` of 1 is also tried as a relation that holds once the
+  target is rounded to its decimals (``with_vat = round(1.2*cost, 2)``, a Fahrenheit rounded to
+  one decimal); a floor (an hour that is ``HHMM // 100``) is not looked for;
 - the target is missing in exactly the rows where a source is;
 - of a relation's columns, the one computed is, first, one that generated sources give on its own
   decimals (``hours = minutes / 60``, not ``minutes = 60 * hours``), then one whose source
@@ -61,6 +62,9 @@ _NULL_SPACE = 1e-8  # a singular value of the standardised screen rows this smal
 # columns that add up to one cost 0.3 s (27 s before each group was screened).
 LINEAR_MAX_PAIR_COLUMNS = 200
 LINEAR_MAX_TRIPLE_COLUMNS = 40
+# A pair whose screen correlation is this close to 1 is tried as a relation that holds once the
+# target is rounded to its decimals (a tax of 20% in cents: 1 - correlation is about 1e-11).
+LINEAR_ROUNDED_CORRELATION = 1e-6
 
 
 @register
@@ -71,13 +75,14 @@ class LinearTransformer(Unlearnt):
     kind_name = "linear"
 
     def __init__(self, inner: NumericalTransformer | DatetimeTransformer | None = None, sources: tuple[str, ...] = (),
-                 coefficients: tuple[float, ...] = (), intercept: float = 0.0) -> None:
+                 coefficients: tuple[float, ...] = (), intercept: float = 0.0, rounded: bool = False) -> None:
         self.inner = inner
         self.column = inner.column if inner is not None else ""
         self.dtype = inner.dtype if inner is not None else "float64"
         self.sources = tuple(sources)
         self.coefficients = tuple(float(a) for a in coefficients)
         self.intercept = float(intercept)
+        self.rounded = rounded  # the relation holds once rounded to the column's decimals
 
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator) -> pd.Series:
         raise TypeError(f"column {self.column!r} is computed ({self.formula}): decode it with "
@@ -105,18 +110,20 @@ class LinearTransformer(Unlearnt):
         if self.intercept:
             terms.append(f"{self.intercept:.15g}")
         text = " + ".join(terms).replace("+ -", "- ")
+        if self.rounded:
+            text = f"round({text}, {_decimals(self.inner) if self.inner is not None else 0})"
         return f"{self.column} = {text}"
 
     def to_dict(self) -> dict[str, Any]:
         assert self.inner is not None
         return {"type": self.kind_name, "inner": self.inner.to_dict(), "sources": list(self.sources),
-                "coefficients": list(self.coefficients), "intercept": self.intercept}
+                "coefficients": list(self.coefficients), "intercept": self.intercept, "rounded": self.rounded}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> LinearTransformer:
         inner = transformer_from_dict(d["inner"])
         assert isinstance(inner, (NumericalTransformer, DatetimeTransformer))
-        return cls(inner, tuple(d["sources"]), tuple(d["coefficients"]), d["intercept"])
+        return cls(inner, tuple(d["sources"]), tuple(d["coefficients"]), d["intercept"], d["rounded"])
 
 
 def _candidate(t: ColumnTransformer) -> bool:
@@ -132,35 +139,58 @@ def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.rand
     ``columns`` are fitted on ``df`` (derived ones and look-up sources are no numerical
     transformers, so take no part)."""
     values = {i: t.numbers(df[t.column]) for i, t in enumerate(columns) if _candidate(t)}
-    screen = {i: z for i, z in _null_space_columns(values, rng).items() if _varied(values[i])}
+    screen = {i: z for i, z in _screen(values, rng).items() if _varied(values[i])}
+    exact = {i: screen[i] for i in _null_space(screen)}
     found: dict[int, LinearTransformer] = {}
     sources: set[int] = set()
     for size, most in ((2, LINEAR_MAX_PAIR_COLUMNS), (3, LINEAR_MAX_TRIPLE_COLUMNS)):
-        if len(screen) > most:
+        if len(exact) > most:
             continue  # the search would cost seconds (one-hot columns that add up to one)
         # Pairs first: a triple that holds with a pair inside it is no new relation.
-        for group in itertools.combinations(screen, size):
-            if any(i in found for i in group) or not _dependent([screen[i] for i in group]):
-                continue
-            best = None
-            for target in group:
-                if target in sources:
-                    continue
-                rest = [i for i in group if i != target]
-                fitted = _relation(values[target], [values[i] for i in rest], columns[target])
-                if fitted is None:
-                    continue
-                rank = _preference(fitted, columns[target], [columns[i] for i in rest])
-                if best is None or rank >= best[0]:  # a tie: the later column, as tables are written
-                    best = (rank, target, fitted, rest)
-            if best is not None:
-                _, target, (coefficients, intercept), rest = best
-                inner = columns[target]
-                assert isinstance(inner, (NumericalTransformer, DatetimeTransformer))
-                found[target] = LinearTransformer(inner, tuple(columns[i].column for i in rest),
-                                                  tuple(coefficients), intercept)
-                sources.update(rest)
+        for group in itertools.combinations(exact, size):
+            if not any(i in found for i in group) and _dependent([exact[i] for i in group]):
+                _add_best(group, values, columns, found, sources, rounded=False)
+    if len(screen) <= LINEAR_MAX_PAIR_COLUMNS:
+        for pair in _collinear_pairs(screen):  # then pairs that hold once rounded: a tax, a VAT
+            if not any(i in found for i in pair):
+                _add_best(pair, values, columns, found, sources, rounded=True)
     return found
+
+
+def _add_best(group: tuple[int, ...], values: dict[int, np.ndarray], columns: list[ColumnTransformer],
+              found: dict[int, LinearTransformer], sources: set[int], rounded: bool) -> None:
+    """Of the columns of ``group`` that a relation computes from the others, put the preferred one
+    in ``found`` (see ``_preference``) and its sources in ``sources``."""
+    best = None
+    for target in group:
+        if target in sources or (rounded and _decimals(columns[target]) is None):
+            continue
+        rest = [i for i in group if i != target]
+        fitted = _relation(values[target], [values[i] for i in rest], columns[target], rounded)
+        if fitted is None:
+            continue
+        rank = _preference(fitted, columns[target], [columns[i] for i in rest])
+        if best is None or rank >= best[0]:  # a tie: the later column, as tables are written
+            best = (rank, target, fitted, rest)
+    if best is not None:
+        _, target, (coefficients, intercept), rest = best
+        inner = columns[target]
+        assert isinstance(inner, (NumericalTransformer, DatetimeTransformer))
+        found[target] = LinearTransformer(inner, tuple(columns[i].column for i in rest), tuple(coefficients),
+                                          intercept, rounded)
+        sources.update(rest)
+
+
+def _collinear_pairs(screen: dict[int, np.ndarray]) -> list[tuple[int, int]]:
+    """Pairs of screened columns whose correlation is within LINEAR_ROUNDED_CORRELATION of 1 in
+    magnitude: candidates for a relation that holds once rounded (one matrix product)."""
+    keys = list(screen)
+    if len(keys) < 2:
+        return []
+    z = np.stack(list(screen.values()), axis=1)  # (m, k)
+    corr = np.abs(z.T @ z) / len(z)  # (k, k)
+    hits = np.argwhere(np.triu(corr >= 1 - LINEAR_ROUNDED_CORRELATION, k=1))
+    return [(keys[i], keys[j]) for i, j in hits]
 
 
 def _varied(v: np.ndarray) -> bool:
@@ -172,11 +202,9 @@ def _varied(v: np.ndarray) -> bool:
     return v.size - counts.max() >= LINEAR_MIN_VARIED
 
 
-def _null_space_columns(values: dict[int, np.ndarray], rng: np.random.Generator) -> dict[int, np.ndarray]:
-    """The columns that some exact linear relation among ``values`` could involve, each with its
-    (m,) standardised values in at most LINEAR_SCREEN_ROWS rows complete in every column: those
-    with weight in the null space of those rows beside a column of ones. {} when there is no
-    relation (one SVD)."""
+def _screen(values: dict[int, np.ndarray], rng: np.random.Generator) -> dict[int, np.ndarray]:
+    """Each column's (m,) standardised values in at most LINEAR_SCREEN_ROWS rows complete in
+    every column; columns constant there (which cannot be judged there) left out."""
     if len(values) < 2:
         return {}
     keys = list(values)
@@ -190,15 +218,21 @@ def _null_space_columns(values: dict[int, np.ndarray], rng: np.random.Generator)
         complete = np.sort(rng.choice(complete, size=LINEAR_SCREEN_ROWS, replace=False))
     x = np.stack([values[i][complete] for i in keys], axis=1)  # (m, k) the screen rows only
     sd = x.std(axis=0)
-    keep = sd > 0  # constant in the screen rows: cannot be judged there
-    z = (x[:, keep] - x[:, keep].mean(axis=0)) / sd[keep]  # (m, k') centred: the ones column is implied
+    z = (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)  # (m, k) centred: the ones column is implied
+    return {k: z[:, j] for j, k in enumerate(keys) if sd[j] > 0}
+
+
+def _null_space(screen: dict[int, np.ndarray]) -> list[int]:
+    """The screened columns that some exact linear relation could involve: those with weight in
+    the null space of the screen rows beside a column of ones. [] when there is no relation (one
+    SVD)."""
+    if len(screen) < 2:
+        return []
+    z = np.stack(list(screen.values()), axis=1)  # (m, k)
     _, s, vt = np.linalg.svd(z / np.sqrt(len(z)), full_matrices=False)
-    null = vt[s <= _NULL_SPACE * max(s[0], 1.0)]  # (r, k') relation vectors
-    if not len(null):
-        return {}
-    weight = np.abs(null).max(axis=0) > 1e-6  # (k',)
-    kept = [k for k, flag in zip(keys, keep) if flag]
-    return {k: z[:, j] for j, (k, w) in enumerate(zip(kept, weight)) if w}
+    null = vt[s <= _NULL_SPACE * max(s[0], 1.0)]  # (r, k) relation vectors
+    weight = np.abs(null).max(axis=0, initial=0.0) > 1e-6  # (k,)
+    return [k for k, w in zip(screen, weight) if w]
 
 
 def _dependent(screen: list[np.ndarray]) -> bool:
@@ -208,10 +242,11 @@ def _dependent(screen: list[np.ndarray]) -> bool:
     return bool(s[-1] <= _NULL_SPACE * max(s[0], 1.0))
 
 
-def _relation(y: np.ndarray, xs: list[np.ndarray], target: ColumnTransformer
+def _relation(y: np.ndarray, xs: list[np.ndarray], target: ColumnTransformer, rounded: bool = False
               ) -> tuple[list[float], float] | None:
-    """(coefficients, intercept) of ``y = intercept + coefficients @ xs`` holding in every row,
-    with y missing exactly where some x is; None when it does not hold."""
+    """(coefficients, intercept) of ``y = intercept + coefficients @ xs`` holding in every row
+    (``rounded``: once rounded to the target's decimals), with y missing exactly where some x is;
+    None when it does not hold."""
     x = np.stack(xs, axis=1)  # (n, p)
     some_missing = np.isnan(x).any(axis=1)
     if not np.array_equal(np.isnan(y), some_missing):
@@ -227,13 +262,14 @@ def _relation(y: np.ndarray, xs: list[np.ndarray], target: ColumnTransformer
         return None
     if np.any(np.abs(slopes) <= 1e-12):
         return None  # a source it does not depend on: a smaller relation, if any
+    decimals = _decimals(target) if rounded else None
     for digits in range(1, 16):  # the fewest significant digits that fit, no intercept first
         snapped = np.array([*(_snap(c, digits) for c in slopes), 0.0])
         offset = float(np.median(yf - xf @ snapped[:-1]))
         for intercept in dict.fromkeys((0.0, _snap(offset, digits), offset)):
             snapped[-1] = intercept
-            if _holds(a[fit], snapped, yf):  # then checked on every row, once
-                return (snapped[:-1].tolist(), float(intercept)) if _holds(a, snapped, y) else None
+            if _holds(a[fit], snapped, yf, decimals):  # then checked on every row, once
+                return (snapped[:-1].tolist(), float(intercept)) if _holds(a, snapped, y, decimals) else None
     return None
 
 
@@ -241,12 +277,15 @@ def _snap(c: float, digits: int) -> float:
     return float(f"{c:.{digits}g}")
 
 
-def _holds(a: np.ndarray, coefficients: np.ndarray, y: np.ndarray) -> bool:
-    """Whether ``a @ coefficients`` is ``y`` in every row up to float noise: LINEAR_TOLERANCE of
-    the largest magnitude in the sum, so that columns of trillions that differ by ten are no
-    relation (a tolerance relative to y alone let them be one)."""
+def _holds(a: np.ndarray, coefficients: np.ndarray, y: np.ndarray, decimals: int | None = None) -> bool:
+    """Whether ``a @ coefficients`` (rounded to ``decimals`` when given) is ``y`` in every row up to
+    float noise: LINEAR_TOLERANCE of the largest magnitude in the sum, so that columns of
+    trillions that differ by ten are no relation (a tolerance relative to y alone let them be one)."""
     magnitude = np.maximum(np.abs(a) @ np.abs(coefficients), np.abs(y))  # (n,)
-    return bool(np.all(np.abs(a @ coefficients - y) <= LINEAR_TOLERANCE * magnitude))
+    predicted = a @ coefficients
+    if decimals is not None:
+        predicted = np.round(predicted, decimals)
+    return bool(np.all(np.abs(predicted - y) <= LINEAR_TOLERANCE * magnitude))
 
 
 def _preference(fitted: tuple[list[float], float], target: ColumnTransformer, sources: list[ColumnTransformer]

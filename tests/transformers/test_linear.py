@@ -198,3 +198,18 @@ def test_instants_finer_than_seconds_take_no_part():
     millis = rng.integers(1, 500, 500)
     df = pd.DataFrame({"begin": begin, "millis": millis, "end": begin + pd.to_timedelta(millis, "ms")})
     assert TableTransformer(random_state=0).fit(df).computed_ == {}
+
+
+def test_a_pair_that_holds_once_rounded_is_computed_and_rounded():
+    rng = np.random.default_rng(0)
+    cost = np.round(rng.lognormal(7, 1, 1000), 2)
+    df = pd.DataFrame({"cost": cost, "with_vat": np.round(1.2 * cost, 2), "pounds": np.round(2.20462 * cost, 1)})
+    t = TableTransformer(random_state=0).fit(df)
+    assert t.computed_ == {"with_vat": "with_vat = round(1.2*cost, 2)", "pounds": "pounds = round(2.20462*cost, 1)"}
+    out = t.inverse_transform(random_hot(t, 500, seed=0), random_state=0)
+    assert (out["with_vat"] == np.round(1.2 * out["cost"], 2)).all()
+    assert (out["pounds"] == np.round(2.20462 * out["cost"], 1)).all()
+    again = TableTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    assert again.computed_ == t.computed_
+    df.loc[7, "with_vat"] += 0.01  # one row off: no relation
+    assert "with_vat" not in TableTransformer(random_state=0).fit(df).computed_
