@@ -33,11 +33,12 @@ What counts as a relation (``find_linear``), all checked on the training table:
   the one of the largest coefficients (the Fahrenheit of a Celsius), then the later column (a
   discharge date after the admission date); a computed column is never a source: no chains.
 
-The search costs one singular value decomposition of at most ``LINEAR_SCREEN_ROWS`` rows when the
-table has no relation (the usual case); only columns in the null space of those rows are searched,
-in pairs among at most ``LINEAR_MAX_PAIR_COLUMNS`` of them and triples among at most
-``LINEAR_MAX_TRIPLE_COLUMNS``, each group screened on those rows before the whole table is read.
-A relation of three or more sources (a total of four parts) is not looked for.
+The search costs one singular value decomposition and one correlation matrix of at most
+``LINEAR_SCREEN_ROWS`` rows when the table has no relation (the usual case). Exact relations are
+searched only among columns in the null space of those rows, in pairs among at most
+``LINEAR_MAX_PAIR_COLUMNS`` of them and triples among at most ``LINEAR_MAX_TRIPLE_COLUMNS``, each
+group screened on those rows before the whole table is read; rounded ones only among the nearly
+collinear pairs. A relation of three or more sources (a total of four parts) is not looked for.
 """
 
 from __future__ import annotations
