@@ -564,8 +564,12 @@ class NumericalTransformer(ColumnTransformer):
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator, generated: bool = False) -> pd.Series:
         """Decoded values; ``generated`` rows (not encoded real ones) get their decimals drawn
         where the column mixes them (see ``ContinuousEncoder.precision``)."""
+        return self.restore(self.inverse_numbers(c, rng, generated))
+
+    def inverse_numbers(self, c: np.ndarray, rng: np.random.Generator, generated: bool = False) -> np.ndarray:
+        """Decoded values as ``numbers`` gives them; ``restore`` writes them as the column does."""
         x = self.encoder.inverse_compact(c, rng if generated else None)
-        return self.restore(x if self.code is None else from_counts(x, self.code))
+        return x if self.code is None else from_counts(x, self.code)
 
     def numbers(self, s: pd.Series) -> np.ndarray:
         """(n,) float64 values as the column writes them (codes as codes, not what they count),

@@ -191,9 +191,12 @@ class DatetimeTransformer(ColumnTransformer):
         """Whether ``numbers`` gives the column's instants exactly: whole days, or whole seconds
         and coarser, with no offsets of its own (``tabgan.transformers.linear`` computes columns
         from them)."""
-        second = 10**9 // _TICKS[self.unit]
         return (self.offsets is None and self.grain in (None, "h", "min", "s")
-                and (self.origin is None or self.origin % second == 0))
+                and (self.origin is None or self.origin % self._per_second == 0))
+
+    @property
+    def _per_second(self) -> int:
+        return 10**9 // _TICKS[self.unit]
 
     def numbers(self, s: pd.Series) -> np.ndarray:
         """(n,) float64 counts of the column's instants, NaN where missing: days since 1970-01-01
@@ -203,9 +206,22 @@ class DatetimeTransformer(ColumnTransformer):
         if self.grain is None:
             x = self._day_tod(dt)[0].astype(np.float64)
         else:
-            x = (self._utc_ticks(dt) // (10**9 // _TICKS[self.unit])).astype(np.float64)
+            x = (self._utc_ticks(dt) // self._per_second).astype(np.float64)
         x[dt.isna().to_numpy()] = np.nan
         return x
+
+    def inverse_numbers(self, c: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """Decoded instants as ``numbers`` gives them, for a ``counted`` column (no offsets' span):
+        ``restore`` writes them as ``inverse_compact`` does."""
+        n_day = len(self.day.spans(self.column))
+        day = self.day.inverse_compact(c[:, :n_day])
+        if self.grain is None:  # whole local days (so no origin: that needs a grain)
+            return day
+        missing = np.isnan(day)
+        counts = np.where(missing, 0, day).astype(np.int64)
+        utc = self.origin + counts * self._grain_ticks() if self.origin is not None else \
+            self._from_day_tod(counts, c[:, n_day:])
+        return np.where(missing, np.nan, (utc // self._per_second).astype(np.float64))
 
     def restore(self, x: np.ndarray) -> pd.Series:
         """(n,) float64 counts as ``numbers`` gives them (NaN for missing) -> the column's Series."""
@@ -214,7 +230,7 @@ class DatetimeTransformer(ColumnTransformer):
         if self.grain is None:
             utc = self._from_day_tod(counts, np.zeros((len(x), 0)))
         else:
-            utc = counts * (10**9 // _TICKS[self.unit])
+            utc = counts * self._per_second
         return self._written(utc, missing, None)
 
     def _written(self, utc: np.ndarray, missing: np.ndarray, slots: np.ndarray | None) -> pd.Series:
