@@ -136,9 +136,9 @@ def _candidate(t: ColumnTransformer) -> bool:
 def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.random.Generator
                 ) -> dict[int, LinearTransformer]:
     """{index in ``columns``: its LinearTransformer} for every column that ``df`` shows to be an
-    exact linear function of one or two other numerical columns (see the module docstring);
-    ``columns`` are fitted on ``df`` (derived ones and look-up sources are no numerical
-    transformers, so take no part)."""
+    exact linear function of one or two other numerical or date columns (see the module
+    docstring); ``columns`` are fitted on ``df`` (derived ones and look-up sources are neither, so
+    take no part)."""
     values = {i: t.numbers(df[t.column]) for i, t in enumerate(columns) if _candidate(t)}
     screen = {i: z for i, z in _screen(values, rng).items() if _varied(values[i])}
     exact = {i: screen[i] for i in _null_space(screen)}
@@ -314,8 +314,8 @@ def _on_grain(target: ColumnTransformer, coefficients: list[float], intercept: f
 
 
 def _decimals(t: ColumnTransformer) -> int | None:
-    """The decimals of a column's numbers: a number's own, none for dates and times (whole days or
-    seconds, see ``DatetimeTransformer.numbers``)."""
+    """The decimals of a column's numbers (None: any): a number's own, 0 for dates and times
+    (whole days or seconds, see ``DatetimeTransformer.numbers``)."""
     if isinstance(t, DatetimeTransformer):
         return 0
     return t.encoder.decimals if isinstance(t, NumericalTransformer) else None
