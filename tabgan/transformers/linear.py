@@ -218,6 +218,8 @@ def _screen(values: dict[int, np.ndarray], rng: np.random.Generator) -> dict[int
     if complete.size > LINEAR_SCREEN_ROWS:
         complete = np.sort(rng.choice(complete, size=LINEAR_SCREEN_ROWS, replace=False))
     x = np.stack([values[i][complete] for i in keys], axis=1)  # (m, k) the screen rows only
+    top = np.abs(x).max(axis=0)
+    x = x / np.where(top > 0, top, 1.0)  # into [-1, 1] first: a variance of 1e-300s or 1e300s is 0 or inf
     sd = x.std(axis=0)
     z = (x - x.mean(axis=0)) / np.where(sd > 0, sd, 1.0)  # (m, k) centred: the ones column is implied
     return {k: z[:, j] for j, k in enumerate(keys) if sd[j] > 0}

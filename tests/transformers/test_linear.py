@@ -1,5 +1,6 @@
 import decimal
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -155,6 +156,21 @@ def test_large_numbers_that_differ_by_a_little_are_no_relation():
     assert TableTransformer(random_state=0).fit(df).computed_ == {}
     df["after"] = balance + 7  # but an exact offset of large numbers is one
     assert TableTransformer(random_state=0).fit(df).computed_ == {"after": "after = balance + 7"}
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e300])
+def test_relations_among_numbers_near_float64s_ends_are_found_quietly(scale):
+    # A variance of 1e-300s underflowed to 0, which left the columns out of the screen, and one
+    # of 1e300s overflowed with a RuntimeWarning.
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=1500) * scale
+    df = pd.DataFrame({"a": a, "half": 0.5 * a, "noise": rng.normal(size=1500)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = TableTransformer(random_state=0).fit(df)
+    assert t.computed_ == {"a": "a = 2*half"}
+    out = t.inverse_transform(random_hot(t, 500, seed=1), random_state=0)
+    assert (out["a"] == 2 * out["half"]).all()
 
 
 def test_durations_take_part_as_counts_of_their_unit():
