@@ -306,8 +306,9 @@ def infer_schema(
     """Give every column of ``df`` a kind; overrides come from ``discrete_columns`` or ``metadata``.
 
     Raises a ``ColumnError`` naming the column for an object column mixing numbers and strings,
-    infinities, or an override naming a column the table lacks. A column with no value at all is
-    a constant (missing on output). Columns labelled by numbers are named by their text
+    or an override naming a column the table lacks. Infinities are values like any other (a
+    numerical column's ``inf`` is a point mass of its own). A column with no value at all is a
+    constant (missing on output). Columns labelled by numbers are named by their text
     (``text_names``), in ``discrete_columns`` too.
     """
     df, labels = text_names(df)
@@ -332,8 +333,6 @@ def infer_schema(
             spec = _spec_from_override(s, "categorical", None, "discrete_columns")
         else:
             spec = _infer_column(s)
-        if spec.kind == "numerical":
-            _check_finite(s)
         specs.append(spec)
     return Schema(specs)
 
@@ -571,16 +570,6 @@ def _check_not_mixed(s: pd.Series, inferred: str | None = None) -> None:
                                       "learn; convert the column to text or numbers")
         raise ColumnError(
             s.name, f"mixes value types ({', '.join(kinds)}); make it all text or all numbers")
-
-
-def _check_finite(s: pd.Series) -> None:
-    is_text = s.dtype == object or isinstance(s.dtype, pd.StringDtype)
-    if pd.api.types.is_timedelta64_dtype(s.dtype) or is_text and _is_text(s.dropna()):
-        return  # durations have no infinities; numbers as text were checked (text_number_form)
-    x = s.to_numpy(dtype=float, na_value=np.nan)
-    if np.isinf(x).any():
-        raise ColumnError(s.name, f"holds {int(np.isinf(x).sum())} infinite values; "
-                                  "replace them with a number or a missing value")
 
 
 def _looks_like_text_id(values: pd.Series, n: int) -> bool:

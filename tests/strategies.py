@@ -15,7 +15,8 @@ def column(draw: st.DrawFn, kind: str, n: int) -> pd.Series:
     missing = draw(st.lists(st.booleans(), min_size=n, max_size=n)) if draw(st.booleans()) else [False] * n
     if kind == "float":
         finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
-        values = draw(st.lists(finite | st.sampled_from([0.0, -0.0, 1e-300, 1.5]), min_size=n, max_size=n))
+        special = st.sampled_from([0.0, -0.0, 1e-300, 1.5, np.inf, -np.inf])
+        values = draw(st.lists(finite | special, min_size=n, max_size=n))
         x = np.asarray(values, dtype=np.float64)
         x[np.asarray(missing, dtype=bool)] = np.nan
         if np.isnan(x).all():
@@ -69,14 +70,16 @@ def frames(draw: st.DrawFn, max_rows: int = 25, max_cols: int = 6) -> pd.DataFra
 
 
 def numeric_tolerance(s: pd.Series) -> float:
-    """The documented round-trip tolerance of a numerical column: 1e-5 of its largest magnitude."""
+    """The documented round-trip tolerance of a numerical column: 1e-5 of its largest finite
+    magnitude."""
     x = s.to_numpy(dtype=np.float64, na_value=np.nan)
-    x = x[~np.isnan(x)]
+    x = x[np.isfinite(x)]
     return 1e-5 * float(max(np.abs(x).max(), x.max() - x.min(), 1e-300)) if x.size else 0.0
 
 
 def assert_round_trip(df: pd.DataFrame, back: pd.DataFrame, kinds: dict[str, str]) -> None:
-    """Exact for every kind but numbers (tolerance) and ids (fresh unique values)."""
+    """Exact for every kind but numbers (tolerance, but infinities exact) and ids (fresh unique
+    values)."""
     assert list(back.columns) == list(df.columns)
     assert len(back) == len(df)
     for name in df.columns:
@@ -86,7 +89,8 @@ def assert_round_trip(df: pd.DataFrame, back: pd.DataFrame, kinds: dict[str, str
             assert (a.isna().to_numpy() == b.isna().to_numpy()).all(), name
             x = a.to_numpy(dtype=np.float64, na_value=np.nan)
             y = b.to_numpy(dtype=np.float64, na_value=np.nan)
-            ok = ~np.isnan(x)
+            assert (np.isposinf(x) == np.isposinf(y)).all() and (np.isneginf(x) == np.isneginf(y)).all(), name
+            ok = np.isfinite(x)
             assert np.all(np.abs(x[ok] - y[ok]) <= numeric_tolerance(a)), name
         elif kinds[name] == "id":
             assert b.dropna().is_unique, name

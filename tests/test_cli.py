@@ -777,6 +777,22 @@ def test_a_whole_number_condition_may_be_written_with_a_point(work, tmp_path, ca
     assert "condition visits='two': the column holds numbers" in error_line(capsys)
 
 
+def test_infinities_in_a_csv_are_learnt_asked_for_and_written_back(tmp_path):
+    # Before 2026-12-03 "inf" in a number column stopped the fit ("holds 3 infinite values").
+    rng = np.random.default_rng(0)
+    ratio = rng.normal(size=ROWS).round(3)
+    ratio[:8], ratio[8:12] = np.inf, -np.inf
+    pd.DataFrame({"ratio": ratio, "c": rng.choice(["a", "b"], ROWS)}).to_csv(tmp_path / "data.csv", index=False)
+    assert "inf" in (tmp_path / "data.csv").read_text() and "-inf" in (tmp_path / "data.csv").read_text()
+    model = tmp_path / "m.tabgan"
+    assert run("fit", tmp_path / "data.csv", "-o", model, *TINY) == 0
+    for text, value in (("inf", np.inf), ("-inf", -np.inf)):
+        out = tmp_path / "o.csv"
+        assert run("sample", model, "-n", 10, "-o", out, "--condition", f"ratio={text}", "-q") == 0
+        assert out.read_text().splitlines()[1:] == [f"{text},{c}" for c in read_table(str(out))[0]["c"]]
+        assert (read_table(str(out))[0]["ratio"] == value).all()
+
+
 def test_a_condition_on_a_column_whose_name_holds_an_equals_sign(tmp_path, capsys):
     # Before 2026-12-02 --condition "a=b=x=1" split at the first "=" only: column "a", refused.
     rng = np.random.default_rng(0)

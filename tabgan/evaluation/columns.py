@@ -96,6 +96,9 @@ class PreparedData:
     ``codes[name]`` is ``(n, len(schema.categorical))`` int64 with ``-1`` for missing.
     ``categories[col]`` lists the values behind the codes: the first ``n_real_categories[col]``
     occur in the real table, the rest only in other frames (invented categories).
+    Infinities are missing in ``frames`` and ``numeric`` (no distance or histogram holds them);
+    ``infinities[name][col]`` keeps each numerical column's counts of ``inf`` and ``-inf`` rows,
+    for every column that holds one in some frame.
     """
 
     schema: TableSchema
@@ -104,6 +107,7 @@ class PreparedData:
     codes: dict[str, np.ndarray]
     categories: dict[str, pd.Index]
     n_real_categories: dict[str, int]
+    infinities: dict[str, dict[str, tuple[int, int]]]
 
     def n_rows(self, name: str) -> int:
         """Row count of the frame ``name``."""
@@ -224,17 +228,39 @@ def prepare(schema: TableSchema, frames: Mapping[str, pd.DataFrame | None]) -> P
     for name, frame in given.items():
         _check_frame(name, frame, real)
     used = list(schema.kinds)
-    normalised = {
+    read = {
         name: pd.DataFrame({c: _normalise(c, schema.kinds[c], frame[c], name, schema.formats.get(c),
                                           schema.missing_texts.get(c))
                             for c in used})
         for name, frame in given.items()
     }
+    numerical = [c for c, kind in schema.kinds.items() if kind == "numerical"]
+    infinities = _infinities(read, numerical)
+    normalised = {name: _without_infinities(frame, list(infinities["real"])) for name, frame in read.items()}
     numeric = {
         name: _continuous_matrix(frame, schema.continuous) for name, frame in normalised.items()
     }
     categories, n_real, codes = _code_categoricals(normalised, schema.categorical)
-    return PreparedData(schema, normalised, numeric, codes, categories, n_real)
+    return PreparedData(schema, normalised, numeric, codes, categories, n_real, infinities)
+
+
+def _infinities(
+    frames: Mapping[str, pd.DataFrame], numerical: list[str]
+) -> dict[str, dict[str, tuple[int, int]]]:
+    """Each frame's counts of ``inf`` and ``-inf`` rows in every column where some frame has one."""
+    holding = [c for c in numerical if any(np.isinf(f[c]).any() for f in frames.values())]
+    return {
+        name: {c: (int(np.isposinf(f[c]).sum()), int(np.isneginf(f[c]).sum())) for c in holding}
+        for name, f in frames.items()
+    }
+
+
+def _without_infinities(frame: pd.DataFrame, holding: list[str]) -> pd.DataFrame:
+    if holding:
+        frame = frame.copy()
+        for c in holding:
+            frame[c] = frame[c].where(np.isfinite(frame[c]))
+    return frame
 
 
 def _check_frame(name: str, frame: object, real: pd.DataFrame) -> None:
@@ -269,7 +295,7 @@ def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str,
             raise ColumnError(
                 column, f"is numerical but {name} holds non-numeric value {values[bad].iloc[0]!r}"
             )
-        return converted.where(np.isfinite(converted))
+        return converted
     if kind == "datetime":
         try:
             parsed = _datetimes(values, fmt)

@@ -187,22 +187,31 @@ def _category_coverage(data: PreparedData) -> dict[str, Any]:
 
 
 def _missing_values(data: PreparedData) -> dict[str, Any]:
+    """Each column's share of missing rows, real against synthetic; a numerical column holding
+    ``inf`` or ``-inf`` in either table has those shares compared too (they are no missing
+    values, though every other metric skips them), and its difference is the largest of the
+    three."""
     real, synthetic = data.frames["real"], data.frames["synthetic"]
-    columns = [
-        {
-            "column": column,
-            "real_rate": float(real[column].isna().mean()),
-            "synthetic_rate": float(synthetic[column].isna().mean()),
-        }
-        for column in data.schema.kinds
-    ]
-    for entry in columns:
-        entry["difference"] = abs(entry["real_rate"] - entry["synthetic_rate"])
+    columns = []
+    for column in data.schema.kinds:
+        entry: dict[str, Any] = {"column": column}
+        shares = {}
+        for name, frame in (("real", real), ("synthetic", synthetic)):
+            n_inf, n_minus_inf = data.infinities[name].get(column, (0, 0))
+            n_missing = int(frame[column].isna().sum()) - n_inf - n_minus_inf
+            inf, minus_inf = n_inf / len(frame), n_minus_inf / len(frame)
+            entry[f"{name}_rate"] = n_missing / len(frame)
+            shares[name] = (entry[f"{name}_rate"], inf, minus_inf)
+            if column in data.infinities[name]:
+                entry[f"{name}_inf_rate"], entry[f"{name}_minus_inf_rate"] = inf, minus_inf
+        entry["difference"] = max(abs(a - b) for a, b in zip(shares["real"], shares["synthetic"]))
+        columns.append(entry)
     return {
         "value": max((c["difference"] for c in columns), default=0.0),
         "direction": "lower is better",
         "range": [0.0, 1.0],
-        "good": "0 means every column has the real table's share of missing values",
+        "good": "0 means every column has the real table's share of missing values (and of "
+                "inf and -inf, where it holds them)",
         "columns": columns,
     }
 

@@ -332,18 +332,13 @@ def _coverage_table(coverage: Mapping[str, Any]) -> str:
 
 
 def _missing_table(missing: Mapping[str, Any]) -> str:
-    rows = [
-        [
-            _td(c["column"]),
-            _td(c["real_rate"], True),
-            _td(c["synthetic_rate"], True),
-            _td(c["difference"], True),
-        ]
-        for c in missing["columns"]
-    ]
-    return "<h3>Missing values</h3>" + _table(
-        ["column", "real rate", "synthetic rate", "difference"], rows
-    )
+    header = ["column", "real rate", "synthetic rate", "difference"]
+    keys = ["real_rate", "synthetic_rate", "difference"]
+    if any("real_inf_rate" in c for c in missing["columns"]):
+        header[3:3] = ["real inf", "synthetic inf", "real -inf", "synthetic -inf"]
+        keys[2:2] = ["real_inf_rate", "synthetic_inf_rate", "real_minus_inf_rate", "synthetic_minus_inf_rate"]
+    rows = [[_td(c["column"])] + [_td(c.get(k, 0.0), True) for k in keys] for c in missing["columns"]]
+    return "<h3>Missing values</h3>" + _table(header, rows)
 
 
 def _range_table(ranges: Mapping[str, Any]) -> str:

@@ -14,7 +14,9 @@ A column becomes a tanh value plus a one-hot over *slots*: ``[modes..., point ma
   4 sigma, losing them). Every value of the input is thus encoded without clipping whenever some
   mode covers it.
 - **Point masses**: every value holding at least ``POINT_MASS_SHARE`` of the non-missing rows (0 in
-  ``capital-gain``, 40 in ``hours-per-week``) is a slot of its own and comes back exactly.
+  ``capital-gain``, 40 in ``hours-per-week``) is a slot of its own and comes back exactly. So is
+  each infinity, however rare (a ratio over a zero count): ``inf`` and ``-inf`` come back as
+  themselves at their real rates, and the modes, range and grid are those of the finite values.
 - **Missing values** are a slot of their own, so NaN is reproduced at its real rate and never turns
   into a number near the mean.
 - **Heavy tails** (excess kurtosis above 3 or skewness above 2, as in ``fnlwgt`` or byte counts): the
@@ -121,7 +123,7 @@ class ContinuousEncoder:
         x = x[~missing]
         self.decimals, self.step, self.precision = decimals, None, None
         values, counts = np.unique(x, return_counts=True)
-        is_point = counts >= POINT_MASS_SHARE * x.size
+        is_point = (counts >= POINT_MASS_SHARE * x.size) | np.isinf(values)
         self.points = values[is_point].tolist()
         rest = x[~np.isin(x, values[is_point])] if is_point.any() else x
         if rest.size:
@@ -269,9 +271,10 @@ class ContinuousEncoder:
         for j, p in enumerate(self.points):
             slot[x == p] = k + j
         rest = slot < 0
+        unseen = x[rest] if not k else x[rest & np.isinf(x)]  # modes cover every finite value
+        if unseen.size:
+            raise ValueError(f"value {float(unseen[0])!r} was not seen when fitted")
         if rest.any():
-            if not k:
-                raise ValueError(f"value {x[rest][0]!r} was not seen when fitted")
             slot[rest], value[rest] = self._assign_modes(x[rest])
         parts = []
         if k:
@@ -356,7 +359,8 @@ class ContinuousEncoder:
             "n_modes": self.n_modes, "sample_cap": self.sample_cap,
             "means": self.means, "stds": self.stds,
             "log_weights": self._log_weights.tolist(),
-            "points": self.points, "has_missing": self.has_missing,
+            "points": [p if math.isfinite(p) else repr(p) for p in self.points],  # JSON: "inf", "-inf"
+            "has_missing": self.has_missing,
             "tail": list(self.tail) if self.tail else None,
             "lo": self.lo, "hi": self.hi, "decimals": self.decimals, "scale": self.scale,
             "step": self.step, "precision": self.precision,
@@ -365,7 +369,8 @@ class ContinuousEncoder:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ContinuousEncoder:
         enc = cls(d["n_modes"], d["sample_cap"])
-        enc.means, enc.stds, enc.points = list(d["means"]), list(d["stds"]), list(d["points"])
+        enc.means, enc.stds = list(d["means"]), list(d["stds"])
+        enc.points = [float(p) for p in d["points"]]
         enc._log_weights = np.asarray(d["log_weights"], dtype=np.float64)
         enc.has_missing, enc.lo, enc.hi, enc.decimals = d["has_missing"], d["lo"], d["hi"], d["decimals"]
         enc.tail = tuple(d["tail"]) if d["tail"] else None

@@ -16,8 +16,8 @@ What counts as a relation (``find_linear``), all checked on the training table:
 - its columns are numerical (plain numbers, numbers written as text, Decimals, time codes as
   their digits, durations as counts of their unit: a stay in days beside its ``timedelta``) or
   dates and times (days since 1970 where they are whole days, else seconds; not those finer than
-  a second or with offsets that follow no zone; see ``DatetimeTransformer.numbers``), none of them derived or a categorical look-up's source, each
-  off its most common value in at least ``LINEAR_MIN_VARIED`` rows, so that no relation rests on
+  a second or with offsets that follow no zone; see ``DatetimeTransformer.numbers``), none of them derived, a categorical look-up's source or
+  holding an infinity, each off its most common value in at least ``LINEAR_MIN_VARIED`` rows, so that no relation rests on
   a handful of rows;
 - ``target = intercept + sum(coefficient * source)`` with one or two sources holds exactly in
   every row where all of them are present, up to float noise (``LINEAR_TOLERANCE`` of the
@@ -140,6 +140,7 @@ def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.rand
     docstring); ``columns`` are fitted on ``df`` (derived ones and look-up sources are neither, so
     take no part)."""
     values = {i: t.numbers(df[t.column]) for i, t in enumerate(columns) if _candidate(t)}
+    values = {i: v for i, v in values.items() if not np.isinf(v).any()}  # inf - inf has no value
     screen = {i: z for i, z in _screen(values, rng).items() if _varied(values[i])}
     exact = {i: screen[i] for i in _null_space(screen)}
     found: dict[int, LinearTransformer] = {}

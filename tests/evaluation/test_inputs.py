@@ -202,6 +202,29 @@ def test_durations_are_numbers_in_seconds_and_missing_ones_stay_missing() -> Non
     assert np.allclose(numeric, [1, 2, np.nan, 4], equal_nan=True)
 
 
+def test_infinities_are_counted_apart_from_missing_values(tmp_path) -> None:
+    # Regression: inf read as missing, so a table with inf where the real one has NaN scored 0.
+    rng = np.random.default_rng(0)
+
+    def ratios(n_inf: int, n_minus_inf: int, n_missing: int) -> pd.DataFrame:
+        x = rng.normal(size=100)
+        x[:n_inf], x[n_inf:n_inf + n_minus_inf] = np.inf, -np.inf
+        x[n_inf + n_minus_inf:n_inf + n_minus_inf + n_missing] = np.nan
+        return pd.DataFrame({"ratio": x, "other": rng.normal(size=100)})
+
+    report = evaluate(ratios(5, 2, 3), ratios(0, 2, 8), sections=["fidelity"])
+    missing = report.to_dict()["fidelity"]["missing_values"]
+    assert missing["columns"][0] == {
+        "column": "ratio", "real_rate": 0.03, "real_inf_rate": 0.05, "real_minus_inf_rate": 0.02,
+        "synthetic_rate": 0.08, "synthetic_inf_rate": 0.0, "synthetic_minus_inf_rate": 0.02,
+        "difference": pytest.approx(0.05),
+    }
+    assert missing["columns"][1] == {"column": "other", "real_rate": 0.0, "synthetic_rate": 0.0, "difference": 0.0}
+    assert missing["value"] == pytest.approx(0.05)
+    assert np.isfinite(report.to_dict()["fidelity"]["column_shapes"]["value"])
+    assert "<th>synthetic -inf</th>" in report.save_html(tmp_path / "r.html").read_text(encoding="utf-8")
+
+
 def test_an_empty_column_is_ignored_and_said_so(table: pd.DataFrame) -> None:
     real = table.assign(blank=np.nan)
     result = evaluate(real, real, sections=["fidelity"]).to_dict()

@@ -47,6 +47,30 @@ def test_missing_values_are_a_slot_at_their_real_rate_and_never_a_number():
     assert t.inverse_transform(m2, rng).isna().all()
 
 
+def test_infinities_are_points_however_rare_and_survive_json():
+    # Regression: a column holding inf (a ratio over a zero count) was refused; 1% inf and 0.5%
+    # -inf are below the point-mass share, yet each comes back as itself in its own rows.
+    rng = np.random.default_rng(0)
+    x = rng.normal(50, 5, 3000).round(2)
+    u = rng.random(3000)
+    x[u < 0.01], x[(u >= 0.01) & (u < 0.015)], x[(u >= 0.015) & (u < 0.045)] = np.inf, -np.inf, np.nan
+    t = fit(x)
+    assert t.encoder.points == [-np.inf, np.inf]
+    assert np.isfinite([t.encoder.lo, t.encoder.hi]).all()  # the range is the finite values'
+    m = t.transform(pd.Series(x))
+    back = t.inverse_transform(m, rng)
+    for kind in (np.isposinf, np.isneginf, np.isnan):
+        assert kind(back).tolist() == kind(x).tolist()
+    finite = np.isfinite(x)
+    np.testing.assert_allclose(back[finite], x[finite])
+    again = NumericalTransformer.from_dict(json.loads(json.dumps(t.to_dict(), allow_nan=False)))
+    assert again.encoder.points == [-np.inf, np.inf]
+    pd.testing.assert_series_equal(again.inverse_transform(m, np.random.default_rng(1)),
+                                   t.inverse_transform(m, np.random.default_rng(1)))
+    with pytest.raises(ValueError, match="value -inf was not seen when fitted"):
+        fit(np.where(np.isneginf(x), 0.0, x)).transform(pd.Series([1.0, -np.inf]))
+
+
 def test_integers_come_back_as_integers_and_decimals_keep_the_input_rounding():
     rng = np.random.default_rng(2)
     ints = fit(rng.integers(0, 1000, 3000))

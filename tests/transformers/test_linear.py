@@ -173,6 +173,21 @@ def test_relations_among_numbers_near_float64s_ends_are_found_quietly(scale):
     assert (out["a"] == 2 * out["half"]).all()
 
 
+def test_columns_holding_an_infinity_take_no_part_and_keep_it():
+    # Regression: inf - inf has no value, so the screen warned of invalid division; a column
+    # holding an infinity is learnt on its own (its infinities are point masses).
+    df = ledger()
+    df.loc[[3, 9], "gross"] = np.inf
+    df.loc[4, "tax"] = -np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = TableTransformer(random_state=0).fit(df)
+    assert t.computed_ == {"fahrenheit": "fahrenheit = 1.8*celsius + 32", "sched": "sched = 100*hour + minute"}
+    back = t.inverse_transform(t.transform(df), random_state=0)
+    assert np.isposinf(back["gross"]).tolist() == np.isposinf(df["gross"]).tolist()
+    assert np.isneginf(back["tax"]).tolist() == np.isneginf(df["tax"]).tolist()
+
+
 def test_durations_take_part_as_counts_of_their_unit():
     rng = np.random.default_rng(0)
     nights = rng.integers(1, 30, 500)
