@@ -71,6 +71,7 @@ __all__ = [
 Format = Literal["csv", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet")
 STDIO = "-"
+INF_TEXTS = ("inf", "-inf")  # how pandas writes infinities
 
 
 def local_path(target: str | os.PathLike[str]) -> Path:
@@ -117,9 +118,11 @@ class CsvStyle:
     when pandas renamed columns on reading, its header as written (a blank name, which pandas
     calls "Unnamed: 0", as ``pd.DataFrame.to_csv`` writes an index; "x" twice, read as "x" and
     "x.1"), the :class:`NumberFormat` of number columns written in a form of their own, its
-    line ends ("\r\n" as Windows tools write them, or "\n"), and ``missing``: (column, text)
+    line ends ("\r\n" as Windows tools write them, or "\n"), ``missing``: (column, text)
     for each number or date column that wrote its missing values as a text of its own ("?",
-    "0000-00-00"), which its missing values are written as instead of ``na_rep``."""
+    "0000-00-00"), which its missing values are written as instead of ``na_rep``, and
+    ``infinities``: (column, text of inf, text of -inf) for each number column that wrote them
+    otherwise than pandas does ("Infinity", "-Infinity" of Java and JavaScript; "inf", "-inf")."""
 
     delimiter: str = ","
     na_rep: str = ""
@@ -128,6 +131,7 @@ class CsvStyle:
     formats: tuple[NumberFormat, ...] = ()
     newline: str = "\n"
     missing: tuple[tuple[str, str], ...] = ()
+    infinities: tuple[tuple[str, str, str], ...] = ()
 
     def __post_init__(self) -> None:  # lists and dicts, from a model file's JSON
         if self.header is not None:
@@ -135,6 +139,7 @@ class CsvStyle:
         object.__setattr__(self, "formats", tuple(
             f if isinstance(f, NumberFormat) else NumberFormat(**f) for f in self.formats))
         object.__setattr__(self, "missing", tuple((str(c), str(t)) for c, t in self.missing))
+        object.__setattr__(self, "infinities", tuple((str(c), str(p), str(m)) for c, p, m in self.infinities))
 
 
 # ---------------------------------------------------------------------------------------- reading
@@ -271,7 +276,7 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
     newline = "\r\n" if head.split(b"\n", 1)[0].endswith(b"\r") else "\n"  # as the header's line
     return frame, CsvStyle(delimiter, na_rep, "utf-8" if encoding == "utf-8-sig" else encoding,
                            header, _number_formats(frame, tokens, marks), newline,
-                           tuple(missing.items()))
+                           tuple(missing.items()), _infinity_texts(frame, tokens))
 
 
 def _missing_texts(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -637,7 +642,8 @@ def _number_formats(frame: pd.DataFrame, tokens: dict[str, pa.Array],
             continue
         if not pd.api.types.is_float_dtype(frame[column].dtype):
             continue
-        missing = frame[column].isna().to_numpy()  # (n,)
+        x = frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
+        missing = ~np.isfinite(x)  # (n,) infinities too: "inf" has no decimals to count
         written = pc.filter(tokens[column], pa.array(~missing)) if missing.any() else tokens[column]
         distinct = _distinct_text(written)  # (u,)
         printf = None if distinct is None else _printf(distinct)
@@ -646,6 +652,23 @@ def _number_formats(frame: pd.DataFrame, tokens: dict[str, pa.Array],
         elif printf is not None:
             formats.append(NumberFormat(str(column), printf))
     return tuple(formats)
+
+
+def _infinity_texts(frame: pd.DataFrame, tokens: dict[str, pa.Array]) -> tuple[tuple[str, str, str], ...]:
+    """(column, text of inf, text of -inf) of each float column that wrote an infinity otherwise
+    than pandas writes it ("Infinity", "INF", "+inf"): its first one of each sign as written."""
+    out = []
+    for column in frame.columns:  # a loop over columns
+        if not pd.api.types.is_float_dtype(frame[column].dtype):
+            continue
+        x = frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
+        texts = [INF_TEXTS[0], INF_TEXTS[1]]
+        for k, rows in enumerate((np.flatnonzero(np.isposinf(x)), np.flatnonzero(np.isneginf(x)))):
+            if rows.size:
+                texts[k] = str(tokens[column][int(rows[0])].as_py()).strip()
+        if tuple(texts) != INF_TEXTS:
+            out.append((str(column), texts[0], texts[1]))
+    return tuple(out)
 
 
 def _printf(written: pa.Array) -> str | None:
@@ -807,7 +830,8 @@ class TableWriter:
         """Append ``chunk`` (the same columns and dtypes as the first one)."""
         if self.fmt == "csv":
             header = (self._header(chunk) or True) if self.rows == 0 else False  # names once
-            _with_missing_texts(_formatted(chunk, self.style.formats), self.style.missing).to_csv(
+            chunk = _formatted(chunk, self.style.formats, self.style.infinities)
+            _with_missing_texts(chunk, self.style.missing).to_csv(
                 self._text,
                 sep=self.style.delimiter,
                 na_rep=self.style.na_rep,
@@ -833,23 +857,36 @@ class TableWriter:
         return self._stack.__exit__(*exc)
 
 
-def _formatted(chunk: pd.DataFrame, formats: tuple[NumberFormat, ...]) -> pd.DataFrame:
+def _formatted(chunk: pd.DataFrame, formats: tuple[NumberFormat, ...],
+               infinities: tuple[tuple[str, str, str], ...] = ()) -> pd.DataFrame:
     """``chunk`` with each number column named in ``formats`` as text in its form (missing
-    values stay missing, so they get the style's token; no "-0.00")."""
-    todo = [f for f in formats if f.column in chunk.columns and _is_number(chunk[f.column].dtype)]
-    if not todo:
+    values stay missing, so they get the style's token; no "-0.00"), and its infinities as the
+    file wrote them (``infinities``), else "inf" and "-inf"."""
+    forms = {f.column: f for f in formats if f.column in chunk.columns and _is_number(chunk[f.column].dtype)}
+    texts = {c: (p, m) for c, p, m in infinities
+             if c in chunk.columns and pd.api.types.is_float_dtype(chunk[c].dtype)}
+    if not forms and not texts:
         return chunk
     chunk = chunk.copy(deep=False)
-    for form in todo:  # a loop over columns
-        s = chunk[form.column]
-        present = ~s.isna().to_numpy()  # (n,)
+    for column in [*forms, *(c for c in texts if c not in forms)]:  # a loop over columns
+        s = chunk[column]
+        form = forms.get(column)
         if pd.api.types.is_integer_dtype(s.dtype):
-            values = s[present].astype(np.int64).tolist()
+            present = ~s.isna().to_numpy()  # (n,)
+            text = np.full(len(s), np.nan, dtype=object)
+            text[present] = _number_text(s[present].astype(np.int64).tolist(), form)
+            chunk[column] = text
+            continue
+        x = s.to_numpy(dtype=np.float64, na_value=np.nan) + 0.0  # (n,)
+        finite = np.isfinite(x)
+        if form is None:
+            text = s.astype(object).to_numpy().copy()  # pandas writes the finite values
         else:
-            values = (s[present].to_numpy(dtype=np.float64) + 0.0).tolist()
-        text = np.full(len(s), np.nan, dtype=object)
-        text[present] = _number_text(values, form)
-        chunk[form.column] = text
+            text = np.full(len(s), np.nan, dtype=object)
+            text[finite] = _number_text(x[finite].tolist(), form)
+        plus, minus = texts.get(column, INF_TEXTS)
+        text[np.isposinf(x)], text[np.isneginf(x)] = plus, minus
+        chunk[column] = text
     return chunk
 
 

@@ -43,6 +43,24 @@ def test_csv_types_dialect_and_missing_token_round_trip_exactly(tmp_path):
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == CSV
 
 
+@pytest.mark.parametrize("plus, minus, style_infinities", [
+    ("inf", "-inf", ()),
+    ("Infinity", "-Infinity", (("price", "Infinity", "-Infinity"), ("ratio", "Infinity", "-inf"))),
+])
+def test_infinities_keep_a_columns_form_and_their_own_spelling(tmp_path, plus, minus, style_infinities):
+    # Regression: one inf in a column of prices written 12.50 made it lose its form (12.5 came
+    # back), and "Infinity" came back as "inf".
+    text = f"price,ratio,n\n12.50,0.5,1\n{plus},1.25,2\n3.00,{plus},3\n{minus},,4\n"
+    src = tmp_path / "in.csv"
+    src.write_text(text)
+    frame, style = read_table(str(src))
+    assert frame["price"].tolist() == [12.5, np.inf, 3.0, -np.inf]
+    assert style.formats == (NumberFormat("price", "%.2f"),) and style.infinities == style_infinities
+    again = CsvStyle(**json.loads(json.dumps(dataclasses.asdict(style))))  # as a model file keeps it
+    write_table(frame, str(tmp_path / "out.csv"), "csv", again)
+    assert (tmp_path / "out.csv").read_text() == text
+
+
 def test_plain_dtypes_when_nothing_is_missing(tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("i,f,s,b\n1,0.5,a,True\n2,1.0,b,False\n")
