@@ -421,7 +421,7 @@ class BaseSynthesizer(BaseEstimator):
         out: list = [ProbeCallback(probe, lambda n, g: engine.generate(n, generator=g), every=self.probe_every,
                                    seed=int(seed[1]))]
         if self.keep_best:
-            self._keep_best = KeepBest(engine.state_dict, engine.load_state_dict)
+            self._keep_best = KeepBest(engine.snapshot, engine.restore)  # weights and moments
             out.append(self._keep_best)
         if self.early_stopping:
             out.append(EarlyStopping(self.patience))

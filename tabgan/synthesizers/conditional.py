@@ -55,8 +55,9 @@ class ConditionalGAN(BaseSynthesizer):
     kept).
     probe_every: every this many epochs (and at the last one) a fidelity probe compares a fixed
     generated sample with real rows on the device (``tabgan.probe``); its figures go into
-    ``history_``; None turns it off. keep_best: at the end, put back the weights of the latest
-    probed epoch whose score is within 10% of the best one (model selection by quality, not by
+    ``history_``; None turns it off. keep_best: at the end, put back the weights (and Adam
+    moments, so that a warm start goes on from there) of the latest probed epoch whose score is
+    within 10% of the best one (model selection by quality, not by
     loss; see ``tabgan.training.KeepBest``); with probe_every=None there is nothing to choose by
     and the last epoch's weights stay. early_stopping: stop when the probe score has not
     improved for ``patience`` probe evaluations. device: "auto", "cpu", "cuda",

@@ -227,6 +227,22 @@ def test_warm_start_trains_on_and_continues_alike_in_memory_and_after_load(cls, 
 
 
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_keep_best_puts_back_the_best_epochs_moments_with_its_weights(cls, table, monkeypatch):
+    # Before 2026-12-03 keep_best put back the best epoch's weights beside the last epoch's Adam
+    # moments and step counters, so a warm start went on from a state no epoch had.
+    from tabgan.probe import FidelityProbe
+
+    measure = FidelityProbe.__call__
+    scores = iter([0.5, 0.2] + [0.9] * 10)  # epoch 1 is the best, by far
+    monkeypatch.setattr(FidelityProbe, "__call__", lambda self, fake: {**measure(self, fake), "probe_score": next(scores)})
+    kept = cls(**{**FAST, "epochs": 4}, probe_every=1).fit(table)
+    assert kept.best_epoch_ == 1
+    two = cls(**FAST, keep_best=False).fit(table)  # the same first two epochs
+    assert _same(_weights(kept), _weights(two))
+    assert _same(kept.engine_.moments(), two.engine_.moments())
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
 def test_warm_start_takes_new_learning_rates_and_starts_afresh_when_unfitted(cls, table):
     cold = cls(**FAST).fit(table)
     warm_first = cls(**FAST, warm_start=True).fit(table)  # nothing fitted yet: an ordinary fit
