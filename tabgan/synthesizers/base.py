@@ -321,7 +321,7 @@ class BaseSynthesizer(BaseEstimator):
         engine, step = self._make_training(self.transformer_.layout_, matrix, init, train_gen)
         engine.continue_from(self.engine_)
         self.engine_ = engine
-        self._sample_calls = 0
+        self._sample_calls = self._rows_issued = 0
         self.epochs_ = self._epochs_for(len(data))
         return self._train(step, data, matrix, first_epoch=done)
 
@@ -377,7 +377,7 @@ class BaseSynthesizer(BaseEstimator):
         """Drop every learnt attribute (``name_``) and the sampling state of an earlier fit."""
         for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
             delattr(self, name)
-        self._sample_calls = 0
+        self._sample_calls = self._rows_issued = 0
         self._keep_best = None
         self._sampling_only = False  # read from a file saved with training_state=False
 
@@ -449,7 +449,10 @@ class BaseSynthesizer(BaseEstimator):
             of the result holds row i's values (a missing cell asks for a missing value), and
             ids stay unique over the whole result (see ``sample_chunks``).
         random_state: the same seed gives the same rows; a numpy Generator or RandomState gives
-            the seed (and advances); None continues the model's own stream.
+            the seed (and advances); None continues the model's own stream, integer ids and
+            counters included: ``sample(500)`` twice gives 1,000 distinct ids, as one
+            ``sample(1000)`` would (a seeded call is a table of its own, its ids from the first).
+            ``reset_sampling()`` starts the stream again.
         """
         chunks = list(self.sample_chunks(n, conditions=conditions, random_state=random_state))
         return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
@@ -477,8 +480,9 @@ class BaseSynthesizer(BaseEstimator):
         if not _is_random_state(random_state):
             raise ParameterError(f"random_state={random_state!r} must be {_SEED_RULE}")
         random_state = _seed_of(random_state)
+        first_row = self._stream_rows(n) if random_state is None else 0
         if isinstance(conditions, pd.DataFrame):
-            yield from self._sample_per_row(n, chunk_size, conditions, random_state)
+            yield from self._sample_per_row(n, chunk_size, conditions, random_state, first_row)
             return
         if self.column_labels_ is not None and isinstance(conditions, Mapping):
             conditions = {str(c): v for c, v in conditions.items()}
@@ -488,12 +492,25 @@ class BaseSynthesizer(BaseEstimator):
         taken: dict[str, set[str]] = {}  # the text ids of this call's chunks: each comes once
         if n == 0:  # no rows, the training table's columns and dtypes
             yield self._frame(np.zeros((0, len(self.transformer_.layout_.spans)), np.float32),
-                              conditions, draws[1], 0, taken)
-        first_row = 0
+                              conditions, draws[1], first_row, taken)
         for rows in self._accepted(n, chunk_size, targets, conditions, draws, tally):
             yield self._frame(rows, conditions, draws[1], first_row, taken)
             first_row += len(rows)
         self.sampling_report_ = _sampling_report(*tally)
+
+    def reset_sampling(self) -> BaseSynthesizer:
+        """Start the model's own sampling stream (``random_state=None``) again, as after fit or
+        load: the next unseeded calls give the rows, and the ids, the first ones gave. Returns
+        self."""
+        self._check_fitted()
+        self._sample_calls = self._rows_issued = 0
+        return self
+
+    def _stream_rows(self, n: int) -> int:
+        """The first row of an unseeded call's ``n`` rows in the model's stream, which the ids
+        of integers and counters take up from; those rows are taken, used up or not."""
+        first, self._rows_issued = self._rows_issued, self._rows_issued + n
+        return first
 
     def _draws(self, random_state: int | None) -> tuple[torch.Generator, np.random.Generator, torch.dtype]:
         """The torch and numpy generators of one sampling call, and the dtype it computes in."""
@@ -539,7 +556,7 @@ class BaseSynthesizer(BaseEstimator):
         tally[0], tally[1] = tally[0] + generated, tally[1] + accepted
 
     def _sample_per_row(self, n: int, chunk_size: int, conditions: pd.DataFrame,
-                        random_state: int | None) -> Iterator[pd.DataFrame]:
+                        random_state: int | None, first_row: int) -> Iterator[pd.DataFrame]:
         """``n`` rows, row i under the values of row i of ``conditions`` (see ``sample_chunks``)."""
         if len(conditions) != n:
             raise ParameterError(f"n={n} but conditions holds {len(conditions)} rows: one row of "
@@ -564,7 +581,7 @@ class BaseSynthesizer(BaseEstimator):
         taken: dict[str, set[str]] = {}
         for start in range(0, max(n, 1), chunk_size):  # decoded in order: ids unique over all
             stop = min(start + chunk_size, n)
-            out = self._frame(compact[start:stop], None, draws[1], start, taken)
+            out = self._frame(compact[start:stop], None, draws[1], first_row + start, taken)
             for column in columns:  # a conditioned cell holds its value exactly (pooled ones too)
                 out[column] = _typed_like(conditions[column].iloc[start:stop], out[column])
             yield out
@@ -715,7 +732,7 @@ class BaseSynthesizer(BaseEstimator):
         model.sample_seed_ = state["sample_seed"]
         model.seed_ = state.get("seed")  # absent in files before 2026-12-02
         model.stop_reason_ = state.get("stop_reason", "")
-        model._sample_calls = 0
+        model._sample_calls = model._rows_issued = 0
         model.column_labels_ = state.get("column_labels")  # absent in files before 2026-12-02
         model._set_feature_names(list(model.transformer_.schema_.names))
         layout = model.transformer_.layout_
