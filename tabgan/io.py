@@ -282,9 +282,10 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
 def _missing_texts(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """Text columns of numbers, or of dates in one format, but for one text that is neither
     (``?``, ``0000-00-00``, ``unknown``), with that text as missing values (numbers pandas reads
-    become numbers); and {column: that text}. A column with missing values of its own keeps
-    the text as a category (two kinds of missing would be one on the way back), as does one
-    with fewer than two other distinct values."""
+    become numbers); and {column: that text}. A column with missing values of its own stays
+    text (two kinds of missing would be one on the way back; ``schema.text_number_form`` reads
+    such numbers, each kind a slot of its own), as does one with fewer than two other distinct
+    values."""
     found: dict[str, str] = {}
     for column in frame.columns:  # a loop over columns
         s = frame[column]

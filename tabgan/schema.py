@@ -491,7 +491,7 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
         if fmt is not None:
             return ColumnSpec(name, "datetime", dtype, fmt)
         form = text_number_form(s) if inferred == "string" else None
-        if form is not None and not (form[0] == "%d" and form[1] is None and not s.isna().any()
+        if form is not None and not (form[0] == "%d" and not form[1] and not s.isna().any()
                                      and _looks_like_int_id(pd.to_numeric(s).astype(np.int64).rename(s.name))):
             # ids written as text stay ids
             return ColumnSpec(name, "numerical", dtype)  # numbers written as text ("24.20", "?")
@@ -601,25 +601,29 @@ def _looks_like_int_id(s: pd.Series) -> bool:
 
 # Fewer distinct numbers written as text than this are categories (survey codes "1".."5").
 TEXT_NUMBERS_MIN_DISTINCT = 20
+#: Texts that are no number a column of numbers written as text may hold beside them, each a way
+#: of writing a missing value ("?", "-", "unknown"), generated at its own rate.
+TEXT_NUMBERS_MAX_MISSING_TEXTS = 3
 
 
 def text_number_form(s: pd.Series, min_distinct: int = TEXT_NUMBERS_MIN_DISTINCT
-                     ) -> tuple[str, str | None] | None:
-    """(form, missing text) when the text column ``s`` holds numbers written one way, "%d"
+                     ) -> tuple[str, tuple[str, ...]] | None:
+    """(form, missing texts) when the text column ``s`` holds numbers written one way, "%d"
     (whole numbers), "%.Nf" (N decimals in every value) or "shortest" (``repr``, whole numbers
     bare), each one printing back as written, at least ``min_distinct`` of them distinct, but for
-    at most one text that is no number ("?", "unknown": its missing values, when it has none of
-    its own); None otherwise (leading zeros, thousands separators, infinities: text)."""
+    at most ``TEXT_NUMBERS_MAX_MISSING_TEXTS`` texts that are no number ("?", "unknown": ways of
+    writing a missing value, beside its NaN if it has any; sorted); None otherwise (leading
+    zeros, thousands separators, infinities: text)."""
     values = s.dropna()
     if values.empty or not _is_text(values):
         return None
     head = pd.Series(pd.unique(values.iloc[:1000].to_numpy()), dtype=object)  # a first look
-    if int(pd.to_numeric(head, errors="coerce").isna().sum()) > 1:
+    if int(pd.to_numeric(head, errors="coerce").isna().sum()) > TEXT_NUMBERS_MAX_MISSING_TEXTS:
         return None
     distinct = pd.Series(pd.unique(values.to_numpy()), dtype=object)
     numbers = pd.to_numeric(distinct, errors="coerce")
     odd = distinct[numbers.isna().to_numpy()]
-    if len(odd) > 1 or (len(odd) and len(values) < len(s)) or len(distinct) - len(odd) < max(min_distinct, 1):
+    if len(odd) > TEXT_NUMBERS_MAX_MISSING_TEXTS or len(distinct) - len(odd) < max(min_distinct, 1):
         return None
     texts, x = distinct[numbers.notna().to_numpy()], numbers[numbers.notna()].to_numpy(dtype=np.float64)
     if not np.isfinite(x).all():
@@ -627,7 +631,7 @@ def text_number_form(s: pd.Series, min_distinct: int = TEXT_NUMBERS_MIN_DISTINCT
     form = _number_form_of(texts)
     if form is None or not (format_numbers(x, form) == texts.to_numpy(dtype=object)).all():
         return None
-    return form, (str(odd.iloc[0]) if len(odd) else None)
+    return form, tuple(sorted(str(t) for t in odd))
 
 
 def _number_form_of(texts: pd.Series) -> str | None:

@@ -326,14 +326,17 @@ def test_numbers_written_as_text_are_numerical():
         "codes": rng.choice(["1", "2", "3"], n),  # few distinct: survey codes, a category
         "zips": [f"{z:05d}" for z in rng.integers(0, 3000, n)],  # leading zeros: text
         "customer_id": [str(100_000 + i) for i in range(n)],  # an id written as text
+        # Before 2026-12-03 a second way of writing missing values made this a category.
         "two_odd": np.where(np.arange(n) % 10 == 0, "?", np.where(np.arange(n) % 10 == 1, "n/a", age)),
+        "four_odd": np.where(np.arange(n) % 10 < 4, np.array(["?", "n/a", "-", "x"])[np.arange(n) % 4], age),
     })
     kinds = {c.name: c.kind for c in infer_schema(df).columns}
     assert kinds == {"price": "numerical", "age": "numerical", "mixed": "numerical", "codes": "categorical",
-                     "zips": "id", "customer_id": "id", "two_odd": "categorical"}
-    assert text_number_form(df["price"]) == ("%.2f", "?")
-    assert text_number_form(df["age"]) == ("%d", None)
-    assert text_number_form(df["mixed"]) == ("shortest", None)
+                     "zips": "id", "customer_id": "id", "two_odd": "numerical", "four_odd": "categorical"}
+    assert text_number_form(df["price"]) == ("%.2f", ("?",))
+    assert text_number_form(df["age"]) == ("%d", ())
+    assert text_number_form(df["mixed"]) == ("shortest", ())
+    assert text_number_form(df["two_odd"]) == ("%d", ("?", "n/a"))
     gaps = df["price"].where(np.arange(n) % 13 != 0)  # missing values of its own and a "?"
-    assert text_number_form(gaps) is None
-    assert text_number_form(df["price"].where(df["price"] != "?")) == ("%.2f", None)
+    assert text_number_form(gaps) == ("%.2f", ("?",))
+    assert text_number_form(df["price"].where(df["price"] != "?")) == ("%.2f", ())

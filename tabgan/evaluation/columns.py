@@ -66,10 +66,10 @@ class TableSchema:
     ignored: dict[str, str] = field(default_factory=dict)
     #: The text format of each datetime column of text (``tabgan.schema.text_dates``).
     formats: dict[str, str] = field(default_factory=dict)
-    #: The one text that stands for a column's missing values, read as missing in every table:
-    #: "?" of numbers written as text (``tabgan.schema.text_number_form``), "0000-00-00" of
-    #: text dates (``tabgan.schema.missing_date_text``).
-    missing_texts: dict[str, str] = field(default_factory=dict)
+    #: The texts that stand for a column's missing values, read as missing in every table:
+    #: "?" or "-" of numbers written as text (``tabgan.schema.text_number_form``), "0000-00-00"
+    #: of text dates (``tabgan.schema.missing_date_text``).
+    missing_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def continuous(self) -> list[str]:
@@ -148,11 +148,12 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
     for column, kind in kinds.items():
         if kind == "numerical":
             written = text_number_form(real[column], 0)
-            text = written[1] if written is not None else None
+            texts = written[1] if written is not None else ()
         else:
             text = missing_date_text(real[column], formats.get(column)) if kind == "datetime" else None
-        if text is not None:
-            missing_texts[column] = text
+            texts = () if text is None else (text,)
+        if texts:
+            missing_texts[column] = texts
     return TableSchema(kinds=kinds, ignored=ignored, formats=formats, missing_texts=missing_texts)
 
 
@@ -230,7 +231,7 @@ def prepare(schema: TableSchema, frames: Mapping[str, pd.DataFrame | None]) -> P
     used = list(schema.kinds)
     read = {
         name: pd.DataFrame({c: _normalise(c, schema.kinds[c], frame[c], name, schema.formats.get(c),
-                                          schema.missing_texts.get(c))
+                                          schema.missing_texts.get(c, ()))
                             for c in used})
         for name, frame in given.items()
     }
@@ -284,8 +285,8 @@ def _check_frame(name: str, frame: object, real: pd.DataFrame) -> None:
 
 
 def _normalise(column: str, kind: ColumnKind, values: pd.Series, name: str,
-               fmt: str | None = None, missing_text: str | None = None) -> pd.Series:
-    values = without_text(values.reset_index(drop=True), missing_text)  # "?", "0000-00-00"
+               fmt: str | None = None, missing_texts: tuple[str, ...] = ()) -> pd.Series:
+    values = without_text(values.reset_index(drop=True), missing_texts)  # "?", "0000-00-00"
     if kind == "numerical":
         if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_timedelta64_dtype(values.dtype):
             values = pd.Series(as_numbers(values))  # durations in seconds, NaT as NaN

@@ -134,10 +134,13 @@ def missing_marker(s: pd.Series) -> str:
 MISSING_VALUES: dict[str, Any] = {"nan": np.nan, "none": None, "na": pd.NA, "nat": pd.NaT}
 
 
-def without_text(s: pd.Series, text: str | None) -> pd.Series:
-    """``s`` with ``text``, a column's own text for its missing values ("?", "0000-00-00"), as
-    missing values; ``s`` itself when there is none."""
-    return s if text is None else s.where(s.astype(object) != text)
+def without_text(s: pd.Series, text: str | Sequence[str] | None) -> pd.Series:
+    """``s`` with ``text``, a column's own text for its missing values ("?", "0000-00-00"), or
+    each of several such texts, as missing values; ``s`` itself when there is none."""
+    if text is None or not isinstance(text, str) and not len(text):
+        return s
+    texts = [text] if isinstance(text, str) else list(text)
+    return s.where(~s.astype(object).isin(texts))
 
 
 def json_values(values: Sequence[Any] | None, column: str) -> list[Any] | None:

@@ -39,6 +39,7 @@ from __future__ import annotations
 import decimal
 import math
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -106,6 +107,9 @@ class ContinuousEncoder:
         self.stds: list[float] = []
         self.points: list[float] = []
         self.has_missing = False
+        # One slot for each way the column writes a missing value (NaN, "?", "-"; see
+        # NumericalTransformer.missing_kinds), labelled so; one "missing" slot for most columns.
+        self.missing_labels: list[str] = ["missing"]
         self.tail: tuple[float, float] | None = None  # (centre, scale) of the asinh transform
         self.scale = 1.0  # a power of two near the largest |value|: exact, and keeps sums finite
         self.lo = self.hi = 0.0
@@ -117,9 +121,13 @@ class ContinuousEncoder:
         self._log_weights = np.zeros(0)
 
     # ---------------------------------------------------------------- fit
-    def fit(self, x: np.ndarray, rng: np.random.Generator, decimals: int | None) -> ContinuousEncoder:
+    def fit(self, x: np.ndarray, rng: np.random.Generator, decimals: int | None,
+            missing_labels: Sequence[str] = ("missing",)) -> ContinuousEncoder:
+        """missing_labels: one label for each kind of missing value ``transform`` is told of, when
+        ``x`` has missing values."""
         missing = np.isnan(x)
         self.has_missing = bool(missing.any())
+        self.missing_labels = list(missing_labels)
         x = x[~missing]
         self.decimals, self.step, self.precision = decimals, None, None
         values, counts = np.unique(x, return_counts=True)
@@ -245,7 +253,12 @@ class ContinuousEncoder:
     # ---------------------------------------------------------------- layout
     @property
     def n_slots(self) -> int:
-        return len(self.means) + len(self.points) + int(self.has_missing)
+        return len(self.means) + len(self.points) + self.n_missing
+
+    @property
+    def n_missing(self) -> int:
+        """Missing slots, the last ones: one for each kind of missing value (0 without any)."""
+        return len(self.missing_labels) if self.has_missing else 0
 
     def spans(self, column: str) -> list[Span]:
         out = []
@@ -254,18 +267,21 @@ class ContinuousEncoder:
         if self.n_slots > 1:
             labels = [f"mode {i}" for i in range(len(self.means))]
             labels += [f"point {p:g}" for p in self.points]
-            labels += ["missing"] * int(self.has_missing)
+            labels += self.missing_labels if self.has_missing else []
             out.append(Span(column, "mode", self.n_slots, "softmax", labels=tuple(labels)))
         return out
 
     # ---------------------------------------------------------------- transform
-    def transform(self, x: np.ndarray) -> np.ndarray:
+    def transform(self, x: np.ndarray, kinds: np.ndarray | None = None) -> np.ndarray:
+        """(n,) float64, NaN where missing -> (n, width) float32; ``kinds`` (n,) int64: the kind
+        of each missing row's value (0 to ``n_missing`` - 1; other rows' are not read), all 0
+        when not given."""
         n, k = x.shape[0], len(self.means)
         slot = np.full(n, -1, dtype=np.int64)
         value = np.zeros(n, dtype=np.float64)
         missing = np.isnan(x)
         if self.has_missing:
-            slot[missing] = self.n_slots - 1
+            slot[missing] = self.n_slots - self.n_missing + (0 if kinds is None else kinds[missing])
         elif missing.any():
             raise ValueError("missing values in a column that had none when fitted")
         for j, p in enumerate(self.points):
@@ -326,6 +342,15 @@ class ContinuousEncoder:
             out[is_point] = np.asarray(self.points)[slot[is_point] - k]
         return out  # missing slot rows stay NaN
 
+    def missing_kinds(self, c: np.ndarray) -> np.ndarray:
+        """(n,) int64 the kind of each row's missing value (see ``transform``), -1 for a row that
+        is not missing, from compact values ``c`` (n, len(spans))."""
+        if not self.has_missing:
+            return np.full(c.shape[0], -1, dtype=np.int64)
+        kind = (c[:, -1].astype(np.int64) if self.n_slots > 1 else np.zeros(c.shape[0], np.int64)) \
+            - (self.n_slots - self.n_missing)
+        return np.where(kind >= 0, kind, -1)
+
     def _round_per_row(self, out: np.ndarray, mode: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """Each value rounded to the decimals drawn from its mode's shares; a value the rounding
         would take off the grid (``step``) keeps its decimals."""
@@ -360,7 +385,7 @@ class ContinuousEncoder:
             "means": self.means, "stds": self.stds,
             "log_weights": self._log_weights.tolist(),
             "points": [p if math.isfinite(p) else repr(p) for p in self.points],  # JSON: "inf", "-inf"
-            "has_missing": self.has_missing,
+            "has_missing": self.has_missing, "missing_labels": self.missing_labels,
             "tail": list(self.tail) if self.tail else None,
             "lo": self.lo, "hi": self.hi, "decimals": self.decimals, "scale": self.scale,
             "step": self.step, "precision": self.precision,
@@ -373,6 +398,7 @@ class ContinuousEncoder:
         enc.points = [float(p) for p in d["points"]]
         enc._log_weights = np.asarray(d["log_weights"], dtype=np.float64)
         enc.has_missing, enc.lo, enc.hi, enc.decimals = d["has_missing"], d["lo"], d["hi"], d["decimals"]
+        enc.missing_labels = list(d.get("missing_labels", ["missing"]))  # absent before 2026-12-03
         enc.tail = tuple(d["tail"]) if d["tail"] else None
         enc.scale = d["scale"]
         enc.step = d.get("step")  # absent in files written before 2026-12-02
@@ -480,8 +506,11 @@ def detect_step(x: np.ndarray, decimals: int | None) -> float | None:
 class NumericalTransformer(ColumnTransformer):
     """A numerical column: ints (also nullable), floats, durations (timedelta64) and
     ``decimal.Decimal`` objects (what pyarrow gives for a Parquet DECIMAL column), and numbers
-    written as text (``schema.text_number_form``: "24.20", with one text such as "?" for its
-    missing values), restored to the input's dtype and type (text in the form it was written).
+    written as text (``schema.text_number_form``: "24.20", with up to three texts such as "?"
+    or "-" for its missing values, beside NaN), restored to the input's dtype and type (text in
+    the form it was written). Each way of writing a missing value is a slot of its own
+    (``missing_kinds``), so "?" and NaN come back at their own rates, and a condition can ask
+    for either.
 
     A duration is encoded as a count of its coarsest unit that divides every value (``unit``:
     days, hours, ... nanoseconds), so "20 minutes" comes back whole; a Decimal column comes back
@@ -501,25 +530,62 @@ class NumericalTransformer(ColumnTransformer):
         self.scale: int | None = None  # Decimal objects: decimal places written back
         self.code: str | None = None  # whole numbers writing a time or date (HHMM ...; see codes)
         self.text: str | None = None  # numbers written as text: their form ("%d", "%.2f", "shortest")
-        self.missing_text: str | None = None  # and the text of their missing values ("?")
+        # How each missing slot is written: a text ("?") or None, the column's own missing value
+        # (NaN, None, pd.NA). [None] for a column of numbers with missing values; [] for none.
+        self.missing_kinds: list[str | None] = []
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> NumericalTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
         self.unit = _duration_unit(s) if pd.api.types.is_timedelta64_dtype(s.dtype) else None
         self.scale = _decimal_scale(s) if is_decimal(s) else None
-        self.code, self.text, self.missing_text = None, None, None
+        self.code, self.text = None, None
         is_text = s.dtype == object or isinstance(s.dtype, pd.StringDtype)  # object, string[python|pyarrow]
         written = text_number_form(s, 0) if is_text and self.scale is None else None
+        texts: tuple[str, ...] = ()
         if written is not None:
-            self.text, self.missing_text = written
+            self.text, texts = written
+        self.missing_kinds = [None] * bool(s.isna().any()) + list(texts)
         x = self._floats(s)
         whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None or self.text == "%d"
         decimals = 0 if whole else detect_decimals(x, single=s.dtype == np.float32)
         if decimals == 0 and self.unit is None and self.scale is None and self.text is None:
             self.code = detect_code(x) if self.code_rule == "auto" else self.code_rule
             x = x if self.code is None else self._floats(s)  # the counts, every value checked
-        self.encoder.fit(x, rng, decimals)
+        labels = ["missing" if k is None else f"missing {k!r}" for k in self.missing_kinds] or ["missing"]
+        self.encoder.fit(x, rng, decimals, labels)
         return self
+
+    @property
+    def missing_texts(self) -> list[str]:
+        """The texts that write this column's missing values ("?"), besides NaN."""
+        return [k for k in self.missing_kinds if k is not None]
+
+    def missing_slot(self, value: Any) -> int | None:
+        """The encoder slot of missing values written as ``value`` (a missing text, or None, NaN
+        or pd.NA for the column's own missing value); None when there is no such slot."""
+        enc = self.encoder
+        own = value is None or value is pd.NA or value is pd.NaT or (
+            isinstance(value, (float, np.floating)) and math.isnan(value))
+        if not enc.has_missing or not (own or isinstance(value, str)):
+            return None
+        kinds = self.missing_kinds
+        if own and None not in kinds and len(kinds) == 1:  # None asks for the one missing text too
+            return enc.n_slots - 1
+        kind = None if own else value
+        return enc.n_slots - enc.n_missing + kinds.index(kind) if kind in kinds else None
+
+    def _kinds(self, s: pd.Series) -> np.ndarray | None:
+        """(n,) int64 each row's kind of missing value (``missing_kinds``; 0 elsewhere), None
+        when the column writes its missing values one way."""
+        if len(self.missing_kinds) < 2:
+            return None
+        kinds = np.zeros(len(s), dtype=np.int64)
+        missing = s.isna().to_numpy()
+        written = np.full(len(s), None, dtype=object)
+        written[~missing] = s[~missing].astype(str).to_numpy()
+        for j, kind in enumerate(self.missing_kinds):  # a loop over up to four kinds
+            kinds[missing if kind is None else written == kind] = j
+        return kinds
 
     def point_values(self) -> list[float]:
         """The column's point masses as it writes them (codes, not their counts)."""
@@ -540,17 +606,18 @@ class NumericalTransformer(ColumnTransformer):
         return self.encoder.spans(self.column)
 
     def transform(self, s: pd.Series) -> np.ndarray:
-        return self.encoder.transform(self._floats(s))
+        return self.encoder.transform(self._floats(s), self._kinds(s))
 
     def _floats(self, s: pd.Series) -> np.ndarray:
         """(n,) float64 values, NaN where missing; durations in counts of ``unit``, codes in
         what they count."""
         if self.text is not None:  # numbers written as text: a text that is none raises
-            values = without_text(s, self.missing_text)
+            values = without_text(s, self.missing_texts)
             numbers = pd.to_numeric(values, errors="coerce")
             odd = values[numbers.isna().to_numpy() & values.notna().to_numpy()]
             if len(odd):
-                known = f" and {self.missing_text!r} for missing values" if self.missing_text else ""
+                texts = " and ".join(repr(t) for t in self.missing_texts)
+                known = f" and {texts} for missing values" if texts else ""
                 raise ValueError(f"holds the text {odd.iloc[0]!r}, which is no number (when fitted it "
                                  f"held numbers written as text{known})")
             return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -569,7 +636,7 @@ class NumericalTransformer(ColumnTransformer):
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator, generated: bool = False) -> pd.Series:
         """Decoded values; ``generated`` rows (not encoded real ones) get their decimals drawn
         where the column mixes them (see ``ContinuousEncoder.precision``)."""
-        return self.restore(self.inverse_numbers(c, rng, generated))
+        return self.restore(self.inverse_numbers(c, rng, generated), self.encoder.missing_kinds(c))
 
     def inverse_numbers(self, c: np.ndarray, rng: np.random.Generator, generated: bool = False) -> np.ndarray:
         """Decoded values as ``numbers`` gives them; ``restore`` writes them as the column does."""
@@ -583,22 +650,25 @@ class NumericalTransformer(ColumnTransformer):
             return self._floats(s)
         return s.to_numpy(dtype=np.float64, na_value=np.nan)
 
-    def restore(self, x: np.ndarray) -> pd.Series:
+    def restore(self, x: np.ndarray, kinds: np.ndarray | None = None) -> pd.Series:
         """(n,) float64 values as the column writes them (NaN for missing) -> the column's Series,
-        in its dtype and form."""
+        in its dtype and form; ``kinds`` (n,) says how each missing value is written (an index
+        into ``missing_kinds``; all the first when not given)."""
         if self.unit is not None:
             return self._durations(x)
         if self.scale is not None:
             return self._decimals(x)
         if self.text is not None:
-            return self._texts(x)
+            return self._texts(x, kinds)
         return restore_numeric(x, self.dtype, self.na, self.column)
 
-    def _texts(self, x: np.ndarray) -> pd.Series:
+    def _texts(self, x: np.ndarray, kinds: np.ndarray | None) -> pd.Series:
         missing = np.isnan(x)
         out = np.empty(len(x), dtype=object)
         out[~missing] = format_numbers(x[~missing], str(self.text))
-        out[missing] = self.missing_text if self.missing_text is not None else MISSING_VALUES[self.na]
+        written = [MISSING_VALUES[self.na] if k is None else k for k in self.missing_kinds] or [MISSING_VALUES[self.na]]
+        kind = np.zeros(len(x), dtype=np.int64) if kinds is None else np.clip(kinds, 0, len(written) - 1)
+        out[missing] = np.asarray(written, dtype=object)[kind[missing]]
         series = pd.Series(out, name=self.column, dtype=object)
         return series if self.dtype == "object" else series.astype(as_dtype(self.dtype))
 
@@ -621,7 +691,7 @@ class NumericalTransformer(ColumnTransformer):
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,
                 "unit": self.unit, "scale": self.scale, "code": self.code, "text": self.text,
-                "missing_text": self.missing_text, "encoder": self.encoder.to_dict()}
+                "missing_kinds": self.missing_kinds, "encoder": self.encoder.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> NumericalTransformer:
@@ -629,7 +699,12 @@ class NumericalTransformer(ColumnTransformer):
         t.dtype, t.na, t.encoder = d["dtype"], d["na"], ContinuousEncoder.from_dict(d["encoder"])
         t.unit, t.scale = d.get("unit"), d.get("scale")  # absent in files before 2026-12-02
         t.code = d.get("code")  # absent in files written before 2026-12-02
-        t.text, t.missing_text = d.get("text"), d.get("missing_text")  # likewise
+        t.text = d.get("text")  # likewise
+        if "missing_kinds" in d:
+            t.missing_kinds = list(d["missing_kinds"])
+        else:  # before 2026-12-03: one missing text, which a column with NaN had none of
+            text = d.get("missing_text")
+            t.missing_kinds = ([None] if text is None else [text]) if t.encoder.has_missing else []
         return t
 
 

@@ -205,9 +205,12 @@ class TableTransformer:
                 data[t.column] = _values(t.inverse_slots(slots[t.column], rng))
             elif t.column in self._number_sources:  # decoded once, for itself and its computed columns
                 assert isinstance(t, (NumericalTransformer, DatetimeTransformer))
-                numbers[t.column] = (t.inverse_numbers(block, rng, generated) if isinstance(t, NumericalTransformer)
-                                     else t.inverse_numbers(block, rng))
-                data[t.column] = _values(t.restore(numbers[t.column]))
+                if isinstance(t, NumericalTransformer):
+                    numbers[t.column] = t.inverse_numbers(block, rng, generated)
+                    data[t.column] = _values(t.restore(numbers[t.column], t.encoder.missing_kinds(block)))
+                else:
+                    numbers[t.column] = t.inverse_numbers(block, rng)
+                    data[t.column] = _values(t.restore(numbers[t.column]))
             elif isinstance(t, IdTransformer):
                 own = set() if taken is None else taken.setdefault(t.column, set())
                 data[t.column] = _values(t.inverse_compact(block, rng, first_row, own))
@@ -289,14 +292,15 @@ class TableTransformer:
         condition the generated rows are checked against, as no condition vector holds it."""
         enc = t.encoder
         span = self._first_span[i] + self._n_spans[i] - 1  # the mode span is the column's last
+        missing = t.missing_slot(value)  # None, NaN or a missing text ("?")
+        if missing is not None:
+            return span, missing
         read = value
-        if t.text is not None and isinstance(value, str):  # numbers written as text: "0", "?"
-            read = None if value == t.missing_text else _text_number(value)
+        if t.text is not None and isinstance(value, str):  # numbers written as text: "0"
+            read = _text_number(value)
         number = _number(read)
         counted = None if number is None or math.isnan(number) else t.encoded(number)
-        if number is not None and math.isnan(number) and enc.has_missing:
-            slot = enc.n_slots - 1
-        elif counted is not None and counted in enc.points:
+        if counted is not None and counted in enc.points:
             slot = len(enc.means) + enc.points.index(counted)
         elif t.code is not None and number is not None and not math.isnan(number) and counted is None:
             raise ConditionError(f"condition {t.column}={value!r}: {value!r} is none of the column's "
@@ -309,7 +313,7 @@ class TableTransformer:
             raise ConditionError(
                 f"condition {t.column}={value!r}: a numerical column can be conditioned on a value "
                 f"that holds at least {POINT_MASS_SHARE:.0%} of its rows (here: {points})"
-                + (" or on missing values" if enc.has_missing else "")
+                + (f" or on missing values ({', '.join(repr(k) for k in t.missing_kinds)})" if enc.has_missing else "")
                 + "; name it in discrete_columns (--discrete-columns on the command line) when "
                 "fitting to condition on any of its values")
         return span, slot

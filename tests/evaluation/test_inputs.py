@@ -282,7 +282,7 @@ def test_numbers_written_as_text_with_a_missing_text_are_evaluated_as_numbers() 
     age[::7] = "?"
     real = pd.DataFrame({"age": age, "n": np.arange(120) % 7})
     schema = infer_schema(real)
-    assert schema.kinds["age"] == "numerical" and schema.missing_texts == {"age": "?"}
+    assert schema.kinds["age"] == "numerical" and schema.missing_texts == {"age": ("?",)}
     result = evaluate(real, real.iloc[::-1].reset_index(drop=True), sections=["fidelity"]).to_dict()
     assert result["fidelity"]["column_shapes"]["value"] == pytest.approx(1.0)
 

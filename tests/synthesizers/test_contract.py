@@ -426,6 +426,30 @@ def test_infinities_are_learnt_conditioned_on_and_saved(cls, tmp_path):
 
 
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_numbers_with_several_missing_texts_are_learnt_and_each_can_be_asked_for(cls):
+    # Before 2026-12-03 ages as text with gaps and "?" were a category; incomes with "-" and
+    # "unknown" an id, generated as random digits.
+    rng = np.random.default_rng(0)
+    n = 400
+    age = rng.integers(18, 90, n).astype(str).astype(object)
+    age[::17], age[3::23] = np.nan, "?"
+    income = np.char.mod("%.2f", rng.lognormal(10, 1, n)).astype(object)
+    income[::13], income[5::29] = "unknown", "-"
+    table = pd.DataFrame({"age": age, "income": income, "c": rng.choice(["x", "y"], n)})
+    model = cls(epochs=2, batch_size=50, pac=5, random_state=0).fit(table)
+    assert [model.transformer_.schema_[c].kind for c in ("age", "income")] == ["numerical", "numerical"]
+    out = model.sample(300, random_state=0)
+    assert out["age"].dropna().str.fullmatch(r"\d+|\?").all()
+    assert out["income"].str.fullmatch(r"\d+\.\d\d|-|unknown").all()
+    assert model.sample(20, conditions={"age": "?"}, random_state=0)["age"].eq("?").all()
+    assert model.sample(20, conditions={"age": None}, random_state=0)["age"].isna().all()
+    both = model.sample(20, conditions={"age": None, "income": "unknown"}, random_state=0)
+    assert both["age"].isna().all() and both["income"].eq("unknown").all()
+    with pytest.raises(ConditionError, match=r"or on missing values \('-', 'unknown'\)"):
+        model.sample(5, conditions={"income": None})
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
 def test_columns_labelled_by_numbers_come_back_with_their_labels(cls, tmp_path):
     # Before 2026-12-02 a frame made from an array (pd.DataFrame(X)) was refused.
     rng = np.random.default_rng(0)

@@ -349,7 +349,7 @@ def test_numbers_written_as_text_come_back_as_that_text():
     s = pd.Series(np.char.mod("%.2f", np.round(rng.normal(50, 10, 300), 2)).astype(object), name="price")
     s[::7] = "?"
     t = NumericalTransformer().fit(s, np.random.default_rng(0))
-    assert (t.text, t.missing_text) == ("%.2f", "?") and t.encoder.has_missing
+    assert (t.text, t.missing_kinds) == ("%.2f", ["?"]) and t.encoder.has_missing
     back = t.inverse_transform(t.transform(s), np.random.default_rng(0))
     pd.testing.assert_series_equal(back, s)
     again = NumericalTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
@@ -359,6 +359,43 @@ def test_numbers_written_as_text_come_back_as_that_text():
     assert generated.str.fullmatch(r"\?|-?\d+\.\d\d").all()
     with pytest.raises(ValueError):
         t.transform(pd.Series(["12.50", "n/a"], name="price"))  # a text that is no number
+
+
+def test_each_way_of_writing_a_missing_number_is_a_slot_of_its_own():
+    # Before 2026-12-03 numbers as text with NaN beside a "?", or with two such texts, were
+    # categories (an id when most values were distinct).
+    from tabgan.transformers import NumericalTransformer
+
+    rng = np.random.default_rng(0)
+    s = pd.Series(np.char.mod("%.2f", np.round(rng.normal(50, 10, 600), 2)).astype(object), name="price")
+    u = rng.random(600)
+    s[u < 0.05], s[(u >= 0.05) & (u < 0.12)], s[(u >= 0.12) & (u < 0.15)] = np.nan, "?", "n/a"
+    t = NumericalTransformer().fit(s, np.random.default_rng(0))
+    assert t.missing_kinds == [None, "?", "n/a"]
+    assert t.spans[-1].labels[-3:] == ("missing", "missing '?'", "missing 'n/a'")
+    m = t.transform(s)
+    assert m[:, -3:].sum(axis=0).tolist() == [s.isna().sum(), (s == "?").sum(), (s == "n/a").sum()]
+    pd.testing.assert_series_equal(t.inverse_transform(m, np.random.default_rng(0)), s)
+    again = NumericalTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    pd.testing.assert_series_equal(again.inverse_transform(m, np.random.default_rng(0)), s)
+    slots = t.encoder.n_slots
+    generated = t.inverse_compact(np.column_stack([np.zeros(3), [slots - 3, slots - 2, slots - 1]]),
+                                  np.random.default_rng(0), generated=True)
+    assert generated.isna().tolist() == [True, False, False] and generated[1:].tolist() == ["?", "n/a"]
+    assert [t.missing_slot(v) for v in (None, np.nan, "?", "n/a", "-")] == [slots - 3, slots - 3, slots - 2, slots - 1, None]
+
+
+def test_a_model_file_with_one_missing_text_still_reads_it():
+    # Files written before 2026-12-03 hold "missing_text", which no column with NaN had.
+    from tabgan.transformers import NumericalTransformer
+
+    s = pd.Series([f"{v}.50" for v in range(40)] + ["?"] * 5, dtype=object, name="price")
+    t = NumericalTransformer().fit(s, np.random.default_rng(0))
+    old = {k: v for k, v in t.to_dict().items() if k != "missing_kinds"} | {"missing_text": "?"}
+    old["encoder"] = {k: v for k, v in old["encoder"].items() if k != "missing_labels"}
+    again = NumericalTransformer.from_dict(old)
+    assert again.missing_kinds == ["?"]
+    pd.testing.assert_series_equal(again.inverse_transform(t.transform(s), np.random.default_rng(0)), s)
 
 
 @pytest.mark.parametrize("dtype", ["string", "string[pyarrow]"])
