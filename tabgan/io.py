@@ -324,7 +324,7 @@ def _odd_text(distinct: pa.Array) -> str | None:
     from tabgan.schema import odd_date_text
 
     found = odd_date_text(pd.Series(distinct.to_numpy(zero_copy_only=False), dtype=object))
-    return None if found is None else found[1]
+    return None if found is None or len(found[1]) != 1 else found[1][0]
 
 
 def _written_header(text: str, delimiter: str, frame: pd.DataFrame) -> tuple[str, ...] | None:

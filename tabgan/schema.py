@@ -59,7 +59,7 @@ KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "i
 
 __all__ = ["KINDS", "ColumnSpec", "Kind", "MixedOffsets", "Schema", "as_dtype", "as_numbers", "date_mask",
            "dtype_name", "format_dates", "format_numbers", "infer_column", "infer_schema",
-           "is_arrow_dictionary", "is_decimal", "local_format", "missing_date_text", "object_dates",
+           "is_arrow_dictionary", "is_decimal", "local_format", "missing_date_texts", "object_dates",
            "odd_date_text",
            "split_offsets", "text_date_format", "text_dates", "text_names", "text_number_form",
            "validate_frame"]
@@ -482,10 +482,9 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
                               else "categorical", dtype)
         _check_not_mixed(s, inferred)
         fmt = text_date_format(values) if inferred == "string" else None
-        if fmt is None and inferred == "string" and len(values) == len(s) and len(values) > 2 \
-                and _few_words(values):
-            # Dates but for one text, which the column's transformer reads as missing values
-            # (DatetimeTransformer.missing_text).
+        if fmt is None and inferred == "string" and len(values) > 2 and _few_words(values):
+            # Dates but for up to three texts, which the column's transformer reads as missing
+            # values, each a kind of its own (DatetimeTransformer.missing_kinds).
             odd = odd_date_text(pd.Series(values.unique(), dtype=object))
             fmt = odd[0] if odd is not None else None
         if fmt is not None:
@@ -601,9 +600,11 @@ def _looks_like_int_id(s: pd.Series) -> bool:
 
 # Fewer distinct numbers written as text than this are categories (survey codes "1".."5").
 TEXT_NUMBERS_MIN_DISTINCT = 20
-#: Texts that are no number a column of numbers written as text may hold beside them, each a way
-#: of writing a missing value ("?", "-", "unknown"), generated at its own rate.
-TEXT_NUMBERS_MAX_MISSING_TEXTS = 3
+#: Texts that are no number (no date) a column of numbers (dates) written as text may hold beside
+#: them, each a way of writing a missing value ("?", "-", "unknown", "0000-00-00"), generated at
+#: its own rate.
+MAX_MISSING_TEXTS = 3
+MIN_DATES_BESIDE_TEXTS = 10
 
 
 def text_number_form(s: pd.Series, min_distinct: int = TEXT_NUMBERS_MIN_DISTINCT
@@ -611,19 +612,19 @@ def text_number_form(s: pd.Series, min_distinct: int = TEXT_NUMBERS_MIN_DISTINCT
     """(form, missing texts) when the text column ``s`` holds numbers written one way, "%d"
     (whole numbers), "%.Nf" (N decimals in every value) or "shortest" (``repr``, whole numbers
     bare), each one printing back as written, at least ``min_distinct`` of them distinct, but for
-    at most ``TEXT_NUMBERS_MAX_MISSING_TEXTS`` texts that are no number ("?", "unknown": ways of
+    at most ``MAX_MISSING_TEXTS`` texts that are no number ("?", "unknown": ways of
     writing a missing value, beside its NaN if it has any; sorted); None otherwise (leading
     zeros, thousands separators, infinities: text)."""
     values = s.dropna()
     if values.empty or not _is_text(values):
         return None
     head = pd.Series(pd.unique(values.iloc[:1000].to_numpy()), dtype=object)  # a first look
-    if int(pd.to_numeric(head, errors="coerce").isna().sum()) > TEXT_NUMBERS_MAX_MISSING_TEXTS:
+    if int(pd.to_numeric(head, errors="coerce").isna().sum()) > MAX_MISSING_TEXTS:
         return None
     distinct = pd.Series(pd.unique(values.to_numpy()), dtype=object)
     numbers = pd.to_numeric(distinct, errors="coerce")
     odd = distinct[numbers.isna().to_numpy()]
-    if len(odd) > TEXT_NUMBERS_MAX_MISSING_TEXTS or len(distinct) - len(odd) < max(min_distinct, 1):
+    if len(odd) > MAX_MISSING_TEXTS or len(distinct) - len(odd) < max(min_distinct, 1):
         return None
     texts, x = distinct[numbers.notna().to_numpy()], numbers[numbers.notna()].to_numpy(dtype=np.float64)
     if not np.isfinite(x).all():
@@ -657,16 +658,18 @@ def format_numbers(x: np.ndarray, form: str) -> np.ndarray:
 
 
 def _few_words(values: pd.Series) -> bool:
-    """Whether at most one distinct text among the first 1,000 has no digit: a first look for
-    ``odd_date_text``, which a column of words fails."""
+    """Whether at most ``MAX_MISSING_TEXTS`` distinct texts among the first 1,000 have no digit:
+    a first look for ``odd_date_text``, which a column of words fails."""
     head = pd.Series(pd.unique(values.iloc[:1000].to_numpy()), dtype=object).astype(str)
-    return int((~head.str.contains(r"\d")).sum()) <= 1
+    return int((~head.str.contains(r"\d")).sum()) <= MAX_MISSING_TEXTS
 
 
-def odd_date_text(texts: pd.Series) -> tuple[str, str] | None:
-    """(format, text) when the distinct texts ``texts`` are dates in one format but for one text
-    that is none (``0000-00-00`` of MySQL exports, ``unknown``, ``ongoing``), which a date column
-    reads as its missing values; None otherwise."""
+def odd_date_text(texts: pd.Series) -> tuple[str, tuple[str, ...]] | None:
+    """(format, texts) when the distinct texts ``texts`` are dates in one format but for one to
+    ``MAX_MISSING_TEXTS`` texts that are none (``0000-00-00`` of MySQL exports, ``unknown``,
+    ``ongoing``; sorted), which a date column reads as its missing values; None otherwise. Two
+    or more such texts need at least ``MIN_DATES_BESIDE_TEXTS`` distinct dates beside them (a
+    few words and a date are no date column)."""
     texts = texts.reset_index(drop=True)
     if len(texts) < 3:
         return None
@@ -676,25 +679,29 @@ def odd_date_text(texts: pd.Series) -> tuple[str, str] | None:
     with warnings.catch_warnings():  # dateutil's guesses, one value at a time
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(head, format="mixed", errors="coerce", utc=True)
-    if parsed.isna().sum() > 1:
+    if parsed.isna().sum() > MAX_MISSING_TEXTS or parsed.notna().sum() < 2:
         return None
     fmt = text_date_format(head[parsed.notna().to_numpy()])
     if fmt is None:
         return None
     dates = date_mask(texts, fmt)  # (u,) in that format
-    if int((~dates).sum()) != 1 or text_date_format(texts[dates]) is None:
+    n_odd = int((~dates).sum())
+    if not 1 <= n_odd <= MAX_MISSING_TEXTS or n_odd > 1 and dates.sum() < MIN_DATES_BESIDE_TEXTS:
         return None
-    return fmt, str(texts[~dates].iloc[0])
+    if text_date_format(texts[dates]) is None:
+        return None
+    return fmt, tuple(sorted(str(t) for t in texts[~dates]))
 
 
-def missing_date_text(s: pd.Series, fmt: str | None) -> str | None:
-    """The one text of the text dates ``s`` that is no date in ``fmt`` (``odd_date_text`` made
-    the column a datetime), read as the column's missing values, when it has no missing value
-    of its own; else None."""
-    if fmt is None or not (s.dtype == object or isinstance(s.dtype, pd.StringDtype)) or s.isna().any():
-        return None
-    bad = s[~date_mask(s.astype(object), fmt)]
-    return str(bad.iloc[0]) if not bad.empty and bad.nunique() == 1 else None
+def missing_date_texts(s: pd.Series, fmt: str | None) -> tuple[str, ...]:
+    """The texts of the text dates ``s`` that are no date in ``fmt`` (``odd_date_text`` made the
+    column a datetime; sorted), read as the column's missing values beside its NaN; () when
+    there are none or more than ``MAX_MISSING_TEXTS``."""
+    if fmt is None or not (s.dtype == object or isinstance(s.dtype, pd.StringDtype)):
+        return ()
+    present = s.dropna()
+    bad = present[~date_mask(present.astype(object), fmt)].astype(str).unique()
+    return tuple(sorted(bad)) if len(bad) <= MAX_MISSING_TEXTS else ()
 
 
 def date_mask(text: pd.Series, fmt: str) -> np.ndarray:
@@ -702,7 +709,20 @@ def date_mask(text: pd.Series, fmt: str) -> np.ndarray:
     ``%Nf`` and ``%:z``)."""
     parse = _FRACTION.sub("%f", fmt).replace("%:z", "%z")
     parsed = pd.to_datetime(text, format=parse, errors="coerce", utc="%z" in parse)
-    return parsed.notna().to_numpy()
+    out = parsed.notna().to_numpy()
+    unread = ~out & text.notna().to_numpy()  # no date, or one beyond nanoseconds (9999-12-31)
+    if unread.any() and "%z" not in parse:
+        wide = {t: _strptime_reads(t, parse) for t in text[unread].astype(str).unique()}  # distinct texts
+        out[unread] = text[unread].astype(str).map(wide).to_numpy(dtype=bool)
+    return out
+
+
+def _strptime_reads(text: str, parse: str) -> bool:
+    try:
+        datetime.datetime.strptime(text, parse)
+    except ValueError:
+        return False
+    return True
 
 
 def text_date_format(s: pd.Series) -> str | None:

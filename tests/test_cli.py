@@ -990,26 +990,31 @@ def test_sample_of_zero_rows_writes_the_header_only(work, tmp_path):
     assert list(pd.read_parquet(parquet).columns) == list(make_table().columns)
 
 
-def test_numbers_with_empty_cells_and_missing_texts_are_numbers_and_keep_each(tmp_path):
-    # Before 2026-12-03 a CSV's ages with empty cells and "?" were a category, and incomes with
-    # "-" and "unknown" an id (random digits in their shape).
+def test_numbers_and_dates_with_empty_cells_and_missing_texts_keep_each(tmp_path):
+    # Before 2026-12-03 a CSV's ages with empty cells and "?" were a category, incomes with "-"
+    # and "unknown" an id (random digits in their shape), and so were dates with empty cells
+    # and "0000-00-00".
     rng = np.random.default_rng(0)
-    lines = ["age,income,c"]
+    lines = ["age,income,joined,c"]
     for i in range(ROWS):
         age = "" if i % 9 == 0 else "?" if i % 11 == 0 else str(rng.integers(18, 90))
         income = "unknown" if i % 7 == 0 else "-" if i % 13 == 0 else f"{rng.lognormal(10, 1):.2f}"
-        lines.append(f"{age},{income},{'ab'[i % 2]}")
+        joined = "" if i % 8 == 0 else "0000-00-00" if i % 10 == 0 else f"20{rng.integers(10, 24)}-0{rng.integers(1, 10)}-1{i % 10}"
+        lines.append(f"{age},{income},{joined},{'ab'[i % 2]}")
     (tmp_path / "in.csv").write_text("\n".join(lines) + "\n")
     assert run("fit", tmp_path / "in.csv", "-o", tmp_path / "m.tabgan", *TINY) == 0
     kinds = {c.name: c.kind for c in tabgan.load(tmp_path / "m.tabgan").transformer_.schema_.columns}
-    assert kinds == {"age": "numerical", "income": "numerical", "c": "categorical"}
+    assert kinds == {"age": "numerical", "income": "numerical", "joined": "datetime", "c": "categorical"}
     assert run("sample", tmp_path / "m.tabgan", "-n", "200", "-o", tmp_path / "all.csv", "-q", "--seed", "0") == 0
     out = pd.read_csv(tmp_path / "all.csv", dtype=str, keep_default_na=False)
     assert out["age"].str.fullmatch(r"|\?|\d+").all() and out["income"].str.fullmatch(r"unknown|-|\d+\.\d\d").all()
+    assert out["joined"].str.fullmatch(r"|0000-00-00|\d{4}-\d\d-\d\d").all()
     assert run("sample", tmp_path / "m.tabgan", "-n", "5", "-o", tmp_path / "z.csv", "-q",
-               "--condition", "age=", "--condition", "income=unknown") == 0
+               "--condition", "age=", "--condition", "income=unknown", "--condition", "joined=0000-00-00") == 0
     out = pd.read_csv(tmp_path / "z.csv", dtype=str, keep_default_na=False)
-    assert (out["age"] == "").all() and (out["income"] == "unknown").all()
+    assert (out["age"] == "").all() and (out["income"] == "unknown").all() and (out["joined"] == "0000-00-00").all()
+    assert run("sample", tmp_path / "m.tabgan", "-n", "5", "-o", tmp_path / "z.csv", "-q", "--condition", "joined=") == 0
+    assert (pd.read_csv(tmp_path / "z.csv", dtype=str, keep_default_na=False)["joined"] == "").all()
 
 
 def test_a_columns_own_missing_text_is_learnt_conditioned_on_and_written_back(tmp_path, capsys):

@@ -151,10 +151,15 @@ def test_text_dates_but_for_one_text_are_dates():
         values = pd.Series([odd if i % 7 == 0 else d for i, d in enumerate(dates)])
         spec = infer_schema(pd.DataFrame({"t": values}))["t"]
         assert (spec.kind, spec.datetime_format) == ("datetime", "%Y-%m-%d"), odd
+    # Before 2026-12-03 two such texts, or one beside missing values, made the column no dates.
     two = pd.Series(["unknown" if i % 7 == 0 else "n/a" if i % 11 == 0 else d for i, d in enumerate(dates)])
-    assert infer_schema(pd.DataFrame({"t": two}))["t"].kind != "datetime"  # two texts: not one missing
+    assert infer_schema(pd.DataFrame({"t": two}))["t"].kind == "datetime"
     gaps = pd.Series(["unknown" if i % 7 == 0 else None if i % 11 == 0 else d for i, d in enumerate(dates)])
-    assert infer_schema(pd.DataFrame({"t": gaps}))["t"].kind != "datetime"  # missing values of its own
+    assert infer_schema(pd.DataFrame({"t": gaps}))["t"].kind == "datetime"
+    four = pd.Series([["a", "b", "c", "d"][i % 4] if i % 3 == 0 else d for i, d in enumerate(dates)])
+    assert infer_schema(pd.DataFrame({"t": four}))["t"].kind != "datetime"  # more texts than 3
+    few = pd.Series(["yes", "no", "maybe", "2020-01-01"] * 10)  # words and a date: no dates
+    assert infer_schema(pd.DataFrame({"t": few}))["t"].kind != "datetime"
 
 
 def test_offsets_no_time_zone_has_are_dates_too():

@@ -40,7 +40,7 @@ from tabgan.errors import ColumnError, DataError, ParameterError
 from tabgan.schema import (
     as_numbers,
     infer_column,
-    missing_date_text,
+    missing_date_texts,
     object_dates,
     text_dates,
     text_number_form,
@@ -68,7 +68,7 @@ class TableSchema:
     formats: dict[str, str] = field(default_factory=dict)
     #: The texts that stand for a column's missing values, read as missing in every table:
     #: "?" or "-" of numbers written as text (``tabgan.schema.text_number_form``), "0000-00-00"
-    #: of text dates (``tabgan.schema.missing_date_text``).
+    #: of text dates (``tabgan.schema.missing_date_texts``).
     missing_texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
@@ -150,8 +150,7 @@ def infer_schema(real: pd.DataFrame, metadata: Mapping[str, Any] | None = None) 
             written = text_number_form(real[column], 0)
             texts = written[1] if written is not None else ()
         else:
-            text = missing_date_text(real[column], formats.get(column)) if kind == "datetime" else None
-            texts = () if text is None else (text,)
+            texts = missing_date_texts(real[column], formats.get(column)) if kind == "datetime" else ()
         if texts:
             missing_texts[column] = texts
     return TableSchema(kinds=kinds, ignored=ignored, formats=formats, missing_texts=missing_texts)

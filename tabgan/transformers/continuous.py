@@ -551,8 +551,7 @@ class NumericalTransformer(ColumnTransformer):
         if decimals == 0 and self.unit is None and self.scale is None and self.text is None:
             self.code = detect_code(x) if self.code_rule == "auto" else self.code_rule
             x = x if self.code is None else self._floats(s)  # the counts, every value checked
-        labels = ["missing" if k is None else f"missing {k!r}" for k in self.missing_kinds] or ["missing"]
-        self.encoder.fit(x, rng, decimals, labels)
+        self.encoder.fit(x, rng, decimals, missing_labels(self.missing_kinds))
         return self
 
     @property
@@ -561,31 +560,8 @@ class NumericalTransformer(ColumnTransformer):
         return [k for k in self.missing_kinds if k is not None]
 
     def missing_slot(self, value: Any) -> int | None:
-        """The encoder slot of missing values written as ``value`` (a missing text, or None, NaN
-        or pd.NA for the column's own missing value); None when there is no such slot."""
-        enc = self.encoder
-        own = value is None or value is pd.NA or value is pd.NaT or (
-            isinstance(value, (float, np.floating)) and math.isnan(value))
-        if not enc.has_missing or not (own or isinstance(value, str)):
-            return None
-        kinds = self.missing_kinds
-        if own and None not in kinds and len(kinds) == 1:  # None asks for the one missing text too
-            return enc.n_slots - 1
-        kind = None if own else value
-        return enc.n_slots - enc.n_missing + kinds.index(kind) if kind in kinds else None
-
-    def _kinds(self, s: pd.Series) -> np.ndarray | None:
-        """(n,) int64 each row's kind of missing value (``missing_kinds``; 0 elsewhere), None
-        when the column writes its missing values one way."""
-        if len(self.missing_kinds) < 2:
-            return None
-        kinds = np.zeros(len(s), dtype=np.int64)
-        missing = s.isna().to_numpy()
-        written = np.full(len(s), None, dtype=object)
-        written[~missing] = s[~missing].astype(str).to_numpy()
-        for j, kind in enumerate(self.missing_kinds):  # a loop over up to four kinds
-            kinds[missing if kind is None else written == kind] = j
-        return kinds
+        """The encoder slot of missing values written as ``value`` (see ``missing_kind_slot``)."""
+        return missing_kind_slot(self.encoder, self.missing_kinds, value)
 
     def point_values(self) -> list[float]:
         """The column's point masses as it writes them (codes, not their counts)."""
@@ -606,7 +582,7 @@ class NumericalTransformer(ColumnTransformer):
         return self.encoder.spans(self.column)
 
     def transform(self, s: pd.Series) -> np.ndarray:
-        return self.encoder.transform(self._floats(s), self._kinds(s))
+        return self.encoder.transform(self._floats(s), missing_kind_codes(s, self.missing_kinds))
 
     def _floats(self, s: pd.Series) -> np.ndarray:
         """(n,) float64 values, NaN where missing; durations in counts of ``unit``, codes in
@@ -666,9 +642,7 @@ class NumericalTransformer(ColumnTransformer):
         missing = np.isnan(x)
         out = np.empty(len(x), dtype=object)
         out[~missing] = format_numbers(x[~missing], str(self.text))
-        written = [MISSING_VALUES[self.na] if k is None else k for k in self.missing_kinds] or [MISSING_VALUES[self.na]]
-        kind = np.zeros(len(x), dtype=np.int64) if kinds is None else np.clip(kinds, 0, len(written) - 1)
-        out[missing] = np.asarray(written, dtype=object)[kind[missing]]
+        out[missing] = missing_written(self.missing_kinds, MISSING_VALUES[self.na], kinds, len(x))[missing]
         series = pd.Series(out, name=self.column, dtype=object)
         return series if self.dtype == "object" else series.astype(as_dtype(self.dtype))
 
@@ -706,6 +680,53 @@ class NumericalTransformer(ColumnTransformer):
             text = d.get("missing_text")
             t.missing_kinds = ([None] if text is None else [text]) if t.encoder.has_missing else []
         return t
+
+
+# ---------------------------------------------------------------- kinds of missing values
+# A column of numbers or dates written as text may write its missing values in several ways (NaN
+# and "?", or "-" and "unknown"): ``kinds``, one per missing slot of its ContinuousEncoder, list
+# them, a text or None for the column's own missing value (NaN, None, pd.NA, NaT).
+
+
+def missing_labels(kinds: Sequence[str | None]) -> list[str]:
+    """The encoder's labels of the missing slots of ``kinds`` ("missing", "missing '?'")."""
+    return ["missing" if k is None else f"missing {k!r}" for k in kinds] or ["missing"]
+
+
+def missing_kind_codes(s: pd.Series, kinds: Sequence[str | None]) -> np.ndarray | None:
+    """(n,) int64 each row's kind of missing value (an index into ``kinds``; 0 where present),
+    None when the column writes its missing values one way."""
+    if len(kinds) < 2:
+        return None
+    codes = np.zeros(len(s), dtype=np.int64)
+    missing = s.isna().to_numpy()
+    written = np.full(len(s), None, dtype=object)
+    written[~missing] = s[~missing].astype(str).to_numpy()
+    for j, kind in enumerate(kinds):  # a loop over up to four kinds
+        codes[missing if kind is None else written == kind] = j
+    return codes
+
+
+def missing_kind_slot(enc: ContinuousEncoder, kinds: Sequence[str | None], value: Any) -> int | None:
+    """The slot of ``enc`` of missing values written as ``value`` (one of ``kinds``' texts, or
+    None, NaN, pd.NA or NaT for the column's own missing value, which also asks for the one
+    missing text of a column that has no other); None when there is no such slot."""
+    own = value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, (float, np.floating)) and math.isnan(value))
+    if not enc.has_missing or not (own or isinstance(value, str)):
+        return None
+    if own and None not in kinds and len(kinds) == 1:
+        return enc.n_slots - 1
+    kind = None if own else value
+    return enc.n_slots - enc.n_missing + list(kinds).index(kind) if kind in kinds else None
+
+
+def missing_written(kinds: Sequence[str | None], own: Any, codes: np.ndarray | None, n: int) -> np.ndarray:
+    """(n,) object: how each row's missing value is written, from its kind's code (``codes``;
+    -1, or None for all: the first kind): the kind's text, or ``own`` for None."""
+    written = np.empty(max(len(kinds), 1), dtype=object)  # element by element: pd.NA stays itself
+    written[:] = [own if k is None else k for k in kinds] or [own]
+    return np.full(n, written[0], dtype=object) if codes is None else written[np.clip(codes, 0, len(written) - 1)]
 
 
 # Duration units from the coarsest, in nanoseconds.

@@ -41,7 +41,7 @@ from tabgan.schema import (
     MixedOffsets,
     format_dates,
     local_format,
-    missing_date_text,
+    missing_date_texts,
     object_dates,
     split_offsets,
     text_dates,
@@ -55,7 +55,13 @@ from tabgan.transformers.base import (
     register,
     without_text,
 )
-from tabgan.transformers.continuous import ContinuousEncoder
+from tabgan.transformers.continuous import (
+    ContinuousEncoder,
+    missing_kind_codes,
+    missing_kind_slot,
+    missing_labels,
+    missing_written,
+)
 from tabgan.transformers.layout import Span
 
 __all__ = ["DatetimeTransformer"]
@@ -90,9 +96,10 @@ class DatetimeTransformer(ColumnTransformer):
         self.time: ContinuousEncoder | None = None
         # Text offsets that follow no one zone: the distinct ones, a category beside wall-clock time.
         self.offsets: list[str] | None = None
-        # The one text of a text date column that is no date ("0000-00-00", "unknown"), read and
-        # written as its missing values (``schema.odd_date_text``; a column with NaN has none).
-        self.missing_text: str | None = None
+        # How each missing slot of ``day`` is written: a text of a text date column that is no
+        # date ("0000-00-00", "unknown"; ``schema.odd_date_text``) or None, the column's own
+        # missing value (NaT, NaN, None). [None] for most columns with missing values.
+        self.missing_kinds: list[str | None] = []
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> DatetimeTransformer:
         self.column, self.dtype = str(s.name), dtype_name(s.dtype)
@@ -100,7 +107,8 @@ class DatetimeTransformer(ColumnTransformer):
         self.objects = _object_type(s) if self.datetime_format is None else None
         self.na = missing_marker(s)
         self.origin, self.time, self.offsets = None, None, None
-        self.missing_text = missing_date_text(s, self.datetime_format)
+        self.missing_kinds = [None] * bool(s.isna().any()) + list(missing_date_texts(s, self.datetime_format))
+        labels = missing_labels(self.missing_kinds)
         try:
             dt = self._parse(s)
         except MixedOffsets:
@@ -117,13 +125,23 @@ class DatetimeTransformer(ColumnTransformer):
         if self.grain is not None and instants.max() - instants.min() < self._per_day:
             self.origin = int(instants.min())
             self.grain = self._coarsest_grain(instants - self.origin)
-            self.day.fit(self._since_origin(dt), rng, decimals=0)
+            self.day.fit(self._since_origin(dt), rng, decimals=0, missing_labels=labels)
             return self
         day, tod = self._split(*day_tod)
-        self.day.fit(day, rng, decimals=0)
+        self.day.fit(day, rng, decimals=0, missing_labels=labels)
         if self.grain is not None:
             self.time = ContinuousEncoder(self.n_modes).fit(tod, rng, decimals=0)
         return self
+
+    @property
+    def missing_texts(self) -> list[str]:
+        """The texts that write this column's missing values ("0000-00-00"), besides NaN."""
+        return [k for k in self.missing_kinds if k is not None]
+
+    def missing_slot(self, value: Any) -> int | None:
+        """The slot of ``day`` of missing values written as ``value`` (see
+        ``continuous.missing_kind_slot``)."""
+        return missing_kind_slot(self.day, self.missing_kinds, value)
 
     @property
     def _per_day(self) -> int:
@@ -149,11 +167,12 @@ class DatetimeTransformer(ColumnTransformer):
 
     def transform(self, s: pd.Series) -> np.ndarray:
         offsets = self._offset_slots(s) if self._offset_span else None  # (n,)
+        kinds = missing_kind_codes(s, self.missing_kinds)
         if self.origin is not None:
-            parts = [self.day.transform(self._since_origin(self._parse(s)))]
+            parts = [self.day.transform(self._since_origin(self._parse(s)), kinds)]
         else:
             day, tod = self._split(*self._day_tod(self._parse(s)))
-            parts = [self.day.transform(day)]
+            parts = [self.day.transform(day, kinds)]
             if self.time is not None:
                 parts.append(self.time.transform(tod))
         if offsets is not None:
@@ -164,7 +183,7 @@ class DatetimeTransformer(ColumnTransformer):
         """(n,) the slot of each row's offset in ``offsets`` (0 where missing); ColumnError for an
         offset the fit did not see."""
         assert self.offsets is not None and self.datetime_format is not None
-        written = split_offsets(without_text(s, self.missing_text), self.datetime_format)[1]
+        written = split_offsets(without_text(s, self.missing_texts), self.datetime_format)[1]
         slots = pd.Categorical(written, categories=self.offsets).codes.astype(np.int64)  # (n,)
         unseen = (slots < 0) & written.notna().to_numpy()
         if unseen.any():
@@ -184,7 +203,7 @@ class DatetimeTransformer(ColumnTransformer):
             utc = self.origin + day * self._grain_ticks()  # (n,)
         else:
             utc = self._from_day_tod(day, c[:, n_day:])
-        return self._written(utc, missing, slots)
+        return self._written(utc, missing, slots, self.day.missing_kinds(c[:, :n_day]))
 
     @property
     def counted(self) -> bool:
@@ -223,18 +242,22 @@ class DatetimeTransformer(ColumnTransformer):
             self._from_day_tod(counts, c[:, n_day:])
         return np.where(missing, np.nan, (utc // self._per_second).astype(np.float64))
 
-    def restore(self, x: np.ndarray) -> pd.Series:
-        """(n,) float64 counts as ``numbers`` gives them (NaN for missing) -> the column's Series."""
+    def restore(self, x: np.ndarray, kinds: np.ndarray | None = None) -> pd.Series:
+        """(n,) float64 counts as ``numbers`` gives them (NaN for missing) -> the column's Series;
+        ``kinds`` (n,) says how each missing value is written (an index into ``missing_kinds``;
+        all the first when not given)."""
         missing = np.isnan(x)
         counts = np.where(missing, 0, x).astype(np.int64)
         if self.grain is None:
             utc = self._from_day_tod(counts, np.zeros((len(x), 0)))
         else:
             utc = counts * self._per_second
-        return self._written(utc, missing, None)
+        return self._written(utc, missing, None, kinds)
 
-    def _written(self, utc: np.ndarray, missing: np.ndarray, slots: np.ndarray | None) -> pd.Series:
-        """(n,) int64 ticks (UTC when aware) -> the column's Series, in its dtype and form."""
+    def _written(self, utc: np.ndarray, missing: np.ndarray, slots: np.ndarray | None,
+                 kinds: np.ndarray | None = None) -> pd.Series:
+        """(n,) int64 ticks (UTC when aware) -> the column's Series, in its dtype and form;
+        ``kinds``: how each missing value is written (see ``restore``)."""
         values = pd.Series(utc.view(f"datetime64[{self.unit}]"), name=self.column)
         values[missing] = pd.NaT
         if self.tz is not None:
@@ -244,11 +267,11 @@ class DatetimeTransformer(ColumnTransformer):
             assert local is not None
             written = np.asarray(self.offsets, dtype=object)[slots if slots is not None else 0]
             text = (format_dates(values, local) + written).astype(object)
-            text[missing] = self._missing_value
+            text[missing] = self._missing_values(kinds, len(utc))[missing]
             return text.astype(as_dtype(self.dtype)) if self.dtype != "object" else text
         if self.datetime_format is not None:
             text = format_dates(values, self.datetime_format).astype(object)
-            text[missing] = self._missing_value  # as the input wrote them: NaN, None, "unknown"
+            text[missing] = self._missing_values(kinds, len(utc))[missing]  # as written: NaN, "unknown"
             return text.astype(as_dtype(self.dtype)) if self.dtype != "object" else text
         if self.objects is not None:
             return self._as_objects(values, missing)
@@ -257,9 +280,8 @@ class DatetimeTransformer(ColumnTransformer):
             return values.dt.to_period(dtype.freq)
         return values.astype(dtype)
 
-    @property
-    def _missing_value(self) -> Any:
-        return self.missing_text if self.missing_text is not None else MISSING_VALUES[self.na]
+    def _missing_values(self, kinds: np.ndarray | None, n: int) -> np.ndarray:
+        return missing_written(self.missing_kinds, MISSING_VALUES[self.na], kinds, n)
 
     def _as_objects(self, values: pd.Series, missing: np.ndarray) -> pd.Series:
         """An object column of the Python type the input held: datetime.date, datetime.datetime,
@@ -305,7 +327,7 @@ class DatetimeTransformer(ColumnTransformer):
             if pd.api.types.is_datetime64_any_dtype(s.dtype):
                 return s
             return object_dates(s)
-        s = without_text(s, self.missing_text)
+        s = without_text(s, self.missing_texts)
         if self.offsets is not None:  # naive wall-clock times; the offsets are a category
             local = local_format(self.datetime_format)
             assert local is not None
@@ -356,7 +378,7 @@ class DatetimeTransformer(ColumnTransformer):
                 "grain": self.grain, "origin": self.origin, "unit": self.unit, "objects": self.objects,
                 "na": self.na, "day": self.day.to_dict(),
                 "time": self.time.to_dict() if self.time else None, "offsets": self.offsets,
-                "missing_text": self.missing_text}
+                "missing_kinds": self.missing_kinds}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DatetimeTransformer:
@@ -368,7 +390,11 @@ class DatetimeTransformer(ColumnTransformer):
         t.day = ContinuousEncoder.from_dict(d["day"])
         t.time = ContinuousEncoder.from_dict(d["time"]) if d["time"] else None
         t.offsets = d.get("offsets")  # absent in files written before 2026-12-02
-        t.missing_text = d.get("missing_text")  # likewise
+        if "missing_kinds" in d:
+            t.missing_kinds = list(d["missing_kinds"])
+        else:  # before 2026-12-03: one missing text, which a column with NaN had none of
+            text = d.get("missing_text")
+            t.missing_kinds = ([None] if text is None else [text]) if t.day.has_missing else []
         return t
 
 

@@ -180,13 +180,19 @@ def test_one_text_that_is_no_date_is_the_columns_missing_value(odd, dtype):
     s[::10] = odd
     s = s.astype(dtype)  # a string dtype failed to fit before 2026-12-02 ("doesn't match format")
     t, back = round_trip(s, "%Y-%m-%d")
-    assert t.missing_text == odd and t.day.has_missing
+    assert t.missing_kinds == [odd] and t.day.has_missing
     pd.testing.assert_series_equal(back, s)
-    assert DatetimeTransformer.from_dict(json.loads(json.dumps(t.to_dict()))).missing_text == odd
-    # With missing values of its own the text is no missing value: two kinds would become one.
-    with_nan = s.where(s.index != 3)
+    assert DatetimeTransformer.from_dict(json.loads(json.dumps(t.to_dict()))).missing_kinds == [odd]
+    # With missing values of its own as well, each is a kind of its own (before 2026-12-03 the
+    # text was then no missing value, and the column no dates).
+    with_nan = s.where(s.index % 7 != 3)
+    t, back = round_trip(with_nan, "%Y-%m-%d")
+    assert t.missing_kinds == [None, odd] and t.day.spans("t")[-1].labels[-2:] == ("missing", f"missing {odd!r}")
+    pd.testing.assert_series_equal(back, with_nan)
+    again = DatetimeTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    pd.testing.assert_series_equal(again.inverse_transform(t.transform(with_nan), np.random.default_rng(0)), with_nan)
     assert DatetimeTransformer(datetime_format="%Y-%m-%d").fit(
-        with_nan.where(with_nan != odd), np.random.default_rng(0)).missing_text is None
+        with_nan.where(with_nan != odd), np.random.default_rng(0)).missing_kinds == [None]
 
 
 @pytest.mark.parametrize("digits", [1, 3, 9])
