@@ -485,7 +485,7 @@ _WRITTEN = {
     (".", ","): r"^-?[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?$",  # 1,234.50
     (".", ""): r"^-?[0-9]+(\.[0-9]+)?$",  # 12.50, which pandas reads itself unless it has an affix
 }
-_NUMBER_LIKE = r"^[$€£¥]?-?[0-9][0-9.,]*( ?[%€$£])?$"  # any of those forms, or close
+_NUMBER_LIKE = r"^[$€£¥]?-?[0-9][0-9.,]*([eE][+-]?[0-9]+)?( ?[%€$£])?$"  # any of those forms, or close
 _PREFIXES = ("$", "€", "£", "¥")
 _SUFFIXES = (" %", "%", " €", "€", " $", " £")
 

@@ -551,6 +551,21 @@ def test_a_number_or_date_column_with_one_text_of_its_own_reads_it_as_missing(tm
     assert CsvStyle(**json.loads(json.dumps(dataclasses.asdict(style)))) == style  # as a model file holds it
 
 
+def test_numbers_in_scientific_notation_with_one_text_read_it_as_missing(tmp_path):
+    # Regression: 4.800e-02 did not look like a number, so "unknown" beside such values made the
+    # column an id (random digits in their shape).
+    rng = np.random.default_rng(0)
+    values = [f"{v:.3e}" for v in rng.lognormal(-3, 1, 60)]
+    values[::9] = ["unknown"] * len(values[::9])
+    text = "x\n" + "\n".join(values) + "\n"
+    (tmp_path / "in.csv").write_text(text)
+    frame, style = read_table(str(tmp_path / "in.csv"))
+    assert frame["x"].dtype == np.float64 and frame["x"].isna().sum() == 7
+    assert style.missing == (("x", "unknown"),) and style.formats == (NumberFormat("x", "%.3e"),)
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
+
+
 def test_two_odd_texts_or_odd_dates_leave_the_column_text(tmp_path):
     two = pd.DataFrame({"a": ["1", "2", "3", "?", "-", "4"],  # two texts: not one missing token
                         "d": ["2020-01-01", "2020-13-01", "2020-02-01", "x", "2020-03-01", "2020-04-01"]})
