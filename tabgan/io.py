@@ -271,6 +271,7 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
     tokens = _tokens(raw, frame, delimiter, encoding)
     frame = _keep_written_form(frame, tokens)
     na_rep = _na_token(frame, tokens, skip=set(missing))
+    missing.update(_own_na_tokens(frame, tokens, na_rep, skip=set(missing)))  # the tokens as read
     header = _written_header(head.decode(encoding, errors="replace"), delimiter, frame)
     frame, marks = _written_numbers(frame, tokens, delimiter)
     newline = "\r\n" if head.split(b"\n", 1)[0].endswith(b"\r") else "\n"  # as the header's line
@@ -511,27 +512,51 @@ def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter
     ``,`` file (there a quoted ``"1,234"`` is a thousand, not 1.234); one
     currency sign or percent sign on every value (``$12.50``, ``12.5%``). Integers when no
     value has a decimal mark (Int64 with missing values), floats otherwise; ``tokens`` gets
-    their text as plain numbers (for ``_number_formats``). Returns the frame and how each such
-    column was written."""
+    their text as plain numbers (for ``_number_formats``).
+
+    Such numbers beside up to ``MAX_MISSING_TEXTS`` texts of their own that ``_missing_texts``
+    left (``-`` and empty cells, ``n/a`` and ``unknown``: several ways of writing a missing
+    value, which a number column cannot tell apart) become plain number text beside those
+    texts (``$1,234.50`` -> ``1234.50``), which the model reads as numbers with each missing
+    text a kind of its own (``schema.text_number_form``), and ``TableWriter`` writes back in
+    the column's form. Returns the frame and how each such column was written."""
+    from tabgan.schema import MAX_MISSING_TEXTS, TEXT_NUMBERS_MIN_DISTINCT
+
     marks: dict[str, _Written] = {}
     for column in frame.columns:  # a loop over columns
         s = frame[column]
         if s.dtype != object:
             continue
         head = _distinct_text(s.iloc[:1000].dropna().to_numpy())  # a first look: most text is words
-        if head is not None and not pc.all(pc.match_substring_regex(head, _NUMBER_LIKE)).as_py():
+        if head is not None and int(pc.sum(pc.invert(pc.match_substring_regex(head, _NUMBER_LIKE))).as_py() or 0) \
+                > MAX_MISSING_TEXTS:
             continue
         present = ~s.isna().to_numpy()  # (n,)
         values = s.to_numpy()[present]  # (p,)
         distinct = _distinct_text(values)  # (u,), None if not all text
-        form = None if distinct is None else _number_form(distinct, delimiter)
+        if distinct is None:
+            continue
+        number_like = pc.match_substring_regex(distinct, _NUMBER_LIKE)
+        odd = pc.filter(distinct, pc.invert(number_like))
+        if len(odd) > MAX_MISSING_TEXTS or len(odd) and len(distinct) - len(odd) < TEXT_NUMBERS_MIN_DISTINCT:
+            continue
+        form = _number_form(pc.filter(distinct, number_like) if len(odd) else distinct, delimiter)
         if form is None:
             continue
         text = pc.utf8_trim_whitespace(pa.array(values, pa.string()))  # (p,)
-        plain = pc.utf8_slice_codeunits(text, len(form.prefix), -len(form.suffix) or None)
+        numeric = ~pc.is_in(text, odd).to_numpy(zero_copy_only=False) if len(odd) else np.ones(len(text), bool)
+        plain = pc.utf8_slice_codeunits(pc.filter(text, pa.array(numeric)), len(form.prefix), -len(form.suffix) or None)
         if form.group:
             plain = pc.replace_substring(plain, form.group, "")
         plain = pc.replace_substring(plain, form.point, ".") if form.point != "." else plain
+        if len(odd):  # plain number text beside the missing texts, as written
+            out = s.to_numpy().copy()
+            rows = np.flatnonzero(present)[numeric]
+            out[rows] = plain.to_numpy(zero_copy_only=False)
+            frame = frame.copy(deep=False) if not marks else frame
+            frame[column] = out
+            marks[column] = form
+            continue
         parsed = _parsed_numbers(plain, present, form.whole)
         if parsed is None:
             continue
@@ -641,6 +666,12 @@ def _number_formats(frame: pd.DataFrame, tokens: dict[str, pa.Array],
         if form is not None and form.whole:
             formats.append(form.format(str(column), "%d"))
             continue
+        if form is not None and frame[column].dtype == object:  # plain numbers beside missing texts
+            s = frame[column]
+            distinct = _distinct_text(s[pd.to_numeric(s, errors="coerce").notna()].to_numpy())
+            printf = None if distinct is None else _printf(distinct)
+            formats.append(form.format(str(column), printf or SHORTEST))
+            continue
         if not pd.api.types.is_float_dtype(frame[column].dtype):
             continue
         x = frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
@@ -705,6 +736,22 @@ def _na_token(frame: pd.DataFrame, tokens: dict[str, pa.Array], skip: set[str]) 
         for entry in pc.value_counts(pc.filter(tokens[column], pa.array(missing))).to_pylist():
             counts[entry["values"]] = counts.get(entry["values"], 0) + int(entry["counts"])
     return max(counts, key=counts.__getitem__) if counts else ""
+
+
+def _own_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep: str, skip: set[str]
+                   ) -> dict[str, str]:
+    """{column: token} of each column whose missing values are all one token pandas reads as
+    missing other than the file's ``na_rep`` ("n/a" in one column, empty cells elsewhere), so
+    that output writes them back in that column."""
+    out = {}
+    for column in frame.columns:  # a loop over columns
+        missing = frame[column].isna().to_numpy()
+        if column in skip or not missing.any():
+            continue
+        written = pc.unique(pc.utf8_trim_whitespace(pc.filter(tokens[column], pa.array(missing)))).to_pylist()
+        if len(written) == 1 and written[0] != na_rep:
+            out[str(column)] = written[0]
+    return out
 
 
 # ---------------------------------------------------------------------------------------- writing
@@ -863,7 +910,8 @@ def _formatted(chunk: pd.DataFrame, formats: tuple[NumberFormat, ...],
     """``chunk`` with each number column named in ``formats`` as text in its form (missing
     values stay missing, so they get the style's token; no "-0.00"), and its infinities as the
     file wrote them (``infinities``), else "inf" and "-inf"."""
-    forms = {f.column: f for f in formats if f.column in chunk.columns and _is_number(chunk[f.column].dtype)}
+    forms = {f.column: f for f in formats if f.column in chunk.columns
+             and (_is_number(chunk[f.column].dtype) or chunk[f.column].dtype == object)}
     texts = {c: (p, m) for c, p, m in infinities
              if c in chunk.columns and pd.api.types.is_float_dtype(chunk[c].dtype)}
     if not forms and not texts:
@@ -872,6 +920,15 @@ def _formatted(chunk: pd.DataFrame, formats: tuple[NumberFormat, ...],
     for column in [*forms, *(c for c in texts if c not in forms)]:  # a loop over columns
         s = chunk[column]
         form = forms.get(column)
+        if s.dtype == object:  # numbers as text beside missing texts ("-"): those in the form
+            assert form is not None
+            numbers = pd.to_numeric(s, errors="coerce")  # (n,) NaN for the texts and missing values
+            rows = numbers.notna().to_numpy()
+            text = s.to_numpy().copy()
+            x = numbers.to_numpy(dtype=np.float64)[rows] + 0.0
+            text[rows] = _number_text(np.round(x).astype(np.int64).tolist() if form.printf == "%d" else x.tolist(), form)
+            chunk[column] = text
+            continue
         if pd.api.types.is_integer_dtype(s.dtype):
             present = ~s.isna().to_numpy()  # (n,)
             text = np.full(len(s), np.nan, dtype=object)

@@ -566,6 +566,29 @@ def test_numbers_in_scientific_notation_with_one_text_read_it_as_missing(tmp_pat
     assert (tmp_path / "out.csv").read_text() == text
 
 
+def test_numbers_with_signs_beside_empty_cells_and_texts_are_numbers_and_keep_both(tmp_path):
+    # Before 2026-12-03 percentages with "-" and empty cells, or dollars with "n/a" and "-", were
+    # categories of their text.
+    from tabgan.schema import infer_schema
+
+    rng = np.random.default_rng(0)
+    rows = [("-" if i % 9 == 0 else "" if i % 7 == 0 else f"{v:.1f}%",
+             "n/a" if i % 8 == 0 else "-" if i % 5 == 0 else f"${int(v * 10)}")
+            for i, v in enumerate(rng.lognormal(3, 1, 200))]
+    text = "share,price\n" + "".join(f"{a},{b}\n" for a, b in rows)
+    (tmp_path / "in.csv").write_text(text)
+    frame, style = read_table(str(tmp_path / "in.csv"))
+    assert frame["share"].iloc[:3].tolist() == ["-", "17.6", "38.1"] and frame["share"].isna().sum() > 0
+    assert style.formats == (NumberFormat("share", "%.1f", suffix="%"), NumberFormat("price", "%d", prefix="$"))
+    assert style.na_rep == "" and style.missing == (("price", "n/a"),)  # pandas reads n/a as missing
+    assert {c.name: c.kind for c in infer_schema(frame).columns} == {"share": "numerical", "price": "numerical"}
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
+    generated = frame.assign(share=["12.3", "-", None, "4.0"] * 50)  # as a model writes them
+    write_table(generated, str(tmp_path / "gen.csv"), "csv", style)
+    assert pd.read_csv(tmp_path / "gen.csv", dtype=str, keep_default_na=False)["share"][:4].tolist() == ["12.3%", "-", "", "4.0%"]
+
+
 def test_two_odd_texts_or_odd_dates_leave_the_column_text(tmp_path):
     two = pd.DataFrame({"a": ["1", "2", "3", "?", "-", "4"],  # two texts: not one missing token
                         "d": ["2020-01-01", "2020-13-01", "2020-02-01", "x", "2020-03-01", "2020-04-01"]})
