@@ -528,9 +528,10 @@ def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter
         if s.dtype != object:
             continue
         head = _distinct_text(s.iloc[:1000].dropna().to_numpy())  # a first look: most text is words
-        if head is not None and int(pc.sum(pc.invert(pc.match_substring_regex(head, _NUMBER_LIKE))).as_py() or 0) \
-                > MAX_MISSING_TEXTS:
-            continue
+        if head is not None:
+            n_like = int(pc.sum(pc.match_substring_regex(head, _NUMBER_LIKE)).as_py() or 0)
+            if n_like == 0 or len(head) - n_like > MAX_MISSING_TEXTS:
+                continue
         present = ~s.isna().to_numpy()  # (n,)
         values = s.to_numpy()[present]  # (p,)
         distinct = _distinct_text(values)  # (u,), None if not all text
