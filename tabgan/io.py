@@ -272,6 +272,7 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, Csv
     frame = _keep_written_form(frame, tokens)
     na_rep = _na_token(frame, tokens, skip=set(missing))
     missing.update(_own_na_tokens(frame, tokens, na_rep, skip=set(missing)))  # the tokens as read
+    frame = _several_na_tokens(frame, tokens, na_rep, missing)
     header = _written_header(head.decode(encoding, errors="replace"), delimiter, frame)
     frame, marks = _written_numbers(frame, tokens, delimiter)
     newline = "\r\n" if head.split(b"\n", 1)[0].endswith(b"\r") else "\n"  # as the header's line
@@ -753,6 +754,43 @@ def _own_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep: str
         if len(written) == 1 and written[0] != na_rep:
             out[str(column)] = written[0]
     return out
+
+
+def _several_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep: str,
+                       missing: dict[str, str]) -> pd.DataFrame:
+    """Number columns whose missing values the file wrote in several ways pandas reads as one
+    (empty cells and ``n/a``, ``NA`` and ``N/A``), as the text the file wrote, so that the model
+    reads each way as a kind of missing value of its own (``schema.text_number_form``): the
+    file's ``na_rep`` (else the column's most common one, which ``missing`` then gets) stays
+    missing, the others are text. Columns whose numbers would not print back as written stay as
+    they are (their missing values one kind)."""
+    from tabgan.schema import MAX_MISSING_TEXTS, text_number_form
+
+    changed = {}
+    for column in frame.columns:  # a loop over columns
+        s = frame[column]
+        if column in missing or not _is_number(s.dtype) or not s.isna().any():
+            continue
+        written = pc.utf8_trim_whitespace(tokens[column])
+        absent = s.isna().to_numpy()
+        counts = pc.value_counts(pc.filter(written, pa.array(absent))).to_pylist()
+        if not 2 <= len(counts) <= MAX_MISSING_TEXTS + 1:
+            continue
+        texts = [c["values"] for c in sorted(counts, key=lambda c: -c["counts"])]
+        own = na_rep if na_rep in texts else texts[0]
+        text = pd.Series(written.to_numpy(zero_copy_only=False), index=s.index, dtype=object)
+        text = text.where(text != own)  # (n,) the numbers and other tokens as written
+        if text_number_form(text, 0) is None:
+            continue
+        changed[column] = text
+        if own != na_rep:
+            missing[str(column)] = own
+    if not changed:
+        return frame
+    frame = frame.copy(deep=False)
+    for column, text in changed.items():
+        frame[column] = text
+    return frame
 
 
 # ---------------------------------------------------------------------------------------- writing

@@ -589,6 +589,26 @@ def test_numbers_with_signs_beside_empty_cells_and_texts_are_numbers_and_keep_bo
     assert pd.read_csv(tmp_path / "gen.csv", dtype=str, keep_default_na=False)["share"][:4].tolist() == ["12.3%", "-", "", "4.0%"]
 
 
+def test_numbers_missing_in_several_ways_pandas_reads_as_one_keep_each(tmp_path):
+    # Before 2026-12-03 empty cells and "n/a" in one column were both NaN, written back as the
+    # file's token: the n/a were lost.
+    from tabgan.schema import infer_schema
+
+    rng = np.random.default_rng(0)
+    rows = [("" if i % 9 == 0 else "n/a" if i % 7 == 0 else f"{rng.normal(50, 10):.2f}",
+             "NA" if i % 9 == 0 else "N/A" if i % 4 == 0 else str(rng.integers(0, 100)),
+             "" if i % 5 == 0 else f"{rng.normal():.3f}") for i in range(200)]
+    text = "a,b,c\n" + "".join(",".join(r) + "\n" for r in rows)
+    (tmp_path / "in.csv").write_text(text)
+    frame, style = read_table(str(tmp_path / "in.csv"))
+    assert (frame["a"] == "n/a").sum() == sum(r[0] == "n/a" for r in rows) and frame["a"].isna().sum() == 23
+    assert frame["c"].dtype == np.float64  # one way: numbers, as before
+    assert style.na_rep == "" and style.missing == (("b", "N/A"),)  # b's commonest, none of them empty
+    assert {c.name: c.kind for c in infer_schema(frame).columns} == {"a": "numerical", "b": "numerical", "c": "numerical"}
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
+
+
 def test_two_odd_texts_or_odd_dates_leave_the_column_text(tmp_path):
     two = pd.DataFrame({"a": ["1", "2", "3", "?", "-", "4"],  # two texts: not one missing token
                         "d": ["2020-01-01", "2020-13-01", "2020-02-01", "x", "2020-03-01", "2020-04-01"]})
