@@ -98,7 +98,9 @@ class PreparedData:
     occur in the real table, the rest only in other frames (invented categories).
     Infinities are missing in ``frames`` and ``numeric`` (no distance or histogram holds them);
     ``infinities[name][col]`` keeps each numerical column's counts of ``inf`` and ``-inf`` rows,
-    for every column that holds one in some frame.
+    for every column that holds one in some frame; ``missing_text_counts[name][col]`` the rows
+    of each of a column's missing texts (``schema.missing_texts``: "?", "n/a"), which are
+    missing in ``frames``.
     """
 
     schema: TableSchema
@@ -108,6 +110,7 @@ class PreparedData:
     categories: dict[str, pd.Index]
     n_real_categories: dict[str, int]
     infinities: dict[str, dict[str, tuple[int, int]]]
+    missing_text_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
     def n_rows(self, name: str) -> int:
         """Row count of the frame ``name``."""
@@ -241,7 +244,12 @@ def prepare(schema: TableSchema, frames: Mapping[str, pd.DataFrame | None]) -> P
         name: _continuous_matrix(frame, schema.continuous) for name, frame in normalised.items()
     }
     categories, n_real, codes = _code_categoricals(normalised, schema.categorical)
-    return PreparedData(schema, normalised, numeric, codes, categories, n_real, infinities)
+    text_counts = {
+        name: {c: {t: int((frame[c].astype(object) == t).sum()) for t in texts}
+               for c, texts in schema.missing_texts.items()}
+        for name, frame in given.items()
+    }
+    return PreparedData(schema, normalised, numeric, codes, categories, n_real, infinities, text_counts)
 
 
 def _infinities(

@@ -189,8 +189,9 @@ def _category_coverage(data: PreparedData) -> dict[str, Any]:
 def _missing_values(data: PreparedData) -> dict[str, Any]:
     """Each column's share of missing rows, real against synthetic; a numerical column holding
     ``inf`` or ``-inf`` in either table has those shares compared too (they are no missing
-    values, though every other metric skips them), and its difference is the largest of the
-    three."""
+    values, though every other metric skips them), and so has each way a column writes its
+    missing values ("?", "n/a", beside empty cells: ``real_kinds``, ``synthetic_kinds``, keyed
+    by the text, "" for the column's own missing value); the difference is the largest."""
     real, synthetic = data.frames["real"], data.frames["synthetic"]
     columns = []
     for column in data.schema.kinds:
@@ -201,17 +202,22 @@ def _missing_values(data: PreparedData) -> dict[str, Any]:
             n_missing = int(frame[column].isna().sum()) - n_inf - n_minus_inf
             inf, minus_inf = n_inf / len(frame), n_minus_inf / len(frame)
             entry[f"{name}_rate"] = n_missing / len(frame)
-            shares[name] = (entry[f"{name}_rate"], inf, minus_inf)
+            shares[name] = [entry[f"{name}_rate"], inf, minus_inf]
             if column in data.infinities[name]:
                 entry[f"{name}_inf_rate"], entry[f"{name}_minus_inf_rate"] = inf, minus_inf
+            texts = data.missing_text_counts.get(name, {}).get(column)
+            if texts:
+                own = n_missing - sum(texts.values())
+                entry[f"{name}_kinds"] = {"": own / len(frame), **{t: k / len(frame) for t, k in texts.items()}}
+                shares[name] += list(entry[f"{name}_kinds"].values())
         entry["difference"] = max(abs(a - b) for a, b in zip(shares["real"], shares["synthetic"]))
         columns.append(entry)
     return {
         "value": max((c["difference"] for c in columns), default=0.0),
         "direction": "lower is better",
         "range": [0.0, 1.0],
-        "good": "0 means every column has the real table's share of missing values (and of "
-                "inf and -inf, where it holds them)",
+        "good": "0 means every column has the real table's share of missing values, of each way "
+                "of writing them, and of inf and -inf, where it holds them",
         "columns": columns,
     }
 

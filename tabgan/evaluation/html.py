@@ -338,6 +338,12 @@ def _missing_table(missing: Mapping[str, Any]) -> str:
         header[3:3] = ["real inf", "synthetic inf", "real -inf", "synthetic -inf"]
         keys[2:2] = ["real_inf_rate", "synthetic_inf_rate", "real_minus_inf_rate", "synthetic_minus_inf_rate"]
     rows = [[_td(c["column"])] + [_td(c.get(k, 0.0), True) for k in keys] for c in missing["columns"]]
+    if any("real_kinds" in c for c in missing["columns"]):  # "?" and empty cells, each compared
+        header.append("each way written (real / synthetic)")
+        for row, c in zip(rows, missing["columns"]):
+            ways = [f"{text or 'empty'}: {_fmt(share)} / {_fmt(c.get('synthetic_kinds', {}).get(text, 0.0))}"
+                    for text, share in c.get("real_kinds", {}).items()]
+            row.append(_td("; ".join(ways)))
     return "<h3>Missing values</h3>" + _table(header, rows)
 
 

@@ -225,6 +225,25 @@ def test_infinities_are_counted_apart_from_missing_values(tmp_path) -> None:
     assert "<th>synthetic -inf</th>" in report.save_html(tmp_path / "r.html").read_text(encoding="utf-8")
 
 
+def test_each_way_of_writing_missing_values_is_compared(tmp_path) -> None:
+    # Regression: "?" and empty cells counted as one, so a table with all "?" where the real
+    # one had half of each scored a missing-value difference of 0.
+    rng = np.random.default_rng(0)
+
+    def ages(n_own: int, n_text: int) -> pd.DataFrame:
+        x = rng.integers(18, 90, 100).astype(str).astype(object)
+        x[:n_own], x[n_own:n_own + n_text] = None, "?"
+        return pd.DataFrame({"age": x, "other": rng.normal(size=100)})
+
+    report = evaluate(ages(5, 5), ages(0, 10), sections=["fidelity"])
+    missing = report.to_dict()["fidelity"]["missing_values"]
+    entry = missing["columns"][0]
+    assert (entry["real_rate"], entry["synthetic_rate"]) == (0.10, 0.10)
+    assert entry["real_kinds"] == {"": 0.05, "?": 0.05} and entry["synthetic_kinds"] == {"": 0.0, "?": 0.10}
+    assert entry["difference"] == pytest.approx(0.05) and missing["value"] == pytest.approx(0.05)
+    assert "?: 0.05" in report.save_html(tmp_path / "r.html").read_text(encoding="utf-8")
+
+
 def test_an_empty_column_is_ignored_and_said_so(table: pd.DataFrame) -> None:
     real = table.assign(blank=np.nan)
     result = evaluate(real, real, sections=["fidelity"]).to_dict()
