@@ -614,7 +614,8 @@ def text_number_form(s: pd.Series, min_distinct: int = TEXT_NUMBERS_MIN_DISTINCT
     bare), each one printing back as written, at least ``min_distinct`` of them distinct, but for
     at most ``MAX_MISSING_TEXTS`` texts that are no number ("?", "unknown": ways of
     writing a missing value, beside its NaN if it has any; sorted); None otherwise (leading
-    zeros, thousands separators, infinities: text)."""
+    zeros, thousands separators: text). Infinities ("inf", "-Infinity") may be among the
+    numbers; the form is that of the finite ones."""
     values = s.dropna()
     if values.empty or not _is_text(values):
         return None
@@ -627,7 +628,9 @@ def text_number_form(s: pd.Series, min_distinct: int = TEXT_NUMBERS_MIN_DISTINCT
     if len(odd) > MAX_MISSING_TEXTS or len(distinct) - len(odd) < max(min_distinct, 1):
         return None
     texts, x = distinct[numbers.notna().to_numpy()], numbers[numbers.notna()].to_numpy(dtype=np.float64)
-    if not np.isfinite(x).all():
+    finite = np.isfinite(x)
+    texts, x = texts[finite], x[finite]
+    if len(texts) < max(min_distinct, 1):
         return None
     form = _number_form_of(texts)
     if form is None or not (format_numbers(x, form) == texts.to_numpy(dtype=object)).all():

@@ -533,12 +533,13 @@ class NumericalTransformer(ColumnTransformer):
         # How each missing slot is written: a text ("?") or None, the column's own missing value
         # (NaN, None, pd.NA). [None] for a column of numbers with missing values; [] for none.
         self.missing_kinds: list[str | None] = []
+        self.inf_texts: tuple[str, ...] = ("inf", "-inf")  # numbers as text: how they write inf, -inf
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> NumericalTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
         self.unit = _duration_unit(s) if pd.api.types.is_timedelta64_dtype(s.dtype) else None
         self.scale = _decimal_scale(s) if is_decimal(s) else None
-        self.code, self.text = None, None
+        self.code, self.text, self.inf_texts = None, None, ("inf", "-inf")
         is_text = s.dtype == object or isinstance(s.dtype, pd.StringDtype)  # object, string[python|pyarrow]
         written = text_number_form(s, 0) if is_text and self.scale is None else None
         texts: tuple[str, ...] = ()
@@ -546,6 +547,10 @@ class NumericalTransformer(ColumnTransformer):
             self.text, texts = written
         self.missing_kinds = [None] * bool(s.isna().any()) + list(texts)
         x = self._floats(s)
+        if self.text is not None and np.isinf(x).any():
+            written = s.to_numpy(dtype=object)
+            self.inf_texts = tuple(str(written[np.flatnonzero(sign(x))[0]]) if sign(x).any() else default
+                                   for sign, default in ((np.isposinf, "inf"), (np.isneginf, "-inf")))
         whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None or self.text == "%d"
         decimals = 0 if whole else detect_decimals(x, single=s.dtype == np.float32)
         if decimals == 0 and self.unit is None and self.scale is None and self.text is None:
@@ -641,7 +646,9 @@ class NumericalTransformer(ColumnTransformer):
     def _texts(self, x: np.ndarray, kinds: np.ndarray | None) -> pd.Series:
         missing = np.isnan(x)
         out = np.empty(len(x), dtype=object)
-        out[~missing] = format_numbers(x[~missing], str(self.text))
+        finite = np.isfinite(x)
+        out[finite] = format_numbers(x[finite], str(self.text))
+        out[np.isposinf(x)], out[np.isneginf(x)] = self.inf_texts
         out[missing] = missing_written(self.missing_kinds, MISSING_VALUES[self.na], kinds, len(x))[missing]
         series = pd.Series(out, name=self.column, dtype=object)
         return series if self.dtype == "object" else series.astype(as_dtype(self.dtype))
@@ -665,7 +672,8 @@ class NumericalTransformer(ColumnTransformer):
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,
                 "unit": self.unit, "scale": self.scale, "code": self.code, "text": self.text,
-                "missing_kinds": self.missing_kinds, "encoder": self.encoder.to_dict()}
+                "missing_kinds": self.missing_kinds, "inf_texts": list(self.inf_texts),
+                "encoder": self.encoder.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> NumericalTransformer:
@@ -674,6 +682,7 @@ class NumericalTransformer(ColumnTransformer):
         t.unit, t.scale = d.get("unit"), d.get("scale")  # absent in files before 2026-12-02
         t.code = d.get("code")  # absent in files written before 2026-12-02
         t.text = d.get("text")  # likewise
+        t.inf_texts = tuple(d.get("inf_texts", ("inf", "-inf")))  # absent before 2026-12-03
         if "missing_kinds" in d:
             t.missing_kinds = list(d["missing_kinds"])
         else:  # before 2026-12-03: one missing text, which a column with NaN had none of

@@ -385,6 +385,22 @@ def test_each_way_of_writing_a_missing_number_is_a_slot_of_its_own():
     assert [t.missing_slot(v) for v in (None, np.nan, "?", "n/a", "-")] == [slots - 3, slots - 3, slots - 2, slots - 1, None]
 
 
+def test_numbers_as_text_with_infinities_come_back_spelt_as_written():
+    # Before 2026-12-03 an "Infinity" among prices written as text made them a category.
+    from tabgan.schema import infer_schema
+    from tabgan.transformers import NumericalTransformer
+
+    rng = np.random.default_rng(0)
+    s = pd.Series(np.char.mod("%.2f", rng.normal(50, 10, 300)).astype(object), name="ratio")
+    s[::13], s[5::29], s[7::31] = "Infinity", "-Infinity", "?"
+    assert infer_schema(pd.DataFrame({"ratio": s}))["ratio"].kind == "numerical"
+    t = NumericalTransformer().fit(s, np.random.default_rng(0))
+    assert (t.text, t.missing_kinds, t.inf_texts) == ("%.2f", ["?"], ("Infinity", "-Infinity"))
+    pd.testing.assert_series_equal(t.inverse_transform(t.transform(s), np.random.default_rng(0)), s)
+    again = NumericalTransformer.from_dict(json.loads(json.dumps(t.to_dict(), allow_nan=False)))
+    pd.testing.assert_series_equal(again.inverse_transform(t.transform(s), np.random.default_rng(0)), s)
+
+
 def test_a_model_file_with_one_missing_text_still_reads_it():
     # Files written before 2026-12-03 hold "missing_text", which no column with NaN had.
     from tabgan.transformers import NumericalTransformer
