@@ -223,7 +223,7 @@ SAMPLE_OPTIONS: tuple[Option, ...] = (
         "random_state",
         int,
         None,
-        "seed of the rows (default: the model's own stream)",
+        "seed of the rows (same seed, same rows; default: a fresh seed each run, which --json reports)",
         "S",
     ),
 )
@@ -658,6 +658,8 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
             raise ParameterError("give -n N, the rows to generate, or --conditions FILE, a row for each")
         n = len(conditions)
     params = _values(args, SAMPLE_OPTIONS)
+    if params["random_state"] is None:  # each run new rows, not the loaded model's first call again
+        params["random_state"] = int(np.random.SeedSequence().generate_state(1)[0])
     start = time.perf_counter()
     chunks = _checked_chunks(model, n, conditions, params)
     style = model.csv_style_ if fmt == "csv" else None  # the training CSV's delimiter, NA token
@@ -670,6 +672,7 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
         "output": args.output,
         "format": fmt,
         "rows": writer.rows,
+        "seed": params["random_state"],
         "seconds": round(time.perf_counter() - start, 3),
         "sampling": dict(model.sampling_report_),
     }

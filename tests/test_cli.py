@@ -751,6 +751,19 @@ def test_conditions_typed_as_text_find_categories_of_other_types(tmp_path, capsy
     assert (sample["price"] == decimal.Decimal("2.25")).all()
 
 
+def test_each_unseeded_sample_run_draws_new_rows_and_reports_its_seed(work, tmp_path, capsys):
+    # Before 2026-12-03 every run without --seed was the loaded model's first call again: a
+    # nightly job wrote the same rows each night.
+    outs = [tmp_path / f"{i}.csv" for i in range(3)]
+    seeds = []
+    for out in outs[:2]:
+        assert run("sample", work / "model.tabgan", "-n", 30, "-o", out, "--json", "-q") == 0
+        seeds.append(json.loads(capsys.readouterr().out)["seed"])
+    assert seeds[0] != seeds[1] and outs[0].read_text() != outs[1].read_text()
+    assert run("sample", work / "model.tabgan", "-n", 30, "-o", outs[2], "--seed", seeds[0], "-q") == 0
+    assert outs[2].read_text() == outs[0].read_text()
+
+
 def test_an_empty_condition_value_asks_for_missing_values(work, tmp_path, capsys):
     """Regression: ``--condition visits=`` (a discrete Int64 column with gaps) was refused as
     "the column holds numbers", so missing values could not be asked for from the CLI."""
