@@ -454,6 +454,14 @@ def _add_sample(sub: argparse.ArgumentParser) -> None:
         help="a CSV or Parquet table of such columns, one row for each row to generate: row i "
              "of the output has row i's values (an empty cell asks for a missing value)",
     )
+    sub.add_argument(
+        "--ids-after",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="integer ids and counters start past the largest in FILE (an earlier output), so "
+             "outputs put together hold each id once; repeat for several",
+    )
     _add(sub, SAMPLE_OPTIONS)
     _add(sub, LOAD_OPTIONS)
     _add(sub, RESAMPLE_OPTIONS)
@@ -649,6 +657,8 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
     _check_stdout(args)
     model = _load(args)
     model.set_params(**{k: v for k, v in _values(args, RESAMPLE_OPTIONS).items() if v is not None})
+    for earlier in args.ids_after or ():
+        model.continue_ids_past(read_table(earlier)[0])
     conditions = _typed_conditions(model, args.condition)
     if args.conditions_file is not None:
         conditions = _conditions_table(model, args.conditions_file, conditions)

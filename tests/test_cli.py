@@ -764,6 +764,21 @@ def test_each_unseeded_sample_run_draws_new_rows_and_reports_its_seed(work, tmp_
     assert outs[2].read_text() == outs[0].read_text()
 
 
+def test_ids_after_an_earlier_output_continue_past_it(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"order": np.arange(500, 500 + ROWS), "c": rng.choice(["a", "b"], ROWS)}).to_csv(
+        tmp_path / "in.csv", index=False)
+    assert run("fit", tmp_path / "in.csv", "-o", tmp_path / "m.tabgan", *TINY) == 0
+    assert run("sample", tmp_path / "m.tabgan", "-n", 20, "-o", tmp_path / "a.csv", "-q") == 0
+    assert run("sample", tmp_path / "m.tabgan", "-n", 20, "-o", tmp_path / "b.csv", "-q",
+               "--ids-after", tmp_path / "a.csv") == 0
+    both = pd.concat([pd.read_csv(tmp_path / "a.csv"), pd.read_csv(tmp_path / "b.csv")])
+    assert both["order"].tolist() == list(range(500 + ROWS, 540 + ROWS))
+    assert run("sample", tmp_path / "m.tabgan", "-n", 5, "-o", tmp_path / "c.csv", "-q",
+               "--ids-after", tmp_path / "in.csv", "--ids-after", tmp_path / "b.csv") == 0
+    assert pd.read_csv(tmp_path / "c.csv")["order"].tolist() == list(range(540 + ROWS, 545 + ROWS))
+
+
 def test_an_empty_condition_value_asks_for_missing_values(work, tmp_path, capsys):
     """Regression: ``--condition visits=`` (a discrete Int64 column with gaps) was refused as
     "the column holds numbers", so missing values could not be asked for from the CLI."""

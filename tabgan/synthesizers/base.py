@@ -506,6 +506,22 @@ class BaseSynthesizer(BaseEstimator):
         self._sample_calls = self._rows_issued = 0
         return self
 
+    def continue_ids_past(self, data: pd.DataFrame) -> BaseSynthesizer:
+        """Let integer ids and counters (``INV-00017``) start past the largest of ``data`` (an
+        earlier output, or real rows kept elsewhere) as well, so that tables sampled apart
+        (another session, a nightly ``tabgan sample --ids-after``) hold each id once when put
+        together. Random text ids are drawn afresh. Returns self; ParameterError when the model
+        has no such id column or ``data`` holds none of them."""
+        self._check_fitted()
+        counted = self.transformer_.counted_id_columns()
+        if not counted:
+            raise ParameterError("continue_ids_past: the model has no integer id or counter column")
+        data = data.set_axis([str(c) for c in data.columns], axis=1)
+        if not set(counted) & set(data.columns):
+            raise ParameterError(f"continue_ids_past: the table holds none of the id columns {', '.join(counted)}")
+        self.transformer_.continue_ids_past(data)
+        return self
+
     def _stream_rows(self, n: int) -> int:
         """The first row of an unseeded call's ``n`` rows in the model's stream, which the ids
         of integers and counters take up from; those rows are taken, used up or not."""

@@ -344,6 +344,13 @@ class TableTransformer:
             if isinstance(t, IdTransformer) and t.column in df.columns:
                 t.continue_past(df[t.column])
 
+    def counted_id_columns(self) -> list[str]:
+        """The id columns whose values are numbers in sequence (integers, counters in text),
+        which ``continue_ids_past`` moves on."""
+        self._check_fitted()
+        return [t.column for t in self.columns_
+                if isinstance(t, IdTransformer) and (t.numeric or t.counter is not None)]
+
     def check_continues(self, df: pd.DataFrame, discrete_columns: Iterable[str] | None = None,
                         metadata: Mapping[str, Any] | None = None) -> None:
         """ColumnError unless ``df`` is a table these fitted transforms describe, as training on

@@ -366,6 +366,24 @@ def test_unseeded_calls_continue_integer_ids_and_counters(cls, tmp_path):
     pd.testing.assert_frame_equal(tabgan.load(tmp_path / "m.tabgan").sample(50), parts[0])  # a fresh stream
 
 
+def test_ids_continue_past_an_earlier_output_on_request(fitted, tmp_path):
+    # Tables sampled in different sessions restarted their ids; continue_ids_past moves them on.
+    rng = np.random.default_rng(0)
+    n = 200
+    table = pd.DataFrame({"id": np.arange(1000, 1000 + n), "invoice": [f"INV-{i:05d}" for i in range(n)],
+                          "kind": rng.choice(["a", "b", "c"], n)})
+    model = ConditionalGAN(**FAST).fit(table)
+    model.save(tmp_path / "m.tabgan")
+    yesterday = model.sample(40, random_state=0)
+    today = tabgan.load(tmp_path / "m.tabgan").continue_ids_past(yesterday).sample(40, random_state=0)
+    assert today["id"].tolist() == list(range(1240, 1280))
+    assert today["invoice"].tolist() == [f"INV-{i:05d}" for i in range(240, 280)]
+    with pytest.raises(ParameterError, match="holds none of the id columns id, invoice"):
+        model.continue_ids_past(yesterday[["kind"]])
+    with pytest.raises(ParameterError, match="has no integer id or counter column"):
+        fitted.continue_ids_past(yesterday)
+
+
 def test_derived_columns_keep_their_dependency(fitted, table):
     assert fitted.transformer_.derived_ == {"shade": "colour", "wavelength": "colour"}
     out = fitted.sample(300, random_state=0)
