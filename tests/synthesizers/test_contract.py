@@ -344,14 +344,18 @@ def test_ids_are_unique_over_a_dataframe_of_conditions(cls):
     assert out["invoice"].is_unique and not set(out["invoice"]) & set(table["invoice"])
 
 
+def invoices(n: int = 200) -> pd.DataFrame:
+    """An integer id from 1000, a counter INV-00000 and a category."""
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({"id": np.arange(1000, 1000 + n), "invoice": [f"INV-{i:05d}" for i in range(n)],
+                         "kind": rng.choice(["a", "b", "c"], n)})
+
+
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
 def test_unseeded_calls_continue_integer_ids_and_counters(cls, tmp_path):
     # Before 2026-12-03 every call numbered its rows from the first: sampling a table in two
     # calls and putting them together gave each id twice.
-    rng = np.random.default_rng(0)
-    n = 200
-    table = pd.DataFrame({"id": np.arange(1000, 1000 + n), "invoice": [f"INV-{i:05d}" for i in range(n)],
-                          "kind": rng.choice(["a", "b", "c"], n)})
+    table = invoices()
     model = cls(**FAST).fit(table)
     parts = [model.sample(50), model.sample(30, conditions={"kind": "b"}),
              model.sample(20, conditions=pd.DataFrame({"kind": ["a", "c"] * 10}))]
@@ -368,10 +372,7 @@ def test_unseeded_calls_continue_integer_ids_and_counters(cls, tmp_path):
 
 def test_ids_continue_past_an_earlier_output_on_request(fitted, tmp_path):
     # Tables sampled in different sessions restarted their ids; continue_ids_past moves them on.
-    rng = np.random.default_rng(0)
-    n = 200
-    table = pd.DataFrame({"id": np.arange(1000, 1000 + n), "invoice": [f"INV-{i:05d}" for i in range(n)],
-                          "kind": rng.choice(["a", "b", "c"], n)})
+    table = invoices()
     model = ConditionalGAN(**FAST).fit(table)
     model.save(tmp_path / "m.tabgan")
     yesterday = model.sample(40, random_state=0)
