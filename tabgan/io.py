@@ -961,10 +961,10 @@ def _formatted(chunk: pd.DataFrame, formats: tuple[NumberFormat, ...],
         form = forms.get(column)
         if s.dtype == object:  # numbers as text beside missing texts ("-"): those in the form
             assert form is not None
-            numbers = pd.to_numeric(s, errors="coerce")  # (n,) NaN for the texts and missing values
-            rows = numbers.notna().to_numpy()
+            numbers = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64)  # (n,) NaN for texts
+            rows = np.isfinite(numbers)  # infinities stay as the model wrote them
             text = s.to_numpy().copy()
-            x = numbers.to_numpy(dtype=np.float64)[rows] + 0.0
+            x = numbers[rows] + 0.0
             text[rows] = _number_text(np.round(x).astype(np.int64).tolist() if form.printf == "%d" else x.tolist(), form)
             chunk[column] = text
             continue

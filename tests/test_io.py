@@ -584,9 +584,9 @@ def test_numbers_with_signs_beside_empty_cells_and_texts_are_numbers_and_keep_bo
     assert {c.name: c.kind for c in infer_schema(frame).columns} == {"share": "numerical", "price": "numerical"}
     write_table(frame, str(tmp_path / "out.csv"), "csv", style)
     assert (tmp_path / "out.csv").read_text() == text
-    generated = frame.assign(share=["12.3", "-", None, "4.0"] * 50)  # as a model writes them
+    generated = frame.assign(share=["12.3", "-", None, "inf"] * 50)  # as a model writes them
     write_table(generated, str(tmp_path / "gen.csv"), "csv", style)
-    assert pd.read_csv(tmp_path / "gen.csv", dtype=str, keep_default_na=False)["share"][:4].tolist() == ["12.3%", "-", "", "4.0%"]
+    assert pd.read_csv(tmp_path / "gen.csv", dtype=str, keep_default_na=False)["share"][:4].tolist() == ["12.3%", "-", "", "inf"]
 
 
 def test_numbers_missing_in_several_ways_pandas_reads_as_one_keep_each(tmp_path):

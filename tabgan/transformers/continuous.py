@@ -547,9 +547,9 @@ class NumericalTransformer(ColumnTransformer):
             self.text, texts = written
         self.missing_kinds = [None] * bool(s.isna().any()) + list(texts)
         x = self._floats(s)
-        if self.text is not None and np.isinf(x).any():
-            written = s.to_numpy(dtype=object)
-            self.inf_texts = tuple(str(written[np.flatnonzero(sign(x))[0]]) if sign(x).any() else default
+        if self.text is not None and np.isinf(x).any():  # "Infinity" comes back as written
+            as_written = s.to_numpy(dtype=object)
+            self.inf_texts = tuple(str(as_written[sign(x)][0]) if sign(x).any() else default
                                    for sign, default in ((np.isposinf, "inf"), (np.isneginf, "-inf")))
         whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None or self.text == "%d"
         decimals = 0 if whole else detect_decimals(x, single=s.dtype == np.float32)
@@ -683,11 +683,7 @@ class NumericalTransformer(ColumnTransformer):
         t.code = d.get("code")  # absent in files written before 2026-12-02
         t.text = d.get("text")  # likewise
         t.inf_texts = tuple(d.get("inf_texts", ("inf", "-inf")))  # absent before 2026-12-03
-        if "missing_kinds" in d:
-            t.missing_kinds = list(d["missing_kinds"])
-        else:  # before 2026-12-03: one missing text, which a column with NaN had none of
-            text = d.get("missing_text")
-            t.missing_kinds = ([None] if text is None else [text]) if t.encoder.has_missing else []
+        t.missing_kinds = read_missing_kinds(d, t.encoder.has_missing)
         return t
 
 
@@ -700,6 +696,15 @@ class NumericalTransformer(ColumnTransformer):
 def missing_labels(kinds: Sequence[str | None]) -> list[str]:
     """The encoder's labels of the missing slots of ``kinds`` ("missing", "missing '?'")."""
     return ["missing" if k is None else f"missing {k!r}" for k in kinds] or ["missing"]
+
+
+def read_missing_kinds(d: dict[str, Any], has_missing: bool) -> list[str | None]:
+    """A transformer state's ``missing_kinds``; a file written before 2026-12-03 holds one
+    ``missing_text`` instead, which a column with missing values of its own had none of."""
+    if "missing_kinds" in d:
+        return list(d["missing_kinds"])
+    text = d.get("missing_text")
+    return ([None] if text is None else [text]) if has_missing else []
 
 
 def missing_kind_codes(s: pd.Series, kinds: Sequence[str | None]) -> np.ndarray | None:

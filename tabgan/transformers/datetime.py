@@ -61,6 +61,7 @@ from tabgan.transformers.continuous import (
     missing_kind_slot,
     missing_labels,
     missing_written,
+    read_missing_kinds,
 )
 from tabgan.transformers.layout import Span
 
@@ -390,11 +391,7 @@ class DatetimeTransformer(ColumnTransformer):
         t.day = ContinuousEncoder.from_dict(d["day"])
         t.time = ContinuousEncoder.from_dict(d["time"]) if d["time"] else None
         t.offsets = d.get("offsets")  # absent in files written before 2026-12-02
-        if "missing_kinds" in d:
-            t.missing_kinds = list(d["missing_kinds"])
-        else:  # before 2026-12-03: one missing text, which a column with NaN had none of
-            text = d.get("missing_text")
-            t.missing_kinds = ([None] if text is None else [text]) if t.day.has_missing else []
+        t.missing_kinds = read_missing_kinds(d, t.day.has_missing)
         return t
 
 
