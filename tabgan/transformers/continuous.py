@@ -342,13 +342,13 @@ class ContinuousEncoder:
             out[is_point] = np.asarray(self.points)[slot[is_point] - k]
         return out  # missing slot rows stay NaN
 
-    def missing_kinds(self, c: np.ndarray) -> np.ndarray:
+    def missing_kinds(self, c: np.ndarray) -> np.ndarray | None:
         """(n,) int64 the kind of each row's missing value (see ``transform``), -1 for a row that
-        is not missing, from compact values ``c`` (n, len(spans))."""
-        if not self.has_missing:
-            return np.full(c.shape[0], -1, dtype=np.int64)
-        kind = (c[:, -1].astype(np.int64) if self.n_slots > 1 else np.zeros(c.shape[0], np.int64)) \
-            - (self.n_slots - self.n_missing)
+        is not missing, from compact values ``c`` (n, len(spans)); None when there are fewer than
+        two kinds (nothing to tell apart: the sampling path of most columns skips this)."""
+        if self.n_missing < 2:
+            return None
+        kind = c[:, -1].astype(np.int64) - (self.n_slots - self.n_missing)  # n_slots > 1 here
         return np.where(kind >= 0, kind, -1)
 
     def _round_per_row(self, out: np.ndarray, mode: np.ndarray, rng: np.random.Generator) -> np.ndarray:

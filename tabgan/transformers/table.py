@@ -262,16 +262,16 @@ class TableTransformer:
             return conditional[t.source], _derived_slot(t, source, value)
         if isinstance(t, NumericalTransformer) and t.unit is None and t.scale is None:
             return self._point_slot(self._index[column], t, value)
-        if isinstance(t, DatetimeTransformer) and t.missing_slot(value) is not None:
+        if isinstance(t, DatetimeTransformer) and (slot := t.missing_slot(value)) is not None:
             # The day's mode span, the slot of that kind of missing value: as for a number's
             # missing values, checked in the generated rows.
-            return self._first_span[self._index[column]] + len(t.day.spans(column)) - 1, t.missing_slot(value)
+            return self._first_span[self._index[column]] + len(t.day.spans(column)) - 1, slot
         if column not in conditional:
             kind = self.schema_[column].kind
             hint = (" (name it in discrete_columns, --discrete-columns on the command line, when "
                     "fitting, to learn it as categorical)" if kind == "numerical" else "")
             if isinstance(t, DatetimeTransformer) and t.day.has_missing:
-                kinds = ", ".join("None" if k is None else repr(k) for k in t.missing_kinds)
+                kinds = ", ".join(repr(k) for k in t.missing_kinds)
                 empty = "; COL= on the command line" if None in t.missing_kinds or len(t.missing_kinds) == 1 else ""
                 hint = f" (or on its missing values: {kinds}{empty})"
             raise ConditionError(f"condition on column {column!r} of kind {kind}: "
