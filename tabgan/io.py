@@ -758,30 +758,46 @@ def _own_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep: str
 
 def _several_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep: str,
                        missing: dict[str, str]) -> pd.DataFrame:
-    """Number columns whose missing values the file wrote in several ways pandas reads as one
-    (empty cells and ``n/a``, ``NA`` and ``N/A``), as the text the file wrote, so that the model
-    reads each way as a kind of missing value of its own (``schema.text_number_form``): the
-    file's ``na_rep`` (else the column's most common one, which ``missing`` then gets) stays
-    missing, the others are text. Columns whose numbers would not print back as written stay as
-    they are (their missing values one kind)."""
-    from tabgan.schema import MAX_MISSING_TEXTS, text_number_form
+    """Columns whose missing values the file wrote in several ways pandas reads as one (empty
+    cells and ``n/a``, ``NA`` and ``N/A``), with the ways the file wrote: the file's ``na_rep``
+    (else the column's most common one, which ``missing`` then gets) stays missing, the others
+    are text.
+
+    - In a number column the model reads each such text as a kind of missing value of its own
+      (``schema.text_number_form``). Columns whose numbers would not print back as written stay
+      as they are (their missing values one kind).
+    - In a text column (categories, dates or numbers written as text) each is a value the model
+      learns and writes back as it was (numbers with ``$`` or ``%``, which
+      ``_written_numbers`` reads next, as numbers beside missing texts). Not in ids (names,
+      e-mails: ``schema.infer_column``), whose missing values stay one kind, where text would
+      become shapes of random letters, nor in columns that are not all text (booleans).
+    """
+    from tabgan.schema import MAX_MISSING_TEXTS, infer_column, text_number_form
 
     changed = {}
     for column in frame.columns:  # a loop over columns
         s = frame[column]
-        if column in missing or not _is_number(s.dtype) or not s.isna().any():
+        number = _is_number(s.dtype)
+        if column in missing or not s.isna().any() or not (number or _all_text(s)):
             continue
         written = pc.utf8_trim_whitespace(tokens[column])
         absent = s.isna().to_numpy()
         counts = pc.value_counts(pc.filter(written, pa.array(absent))).to_pylist()
-        if not 2 <= len(counts) <= MAX_MISSING_TEXTS + 1:
+        if len(counts) < 2 or (number and len(counts) > MAX_MISSING_TEXTS + 1):
             continue
         texts = [c["values"] for c in sorted(counts, key=lambda c: -c["counts"])]
         own = na_rep if na_rep in texts else texts[0]
-        text = pd.Series(written.to_numpy(zero_copy_only=False), index=s.index, dtype=object)
-        text = text.where(text != own)  # (n,) the numbers and other tokens as written
-        if text_number_form(text, 0) is None:
-            continue
+        as_written = pd.Series(written.to_numpy(zero_copy_only=False), index=s.index, dtype=object)
+        if number:
+            text = as_written.where(as_written != own)  # (n,) the numbers and other tokens as written
+            if text_number_form(text, 0) is None:
+                continue
+        else:
+            text = s.where(~absent, as_written.where(as_written != own))  # (n,) values kept as read
+            present = pa.array(s.dropna().to_numpy(), pa.string())  # the values, without the tokens
+            if not pc.all(pc.match_substring_regex(present, _NUMBER_LIKE)).as_py() \
+                    and infer_column(text).kind == "id":
+                continue
         changed[column] = text
         if own != na_rep:
             missing[str(column)] = own
@@ -791,6 +807,11 @@ def _several_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep:
     for column, text in changed.items():
         frame[column] = text
     return frame
+
+
+def _all_text(s: pd.Series) -> bool:
+    """Whether every value present in the object column ``s`` is text."""
+    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) == "string"
 
 
 # ---------------------------------------------------------------------------------------- writing

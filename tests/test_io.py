@@ -609,6 +609,47 @@ def test_numbers_missing_in_several_ways_pandas_reads_as_one_keep_each(tmp_path)
     assert (tmp_path / "out.csv").read_text() == text
 
 
+def test_text_columns_missing_in_several_ways_pandas_reads_as_one_keep_each(tmp_path):
+    # Before 2026-12-03 empty cells and "n/a" in a category, text-date or "$" column were both
+    # NaN and came back as the file's commonest token: the empty cells were lost.
+    from tabgan import ConditionalGAN
+    from tabgan.schema import infer_schema
+
+    rng = np.random.default_rng(0)
+
+    def cell(i: int, value: str) -> str:
+        return "" if i % 9 == 0 else "n/a" if i % 7 == 0 else value
+
+    rows = [(cell(i, str(rng.choice(["red", "green", "blue"]))),
+             cell(i, f"2021-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}"),
+             cell(i, f"${rng.integers(1, 999)}"),
+             cell(i, "".join(rng.choice(list("abcdefghij"), 8))),
+             cell(i, str(bool(rng.integers(0, 2)))),
+             f"{rng.normal():.3f}") for i in range(300)]
+    text = "color,day,price,name,flag,x\n" + "".join(",".join(r) + "\n" for r in rows)
+    (tmp_path / "in.csv").write_text(text)
+    frame, style = read_table(str(tmp_path / "in.csv"))
+    assert style.na_rep == "n/a"  # the file's commonest: still missing, the empty cells text
+    empty, na = sum(r[0] == "" for r in rows), sum(r[0] == "n/a" for r in rows)
+    for column in ("color", "day", "price"):
+        assert (frame[column] == "").sum() == empty and frame[column].isna().sum() == na, column
+    for column in ("name", "flag"):  # an id and booleans: their missing values one kind, as before
+        assert frame[column].isna().sum() == empty + na, column
+    kinds = {c.name: c.kind for c in infer_schema(frame).columns}
+    assert kinds == {"color": "categorical", "day": "datetime", "price": "numerical", "name": "id",
+                     "flag": "boolean", "x": "numerical"}
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    written = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    original = pd.read_csv(tmp_path / "in.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(written[["color", "day", "price", "x"]], original[["color", "day", "price", "x"]])
+    generated = ConditionalGAN(epochs=1, batch_size=50, random_state=0).fit(frame).sample(600, random_state=0)
+    write_table(generated, str(tmp_path / "gen.csv"), "csv", style)
+    out = pd.read_csv(tmp_path / "gen.csv", dtype=str, keep_default_na=False)
+    for column in ("color", "day", "price"):
+        assert {"", "n/a"} <= set(out[column]), column  # each way, generated and written as it was
+    assert out["price"][~out["price"].isin(["", "n/a"])].str.fullmatch(r"\$[0-9]+").all()
+
+
 def test_two_odd_texts_or_odd_dates_leave_the_column_text(tmp_path):
     two = pd.DataFrame({"a": ["1", "2", "3", "?", "-", "4"],  # two texts: not one missing token
                         "d": ["2020-01-01", "2020-13-01", "2020-02-01", "x", "2020-03-01", "2020-04-01"]})
