@@ -459,8 +459,9 @@ def _add_sample(sub: argparse.ArgumentParser) -> None:
         action="append",
         default=None,
         metavar="FILE",
-        help="integer ids and counters start past the largest in FILE (an earlier output), so "
-             "outputs put together hold each id once; repeat for several",
+        help="integer ids and counters start past the largest in FILE (an earlier output) and "
+             "short random ids keep clear of its ones, so outputs put together hold each id "
+             "once; repeat for several",
     )
     _add(sub, SAMPLE_OPTIONS)
     _add(sub, LOAD_OPTIONS)

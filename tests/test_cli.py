@@ -766,17 +766,19 @@ def test_each_unseeded_sample_run_draws_new_rows_and_reports_its_seed(work, tmp_
 
 def test_ids_after_an_earlier_output_continue_past_it(tmp_path, capsys):
     rng = np.random.default_rng(0)
-    pd.DataFrame({"order": np.arange(500, 500 + ROWS), "c": rng.choice(["a", "b"], ROWS)}).to_csv(
-        tmp_path / "in.csv", index=False)
+    codes = [f"{a}{d}" for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for d in range(10)]  # 260: they meet
+    pd.DataFrame({"order": np.arange(500, 500 + ROWS), "c": rng.choice(["a", "b"], ROWS),
+                  "code": rng.choice(codes, ROWS, replace=False)}).to_csv(tmp_path / "in.csv", index=False)
     assert run("fit", tmp_path / "in.csv", "-o", tmp_path / "m.tabgan", *TINY) == 0
     assert run("sample", tmp_path / "m.tabgan", "-n", 20, "-o", tmp_path / "a.csv", "-q") == 0
-    assert run("sample", tmp_path / "m.tabgan", "-n", 20, "-o", tmp_path / "b.csv", "-q",
+    assert run("sample", tmp_path / "m.tabgan", "-n", 60, "-o", tmp_path / "b.csv", "-q",
                "--ids-after", tmp_path / "a.csv") == 0
     both = pd.concat([pd.read_csv(tmp_path / "a.csv"), pd.read_csv(tmp_path / "b.csv")])
-    assert both["order"].tolist() == list(range(500 + ROWS, 540 + ROWS))
+    assert both["order"].tolist() == list(range(500 + ROWS, 580 + ROWS))
+    assert both["code"].is_unique  # before 2026-12-03 about 4.6 of them repeated a's
     assert run("sample", tmp_path / "m.tabgan", "-n", 5, "-o", tmp_path / "c.csv", "-q",
                "--ids-after", tmp_path / "in.csv", "--ids-after", tmp_path / "b.csv") == 0
-    assert pd.read_csv(tmp_path / "c.csv")["order"].tolist() == list(range(540 + ROWS, 545 + ROWS))
+    assert pd.read_csv(tmp_path / "c.csv")["order"].tolist() == list(range(580 + ROWS, 585 + ROWS))
 
 
 def test_an_empty_condition_value_asks_for_missing_values(work, tmp_path, capsys):

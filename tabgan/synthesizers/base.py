@@ -321,7 +321,7 @@ class BaseSynthesizer(BaseEstimator):
         engine, step = self._make_training(self.transformer_.layout_, matrix, init, train_gen)
         engine.continue_from(self.engine_)
         self.engine_ = engine
-        self._sample_calls = self._rows_issued = 0
+        self._restart_stream()
         self.epochs_ = self._epochs_for(len(data))
         return self._train(step, data, matrix, first_epoch=done)
 
@@ -377,7 +377,8 @@ class BaseSynthesizer(BaseEstimator):
         """Drop every learnt attribute (``name_``) and the sampling state of an earlier fit."""
         for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
             delattr(self, name)
-        self._sample_calls = self._rows_issued = 0
+        self._ids_past: dict[str, set[str]] = {}
+        self._restart_stream()
         self._keep_best = None
         self._sampling_only = False  # read from a file saved with training_state=False
 
@@ -449,10 +450,11 @@ class BaseSynthesizer(BaseEstimator):
             of the result holds row i's values (a missing cell asks for a missing value), and
             ids stay unique over the whole result (see ``sample_chunks``).
         random_state: the same seed gives the same rows; a numpy Generator or RandomState gives
-            the seed (and advances); None continues the model's own stream, integer ids and
-            counters included: ``sample(500)`` twice gives 1,000 distinct ids, as one
-            ``sample(1000)`` would (a seeded call is a table of its own, its ids from the first).
-            ``reset_sampling()`` starts the stream again.
+            the seed (and advances); None continues the model's own stream, its ids included:
+            ``sample(500)`` twice gives 1,000 distinct ids, as one ``sample(1000)`` would
+            (integers and counters count on, random text keeps clear of the earlier calls'; a
+            seeded call is a table of its own, its ids from the first). ``reset_sampling()``
+            starts the stream again.
         """
         chunks = list(self.sample_chunks(n, conditions=conditions, random_state=random_state))
         return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
@@ -489,7 +491,7 @@ class BaseSynthesizer(BaseEstimator):
         targets = self._parse_conditions(conditions)
         draws = self._draws(random_state)
         tally = [0, 0]  # rows generated, rows accepted
-        taken: dict[str, set[str]] = {}  # the text ids of this call's chunks: each comes once
+        taken = self._taken(random_state)  # random text ids given out: each comes once
         if n == 0:  # no rows, the training table's columns and dtypes
             yield self._frame(np.zeros((0, len(self.transformer_.layout_.spans)), np.float32),
                               conditions, draws[1], first_row, taken)
@@ -503,23 +505,43 @@ class BaseSynthesizer(BaseEstimator):
         load: the next unseeded calls give the rows, and the ids, the first ones gave. Returns
         self."""
         self._check_fitted()
-        self._sample_calls = self._rows_issued = 0
+        self._restart_stream()
         return self
+
+    def _restart_stream(self) -> None:
+        """The model's own sampling stream from its start: its calls, rows and text ids."""
+        self._sample_calls = self._rows_issued = 0
+        self._stream_ids = {column: set(ids) for column, ids in self._ids_past.items()}
+
+    def _taken(self, random_state: int | None) -> dict[str, set[str]]:
+        """{column: the random text ids a call's fresh ones keep clear of, which it then joins}:
+        in the model's own stream (``random_state=None``) those of its earlier calls, in a seeded
+        call (a table of its own) only those of ``continue_ids_past``'s tables."""
+        if random_state is None:
+            return self._stream_ids
+        return {column: set(ids) for column, ids in self._ids_past.items()}
 
     def continue_ids_past(self, data: pd.DataFrame) -> BaseSynthesizer:
         """Let integer ids and counters (``INV-00017``) start past the largest of ``data`` (an
-        earlier output, or real rows kept elsewhere) as well, so that tables sampled apart
-        (another session, a nightly ``tabgan sample --ids-after``) hold each id once when put
-        together. Random text ids are drawn afresh. Returns self; ParameterError when the model
-        has no such id column or ``data`` holds none of them."""
+        earlier output, or real rows kept elsewhere) as well, and random text ids that could
+        meet by chance (short codes, not UUIDs) keep clear of its ones, so that tables sampled
+        apart (another session, a nightly ``tabgan sample --ids-after``) hold each id once when
+        put together. The counters' new starts are saved with the model; the text ids are kept
+        by this object only (they may be real rows'), for its seeded and unseeded calls alike.
+        Returns self; ParameterError when the model has no such id column or ``data`` holds
+        none of them."""
         self._check_fitted()
-        counted = self.transformer_.counted_id_columns()
-        if not counted:
-            raise ParameterError("continue_ids_past: the model has no integer id or counter column")
+        columns = self.transformer_.counted_id_columns() + self.transformer_.drawn_id_columns()
+        if not columns:
+            raise ParameterError("continue_ids_past: the model has no integer id, counter or short random id column")
         data = data.set_axis([str(c) for c in data.columns], axis=1)
-        if not set(counted) & set(data.columns):
-            raise ParameterError(f"continue_ids_past: the table holds none of the id columns {', '.join(counted)}")
+        if not set(columns) & set(data.columns):
+            raise ParameterError(f"continue_ids_past: the table holds none of the id columns {', '.join(columns)}")
         self.transformer_.continue_ids_past(data)
+        for column in set(self.transformer_.drawn_id_columns()) & set(data.columns):
+            ids = set(data[column].dropna().astype(str))
+            self._ids_past.setdefault(column, set()).update(ids)
+            self._stream_ids.setdefault(column, set()).update(ids)
         return self
 
     def _stream_rows(self, n: int) -> int:
@@ -594,7 +616,7 @@ class BaseSynthesizer(BaseEstimator):
             parts = list(self._accepted(len(positions), SAMPLE_CHUNK, self._parse_conditions(wanted),
                                         wanted, draws, tally))
             compact[positions] = np.concatenate(parts) if len(parts) > 1 else parts[0]
-        taken: dict[str, set[str]] = {}
+        taken = self._taken(random_state)
         for start in range(0, max(n, 1), chunk_size):  # decoded in order: ids unique over all
             stop = min(start + chunk_size, n)
             out = self._frame(compact[start:stop], None, draws[1], first_row + start, taken)
@@ -748,7 +770,8 @@ class BaseSynthesizer(BaseEstimator):
         model.sample_seed_ = state["sample_seed"]
         model.seed_ = state.get("seed")  # absent in files before 2026-12-02
         model.stop_reason_ = state.get("stop_reason", "")
-        model._sample_calls = model._rows_issued = 0
+        model._ids_past = {}
+        model._restart_stream()
         model.column_labels_ = state.get("column_labels")  # absent in files before 2026-12-02
         model._set_feature_names(list(model.transformer_.schema_.names))
         layout = model.transformer_.layout_

@@ -64,7 +64,7 @@ _COUNTER_DIGITS = 18  # a counter's number fits an int64
 # that many rows at most NARROW_EVIDENCE of the time were the place uniform, and when a fresh
 # id still matches one of those rows at most MAX_CLASH of the time (rows / the ids allowed).
 # Random text ids of a shape with at least this many bits of choice are not checked against the
-# earlier chunks of a table (see IdTransformer._roomy).
+# earlier chunks of a table (see IdTransformer.keeps_taken).
 ROOMY_BITS = 100
 PLACES_MIN_ROWS = 20
 NARROW_EVIDENCE = 1e-3
@@ -225,20 +225,23 @@ class IdTransformer(Unlearnt):
         if dup.any():  # a shape too small for the rows asked: number the rest
             suffix = pd.Series(len(taken) + np.arange(int(dup.sum()))).map("-{}".format)
             out[dup] = (pd.Series(out[dup]) + suffix).to_numpy()
-        if not self._roomy():
+        if self.keeps_taken():
             taken.update(out)
         return out
 
-    def _roomy(self) -> bool:
-        """Whether every shape draws from at least 2**ROOMY_BITS values (a UUID's 122 random
-        bits): then two fresh ids of a table meet by chance less than once in 10**6 even at a
-        billion rows, and the table's earlier ids need not be kept (``taken``)."""
+    def keeps_taken(self) -> bool:
+        """Whether fresh ids are random text that could meet an earlier one by chance, so that
+        those given out are kept (``taken``): not integers or counters, which count on, nor
+        shapes that all draw from at least 2**ROOMY_BITS values (a UUID's 122 random bits), whose
+        fresh ids meet less than once in 10**6 even at a billion rows."""
+        if self.numeric or self.counter is not None:
+            return False
         choices = self._choices()
         for shape, narrowed in zip(self.shapes, self.places or [{}] * len(self.shapes)):
             sizes = _place_sizes(shape, choices, narrowed)
             if np.log2(sizes[sizes > 0]).sum() < ROOMY_BITS:
-                return False
-        return True
+                return True
+        return False
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,

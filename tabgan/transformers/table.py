@@ -344,6 +344,13 @@ class TableTransformer:
             if isinstance(t, IdTransformer) and t.column in df.columns:
                 t.continue_past(df[t.column])
 
+    def drawn_id_columns(self) -> list[str]:
+        """The id columns of random text that an earlier fresh id could repeat by chance (short
+        codes, not UUIDs: ``IdTransformer.keeps_taken``); decoding keeps clear of the ``taken``
+        ids given for them."""
+        self._check_fitted()
+        return [t.column for t in self.columns_ if isinstance(t, IdTransformer) and t.keeps_taken()]
+
     def counted_id_columns(self) -> list[str]:
         """The id columns whose values are numbers in sequence (integers, counters in text),
         which ``continue_ids_past`` moves on."""

@@ -381,8 +381,34 @@ def test_ids_continue_past_an_earlier_output_on_request(fitted, tmp_path):
     assert today["invoice"].tolist() == [f"INV-{i:05d}" for i in range(240, 280)]
     with pytest.raises(ParameterError, match="holds none of the id columns id, invoice"):
         model.continue_ids_past(yesterday[["kind"]])
-    with pytest.raises(ParameterError, match="has no integer id or counter column"):
+    with pytest.raises(ParameterError, match="has no integer id, counter or short random id column"):
         fitted.continue_ids_past(yesterday)
+
+
+def short_codes(n: int = 150) -> pd.DataFrame:
+    """Codes of a letter and a digit ("B7"): 260 of them, so fresh ones meet by chance."""
+    rng = np.random.default_rng(0)
+    codes = [f"{a}{d}" for a in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" for d in range(10)]
+    return pd.DataFrame({"code": rng.choice(codes, n, replace=False), "kind": rng.choice(["a", "b"], n)})
+
+
+def test_unseeded_calls_keep_short_random_ids_apart(tmp_path):
+    # Before 2026-12-03 each call drew its random text ids afresh: two calls of 100 codes out of
+    # 260 shared about 38 of them.
+    model = ConditionalGAN(**FAST).fit(short_codes())
+    parts = [model.sample(100), model.sample(100, conditions={"kind": "a"}),
+             model.sample(100, conditions=pd.DataFrame({"kind": ["a", "b"] * 50}))]
+    codes = pd.concat(parts, ignore_index=True)["code"]
+    assert codes.is_unique  # when few codes are left, numbered: "F7-200"
+    assert model.transformer_.drawn_id_columns() == ["code"]
+    assert codes[:100].str.fullmatch(r"[A-Z][0-9]").all() and codes.str.fullmatch(r"[A-Z][0-9](-[0-9]+)?").all()
+    pd.testing.assert_frame_equal(model.reset_sampling().sample(100), parts[0])
+    seeded = model.sample(100, random_state=0)  # a table of its own: the stream's ids are not its
+    pd.testing.assert_frame_equal(seeded, model.sample(100, random_state=0))
+    model.save(tmp_path / "m.tabgan")
+    today = tabgan.load(tmp_path / "m.tabgan").continue_ids_past(seeded)
+    for later in (today.sample(100, random_state=0), today.sample(100)):
+        assert not set(later["code"]) & set(seeded["code"])
 
 
 def test_derived_columns_keep_their_dependency(fitted, table):
