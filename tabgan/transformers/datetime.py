@@ -114,7 +114,8 @@ class DatetimeTransformer(ColumnTransformer):
             dt = self._parse(s)
         except MixedOffsets:
             assert self.datetime_format is not None
-            self.offsets = sorted(split_offsets(s, self.datetime_format)[1].dropna().unique())
+            written = without_text(s, self.missing_texts)  # "unknown" has no offset
+            self.offsets = sorted(split_offsets(written, self.datetime_format)[1].dropna().unique())
             dt = self._parse(s)
         self.unit = "ns" if _fits_nanoseconds(dt) else "us"
         if dt.dt.tz is not None:
