@@ -32,6 +32,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from tabgan.errors import DataError
 from tabgan.schema import is_uuid_objects
 from tabgan.transformers.base import (
     MISSING_VALUES,
@@ -41,6 +42,7 @@ from tabgan.transformers.base import (
     from_json_values,
     json_values,
     missing_marker,
+    nullable_dtype,
     register,
     to_plain,
 )
@@ -138,7 +140,7 @@ class IdTransformer(Unlearnt):
         self.shapes, self.shape_counts, self.places, self.alphabets = [], [], [], {}
         self.hex, self.counter, self.uuid = None, None, False
         if self.numeric:
-            self.start, self.step = _continuation(values.to_numpy(dtype=np.float64))
+            self.start, self.step = _continuation(_id_numbers(values))
             return self
         self.uuid = is_uuid_objects(values)
         text = values.astype(str)
@@ -176,9 +178,12 @@ class IdTransformer(Unlearnt):
             return
         if not self.numeric:
             return
-        x = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-        if np.isfinite(x).any():
-            self.start = max(self.start, int(np.floor(np.nanmax(x))) + self.step)
+        x = pd.to_numeric(s, errors="coerce").dropna()
+        if pd.api.types.is_float_dtype(x.dtype):
+            x = x[np.isfinite(x.to_numpy(dtype=np.float64))]
+        if len(x):
+            largest = _id_numbers(x).max()
+            self.start = max(self.start, (int(largest) if largest.dtype.kind in "iu" else int(np.floor(largest))) + self.step)
 
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator, first_row: int = 0,
                         taken: set[str] | None = None) -> pd.Series:
@@ -189,9 +194,7 @@ class IdTransformer(Unlearnt):
         n = c.shape[0]
         missing = rng.random(n) < self.missing_rate
         if self.numeric:
-            x = (self.start + self.step * (first_row + np.arange(n))).astype(np.float64)
-            x[missing] = np.nan
-            return restore_numeric(x, self.dtype, self.na, self.column)
+            return self._numbered(first_row, n, missing)
         if self.counter is not None:
             values = self._counted(first_row, n)
         else:
@@ -201,6 +204,24 @@ class IdTransformer(Unlearnt):
         values[missing] = MISSING_VALUES[self.na]
         out = pd.Series(values, name=self.column, dtype=object)
         return out if self.dtype == "object" else out.astype(as_dtype(self.dtype))
+
+    def _numbered(self, first_row: int, n: int, missing: np.ndarray) -> pd.Series:
+        """The integer ids of rows first_row.. of a table, exact whatever their size (Snowflake
+        ids near 2**63, uint64 beyond it: float64 holds integers only to 2**53), ``missing``
+        (n,) rows missing, in the input's dtype."""
+        first = self.start + self.step * first_row
+        last = first + self.step * max(n - 1, 0)
+        if last > np.iinfo(np.uint64).max:
+            raise DataError(f"column {self.column!r}: its ids would pass {np.iinfo(np.uint64).max}, "
+                            "the largest a 64-bit integer holds")
+        kind = np.int64 if last <= np.iinfo(np.int64).max else np.uint64
+        x = kind(first) + kind(self.step) * np.arange(n, dtype=kind)  # (n,)
+        dtype = as_dtype(self.dtype)
+        if pd.api.types.is_float_dtype(dtype):  # float ids (named so in metadata)
+            return restore_numeric(np.where(missing, np.nan, x.astype(np.float64)), self.dtype, self.na, self.column)
+        out = pd.Series(pd.arrays.IntegerArray(x, missing), name=self.column) if missing.any() \
+            else pd.Series(x, name=self.column)
+        return out.astype(as_dtype(nullable_dtype(self.dtype)) if missing.any() else dtype)
 
     def _counted(self, first_row: int, n: int) -> np.ndarray:
         """(n,) the counter's values of rows first_row.. of a table: prefix, number (zero-padded
@@ -271,6 +292,16 @@ def _repeated(text: np.ndarray, taken: set[str]) -> np.ndarray:
     if clash:
         dup |= pd.Series(text).isin(clash).to_numpy()
     return dup
+
+
+def _id_numbers(values: pd.Series) -> np.ndarray:
+    """(n,) the present numbers of an id column, exact: int64, or uint64 for unsigned ones
+    (past 2**63), float64 for floats."""
+    dtype = values.dtype
+    if pd.api.types.is_integer_dtype(dtype):
+        unsigned = pd.api.types.is_unsigned_integer_dtype(dtype) or "uint" in str(dtype)
+        return values.to_numpy(dtype=np.uint64 if unsigned else np.int64)
+    return values.to_numpy(dtype=np.float64)
 
 
 def _continuation(x: np.ndarray) -> tuple[int, int]:

@@ -1,6 +1,10 @@
+import json
+
 import numpy as np
 import pandas as pd
+import pytest
 
+from tabgan.errors import DataError
 from tabgan.transformers import ConstantTransformer, IdTransformer
 
 
@@ -9,6 +13,35 @@ def test_integer_ids_are_fresh_unique_and_of_the_input_dtype():
     t = IdTransformer().fit(s, np.random.default_rng(0))
     out = t.inverse_transform(np.zeros((1000, 0), np.float32), np.random.default_rng(0))
     assert out.dtype == np.int32 and out.is_unique and not out.isin(s).any()
+
+
+@pytest.mark.parametrize("first, dtype", [(2**62 + 1001, "int64"), (2**63 + 5, "uint64"),
+                                          (1_500_988_465_909_374_000, "Int64"), (2**62, "int64[pyarrow]")])
+def test_integer_ids_past_two_to_the_53_stay_exact(first, dtype):
+    # Before 2026-12-03 ids went through float64, exact only to 2**53: ids of Snowflake's size
+    # came back repeated, below the largest and equal to real ones (300 of 300 at 2**62).
+    s = pd.Series([first + 3 * i for i in range(300)], name="id", dtype=dtype)
+    if dtype == "Int64":
+        s[::10] = pd.NA  # an id with gaps (metadata's sdtype "id")
+    t = IdTransformer().fit(s, np.random.default_rng(0))
+    t = IdTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    out = pd.concat([t.inverse_compact(np.zeros((200, 0)), np.random.default_rng(0), first_row=k * 200)
+                     for k in range(2)], ignore_index=True)
+    assert str(out.dtype) == dtype and out.isna().any() == (dtype == "Int64")
+    present = out.notna().to_numpy()
+    step = 1 if dtype == "Int64" else 3  # the gaps' step, where every gap is one
+    assert t.start == first + 3 * 299 + step
+    expected = [t.start + step * i for i in range(400)]  # row i of the table: past the largest
+    assert out[present].map(int).tolist() == [e for e, p in zip(expected, present) if p]
+    t.continue_past(pd.Series([first + 3 * 1000], dtype=dtype))
+    assert int(t.inverse_compact(np.zeros((1, 0)), np.random.default_rng(0))[0]) == first + 3 * 1000 + step
+
+
+def test_integer_ids_that_would_pass_64_bits_are_refused():
+    t = IdTransformer().fit(pd.Series(np.arange(2**64 - 20, 2**64 - 1, dtype=np.uint64), name="id"),
+                            np.random.default_rng(0))
+    with pytest.raises(DataError, match="column 'id': its ids would pass 18446744073709551615"):
+        t.inverse_compact(np.zeros((5, 0)), np.random.default_rng(0))
 
 
 def _fresh(t, n, seed=0):
