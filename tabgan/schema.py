@@ -59,7 +59,7 @@ KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "i
 
 __all__ = ["KINDS", "ColumnSpec", "Kind", "MixedOffsets", "Schema", "as_dtype", "as_numbers", "date_mask",
            "dtype_name", "format_dates", "format_numbers", "infer_column", "infer_schema",
-           "is_arrow_dictionary", "is_decimal", "local_format", "missing_date_texts", "object_dates",
+           "is_arrow_dictionary", "is_decimal", "local_format", "missing_date_texts", "number_objects", "object_dates",
            "odd_date_text",
            "split_offsets", "text_date_format", "text_dates", "text_names", "text_number_form",
            "validate_frame"]
@@ -436,7 +436,7 @@ def _coded_format(s: pd.Series, fmt: str) -> str:
 def _code_format(s: pd.Series) -> str | None:
     """The format of the time or date code (``tabgan.codes``) the whole numbers of ``s`` write
     beyond chance, or None."""
-    if pd.api.types.is_timedelta64_dtype(s.dtype) or not _is_numeric(s):
+    if pd.api.types.is_timedelta64_dtype(s.dtype) or not (_is_numeric(s) or number_objects(s.dropna())):
         return None
     x = s.to_numpy(dtype=np.float64, na_value=np.nan)
     known = x[~np.isnan(x)]
@@ -468,6 +468,8 @@ def _infer_column(s: pd.Series) -> ColumnSpec:
     elif _is_numeric(s):
         kind = "id" if _looks_like_int_id(s) else "numerical"
     elif pd.api.types.is_timedelta64_dtype(s.dtype):  # durations (Parquet DURATION columns)
+        kind = "numerical"
+    elif number_objects(values) is not None:  # Python ints and floats: a frame after replace({nan: None})
         kind = "numerical"
     elif pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
         inferred = pd.api.types.infer_dtype(values, skipna=True)
@@ -519,6 +521,20 @@ def is_uuid_objects(values: pd.Series) -> bool:
     """Whether every value of ``values`` (missing values dropped) is a ``uuid.UUID``."""
     return (values.dtype == object and len(values) > 0 and isinstance(values.iloc[0], uuid.UUID)
             and bool(values.map(type).eq(uuid.UUID).all()))  # the first value first: text is no pass
+
+
+# What pandas' infer_dtype calls object columns of Python (or numpy) ints and floats, and the
+# type NumericalTransformer writes them back as.
+_NUMBER_OBJECTS = {"integer": "int", "floating": "float", "mixed-integer-float": "float"}
+
+
+def number_objects(values: pd.Series) -> str | None:
+    """"int" or "float" when the object column ``values`` (missing values dropped) holds only
+    numbers (ints; floats, or ints and floats), else None. Before 2026-12-03 such a column was
+    categorical: every generated value was a real row's."""
+    if values.dtype != object or values.empty:
+        return None
+    return _NUMBER_OBJECTS.get(pd.api.types.infer_dtype(values, skipna=True))
 
 
 def is_decimal(s: pd.Series) -> bool:

@@ -48,7 +48,7 @@ from scipy.optimize import nnls
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import BayesianGaussianMixture
 
-from tabgan.schema import format_numbers, is_decimal, text_number_form
+from tabgan.schema import format_numbers, is_decimal, number_objects, text_number_form
 from tabgan.transformers.base import (
     MISSING_VALUES,
     ColumnTransformer,
@@ -514,7 +514,8 @@ class NumericalTransformer(ColumnTransformer):
 
     A duration is encoded as a count of its coarsest unit that divides every value (``unit``:
     days, hours, ... nanoseconds), so "20 minutes" comes back whole; a Decimal column comes back
-    as Decimals with its largest number of decimal places (``scale``).
+    as Decimals with its largest number of decimal places (``scale``); an object column of
+    Python ints or floats (``schema.number_objects``) as such objects (``objects``).
     """
 
     kind_name = "numerical"
@@ -530,6 +531,7 @@ class NumericalTransformer(ColumnTransformer):
         self.scale: int | None = None  # Decimal objects: decimal places written back
         self.code: str | None = None  # whole numbers writing a time or date (HHMM ...; see codes)
         self.text: str | None = None  # numbers written as text: their form ("%d", "%.2f", "shortest")
+        self.objects: str | None = None  # an object column of Python numbers: "int" or "float"
         # How each missing slot is written: a text ("?") or None, the column's own missing value
         # (NaN, None, pd.NA). [None] for a column of numbers with missing values; [] for none.
         self.missing_kinds: list[str | None] = []
@@ -539,6 +541,7 @@ class NumericalTransformer(ColumnTransformer):
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
         self.unit = _duration_unit(s) if pd.api.types.is_timedelta64_dtype(s.dtype) else None
         self.scale = _decimal_scale(s) if is_decimal(s) else None
+        self.objects = number_objects(s.dropna())
         self.code, self.text, self.inf_texts = None, None, ("inf", "-inf")
         is_text = s.dtype == object or isinstance(s.dtype, pd.StringDtype)  # object, string[python|pyarrow]
         written = text_number_form(s, 0) if is_text and self.scale is None else None
@@ -551,9 +554,10 @@ class NumericalTransformer(ColumnTransformer):
             as_written = s.to_numpy(dtype=object)
             self.inf_texts = tuple(str(as_written[sign(x)][0]) if sign(x).any() else default
                                    for sign, default in ((np.isposinf, "inf"), (np.isneginf, "-inf")))
-        whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None or self.text == "%d"
+        whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None or self.text == "%d" \
+            or self.objects == "int"
         decimals = 0 if whole else detect_decimals(x, single=s.dtype == np.float32)
-        if decimals == 0 and self.unit is None and self.scale is None and self.text is None:
+        if decimals == 0 and self.unit is None and self.scale is None and self.text is None and self.objects != "float":
             self.code = detect_code(x) if self.code_rule == "auto" else self.code_rule
             x = x if self.code is None else self._floats(s)  # the counts, every value checked
         self.encoder.fit(x, rng, decimals, missing_labels(self.missing_kinds))
@@ -641,7 +645,17 @@ class NumericalTransformer(ColumnTransformer):
             return self._decimals(x)
         if self.text is not None:
             return self._texts(x, kinds)
+        if self.objects is not None:
+            return self._objects(x)
         return restore_numeric(x, self.dtype, self.na, self.column)
+
+    def _objects(self, x: np.ndarray) -> pd.Series:
+        missing = np.isnan(x)
+        out = np.empty(len(x), dtype=object)
+        present = x[~missing]
+        out[~missing] = (np.round(present).astype(np.int64) if self.objects == "int" else present).tolist()
+        out[missing] = MISSING_VALUES[self.na]
+        return pd.Series(out, name=self.column, dtype=object)
 
     def _texts(self, x: np.ndarray, kinds: np.ndarray | None) -> pd.Series:
         missing = np.isnan(x)
@@ -672,6 +686,7 @@ class NumericalTransformer(ColumnTransformer):
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind_name, "column": self.column, "dtype": self.dtype, "na": self.na,
                 "unit": self.unit, "scale": self.scale, "code": self.code, "text": self.text,
+                "objects": self.objects,
                 "missing_kinds": self.missing_kinds, "inf_texts": list(self.inf_texts),
                 "encoder": self.encoder.to_dict()}
 
@@ -682,6 +697,7 @@ class NumericalTransformer(ColumnTransformer):
         t.unit, t.scale = d.get("unit"), d.get("scale")  # absent in files before 2026-12-02
         t.code = d.get("code")  # absent in files written before 2026-12-02
         t.text = d.get("text")  # likewise
+        t.objects = d.get("objects")  # absent in files written before 2026-12-03
         t.inf_texts = tuple(d.get("inf_texts", ("inf", "-inf")))  # absent before 2026-12-03
         t.missing_kinds = read_missing_kinds(d, t.encoder.has_missing)
         return t
