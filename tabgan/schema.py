@@ -43,7 +43,7 @@ import re
 import uuid
 import warnings
 import zoneinfo
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -92,9 +92,12 @@ _DATE_FORMATS = (
     "%d.%m.%Y",
     "%m/%d/%Y %H:%M",
     "%Y%m%d",
+    "%m/%d/%y",  # two-digit years, which pandas does not guess
+    "%d/%m/%y",
 )
 # Times of day without a date: a day's instants, written back in the same form.
 _TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%H:%M:%S.%3f", "%H:%M:%S.%f", "%I:%M %p", "%I:%M:%S %p")
+DATE_GUESSES = 20  # distinct values whose guessed date formats are tried
 # A column is an id when there are at least this many rows and it is text most of whose rows
 # hold a value of their own (``_looks_like_text_id``), or an integer column of distinct values
 # named like an id or holding an arithmetic progression (1, 2, 3 ...).
@@ -753,18 +756,32 @@ def text_date_format(s: pd.Series) -> str | None:
     first = str(values.iloc[0])
     if not 5 <= len(first) <= 40 or not any(ch.isdigit() for ch in first):
         return None
-    with warnings.catch_warnings():  # "Parsing dates in %d.%m.%Y format when dayfirst=False":
-        warnings.simplefilter("ignore", UserWarning)  # the guess is tested on every value below
-        guessed = guess_datetime_format(first)
-    candidates = ([_as_written(guessed, first)] if guessed else []) + [
-        f for f in _DATE_FORMATS if f != guessed] + list(_TIME_FORMATS)
     sample = values.drop_duplicates().iloc[:500]
-    for fmt in candidates:
-        if not ("%Y" in fmt or "%y" in fmt or fmt in _TIME_FORMATS):
+    tried = set()
+    for fmt in _date_format_candidates(sample.iloc[:DATE_GUESSES].astype(str)):
+        if fmt in tried or not ("%Y" in fmt or "%y" in fmt or fmt in _TIME_FORMATS):
             continue
+        tried.add(fmt)
         if _parse_dates(sample, fmt) is not None and _parse_dates(values, fmt) is not None:
             return fmt
     return None
+
+
+def _date_format_candidates(heads: pd.Series) -> Iterator[str]:
+    """Formats to try on text dates, the likeliest first: pandas' guess for the first value, then
+    its guesses day first and for the next distinct values ``heads`` (``03.04.2021`` is month
+    first to pandas, so a day-first column whose first day is 12 or less needs a later value
+    such as ``20.03.2021``), then the common formats. Lazily: most columns take the first."""
+    with warnings.catch_warnings():  # "Parsing dates in %d.%m.%Y format when dayfirst=False":
+        warnings.simplefilter("ignore", UserWarning)  # each guess is tested on every value
+        for i, text in enumerate(heads):  # a loop over up to DATE_GUESSES values
+            for dayfirst in (False, True):
+                guessed = guess_datetime_format(text, dayfirst=dayfirst)
+                if guessed:
+                    yield _as_written(guessed, text)
+            if i == 0:
+                yield from _DATE_FORMATS  # as before 2026-12-03, then the later values' guesses
+    yield from _TIME_FORMATS
 
 
 def _as_written(fmt: str, first: str) -> str:

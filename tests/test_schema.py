@@ -258,6 +258,23 @@ def test_day_first_text_dates_are_found_without_a_pandas_warning():
     assert (spec.kind, spec.datetime_format) == ("datetime", "%d.%m.%Y")
 
 
+@pytest.mark.parametrize("fmt", ["%d.%m.%Y %H:%M", "%d/%m/%Y %H:%M", "%d-%m-%Y", "%d/%m/%y", "%m/%d/%y"])
+def test_day_first_dates_are_dates_whatever_their_first_day(fmt):
+    # Before 2026-12-03 the format was guessed from the first value alone: "05.03.2021 10:30"
+    # read month first, and the column became an id of random digits ("28.19.2021 21:17").
+    # Two-digit years were never dates.
+    import warnings
+
+    rng = np.random.default_rng(0)
+    when = pd.Series(pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 365 * 86_400, 400), unit="s"))
+    when[0] = pd.Timestamp("2021-03-05 10:30")  # day and month both 12 or less
+    df = pd.DataFrame({"when": when.dt.strftime(fmt)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        spec = infer_schema(df)["when"]
+    assert (spec.kind, spec.datetime_format) == ("datetime", fmt)
+
+
 def test_uuid_objects_are_ids_or_categories():
     # Before 2026-12-02 a column of uuid.UUID objects (what database drivers give for UUID
     # columns) was refused as mixing value types.
