@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import math
 import uuid
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -144,8 +145,9 @@ def without_text(s: pd.Series, text: str | Sequence[str] | None) -> pd.Series:
 
 
 def json_values(values: Sequence[Any] | None, column: str) -> list[Any] | None:
-    """Categories or a constant's values as JSON: str, int, float and bool as they are; dates,
-    times, timestamps, durations, Decimals, intervals and tuples as ``{"$type": ..., ...}``
+    """Categories or a constant's values as JSON: str, int, finite float and bool as they are;
+    infinities, dates, times, timestamps, durations, Decimals, intervals (``pd.cut``'s bins to
+    ``inf``) and tuples as ``{"$type": ..., ...}``
     (``from_json_values`` reads them back to equal values). ColumnError naming ``column`` for
     a value of any other type, which a model file cannot hold."""
     return None if values is None else [_to_json(v, column) for v in values]  # distinct values
@@ -157,6 +159,8 @@ def from_json_values(values: Sequence[Any] | None) -> list[Any] | None:
 
 def _to_json(value: Any, column: str) -> Any:
     value = to_plain(value)
+    if isinstance(value, float) and not math.isfinite(value):  # strict JSON has no inf or NaN
+        return {"$type": "float", "text": repr(value)}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, pd.Timestamp):
@@ -189,6 +193,8 @@ def _from_json(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     kind = value["$type"]
+    if kind == "float":
+        return float(value["text"])
     if kind == "timestamp":
         out = pd.Timestamp(value["ns"], unit="ns")
         return out if value["tz"] is None else out.tz_localize("UTC").tz_convert(value["tz"])

@@ -113,6 +113,23 @@ def test_parquet_types_fit_save_load_and_come_back(tmp_path):
     assert out["when"].isin(set(df["when"])).all()
 
 
+def test_infinities_among_categories_and_constants_save_and_load(tmp_path):
+    # Before 2026-12-03 fit and sample worked but save raised a bare ValueError ("Out of range
+    # float values are not JSON compliant"): pd.cut's bins to inf, a constant inf, inf named discrete.
+    import tabgan
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=200)
+    df = pd.DataFrame({"band": pd.cut(x, [-np.inf, 0, np.inf]), "ratio": np.full(200, np.inf),
+                       "cap": rng.choice([1.0, 2.0, -np.inf], 200), "x": x})
+    model = ConditionalGAN(epochs=1, batch_size=50, random_state=0).fit(df, discrete_columns=["cap"])
+    model.save(tmp_path / "m.tabgan")
+    out = tabgan.load(tmp_path / "m.tabgan").sample(100, random_state=0)
+    pd.testing.assert_frame_equal(out, model.sample(100, random_state=0))
+    assert set(out["band"]) <= set(df["band"]) and (out["ratio"] == np.inf).all()
+    assert set(out["cap"]) <= {1.0, 2.0, -np.inf}
+
+
 def test_conditions_that_are_not_one_value_per_column_say_so():
     # Before 2026-12-02 a list of values raised a bare TypeError (unhashable type: 'list') and a
     # DataFrame of conditions pandas' "truth value of a DataFrame is ambiguous".
