@@ -871,7 +871,12 @@ def object_dates(s: pd.Series) -> pd.Series:
         text = "1900-01-01T" + present.map(datetime.time.isoformat)  # a loop over rows, in pandas
         return pd.to_datetime(text, format="ISO8601").reindex(s.index)
     try:
-        dt = pd.to_datetime(s)
+        try:
+            dt = pd.to_datetime(s)
+        except ValueError as e:  # pandas 2.x refuses aware ones in several zones unless utc=True
+            if "utc=True" not in str(e):
+                raise
+            return pd.to_datetime(s, utc=True)
         return dt if pd.api.types.is_datetime64_any_dtype(dt.dtype) else pd.to_datetime(s, utc=True)
     except (OverflowError, pd.errors.OutOfBoundsDatetime):
         first = s.dropna().iloc[0]

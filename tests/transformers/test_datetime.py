@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from tabgan.errors import ColumnError
+from tabgan.schema import infer_column
 from tabgan.transformers import DatetimeTransformer
 
 
@@ -238,6 +239,18 @@ def test_python_date_objects_come_back_as_the_same_type(kind):
     t, back = round_trip(s)
     pd.testing.assert_series_equal(back, s)
     assert type(back[0]) is type(s[0]) and back[4] is None
+
+
+def test_timestamp_objects_in_several_zones_are_learnt_as_utc_instants():
+    # Before 2026-12-03 infer_schema called them dates and fit raised pandas' bare ValueError
+    # ("Tz-aware datetime.datetime cannot be converted to datetime64 unless utc=True").
+    values = [pd.Timestamp("2020-01-01 09:00", tz=zone) + pd.Timedelta(days=i)
+              for zone in ("UTC", "Europe/Paris") for i in range(100)]
+    s = pd.Series(values, name="seen_at", dtype=object)
+    assert infer_column(s).kind == "datetime"
+    t, back = round_trip(s)
+    assert back.dtype == object and {str(v.tz) for v in back} == {"UTC"}
+    assert (pd.to_datetime(back, utc=True) == pd.to_datetime(s, utc=True)).all()  # the same instants
 
 
 def _sentinel_dates(n=400):
