@@ -57,12 +57,11 @@ from tabgan.errors import ColumnError, DataError
 Kind = Literal["numerical", "categorical", "boolean", "datetime", "id", "constant"]
 KINDS: tuple[Kind, ...] = ("numerical", "categorical", "boolean", "datetime", "id", "constant")
 
-__all__ = ["KINDS", "ColumnSpec", "Kind", "MixedOffsets", "Schema", "as_dtype", "as_numbers", "date_mask",
-           "dtype_name", "format_dates", "format_numbers", "infer_column", "infer_schema",
-           "is_arrow_dictionary", "is_decimal", "local_format", "missing_date_texts", "number_objects", "object_dates",
-           "odd_date_text",
-           "split_offsets", "text_date_format", "text_dates", "text_names", "text_number_form",
-           "validate_frame"]
+__all__ = ["KINDS", "ColumnSpec", "Kind", "MixedOffsets", "Schema", "arrow_view", "as_dtype", "as_numbers",
+           "date_mask", "dtype_name", "format_dates", "format_numbers", "infer_column", "infer_schema",
+           "is_arrow_dictionary", "is_decimal", "local_format", "missing_date_texts", "number_objects",
+           "object_dates", "odd_date_text", "split_offsets", "text_date_format", "text_dates", "text_names",
+           "text_number_form", "validate_frame"]
 
 # SDV sdtypes and what tabgan makes of them. PII sdtypes (email, phone_number, ...) are never
 # modelled: like ids they are regenerated, so no real value can leak through them.
@@ -289,7 +288,33 @@ def as_dtype(name: str) -> Any:
         _, index, value, ordered = name.split(":")
         return pd.ArrowDtype(pa.dictionary(pa.type_for_alias(index), pa.type_for_alias(value),
                                            ordered=ordered == "1"))
+    decimal_type = _ARROW_DECIMAL.fullmatch(name)  # pandas reads no parameters from a name
+    if decimal_type:
+        import pyarrow as pa
+
+        bits, precision, scale = (int(g) for g in decimal_type.groups())
+        return pd.ArrowDtype((pa.decimal128 if bits == 128 else pa.decimal256)(precision, scale))
     return pd.api.types.pandas_dtype(name)
+
+
+_ARROW_DECIMAL = re.compile(r"decimal(128|256)\((\d+), (-?\d+)\)\[pyarrow\]")
+
+
+def arrow_view(s: pd.Series) -> pd.Series | None:
+    """A pyarrow-backed column (``read_parquet(dtype_backend="pyarrow")``) of a type tabgan learns
+    in its numpy form, in that form: dates, times of day and decimals as Python objects (what
+    the numpy backend gives for Parquet DATE, TIME and DECIMAL), durations as timedelta64; None
+    for any other column. ``astype`` of the original dtype turns such a view back."""
+    if not isinstance(s.dtype, pd.ArrowDtype):
+        return None
+    import pyarrow as pa
+
+    t = s.dtype.pyarrow_dtype
+    if pa.types.is_date(t) or pa.types.is_time(t) or pa.types.is_decimal(t):
+        return s.astype(object)
+    if pa.types.is_duration(t):
+        return s.astype(f"timedelta64[{t.unit}]")
+    return None
 
 
 def is_arrow_dictionary(dtype: Any) -> bool:

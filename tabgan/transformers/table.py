@@ -22,7 +22,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from tabgan.codes import code_of_format, describe
 from tabgan.errors import ColumnError, ConditionError, DataError, NotFittedError
-from tabgan.schema import ColumnSpec, Schema, infer_schema, validate_frame
+from tabgan.schema import ColumnSpec, Schema, arrow_view, as_dtype, dtype_name, infer_schema, validate_frame
 from tabgan.transformers.base import ColumnTransformer, compact, to_plain, transformer_from_dict
 from tabgan.transformers.continuous import GMM_SAMPLE_CAP, POINT_MASS_SHARE, NumericalTransformer
 from tabgan.transformers.datetime import DatetimeTransformer
@@ -75,7 +75,11 @@ class TableTransformer:
                                  ("gmm_sample_cap", self.gmm_sample_cap, 10)):
             if not isinstance(value, (int, np.integer)) or value < low:
                 raise DataError(f"{name}={value!r} must be an integer >= {low}")
+        df, arrow = _arrow_views(df)  # pyarrow dates, times, decimals, durations: learnt as numpy's
         self.schema_ = infer_schema(df, self.discrete_columns, self.metadata)
+        for spec in self.schema_.columns:  # the schema shows the input's dtypes
+            spec.dtype = arrow.get(spec.name, spec.dtype)
+        self.arrow_ = arrow
         if not isinstance(self.derive, (bool, np.bool_)):
             raise DataError(f"derive={self.derive!r} must be True or False")
         # One seed per column, then one for the derived-column search.
@@ -146,6 +150,7 @@ class TableTransformer:
         """(n_rows, layout_.width) float32."""
         self._check_fitted()
         validate_frame(df)
+        df = _arrow_views(df)[0]
         missing = [c for c in self.schema_.names if c not in df.columns]
         if missing:
             raise ColumnError(missing[0], "the table lacks a column the transformer was fitted on")
@@ -230,6 +235,8 @@ class TableTransformer:
         for column in self.schema_.names:  # pandas reads object arrays of datetimes as datetime64
             if data[column].dtype == object and frame[column].dtype != object:
                 frame[column] = pd.Series(data[column], index=frame.index, dtype=object)
+        for column, dtype in self.arrow_.items():  # back to pyarrow's types
+            frame[column] = frame[column].astype(as_dtype(dtype))
         return frame
 
     def _source_numbers(self, t: LinearTransformer, data: Mapping[str, Any]) -> list[np.ndarray]:
@@ -368,6 +375,7 @@ class TableTransformer:
         were fitted and values that are no longer codes.)"""
         self._check_fitted()
         validate_frame(df)
+        df = _arrow_views(df)[0]
         names = set(self.schema_.names)
         for c in df.columns:
             if c not in names:
@@ -414,6 +422,7 @@ class TableTransformer:
                        "derive": self.derive, "random_state": self.random_state},
             "schema": self.schema_.to_dict(),
             "columns": [t.to_dict() for t in self.columns_],
+            "arrow": self.arrow_,
         }
 
     @classmethod
@@ -424,6 +433,7 @@ class TableTransformer:
         t = cls(**d["params"])
         t.schema_ = Schema.from_dict(d["schema"])
         t.columns_ = [transformer_from_dict(c) for c in d["columns"]]
+        t.arrow_ = dict(d.get("arrow", {}))  # absent in files written before 2026-12-03
         t._finish()
         return t
 
@@ -558,3 +568,12 @@ def _values(s: pd.Series) -> Any:
     """A decoded column's values without its index: the numpy array, or the extension array
     (categorical, nullable integers, time zones) that carries its dtype."""
     return s.array if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) else s.to_numpy()
+
+
+def _arrow_views(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``df`` with each pyarrow-backed column that ``schema.arrow_view`` reads in its numpy form
+    so (the others as they are, uncopied), and {column: its pyarrow dtype's name}."""
+    views = {c: v for c, v in ((c, arrow_view(df[c])) for c in df.columns) if v is not None}
+    if not views:
+        return df, {}
+    return df.assign(**{str(c): v for c, v in views.items()}), {str(c): dtype_name(df[c].dtype) for c in views}

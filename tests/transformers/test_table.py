@@ -77,6 +77,36 @@ def test_string_and_pyarrow_dtypes_come_back_exactly(dtype):
     assert restored.inverse_transform(t.transform(df), random_state=0)["c"].dtype == dtype
 
 
+def test_pyarrow_dates_times_decimals_and_durations_are_learnt_and_come_back_in_their_types():
+    # read_parquet(dtype_backend="pyarrow") of Parquet DATE, TIME, DECIMAL and DURATION columns.
+    # Before 2026-12-03 dates failed to fit (pandas' "as_unit not implemented for date types"), a
+    # model of decimals fitted but never sampled (no dtype of the name "decimal128(5, 2)"), and
+    # times and durations were refused.
+    import datetime
+    import decimal
+
+    rng = np.random.default_rng(0)
+    n = 300
+    columns = {
+        "day": ([datetime.date(2020, 1, 1) + datetime.timedelta(days=int(d)) for d in rng.integers(0, 500, n)],
+                pa.date32()),
+        "price": ([decimal.Decimal(f"{v:.2f}") for v in rng.uniform(0, 999, n)], pa.decimal128(5, 2)),
+        "tod": ([datetime.time(int(h), int(m)) for h, m in rng.integers(0, [24, 60], (n, 2))], pa.time64("us")),
+        "wait": ([datetime.timedelta(seconds=int(s)) for s in rng.integers(0, 3600, n)], pa.duration("ns")),
+    }
+    df = pd.DataFrame({c: pd.Series(v, dtype=pd.ArrowDtype(t)) for c, (v, t) in columns.items()})
+    df.loc[::10, "day"] = None
+    t = TableTransformer(random_state=0).fit(df)
+    assert kinds_of(t) == {"day": "datetime", "price": "numerical", "tod": "datetime", "wait": "numerical"}
+    assert [c.dtype for c in t.schema_.columns] == [str(d) for d in df.dtypes]
+    back = t.inverse_transform(t.transform(df), random_state=0)
+    pd.testing.assert_frame_equal(back, df)
+    restored = TableTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    generated = compact(np.random.default_rng(1).uniform(-1, 1, (500, t.layout_.width)).astype(np.float32), t.layout_.spans)
+    out = restored.inverse_compact(generated, random_state=0)
+    assert out.dtypes.to_dict() == df.dtypes.to_dict()
+
+
 @pytest.mark.parametrize("ordered", [False, True])
 def test_pyarrow_categories_come_back_exactly(ordered):
     """Regression (2026-12-02): read_parquet(dtype_backend="pyarrow") gives category columns as
