@@ -556,7 +556,8 @@ class NumericalTransformer(ColumnTransformer):
                                    for sign, default in ((np.isposinf, "inf"), (np.isneginf, "-inf")))
         whole = pd.api.types.is_integer_dtype(s.dtype) or self.unit is not None or self.text == "%d" \
             or self.objects == "int"
-        decimals = 0 if whole else detect_decimals(x, single=s.dtype == np.float32)
+        single = getattr(s.dtype, "numpy_dtype", s.dtype) == np.float32  # float32, Float32, float[pyarrow]
+        decimals = 0 if whole else detect_decimals(x, single=single)
         if decimals == 0 and self.unit is None and self.scale is None and self.text is None and self.objects != "float":
             self.code = detect_code(x) if self.code_rule == "auto" else self.code_rule
             x = x if self.code is None else self._floats(s)  # the counts, every value checked

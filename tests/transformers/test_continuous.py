@@ -354,16 +354,18 @@ def test_drawn_decimals_never_take_a_value_off_its_grid():
     assert 0.35 < (value_decimals(out, 2) == 0).mean() < 0.75
 
 
-def test_float32_values_keep_their_decimals():
+@pytest.mark.parametrize("dtype", ["float32", "Float32", "float[pyarrow]"])
+def test_float32_values_keep_their_decimals(dtype):
     # Before 2026-12-02 float32's 0.12 (0.1199999973 as a float64) counted as having no fixed
-    # decimals, so a float32 column of cents came back as 0.1234567.
+    # decimals, so a float32 column of cents came back as 0.1234567; nullable Float32 and
+    # pyarrow's float did until 2026-12-03.
     rng = np.random.default_rng(0)
     x = np.round(rng.normal(0, 3, 2_000), 2).astype(np.float32)
-    t = NumericalTransformer().fit(pd.Series(x), rng)
+    t = NumericalTransformer().fit(pd.Series(x).astype(dtype), rng)
     assert t.encoder.decimals == 2
     assert detect_decimals(x.astype(np.float64)) is None  # as float64 they have 8 or more
-    back = t.inverse_transform(t.transform(pd.Series(x)), rng).to_numpy()
-    assert back.dtype == np.float32 and np.array_equal(back, x)
+    back = t.inverse_transform(t.transform(pd.Series(x).astype(dtype)), rng)
+    assert str(back.dtype) == dtype and np.array_equal(back.to_numpy(dtype=np.float32), x)
     out = generated(t, x.astype(np.float64), rng).astype(np.float32)
     np.testing.assert_array_equal(out, np.round(out.astype(np.float64), 2).astype(np.float32))
     assert np.unique(out).size > 100
