@@ -486,8 +486,10 @@ class BaseSynthesizer(BaseEstimator):
         if isinstance(conditions, pd.DataFrame):
             yield from self._sample_per_row(n, chunk_size, conditions, random_state, first_row)
             return
-        if self.column_labels_ is not None and isinstance(conditions, Mapping):
-            conditions = {str(c): v for c, v in conditions.items()}
+        if isinstance(conditions, Mapping):  # numpy's scalars as Python's: np.str_ stays out of the rows
+            conditions = {str(c) if self.column_labels_ is not None else c:
+                          v.item() if isinstance(v, (np.str_, np.bool_, np.number)) else v
+                          for c, v in conditions.items()}
         targets = self._parse_conditions(conditions)
         draws = self._draws(random_state)
         tally = [0, 0]  # rows generated, rows accepted
@@ -603,12 +605,15 @@ class BaseSynthesizer(BaseEstimator):
             raise ConditionError("conditions is a DataFrame with no columns; name at least one column")
         if self.column_labels_ is not None:
             conditions = conditions.set_axis([str(c) for c in conditions.columns], axis=1)
+        repeated = conditions.columns[conditions.columns.duplicated()]
+        if len(repeated):
+            raise ConditionError(f"conditions names the column {repeated[0]!r} twice; give each column once")
         columns = list(conditions.columns)
         draws = self._draws(random_state)
         tally = [0, 0]
         compact = np.empty((n, len(self.transformer_.layout_.spans)), np.float32)  # (n, S) in order
         # One rejection sampling per distinct row of conditions: a loop over conditions, not rows.
-        groups = conditions.groupby(columns, dropna=False, sort=False).indices
+        groups = conditions.groupby(columns, dropna=False, sort=False, observed=True).indices
         for key, positions in groups.items():
             values = key if isinstance(key, tuple) else (key,)
             wanted = {c: _condition_value(v) for c, v in zip(columns, values)}

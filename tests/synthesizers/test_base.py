@@ -130,6 +130,29 @@ def test_infinities_among_categories_and_constants_save_and_load(tmp_path):
     assert set(out["cap"]) <= {1.0, 2.0, -np.inf}
 
 
+def test_conditions_of_numpy_scalars_or_categories_leave_no_trace():
+    # Before 2026-12-03 np.str_("a") put np.str_ values in the rows, a categorical DataFrame of
+    # conditions raised pandas' FutureWarning (groupby's observed), and a column named twice
+    # pandas' "Grouper for 'c' not 1-dimensional".
+    import warnings
+
+    from tabgan.errors import ConditionError
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"c": pd.Categorical(rng.choice(["a", "b"], 100)), "t": rng.choice(["p", "q"], 100),
+                       "x": rng.normal(size=100)})
+    model = ConditionalGAN(epochs=1, batch_size=50, random_state=0).fit(df)
+    out = model.sample(5, conditions={"t": np.str_("p")}, random_state=0)
+    assert [type(v) for v in out["t"]] == [str] * 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = model.sample(3, conditions=pd.DataFrame({"c": pd.Categorical(["a", "b", "a"])}), random_state=0)
+    assert out["c"].tolist() == ["a", "b", "a"]
+    twice = pd.DataFrame([["a", "b"]] * 2, columns=["c", "c"])
+    with pytest.raises(ConditionError, match="conditions names the column 'c' twice"):
+        model.sample(2, conditions=twice)
+
+
 def test_conditions_that_are_not_one_value_per_column_say_so():
     # Before 2026-12-02 a list of values raised a bare TypeError (unhashable type: 'list') and a
     # DataFrame of conditions pandas' "truth value of a DataFrame is ambiguous".
