@@ -71,6 +71,9 @@ POINT_MASS_SHARE = 0.05
 MODE_MIN_WEIGHT = 0.005
 MODE_MIN_HELD = 10
 MAX_DECIMALS = 6
+# Up to this many decimals count where every value is within 1e-6 of its last decimal's unit of
+# a multiple (coordinates in 7 decimals: 40.1234567): so exact that float64's noise cannot fake it.
+FINE_DECIMALS = 9
 # A grid is kept when m distinct values on a grid of g units would all land on it by chance
 # (each 1 time in g) at most this often: g ** -(m - 1) <= STEP_EVIDENCE.
 STEP_EVIDENCE = 1e-3
@@ -428,10 +431,11 @@ def _on_whole(scaled: np.ndarray) -> np.ndarray:
 
 
 def detect_decimals(x: np.ndarray, single: bool = False) -> int | None:
-    """Fewest decimals (0 to 6) that every finite value is written with, or None.
+    """Fewest decimals (0 to 6, or to 9 written exactly) that every finite value is written with,
+    or None.
 
     A value within 1e-9 of a multiple of 10**-d counts as written with d decimals (float64's
-    noise: 0.1 + 0.2), unless that multiple is 0 while the value is not noise beside the
+    noise: 0.1 + 0.2); past ``MAX_DECIMALS`` within 1e-6 of 10**-d (``FINE_DECIMALS``), unless that multiple is 0 while the value is not noise beside the
     column's largest (more than 1e-12 of it): a column of 3e-10 or 1e-300 has no decimals
     to count, where rounding made every value 0. ``single``: the values are float32's, so a
     value counts when it is the float32 nearest to a multiple (float32's 0.12 is 0.1199999973).
@@ -444,11 +448,13 @@ def detect_decimals(x: np.ndarray, single: bool = False) -> int | None:
     if largest >= 1e15:  # beyond 2**53 / 10: float64 has no decimals left to count
         return 0 if np.all(x == np.round(x)) else None
     kept = np.abs(x) > 1e-12 * largest  # values rounding must not make 0
-    for d in range(MAX_DECIMALS + 1):
+    for d in range((MAX_DECIMALS if single else FINE_DECIMALS) + 1):
         scaled = x * 10.0**d
         whole = np.round(scaled)
         if single:
             near = np.all((whole / 10.0**d).astype(np.float32) == x.astype(np.float32))
+        elif d > MAX_DECIMALS:
+            near = np.all(np.abs(scaled - whole) <= 1e-6)
         else:
             near = np.all(_on_whole(scaled))
         if near and np.all(whole[kept] != 0):

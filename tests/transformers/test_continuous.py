@@ -169,6 +169,10 @@ def test_detect_decimals():
     assert detect_decimals(np.array([0.25, 0.5, np.nan])) == 2
     assert detect_decimals(np.array([np.pi])) is None
     assert detect_decimals(np.array([1e300])) == 0
+    # Coordinates in 7 decimals (before 2026-12-03: None, beyond 6) and float noise past 6
+    coords = np.round(np.random.default_rng(0).uniform(-90, 90, 500), 7)
+    assert detect_decimals(coords) == 7 and detect_decimals(np.round(coords, 9) + 1e-12) is None
+    assert detect_decimals(np.random.default_rng(0).uniform(-90, 90, 500)) is None
 
 
 def test_nullable_and_small_dtypes_are_restored():
