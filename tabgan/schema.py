@@ -440,13 +440,14 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
     elif kind == "datetime":
         fmt = None
     elif kind == "numerical" and not (_is_numeric(s) or pd.api.types.is_timedelta64_dtype(s.dtype)
-                                      or is_decimal(s) or text_number_form(s, 0) is not None):
+                                      or is_decimal(s) or number_objects(s.dropna()) is not None
+                                      or text_number_form(s, 0) is not None):
         raise ColumnError(name, f"declared numerical but has dtype {dtype}")
     elif kind == "numerical":
         fmt = None  # plain numbers: no time or date code is looked for
     elif kind == "boolean" and _bool_like(s) is None:
         raise ColumnError(name, "declared boolean but holds values other than True/False")
-    if kind in ("categorical", "boolean"):
+    if kind in ("categorical", "boolean") and not is_uuid_objects(s.dropna()):  # UUIDs: a category each
         _check_not_mixed(s)
     return ColumnSpec(name, kind, dtype, fmt, source)
 

@@ -286,6 +286,10 @@ def test_uuid_objects_are_ids_or_categories():
                        "customer": [keys[i] for i in rng.integers(0, 5, 100)]})
     kinds = {c.name: c.kind for c in infer_schema(df).columns}
     assert kinds == {"id": "id", "customer": "categorical"}
+    # Named so: before 2026-12-03 discrete_columns refused them ("values of type UUID").
+    assert infer_schema(df, discrete_columns=["id", "customer"])["id"].kind == "categorical"
+    numbers = pd.DataFrame({"v": pd.Series([1.5, None, 2.25] * 10, dtype=object)})  # and declared numerical
+    assert infer_schema(numbers, metadata={"columns": {"v": {"sdtype": "numerical"}}})["v"].kind == "numerical"
 
 
 def test_text_that_only_looks_like_a_time_is_not_one():
