@@ -487,8 +487,7 @@ class BaseSynthesizer(BaseEstimator):
             yield from self._sample_per_row(n, chunk_size, conditions, random_state, first_row)
             return
         if isinstance(conditions, Mapping):  # numpy's scalars as Python's: np.str_ stays out of the rows
-            conditions = {str(c) if self.column_labels_ is not None else c:
-                          v.item() if isinstance(v, (np.str_, np.bool_, np.number)) else v
+            conditions = {self._column_name(c): v.item() if isinstance(v, (np.str_, np.bool_, np.number)) else v
                           for c, v in conditions.items()}
         targets = self._parse_conditions(conditions)
         draws = self._draws(random_state)
@@ -545,6 +544,18 @@ class BaseSynthesizer(BaseEstimator):
             self._ids_past.setdefault(column, set()).update(ids)
             self._stream_ids.setdefault(column, set()).update(ids)
         return self
+
+    def _column_name(self, label: Any) -> Any:
+        """The name the model learnt the column labelled ``label`` under: a frame labelled by
+        numbers was learnt under their text, and the condition ``{2: ...}`` names the column
+        labelled 2.0 too."""
+        if self.column_labels_ is None:
+            return label
+        names = dict(zip(self.column_labels_, self.transformer_.schema_.names))
+        try:
+            return names.get(label, str(label))
+        except TypeError:  # an unhashable label names no column
+            return str(label)
 
     def _stream_rows(self, n: int) -> int:
         """The first row of an unseeded call's ``n`` rows in the model's stream, which the ids
@@ -604,7 +615,7 @@ class BaseSynthesizer(BaseEstimator):
         if conditions.shape[1] == 0:
             raise ConditionError("conditions is a DataFrame with no columns; name at least one column")
         if self.column_labels_ is not None:
-            conditions = conditions.set_axis([str(c) for c in conditions.columns], axis=1)
+            conditions = conditions.set_axis([self._column_name(c) for c in conditions.columns], axis=1)
         repeated = conditions.columns[conditions.columns.duplicated()]
         if len(repeated):
             raise ConditionError(f"conditions names the column {repeated[0]!r} twice; give each column once")
@@ -624,22 +635,23 @@ class BaseSynthesizer(BaseEstimator):
         taken = self._taken(random_state)
         for start in range(0, max(n, 1), chunk_size):  # decoded in order: ids unique over all
             stop = min(start + chunk_size, n)
-            out = self._frame(compact[start:stop], None, draws[1], first_row + start, taken)
+            out = self._frame(compact[start:stop], None, draws[1], first_row + start, taken, labelled=False)
             for column in columns:  # a conditioned cell holds its value exactly (pooled ones too)
                 out[column] = _typed_like(conditions[column].iloc[start:stop], out[column])
-            yield out
+            yield out if self.column_labels_ is None else out.set_axis(self.column_labels_, axis=1)
         self.sampling_report_ = _sampling_report(*tally)
 
     def _frame(self, compact: np.ndarray, conditions: Mapping[str, Any] | None,
-               rng: np.random.Generator, first_row: int, taken: dict[str, set[str]]) -> pd.DataFrame:
+               rng: np.random.Generator, first_row: int, taken: dict[str, set[str]],
+               labelled: bool = True) -> pd.DataFrame:
         """The rows of ``compact`` (n, S) as a DataFrame, rows ``first_row``.. of the call's table
         (``taken``: its text ids so far); conditioned columns hold their value, and columns
-        labelled by numbers in training get those labels back."""
+        labelled by numbers in training get those labels back (unless not ``labelled``)."""
         out = self.transformer_.inverse_compact(compact, rng, first_row, taken, generated=True)
         for column, value in (conditions or {}).items():
             if not self.transformer_.decodes_conditions_exactly(column):  # a pooled category
                 out[column] = _typed_like(pd.Series([value] * len(out), dtype=object), out[column])
-        return out if self.column_labels_ is None else out.set_axis(self.column_labels_, axis=1)
+        return out if self.column_labels_ is None or not labelled else out.set_axis(self.column_labels_, axis=1)
 
     def _parse_conditions(self, conditions: Mapping[str, Any] | None) -> list[tuple[int, int]]:
         """[(span index in the layout, slot)] for each condition."""

@@ -510,6 +510,11 @@ def test_columns_labelled_by_numbers_come_back_with_their_labels(cls, tmp_path):
     pd.testing.assert_frame_equal(tabgan.load(tmp_path / "m.tabgan").sample(30, random_state=0), out)
     if cls is ConditionalGAN:
         assert (model.sample(20, conditions={2: "b", 3: 1})[[2, 3]] == ["b", 1]).all().all()
+    # A DataFrame of conditions raised KeyError '2' before 2026-12-03, and a label 2.0 (a frame
+    # of float labels) named no column.
+    per_row = model.sample(4, conditions=pd.DataFrame({2: ["a", "b", "b", "a"]}), random_state=0)
+    assert list(per_row.columns) == [0, 1, 2, 3] and per_row[2].tolist() == ["a", "b", "b", "a"]
+    assert (model.sample(5, conditions={2.0: "a"}, random_state=0)[2] == "a").all()
     assert list(model.fit(frame.set_axis(list("wxyz"), axis=1)).feature_names_in_) == list("wxyz")
 
 
