@@ -100,7 +100,9 @@ class PreparedData:
     ``infinities[name][col]`` keeps each numerical column's counts of ``inf`` and ``-inf`` rows,
     for every column that holds one in some frame; ``missing_text_counts[name][col]`` the rows
     of each of a column's missing texts (``schema.missing_texts``: "?", "n/a"), which are
-    missing in ``frames``.
+    missing in ``frames``. ``single`` names the continuous columns that some frame holds in
+    float32 (whose copies compare at float32's precision: a float32 column written to CSV and
+    read back is float64).
     """
 
     schema: TableSchema
@@ -111,6 +113,7 @@ class PreparedData:
     n_real_categories: dict[str, int]
     infinities: dict[str, dict[str, tuple[int, int]]]
     missing_text_counts: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+    single: tuple[str, ...] = ()
 
     def n_rows(self, name: str) -> int:
         """Row count of the frame ``name``."""
@@ -249,7 +252,9 @@ def prepare(schema: TableSchema, frames: Mapping[str, pd.DataFrame | None]) -> P
                for c, texts in schema.missing_texts.items()}
         for name, frame in given.items()
     }
-    return PreparedData(schema, normalised, numeric, codes, categories, n_real, infinities, text_counts)
+    single = tuple(c for c in schema.continuous
+                   if any(getattr(f[c].dtype, "numpy_dtype", f[c].dtype) == np.float32 for f in given.values()))
+    return PreparedData(schema, normalised, numeric, codes, categories, n_real, infinities, text_counts, single)
 
 
 def _infinities(

@@ -36,7 +36,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from tabgan.evaluation.columns import PreparedData
 from tabgan.evaluation.features import MAX_CATEGORIES, feature_matrix
-from tabgan.evaluation.stats import auc_interval, subsample_index
+from tabgan.evaluation.stats import auc_interval, subsample_index, subsample_of
 
 __all__ = ["detection_metrics"]
 
@@ -53,10 +53,11 @@ def detection_metrics(
                            f"{data.n_rows('real')}, synthetic {data.n_rows('synthetic')})"}
     real_rows = subsample_index(data.n_rows("real"), n, rng)
     synthetic_rows = subsample_index(data.n_rows("synthetic"), n, rng)
+    boosting = _gradient_boosting(data, real_rows, synthetic_rows, rng)
     m = min(n, max_logistic_rows)
     return {
-        "gradient_boosting_auc": _gradient_boosting(data, real_rows, synthetic_rows, rng),
-        "logistic_detection": _logistic(data, real_rows[:m], synthetic_rows[:m]),
+        "gradient_boosting_auc": boosting,
+        "logistic_detection": _logistic(data, subsample_of(real_rows, m, rng), subsample_of(synthetic_rows, m, rng)),
     }
 
 
@@ -92,20 +93,22 @@ def _gradient_boosting(
 
 
 def _one_hot_frame(data: PreparedData, name: str, rows: np.ndarray) -> pd.DataFrame:
-    """Continuous columns as numbers, categorical ones as indicators over all frames' values."""
+    """Continuous columns as numbers, categorical ones as indicators over all frames' values;
+    each feature named by its position first ("3:sex=0"), so that no column's name ("sex=0")
+    can stand for another's indicator."""
     features = feature_matrix(data, list(data.schema.kinds))
     matrix = features(name, rows)  # (n, p): categorical columns hold frequency ranks
-    columns: dict[str, np.ndarray] = {}
+    columns: list[tuple[str, np.ndarray]] = []
     for j, column in enumerate(features.columns):
         values = matrix[:, j]
         if not features.categorical_mask[j]:
-            columns[str(column)] = values
+            columns.append((str(column), values))
             continue
         n_ranks = min(len(data.categories[column]), MAX_CATEGORIES)
         for rank in range(n_ranks):
-            columns[f"{column}={rank}"] = (values == rank).astype(np.float64)
-        columns[f"{column}=<missing>"] = np.isnan(values).astype(np.float64)
-    return pd.DataFrame(columns)
+            columns.append((f"{column}={rank}", (values == rank).astype(np.float64)))
+        columns.append((f"{column}=<missing>", np.isnan(values).astype(np.float64)))
+    return pd.DataFrame({f"{k}:{label}": values for k, (label, values) in enumerate(columns)})
 
 
 def _logistic(

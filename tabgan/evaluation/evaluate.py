@@ -210,7 +210,8 @@ def _summary(
     device: torch.device,
     random_state: int | np.random.Generator | None,
 ) -> dict[str, Any]:
-    seed = random_state if isinstance(random_state, (int, type(None))) else "generator"
+    seed = int(random_state) if isinstance(random_state, (int, np.integer)) else (
+        None if random_state is None else "generator")  # np.int64(7) is the seed 7
     return {
         "rows": {name: data.n_rows(name) for name in data.frames},
         "columns": dict(schema.kinds),

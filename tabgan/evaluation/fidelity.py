@@ -109,9 +109,14 @@ def _quality_report(
         shapes = report.get_details("Column Shapes")
         pairs = report.get_details("Column Pair Trends")
     properties = report.get_properties().set_index("Property")["Score"]
+    shapes_value = _number(properties["Column Shapes"])
+    empty = _generated_empty(data, list(shapes["Column"]))
+    if empty:  # sdmetrics scores them NaN and leaves them out: they would not count against it
+        shapes["Score"] = shapes["Score"].where(~shapes["Column"].isin(empty), 0.0)
+        shapes_value = _number(shapes["Score"].mean())
     return {
         "column_shapes": {
-            "value": _number(properties["Column Shapes"]),
+            "value": shapes_value,
             "direction": "higher is better",
             "range": [0.0, 1.0],
             "good": "1 means every column's marginal distribution matches the real one",
@@ -120,6 +125,8 @@ def _quality_report(
                 {"column": row.Column, "metric": row.Metric, "score": _number(row.Score)}
                 for row in shapes.itertuples(index=False)
             ],
+            **({"generated_empty": empty, "note": "columns the synthetic table holds no value of "
+                "score 0 (sdmetrics leaves them out)"} if empty else {}),
         },
         "column_pair_trends": {
             "value": _number(properties["Column Pair Trends"]),
@@ -145,6 +152,13 @@ def _quality_report(
             ],
         },
     }
+
+
+def _generated_empty(data: PreparedData, columns: list[str]) -> list[str]:
+    """Those of ``columns`` that hold values in the real table but none in the synthetic one
+    (every value missing, or infinite)."""
+    real, synthetic = data.frames["real"], data.frames["synthetic"]
+    return [c for c in columns if c in real.columns and real[c].notna().any() and synthetic[c].isna().all()]
 
 
 def _category_coverage(data: PreparedData) -> dict[str, Any]:
@@ -228,8 +242,11 @@ def _range_coverage(data: PreparedData) -> dict[str, Any]:
         real = data.numeric["real"][:, j]
         synthetic = data.numeric["synthetic"][:, j]
         real, synthetic = real[~np.isnan(real)], synthetic[~np.isnan(synthetic)]
-        if len(real) == 0 or len(synthetic) == 0:
+        if len(real) == 0:  # nothing to cover
             columns.append({"column": column, "coverage": math.nan, "outside_rate": math.nan})
+            continue
+        if len(synthetic) == 0:  # a column generated all missing covers none of its range
+            columns.append({"column": column, "coverage": 0.0, "outside_rate": math.nan})
             continue
         low, high = real.min(), real.max()
         overlap = min(high, synthetic.max()) - max(low, synthetic.min())

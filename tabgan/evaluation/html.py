@@ -88,7 +88,9 @@ def render_html(results: Mapping[str, Any]) -> str:
         _privacy(results.get("privacy", {}), figures),
         '<pre id="script-errors" hidden></pre>',
     ]
-    figures_json = json.dumps(figures, allow_nan=False).replace("</", "<\\/")
+    # Every "<" escaped: "</script>" would end the element, and "<!--<script>" in a column's
+    # values would make the HTML parser read on past its end, swallowing the drawing script.
+    figures_json = json.dumps(figures, allow_nan=False).replace("<", "\\u003c")
     return "\n".join(
         [
             "<!DOCTYPE html>",

@@ -54,6 +54,7 @@ from tabgan.evaluation.stats import (
     auc_interval,
     bootstrap_interval,
     subsample_index,
+    subsample_of,
     wilson_interval,
 )
 
@@ -97,7 +98,7 @@ def privacy_metrics(
         "nndr": _nndr(s_t.distances, h_t.distances),
         "exact_copies": _exact_copies(data),
         "membership_inference_auc": _membership(s_t.reference_min, s_h.reference_min),
-        "attribute_inference": _attribute_inference(data, sensitive, rows, limits, device),
+        "attribute_inference": _attribute_inference(data, sensitive, rows, limits, device, rng),
         "dcr_histogram": _histogram(d_st, d_ht),
     }
 
@@ -172,6 +173,9 @@ def _nndr(s_t: np.ndarray, h_t: np.ndarray) -> dict[str, Any]:
 
 def _row_hashes(data: PreparedData, name: str) -> np.ndarray:
     numeric = data.numeric[name] + 0.0  # -0.0 -> 0.0
+    single = [data.schema.continuous.index(c) for c in data.single]
+    if single:  # float32 somewhere: a copy read back as float64 is the same float32
+        numeric[:, single] = numeric[:, single].astype(np.float32).astype(np.float64)
     numeric = np.where(np.isnan(numeric), np.nan, numeric)  # one NaN bit pattern
     table = pd.DataFrame(np.hstack([numeric, data.codes[name].astype(np.float64)]))
     return pd.util.hash_pandas_object(table, index=False).to_numpy()
@@ -214,11 +218,12 @@ def _attribute_inference(
     rows: dict[str, np.ndarray],
     limits: Limits,
     device: torch.device,
+    rng: np.random.Generator,
 ) -> dict[str, Any]:
     if not sensitive:
         return {"skipped": "no sensitive columns were named"}
-    m = min(len(rows["real"]), limits.attribute_rows)
-    targets = {"real": rows["real"][:m], "holdout": rows["holdout"][:m]}
+    m = min(len(rows["real"]), len(rows["holdout"]), limits.attribute_rows)
+    targets = {"real": subsample_of(rows["real"], m, rng), "holdout": subsample_of(rows["holdout"], m, rng)}
     results = []
     for column in sensitive:
         others = [c for c in data.schema.kinds if c != column]

@@ -10,6 +10,7 @@ its capped sample, and memory is that of the input frames plus the samples.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Literal
@@ -70,8 +71,9 @@ class Threshold:
     centre: float | None = None
 
     def status(self, value: float | None) -> Literal["pass", "warn", "fail", "n/a"]:
-        """The mark of ``value``; ``"n/a"`` when there is no value."""
-        if value is None:
+        """The mark of ``value``; ``"n/a"`` when there is no value (None or NaN: a table without
+        categories has no category coverage, which failed before 2026-12-03)."""
+        if value is None or math.isnan(value):
             return "n/a"
         if self.centre is not None:
             value = self.centre + abs(value - self.centre)
@@ -114,7 +116,12 @@ def resolve_thresholds(
             )
         if not isinstance(bounds, (tuple, list)) or len(bounds) != 2:
             raise ParameterError(f"thresholds[{name!r}]={bounds!r} must be (pass_at, warn_at)")
-        pass_at, warn_at = float(bounds[0]), float(bounds[1])
+        try:
+            pass_at, warn_at = float(bounds[0]), float(bounds[1])
+        except (TypeError, ValueError):
+            raise ParameterError(f"thresholds[{name!r}]={bounds!r} must be two numbers (pass_at, warn_at)") from None
+        if math.isnan(pass_at) or math.isnan(warn_at):
+            raise ParameterError(f"thresholds[{name!r}]={bounds!r}: NaN is no threshold")
         better = resolved[name].better
         if (better == "higher" and warn_at > pass_at) or (better == "lower" and warn_at < pass_at):
             raise ParameterError(
