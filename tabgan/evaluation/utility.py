@@ -111,18 +111,23 @@ def _classification(
     classes = np.unique(y_train)
     if len(classes) == 0:
         return {"roc_auc": None, "f1": None, "note": "the training table holds no target value"}
-    if len(classes) == 1:  # the worst a table can teach: one answer for every row
-        return _constant_prediction(int(classes[0]), y_test, positive)
-    model = HistGradientBoostingClassifier(categorical_features=categorical_mask, random_state=seed)
-    model.fit(x_train, y_train)
     test_labels = np.unique(y_test)
     proba = np.zeros((len(y_test), len(test_labels)))  # (n_test, n_test_labels)
-    model_proba = model.predict_proba(x_test)  # (n_test, n_model_classes)
-    for k, label in enumerate(test_labels):
-        hit = np.flatnonzero(model.classes_ == label)
-        if len(hit):
-            proba[:, k] = model_proba[:, hit[0]]
-    predicted = model.classes_[model_proba.argmax(axis=1)]
+    if len(classes) == 1:
+        # The worst a table can teach: one answer for every row, scores that cannot rank (ROC
+        # AUC 0.5). NOTE: until 2026-12-03 such a table, a collapsed target, was "n/a".
+        predicted = np.full(len(y_test), classes[0])
+        note = {"note": "the training table holds one target class: scored as predicting it for every row"}
+    else:
+        model = HistGradientBoostingClassifier(categorical_features=categorical_mask, random_state=seed)
+        model.fit(x_train, y_train)
+        model_proba = model.predict_proba(x_test)  # (n_test, n_model_classes)
+        for k, label in enumerate(test_labels):
+            hit = np.flatnonzero(model.classes_ == label)
+            if len(hit):
+                proba[:, k] = model_proba[:, hit[0]]
+        predicted = model.classes_[model_proba.argmax(axis=1)]
+        note = {}
     if len(test_labels) < 2:
         return {"roc_auc": None, "f1": None, "note": "the holdout holds one target class"}
     if len(test_labels) == 2:
@@ -133,7 +138,8 @@ def _classification(
         return {
             "roc_auc": auc,
             "roc_auc_ci95": auc_interval(auc, n_pos, len(y_test) - n_pos),
-            "f1": float(f1_score(y_test == pos, predicted == pos)),
+            "f1": float(f1_score(y_test == pos, predicted == pos, zero_division=0.0)),
+            **note,
         }
     row_sums = proba.sum(axis=1, keepdims=True)
     proba = np.where(
@@ -142,22 +148,4 @@ def _classification(
     auc = float(
         roc_auc_score(y_test, proba, multi_class="ovr", average="macro", labels=test_labels)
     )
-    return {"roc_auc": auc, "f1": float(f1_score(y_test, predicted, average="macro"))}
-
-
-def _constant_prediction(only: int, y_test: np.ndarray, positive: int | None) -> dict[str, Any]:
-    """The scores of a model that answers ``only`` for every holdout row, as a training table of
-    that one target class teaches: ROC AUC 0.5 (its scores cannot rank), F1 of that answer.
-    NOTE: until 2026-12-03 such a table, a collapsed target, was "n/a" rather than the fail it is."""
-    test_labels = np.unique(y_test)
-    note = "the training table holds one target class: scored as predicting it for every row"
-    if len(test_labels) < 2:
-        return {"roc_auc": None, "f1": None, "note": "the holdout holds one target class"}
-    predicted = np.full(len(y_test), only)
-    if len(test_labels) == 2:
-        pos = positive if positive in test_labels else int(test_labels[1])
-        n_pos = int((y_test == pos).sum())
-        return {"roc_auc": 0.5, "roc_auc_ci95": auc_interval(0.5, n_pos, len(y_test) - n_pos),
-                "f1": float(f1_score(y_test == pos, predicted == pos, zero_division=0.0)), "note": note}
-    return {"roc_auc": 0.5, "f1": float(f1_score(y_test, predicted, average="macro", zero_division=0.0)),
-            "note": note}
+    return {"roc_auc": auc, "f1": float(f1_score(y_test, predicted, average="macro", zero_division=0.0)), **note}

@@ -532,14 +532,15 @@ class BaseSynthesizer(BaseEstimator):
         Returns self; ParameterError when the model has no such id column or ``data`` holds
         none of them."""
         self._check_fitted()
-        columns = self.transformer_.counted_id_columns() + self.transformer_.drawn_id_columns()
+        drawn = self.transformer_.drawn_id_columns()
+        columns = self.transformer_.counted_id_columns() + drawn
         if not columns:
             raise ParameterError("continue_ids_past: the model has no integer id, counter or short random id column")
         data = data.set_axis([str(c) for c in data.columns], axis=1)
         if not set(columns) & set(data.columns):
             raise ParameterError(f"continue_ids_past: the table holds none of the id columns {', '.join(columns)}")
         self.transformer_.continue_ids_past(data)
-        for column in set(self.transformer_.drawn_id_columns()) & set(data.columns):
+        for column in set(drawn) & set(data.columns):
             ids = set(data[column].dropna().astype(str))
             self._ids_past.setdefault(column, set()).update(ids)
             self._stream_ids.setdefault(column, set()).update(ids)

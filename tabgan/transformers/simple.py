@@ -182,8 +182,7 @@ class IdTransformer(Unlearnt):
         if pd.api.types.is_float_dtype(x.dtype):
             x = x[np.isfinite(x.to_numpy(dtype=np.float64))]
         if len(x):
-            largest = _id_numbers(x).max()
-            self.start = max(self.start, (int(largest) if largest.dtype.kind in "iu" else int(np.floor(largest))) + self.step)
+            self.start = max(self.start, _largest(_id_numbers(x)) + self.step)
 
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator, first_row: int = 0,
                         taken: set[str] | None = None) -> pd.Series:
@@ -310,8 +309,14 @@ def _continuation(x: np.ndarray) -> tuple[int, int]:
     x = np.sort(x)
     steps = np.diff(x)
     step = int(steps[0]) if steps.size and (steps == steps[0]).all() and steps[0] >= 1 else 1
-    last = int(x[-1]) if x.dtype.kind in "iu" else int(np.floor(x[-1]))  # int64 counters stay exact
-    return last + step, step
+    return _largest(x) + step, step
+
+
+def _largest(x: np.ndarray) -> int:
+    """The largest of the numbers x (n,) as an exact int (int64 and uint64 stay exact), rounded
+    down."""
+    largest = x.max()
+    return int(largest) if x.dtype.kind in "iu" else int(np.floor(largest))
 
 
 def _counter(text: pd.Series) -> tuple[str, str, int, np.ndarray] | None:
