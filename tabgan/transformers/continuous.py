@@ -542,6 +542,9 @@ class NumericalTransformer(ColumnTransformer):
         # (NaN, None, pd.NA). [None] for a column of numbers with missing values; [] for none.
         self.missing_kinds: list[str | None] = []
         self.inf_texts: tuple[str, ...] = ("inf", "-inf")  # numbers as text: how they write inf, -inf
+        # An int column's point masses beyond 2**53, where float64 cannot tell neighbours apart
+        # (a sentinel such as int64's maximum): the exact int of each of ``encoder.points``.
+        self.exact_points: list[int] | None = None
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> NumericalTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
@@ -568,6 +571,7 @@ class NumericalTransformer(ColumnTransformer):
             self.code = detect_code(x) if self.code_rule == "auto" else self.code_rule
             x = x if self.code is None else self._floats(s)  # the counts, every value checked
         self.encoder.fit(x, rng, decimals, missing_labels(self.missing_kinds))
+        self.exact_points = _exact_points(s, self.encoder.points) if self.code is None else None
         return self
 
     @property
@@ -654,7 +658,10 @@ class NumericalTransformer(ColumnTransformer):
             return self._texts(x, kinds)
         if self.objects is not None:
             return self._objects(x)
-        return restore_numeric(x, self.dtype, self.na, self.column)
+        out = restore_numeric(x, self.dtype, self.na, self.column)
+        for point, exact in zip(self.encoder.points, self.exact_points or ()):
+            out[x == point] = exact
+        return out
 
     def _objects(self, x: np.ndarray) -> pd.Series:
         missing = np.isnan(x)
@@ -695,7 +702,7 @@ class NumericalTransformer(ColumnTransformer):
                 "unit": self.unit, "scale": self.scale, "code": self.code, "text": self.text,
                 "objects": self.objects,
                 "missing_kinds": self.missing_kinds, "inf_texts": list(self.inf_texts),
-                "encoder": self.encoder.to_dict()}
+                "exact_points": self.exact_points, "encoder": self.encoder.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> NumericalTransformer:
@@ -706,6 +713,7 @@ class NumericalTransformer(ColumnTransformer):
         t.text = d.get("text")  # likewise
         t.objects = d.get("objects")  # absent in files written before 2026-12-03
         t.inf_texts = tuple(d.get("inf_texts", ("inf", "-inf")))  # absent before 2026-12-03
+        t.exact_points = d.get("exact_points")  # likewise
         t.missing_kinds = read_missing_kinds(d, t.encoder.has_missing)
         return t
 
@@ -783,8 +791,36 @@ def _decimal_scale(s: pd.Series) -> int:
     return max([0] + [-e for e in exponents if isinstance(e, int) and e < 0])
 
 
+def _exact_points(s: pd.Series, points: Sequence[float]) -> list[int] | None:
+    """For an int column with a point mass beyond 2**53: the commonest int of ``s`` that each
+    point (a float64) stands for; None otherwise."""
+    if not pd.api.types.is_integer_dtype(s.dtype) or not any(abs(p) >= 2**53 for p in points):
+        return None
+    ints = s.dropna().to_numpy(dtype=getattr(s.dtype, "numpy_dtype", s.dtype))  # (n,) exact
+    out = []
+    for p in points:
+        values, counts = np.unique(ints[ints.astype(np.float64) == p], return_counts=True)
+        out.append(int(values[np.argmax(counts)]))
+    return out
+
+
+def _int_range(dtype: Any) -> tuple[float, float] | None:
+    """The float64s at the ends of an int dtype's range (int64's maximum, 2**63 - 1, is no float64:
+    its float is 2**63, which wraps round to the minimum when cast); None for other dtypes."""
+    numpy_dtype = getattr(dtype, "numpy_dtype", dtype)
+    if not (isinstance(numpy_dtype, np.dtype) and numpy_dtype.kind in "iu"):
+        return None
+    info = np.iinfo(numpy_dtype)
+    lo, hi = float(info.min), float(info.max)
+    return lo, hi if int(hi) <= info.max else float(np.nextafter(hi, 0.0))
+
+
 def restore_numeric(x: np.ndarray, dtype: str, na: str, name: str) -> pd.Series:
-    """Float64 values (NaN for missing) as a Series of ``dtype``, missing written as the input did."""
+    """Float64 values (NaN for missing) as a Series of ``dtype``, missing written as the input did;
+    an int dtype's values kept within its range."""
+    ends = _int_range(as_dtype(dtype))
+    if ends is not None:
+        x = np.clip(x, *ends)  # NaN stays NaN
     missing = np.isnan(x)
     if not missing.any():
         return pd.Series(x, name=name).astype(as_dtype(dtype))

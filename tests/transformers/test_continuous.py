@@ -460,3 +460,23 @@ def test_numbers_in_a_string_dtype_come_back_in_it(dtype):
         t = TableTransformer(random_state=0).fit(df)
         assert t.schema_["age"].kind == "numerical"
         pd.testing.assert_frame_equal(t.inverse_transform(t.transform(df), random_state=0), df)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "uint64", "Int64", "UInt64"])
+def test_ints_at_the_ends_of_their_dtype_stay_in_it_and_sentinels_come_back_exactly(dtype):
+    # Before 2026-12-03 float64 values past int64's maximum (whose float is 2**63) wrapped round
+    # to its minimum, uint64's to 0, and nullable Int64 and UInt64 raised "cannot safely cast";
+    # a sentinel such as int64's maximum in 20% of the rows came back as the minimum.
+    rng = np.random.default_rng(0)
+    top = int(np.iinfo(np.dtype(dtype.lower())).max)
+    values = np.where(rng.random(2000) < 0.2, top, rng.integers(0, 100, 2000)).astype(dtype.lower())
+    s = pd.Series(values, name="x").astype(dtype)
+    t = NumericalTransformer().fit(s, rng)
+    back = t.inverse_transform(t.transform(s), rng)
+    assert back.dtype == s.dtype and back.equals(s)
+    beyond = t.restore(np.array([2.0**66, float(top), -(2.0**66), 50.0]))
+    assert beyond.dtype == s.dtype
+    assert beyond.tolist() == [top - 2047 if dtype.lower() == "uint64" else top - 1023, top,
+                               int(np.iinfo(np.dtype(dtype.lower())).min), 50]
+    assert NumericalTransformer.from_dict(json.loads(json.dumps(t.to_dict()))).restore(
+        np.array([float(top)])).tolist() == [top]
