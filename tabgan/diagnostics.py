@@ -14,9 +14,12 @@ mode collapse (``mode_collapse``)
     least ``MIN_EXPECTED`` = 5 times and appears 0 times (a faithful generator does that with
     probability e^-5 < 0.7%); *starved* when it is expected at least ``STARVED_MIN_EXPECTED`` = 20
     times and appears under ``1 / STARVED_RATIO`` = a quarter of that (Poisson: probability under
-    1e-4). The finding is an ``error`` when the slots hit hold at least ``COLLAPSE_ERROR_MASS`` = 5%
-    of the column's real rows, else a ``warning``. Slots expected fewer than 5 times are too rare to
-    judge at this ``n`` and are only counted.
+    1e-4). The finding is an ``error`` when the slots hit hold more than ``COLLAPSE_ERROR_MASS`` = 5%
+    of the column's real rows (one range between ventiles holds 5%: a warning), else a ``warning``.
+    Slots expected fewer than 5 times are too rare to judge at this ``n`` and are only counted;
+    when every slot and range is (``diagnose(n=10)``), mode collapse is listed as not judged. The
+    advice to train longer speaks of what ended training (``epochs``, ``patience`` of early
+    stopping, ``max_time``), and is left out when the probe shows that more epochs did not help.
 divergence (``divergence``)
     the loop stopped on a NaN or infinite loss (``stop_reason_ == "diverged"``): an ``error``
     naming the loss, the epoch and the state that was kept.
@@ -161,7 +164,7 @@ def format_findings(findings: Sequence[Finding]) -> str:
 
 # ---------------------------------------------------------------------- mode collapse
 def _starved(column: str, labels: Sequence[str], real_share: np.ndarray, fake: np.ndarray, n_fake: int,
-             noun: str, role: str, params: dict[str, Any], model_name: str) -> list[Finding]:
+             noun: str, role: str, params: dict[str, Any], model_name: str, longer: str | None) -> list[Finding]:
     """One finding if some bins with real share real_share (K,) are missing or starved among the
     fake (K,) counts of n_fake generated values."""
     expected = real_share * n_fake  # (K,)
@@ -182,10 +185,10 @@ def _starved(column: str, labels: Sequence[str], real_share: np.ndarray, fake: n
     named = ", ".join(f"{labels[i]} ({real_share[i]:.1%} real, {fake[i] / max(n_fake, 1):.2%} generated)"
                       for i in order[:5]) + (", ..." if hit.sum() > 5 else "")
     return [Finding(
-        severity="error" if mass >= COLLAPSE_ERROR_MASS else "warning",
+        severity="error" if mass > COLLAPSE_ERROR_MASS else "warning",
         kind="mode_collapse",
         message=f"{column}: {'; '.join(parts)}; they hold {mass:.1%} of the real rows: {named}",
-        advice=_collapse_advice(column, role, params, model_name),
+        advice=_collapse_advice(column, role, params, model_name, longer),
         evidence={"column": column, "never_generated": int(missing.sum()), "starved": int(starved.sum()),
                   "present_in_real": int(present.sum()),
                   "too_rare_to_judge": int((present & (expected < MIN_EXPECTED)).sum()),
@@ -195,7 +198,7 @@ def _starved(column: str, labels: Sequence[str], real_share: np.ndarray, fake: n
 
 
 def mode_collapse(layout: Layout, real_counts: np.ndarray, fake_counts: np.ndarray, n_fake: int,
-                  params: dict[str, Any], model_name: str) -> list[Finding]:
+                  params: dict[str, Any], model_name: str, longer: str | None = "auto") -> list[Finding]:
     """Findings for one-hot slots present in the real table and missing or starved in generated rows.
 
     real_counts, fake_counts: (D,) rows per matrix column. Categories of discrete columns are
@@ -203,7 +206,9 @@ def mode_collapse(layout: Layout, real_counts: np.ndarray, fake_counts: np.ndarr
     (neighbouring modes overlap, so a generator may place the same values through another mode:
     measured on a two-cluster column, a well-fitted conditional GAN "starved" modes holding 90% of
     the rows). Continuous values are judged on their decoded values by ``value_collapse``.
+    longer: the advice to train longer (``train_longer``); "auto": ``params``' epochs.
     """
+    longer = train_longer(params) if longer == "auto" else longer
     out = []
     for start, end, span in layout.slices():
         if span.activation != "softmax":
@@ -216,15 +221,30 @@ def mode_collapse(layout: Layout, real_counts: np.ndarray, fake_counts: np.ndarr
         share = np.where(judged, real / real.sum(), 0.0)
         noun = "categories" if span.role == "category" else "point masses or missing"
         out += _starved(span.column, labels, share, fake_counts[start:end].astype(float), n_fake, noun,
-                        span.role, params, model_name)
+                        span.role, params, model_name, longer)
     return out
 
 
+def judged_shares(layout: Layout, real_counts: np.ndarray, reference: dict[str, dict[str, list[float]]]
+                  ) -> np.ndarray:
+    """The real shares of every slot and value range ``mode_collapse`` and ``value_collapse``
+    judge (categories, point masses, "missing", ranges between ventiles)."""
+    shares = [np.asarray(ref["shares"], dtype=float) for ref in reference.values()]
+    for start, end, span in layout.slices():
+        real = real_counts[start:end].astype(float)
+        if span.activation == "softmax" and real.sum() > 0:
+            labels = span.labels or tuple(str(i) for i in range(span.width))
+            judged = np.array([span.role == "category" or not lab.startswith("mode ") for lab in labels])
+            shares.append(real[judged] / real.sum())
+    return np.concatenate(shares) if shares else np.zeros(0)
+
+
 def value_collapse(reference: dict[str, dict[str, list[float]]], generated: pd.DataFrame,
-                   params: dict[str, Any], model_name: str) -> list[Finding]:
+                   params: dict[str, Any], model_name: str, longer: str | None = "auto") -> list[Finding]:
     """Ranges of a numerical column's real values (bins between its real ventiles) that generated
     values miss or starve. reference: {column: {"edges": inner bin edges, "shares": real share per
-    bin}} from ``value_reference``."""
+    bin}} from ``value_reference``; ``longer`` as in ``mode_collapse``."""
+    longer = train_longer(params) if longer == "auto" else longer
     out = []
     for column, ref in reference.items():
         if column not in generated:
@@ -236,7 +256,7 @@ def value_collapse(reference: dict[str, dict[str, list[float]]], generated: pd.D
         bounds = [-np.inf, *edges.tolist(), np.inf]
         labels = [f"[{_num(bounds[i])}, {_num(bounds[i + 1])})" for i in range(share.size)]
         out += _starved(column, labels, share, fake, values.size, "value ranges (between real ventiles)",
-                        "value", params, model_name)
+                        "value", params, model_name, longer)
     return out
 
 
@@ -259,22 +279,35 @@ def _num(x: float) -> str:
     return "-inf" if x == -np.inf else "inf" if x == np.inf else f"{x:.4g}"
 
 
-def _collapse_advice(column: str, role: str, params: dict[str, Any], model_name: str) -> str:
+def train_longer(params: dict[str, Any], stop_reason: str = "epochs", stalled: bool = False) -> str | None:
+    """The advice to train longer, in the terms of what ended training; None when the probe
+    showed that more epochs did not help (``stalled``) or there is no figure to raise."""
+    if stalled:
+        return None
+    if stop_reason == "early_stopping":
+        patience = params.get("patience")
+        return f"train longer: early stopping ended it (patience={patience} -> {2 * patience})" if patience else None
+    if stop_reason == "max_time" and params.get("max_time"):
+        return f"train longer (max_time={params['max_time']} -> {2 * params['max_time']})"
     epochs = params.get("epochs")
+    whole = isinstance(epochs, (int, np.integer)) and not isinstance(epochs, bool)
+    return f"train longer (epochs={epochs} -> {2 * epochs})" if whole else None
+
+
+def _collapse_advice(column: str, role: str, params: dict[str, Any], model_name: str, longer: str | None) -> str:
+    first = [longer] if longer else []
     if model_name == "WGANGP" and role == "category":
-        return (f"use ConditionalGAN: its training-by-sampling shows the critic every category of "
-                f"{column!r} as often as the common ones, which the plain WGAN-GP never does; or train "
-                f"longer (epochs={epochs} -> {2 * epochs})" if epochs else "use ConditionalGAN")
+        return "; or ".join([f"use ConditionalGAN: its training-by-sampling shows the critic every category of "
+                             f"{column!r} as often as the common ones, which the plain WGAN-GP never does",
+                             *first])
     if role == "value":
-        return (f"train longer (epochs={epochs} -> {2 * epochs}); keep_best=True picks the epoch that fits "
-                f"{column!r} best; a larger n_modes (now {params.get('n_modes')}) gives its rare ranges modes of "
-                "their own")
+        return "; ".join(first + [f"keep_best=True picks the epoch that fits {column!r} best", f"a larger n_modes "
+                                  f"(now {params.get('n_modes')}) gives its rare ranges modes of their own"])
     if role == "category":
-        return (f"train longer (epochs={epochs} -> {2 * epochs}); keep_best=True and early_stopping=True "
-                f"then pick the best epoch; a smaller pac (now {params.get('pac')}) or a lower tau "
-                f"(now {params.get('tau')}) sharpens rare categories")
-    return (f"train longer (epochs={epochs} -> {2 * epochs}); rare modes of {column!r} can also be merged "
-            f"into their neighbours with a smaller n_modes (now {params.get('n_modes')})")
+        return "; ".join(first + ["keep_best=True picks the best epoch", f"a smaller pac (now {params.get('pac')}) "
+                                  f"or a lower tau (now {params.get('tau')}) sharpens rare categories"])
+    return "; ".join(first + [f"rare modes of {column!r} can also be merged into their neighbours with a smaller "
+                              f"n_modes (now {params.get('n_modes')})"])
 
 
 # ---------------------------------------------------------------------- history detectors
@@ -413,11 +446,11 @@ def best_state(history: pd.DataFrame, best_epoch: int | None) -> list[Finding]:
     if best_epoch == last:
         return []
     score = float(history.loc[history["epoch"] == best_epoch, "probe_score"].iloc[0])
-    final = history["probe_score"].dropna()
+    final = float(history["probe_score"].iloc[-1])  # NaN when the last epoch was not probed
     return [Finding(
         severity="info", kind="best_state",
         message=(f"keep_best restored epoch {best_epoch} (probe score {score:.3f}); the last epoch was {last}"
-                 + (f" (score {float(final.iloc[-1]):.3f})" if len(final) else "")),
+                 + (f" (score {final:.3f})" if math.isfinite(final) else "")),
         advice="nothing to do; keep_best=False keeps the last state instead",
         evidence={"best_epoch": best_epoch, "best_score": score, "last_epoch": last},
         epoch=best_epoch,
@@ -443,20 +476,27 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
     counts = np.asarray(getattr(model, "slot_counts_", []))
     layout = model.transformer_.layout_
     generated = model.engine_ is not None and counts.shape == (layout.width,)
+    reference = getattr(model, "value_reference_", {})
     unjudged = (["every detector (no column of this table is learnt by a network: ids, constants "
                  "and looked-up columns only)"] if model.engine_ is None else
                 _unjudged(history, params, generated))
-    if generated:
+    stalls = convergence(history, stop_reason, params)
+    longer = train_longer(params, stop_reason, any(f.kind in ("oscillation", "non_convergence") for f in stalls))
+    commonest = judged_shares(layout, counts, reference).max(initial=0.0) if generated else 0.0
+    if generated and commonest * n < MIN_EXPECTED:
+        unjudged.insert(0, f"mode collapse (n={n} generated rows: no category, point mass or value range is "
+                           f"expected {MIN_EXPECTED:g} times; n >= {math.ceil(MIN_EXPECTED / max(commonest, 1e-12))} "
+                           "judges the commonest)")
+    elif generated:
         gen = torch.Generator(device=model.engine_.device).manual_seed(torch_seed(random_state))
         fake = model.engine_.generate(n, generator=gen)  # (n, D) hard one-hots on the device
         fake_counts = (fake > 0.5).sum(0).cpu().numpy()  # (D,)
-        found += mode_collapse(layout, counts, fake_counts, n, params, type(model).__name__)
-        reference = getattr(model, "value_reference_", {})
+        found += mode_collapse(layout, counts, fake_counts, n, params, type(model).__name__, longer)
         if reference:
             decoded = model.transformer_.inverse_transform(fake.cpu().numpy(), np.random.default_rng(random_state))
-            found += value_collapse(reference, decoded, params, type(model).__name__)
+            found += value_collapse(reference, decoded, params, type(model).__name__, longer)
     found += critic_balance(history, params)
-    found += convergence(history, stop_reason, params)
+    found += stalls
     found += best_state(history, best_epoch)
     return Findings(sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity]), unjudged)
 

@@ -138,7 +138,7 @@ class TrainingLoop:
         start = time.perf_counter()
         last_good = self.snapshot()
         bar = self._progress()
-        self.stop_reason = "epochs"
+        self.stop_reason = "interrupted"  # what an exception out of a step (KeyboardInterrupt) leaves
         try:
             last = self.first_epoch + self.epochs - 1
             for epoch in range(self.first_epoch, last + 1):
@@ -169,11 +169,13 @@ class TrainingLoop:
                     bar.set_postfix({k: f"{v:.3f}" for k, v in list(log.losses.items())[:4]}, refresh=False)
                     bar.update(1)
                 if stop:
-                    self.stop_reason = self.stop_reason if self.stop_reason != "epochs" else "callback"
+                    self.stop_reason = self.stop_reason if self.stop_reason != "interrupted" else "callback"
                     break
                 if out_of_time:
                     self.stop_reason = "max_time"
                     break
+            else:
+                self.stop_reason = "epochs"
         finally:
             if bar is not None:
                 bar.close()

@@ -200,3 +200,53 @@ def test_value_collapse_counts_starved_ranges_out_of_the_ranges_there_are():
     [f] = value_collapse(reference, fake, {"epochs": 10, "n_modes": 10}, "ConditionalGAN")
     assert f.message.startswith("x: 1 of 20 value ranges (between real ventiles) generated at under 1/4 of "
                                 "their real rate; they hold 5.0% of the real rows: [-inf, 49.95) (5.0% real, 0.50% generated)"), f.message
+
+
+def test_too_few_generated_rows_leave_mode_collapse_unjudged(table):
+    # Before 2026-12-03 diagnose(n=4) of a collapsed model printed "No problems found in what
+    # could be judged" without listing mode collapse, which no slot had been judged for.
+    model = ConditionalGAN(**SMALL, epochs=1, random_state=0).fit(table.iloc[:1000])
+    few = model.diagnose(n=4)
+    assert not [f for f in few if f.kind == "mode_collapse"]
+    assert few.unjudged[0].startswith("mode collapse (n=4 generated rows: no category, point mass or value "
+                                      "range is expected 5 times; n >= ")
+    assert not any(u.startswith("mode collapse") for u in model.diagnose(n=2000).unjudged)
+
+
+def test_one_starved_range_between_ventiles_is_a_warning_and_advice_follows_what_ended_training():
+    # Before 2026-12-03 a single starved range (5% of the rows, as every range between ventiles)
+    # was always an error, and after early stopping the advice was to raise epochs.
+    from tabgan.diagnostics import train_longer
+
+    reference = tabgan.diagnostics.value_reference(pd.DataFrame({"x": np.arange(1000.0)}), ["x"])
+    fake = pd.DataFrame({"x": np.r_[np.full(5, 10.0), np.linspace(50, 999, 995)]})
+    [one] = value_collapse(reference, fake, {"epochs": 10, "n_modes": 10}, "ConditionalGAN")
+    assert one.severity == "warning" and one.advice.startswith("train longer (epochs=10 -> 20); keep_best")
+    fake = pd.DataFrame({"x": np.r_[np.full(10, 10.0), np.linspace(100, 999, 990)]})
+    [two] = value_collapse(reference, fake, {"epochs": 10, "n_modes": 10, "patience": 3}, "ConditionalGAN",
+                           train_longer({"epochs": 10, "patience": 3}, "early_stopping"))
+    assert two.severity == "error" and two.advice.startswith("train longer: early stopping ended it (patience=3 -> 6)")
+    assert train_longer({"epochs": 10}, "epochs", stalled=True) is None
+    assert train_longer({"max_time": 60.0}, "max_time") == "train longer (max_time=60.0 -> 120.0)"
+
+
+def test_best_state_after_a_divergence_quotes_no_score_for_the_diverged_epoch():
+    # Before 2026-12-03 it quoted the last probed epoch's score as the last epoch's.
+    from tabgan.diagnostics import best_state
+
+    history = pd.DataFrame({"epoch": [0, 1, 2], "probe_score": [0.5, 0.357, np.nan]})
+    [f] = best_state(history, 1)
+    assert f.message == "keep_best restored epoch 1 (probe score 0.357); the last epoch was 2"
+    [g] = best_state(history.assign(probe_score=[0.5, 0.357, 0.41]), 1)
+    assert g.message.endswith("the last epoch was 2 (score 0.410)")
+
+
+def test_a_loaded_model_advises_the_epochs_its_last_fit_ran(table, tmp_path):
+    # Before 2026-12-03 a loaded model had no epochs_: after a warm start its advice doubled the
+    # epochs of both fits, the model in memory those of the last.
+    model = ConditionalGAN(**SMALL, epochs=3, probe_every=1, random_state=0).fit(table.iloc[:1000])
+    model.set_params(warm_start=True, epochs=2).fit(table.iloc[:1000])
+    model.save(tmp_path / "m.tabgan")
+    loaded = tabgan.load(tmp_path / "m.tabgan")
+    assert loaded.epochs_ == model.epochs_ == 2
+    assert [f.advice for f in loaded.diagnose(n=3000)] == [f.advice for f in model.diagnose(n=3000)]

@@ -119,6 +119,24 @@ def test_early_stopping_stops_after_patience_evaluations_without_improvement():
     assert loop.stop_reason == "early_stopping" and len(history) == 5  # 2, 3, 4 did not improve by 1e-3
 
 
+def test_an_interrupted_loop_says_so_and_a_finished_one_ran_its_epochs():
+    # Before 2026-12-03 a loop stopped by an exception out of a step (Ctrl-C) reported
+    # stop_reason "epochs", as if it had run them all.
+    class Interrupting(Counter):
+        def step(self):
+            if self.steps == 4:
+                raise KeyboardInterrupt
+            return super().step()
+
+    loop = loop_for(Interrupting(), 5)
+    with pytest.raises(KeyboardInterrupt):
+        loop.run()
+    assert loop.stop_reason == "interrupted" and len(loop.history) == 2
+    finished = loop_for(Counter(), 3)
+    finished.run()
+    assert finished.stop_reason == "epochs"
+
+
 def test_final_flag_is_set_on_the_last_epoch_and_when_out_of_time():
     seen = []
 

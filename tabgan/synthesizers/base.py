@@ -116,8 +116,22 @@ def _is_number(v: Any) -> bool:
     return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
 
 
+def _finite(v: Any) -> bool:
+    """A number, neither NaN nor infinite (an infinite learning rate or penalty would pass a
+    ``> 0`` check and make the first step NaN)."""
+    return _is_number(v) and math.isfinite(v)
+
+
 def _positive_int(v: Any) -> bool:
     return _is_int(v) and v > 0
+
+
+def _plain(v: Any) -> Any:
+    """A parameter's value as JSON writes it: numpy scalars as Python ones (a parameter grid's
+    ``np.int64(500)``), tuples as lists."""
+    if isinstance(v, (tuple, list)):
+        return [_plain(x) for x in v]
+    return v.item() if isinstance(v, np.generic) else v
 
 
 def _widths(v: Any) -> bool:
@@ -131,23 +145,24 @@ def _betas(v: Any) -> bool:
 # Parameter rules live beside the parameters: (check, what was expected).
 COMMON_CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "epochs": (lambda v: v == "auto" or _positive_int(v), "'auto' or a positive integer"),
-    "batch_size": (_positive_int, "a positive integer"),
+    # Batch normalisation in the generator needs two rows of a batch to normalise over.
+    "batch_size": (lambda v: _is_int(v) and v >= 2, "an integer >= 2"),
     "pac": (_positive_int, "a positive integer"),
     "embedding_dim": (_positive_int, "a positive integer"),
     "generator_dim": (_widths, "a tuple of positive integers"),
     "discriminator_dim": (_widths, "a tuple of positive integers"),
     "discriminator_row_dim": (lambda v: v is None or _positive_int(v), "None or a positive integer"),
-    "generator_lr": (lambda v: _is_number(v) and v > 0, "a number > 0"),
-    "discriminator_lr": (lambda v: _is_number(v) and v > 0, "a number > 0"),
+    "generator_lr": (lambda v: _finite(v) and v > 0, "a finite number > 0"),
+    "discriminator_lr": (lambda v: _finite(v) and v > 0, "a finite number > 0"),
     "generator_betas": (_betas, "two numbers in [0, 1)"),
     "discriminator_betas": (_betas, "two numbers in [0, 1)"),
-    "generator_decay": (lambda v: _is_number(v) and v >= 0, "a number >= 0"),
-    "discriminator_decay": (lambda v: _is_number(v) and v >= 0, "a number >= 0"),
+    "generator_decay": (lambda v: _finite(v) and v >= 0, "a finite number >= 0"),
+    "discriminator_decay": (lambda v: _finite(v) and v >= 0, "a finite number >= 0"),
     "n_critic": (_positive_int, "a positive integer"),
     "penalty": (lambda v: v in ("wgan-gp", "dragan"), "'wgan-gp' or 'dragan'"),
-    "penalty_weight": (lambda v: _is_number(v) and v >= 0, "a number >= 0"),
+    "penalty_weight": (lambda v: _finite(v) and v >= 0, "a finite number >= 0"),
     "penalty_every": (_positive_int, "a positive integer (critic updates)"),
-    "tau": (lambda v: _is_number(v) and v > 0, "a number > 0"),
+    "tau": (lambda v: _finite(v) and v > 0, "a finite number > 0"),
     "ema": (lambda v: v is None or (_is_number(v) and 0 <= v < 1), "None or a number in [0, 1)"),
     "max_categories": (lambda v: _is_int(v) and v >= 2, "an integer >= 2"),
     "n_modes": (_positive_int, "a positive integer"),
@@ -219,6 +234,14 @@ def _condition_value(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _condition_scalar(value: Any) -> Any:
+    """A condition's value from a mapping: numpy's scalars as Python's (np.str_ stays out of the
+    rows), numpy's NaT as None (a missing value; a valid np.datetime64 is looked up as it is)."""
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        return None if np.isnat(value) else value
+    return value.item() if isinstance(value, (np.str_, np.bool_, np.number)) else value
+
+
 def _typed_like(wanted: pd.Series, generated: pd.Series) -> pd.Series:
     """The conditioned values ``wanted`` in the dtype of the column ``generated``."""
     values = wanted.astype(object).where(wanted.notna(), None).to_numpy()
@@ -261,8 +284,26 @@ class BaseSynthesizer(BaseEstimator):
         if labels is not None and discrete_columns is not None and not isinstance(discrete_columns, str):
             discrete_columns = [str(c) for c in discrete_columns]
         validate_frame(data)
-        if self.warm_start and getattr(self, "engine_", None) is not None:
-            return self._continue(data, labels, discrete_columns, metadata)
+        warm = self.warm_start and getattr(self, "engine_", None) is not None
+        # A fit that fails before it trains an epoch (an out-of-memory device, an interrupt, a
+        # table the transforms refuse) leaves the model as it was: an earlier fit stays usable,
+        # and an unfitted model is not made to look fitted by an untrained network.
+        earlier = {k: v for k, v in vars(self).items() if k not in self.get_params()}
+        logged = len(self.history_) if warm else 0
+        try:
+            if warm:
+                return self._continue(data, labels, discrete_columns, metadata)
+            return self._fit_afresh(data, labels, discrete_columns, metadata)
+        except BaseException:
+            if len(getattr(self, "history_", ())) <= logged:
+                for name in [k for k in vars(self) if k not in earlier and k not in self.get_params()]:
+                    delattr(self, name)
+                vars(self).update(earlier)
+            raise
+
+    def _fit_afresh(self, data: pd.DataFrame, labels: list[Any] | None, discrete_columns: Sequence[str] | None,
+                    metadata: Mapping[str, Any] | None) -> BaseSynthesizer:
+        """fit without warm_start: new column transforms, new networks."""
         # seed_ reproduces this fit whatever random_state was: None draws it from the OS.
         seed = _seed_of(self.random_state)
         seed = np.random.SeedSequence().entropy if seed is None else seed
@@ -272,8 +313,8 @@ class BaseSynthesizer(BaseEstimator):
             derive=self.derive_columns,
             random_state=int(seeds[0]),
         ).fit(data)
-        # The table can be learnt: what an earlier fit learnt goes now (until then a bad table
-        # leaves a fitted model as it was), so nothing of another table outlives this fit.
+        # The table can be learnt: what an earlier fit learnt goes now, so nothing of another
+        # table outlives this fit (``fit`` puts it back if this one fails before an epoch).
         self._forget_fit()
         self.transformer_, self.column_labels_, self.seed_ = transformer, labels, seed
         matrix = torch.from_numpy(transformer.transform(data)).to(self._device)  # (N, D)
@@ -487,8 +528,7 @@ class BaseSynthesizer(BaseEstimator):
             yield from self._sample_per_row(n, chunk_size, conditions, random_state, first_row)
             return
         if isinstance(conditions, Mapping):  # numpy's scalars as Python's: np.str_ stays out of the rows
-            conditions = {self._column_name(c): v.item() if isinstance(v, (np.str_, np.bool_, np.number)) else v
-                          for c, v in conditions.items()}
+            conditions = {self._column_name(c): _condition_scalar(v) for c, v in conditions.items()}
         targets = self._parse_conditions(conditions)
         draws = self._draws(random_state)
         tally = [0, 0]  # rows generated, rows accepted
@@ -734,11 +774,9 @@ class BaseSynthesizer(BaseEstimator):
             raise ParameterError("training_state=True: this model was read from a file saved with "
                                  "training_state=False, which holds no critic and no moments")
         keep = trainable if training_state is None else bool(training_state)
-        params = self.get_params()
+        params = {name: _plain(v) for name, v in self.get_params().items()}
         if not (params["random_state"] is None or _is_int(params["random_state"])):
             params["random_state"] = self.seed_  # a generator: the seed it gave this fit
-        for name in ("generator_dim", "discriminator_dim", "generator_betas", "discriminator_betas"):
-            params[name] = list(params[name])
         header = {
             "class": type(self).__name__,
             "params": params,
@@ -751,6 +789,7 @@ class BaseSynthesizer(BaseEstimator):
                 "sample_seed": self.sample_seed_,
                 "seed": self.seed_,  # None in a model loaded from a file before 2026-12-02
                 "stop_reason": self.stop_reason_,
+                "epochs": self.epochs_,  # "auto" resolved, for the last fit (a warm start's own)
                 "best_epoch": self.best_epoch_,
                 "slot_counts": [int(c) for c in self.slot_counts_],
                 "value_reference": self.value_reference_,
@@ -788,6 +827,8 @@ class BaseSynthesizer(BaseEstimator):
         model.sample_seed_ = state["sample_seed"]
         model.seed_ = state.get("seed")  # absent in files before 2026-12-02
         model.stop_reason_ = state.get("stop_reason", "")
+        if "epochs" in state:  # absent in files written before 2026-12-03
+            model.epochs_ = state["epochs"]
         model._ids_past = {}
         model._restart_stream()
         model.column_labels_ = state.get("column_labels")  # absent in files before 2026-12-02

@@ -9,7 +9,7 @@ import torch
 
 from tabgan.engines import ConditionalGANEngine
 from tabgan.sampling import ConditionSampler, condition_vector
-from tabgan.synthesizers.base import COMMON_CONSTRAINTS, BaseSynthesizer, SeedLike
+from tabgan.synthesizers.base import COMMON_CONSTRAINTS, BaseSynthesizer, SeedLike, _is_number
 from tabgan.transformers.layout import Layout
 
 __all__ = ["ConditionalGAN"]
@@ -81,7 +81,7 @@ class ConditionalGAN(BaseSynthesizer):
 
     _constraints = {
         **COMMON_CONSTRAINTS,
-        "joint_conditions": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1,
+        "joint_conditions": (lambda v: _is_number(v) and 0 <= v <= 1,
                              "a number in [0, 1]"),
     }
 

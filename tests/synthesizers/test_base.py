@@ -234,3 +234,83 @@ def test_conditioned_numbers_and_dates_are_written_as_the_column_writes_them(tmp
     out = model.sample(5, conditions={"gain": None}, random_state=0)
     assert out["gain"].tolist() == ["?"] * 5
     assert out["joined"].str.fullmatch(r"0000-00-00|\d{4}-\d\d-\d\d").all()
+
+
+def test_numpy_parameters_save_and_load_as_python_numbers(tmp_path):
+    # Before 2026-12-03 a parameter grid's np.int64 (or np.float32) fitted but save() raised
+    # "Object of type int64 is not JSON serializable"; joint_conditions refused numpy numbers.
+    import tabgan
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.normal(size=100), "c": rng.choice(["a", "b"], 100)})
+    params = dict(epochs=np.int32(1), batch_size=np.int64(50), pac=np.int16(5), generator_dim=(np.int64(16),),
+                  generator_lr=np.float32(2e-4), generator_betas=(np.float32(0.5), 0.9), tau=np.float16(0.2),
+                  joint_conditions=np.float32(0.2), random_state=np.int64(0))
+    model = ConditionalGAN(**params).fit(df)
+    model.save(tmp_path / "m.tabgan")
+    loaded = tabgan.load(tmp_path / "m.tabgan")
+    assert loaded.get_params()["generator_dim"] == (16,) and type(loaded.get_params()["batch_size"]) is int
+    pd.testing.assert_frame_equal(loaded.sample(20, random_state=0), model.sample(20, random_state=0))
+
+
+@pytest.mark.parametrize("fitted", [False, True])
+def test_a_fit_that_fails_before_an_epoch_leaves_the_model_as_it_was(fitted, monkeypatch):
+    # Before 2026-12-03 a failure in training's first step (an out-of-memory device, Ctrl-C)
+    # left an untrained network in place: the earlier fit was lost, and an unfitted model
+    # sampled noise as if fitted.
+    from tabgan.errors import NotFittedError
+    from tabgan.training import TrainingLoop
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.normal(size=100), "c": rng.choice(["a", "b"], 100)})
+    model = ConditionalGAN(epochs=1, batch_size=50, pac=5, random_state=0)
+    before = model.fit(df).sample(20, random_state=0) if fitted else None
+
+    def fail(loop):
+        raise MemoryError("out of device memory")
+
+    monkeypatch.setattr(TrainingLoop, "_run", fail)
+    with pytest.raises(MemoryError):
+        model.set_params(batch_size=20).fit(df.assign(x=df["x"] * 100))
+    assert model.batch_size == 20  # the parameters stay as set
+    if fitted:
+        pd.testing.assert_frame_equal(model.sample(20, random_state=0), before)
+    else:
+        with pytest.raises(NotFittedError):
+            model.sample(5)
+
+
+def test_an_interrupted_fit_keeps_its_trained_epochs_and_says_it_was_interrupted(monkeypatch):
+    from tabgan.engines.conditional import ConditionalGANEngine
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.normal(size=200), "c": rng.choice(["a", "b"], 200)})
+    steps = []
+    train_step = ConditionalGANEngine.train_step
+
+    def interrupting(self, *args, **kwargs):
+        steps.append(1)
+        if len(steps) == 9:  # the first step of epoch 2
+            raise KeyboardInterrupt
+        return train_step(self, *args, **kwargs)
+
+    monkeypatch.setattr(ConditionalGANEngine, "train_step", interrupting)
+    model = ConditionalGAN(epochs=5, batch_size=50, pac=5, probe_every=1, random_state=0)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(df)
+    assert model.stop_reason_ == "interrupted" and len(model.history_) == 2
+    assert len(model.sample(10, random_state=0)) == 10
+
+
+def test_a_numpy_nat_condition_asks_for_missing_dates():
+    # Before 2026-12-03 np.datetime64("NaT") was refused ("only categorical and boolean columns
+    # can be conditioned on"); pd.NaT and None worked.
+    rng = np.random.default_rng(0)
+    t = pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 300, 200), unit="D")
+    df = pd.DataFrame({"t": t, "c": rng.choice(["a", "b"], 200)})
+    df.loc[:40, "t"] = pd.NaT
+    model = ConditionalGAN(epochs=1, batch_size=50, pac=5, random_state=0).fit(df)
+    assert model.transformer_.schema_["t"].kind == "datetime"
+    assert model.sample(5, conditions={"t": np.datetime64("NaT")}, random_state=0)["t"].isna().all()
+    days = model.fit(df, discrete_columns=["t"]).sample(5, conditions={"t": np.datetime64("NaT")}, random_state=0)
+    assert days["t"].isna().all()

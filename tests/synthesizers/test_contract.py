@@ -522,7 +522,14 @@ def test_columns_labelled_by_numbers_come_back_with_their_labels(cls, tmp_path):
     ({"batch_size": 502, "pac": 10}, "batch_size=502 must be divisible by pac=10"),
     ({"epochs": 0}, "epochs=0 must be 'auto' or a positive integer"),
     ({"epochs": "many"}, "epochs='many' must be 'auto' or a positive integer"),
-    ({"generator_lr": -1}, "generator_lr=-1 must be a number > 0"),
+    ({"generator_lr": -1}, "generator_lr=-1 must be a finite number > 0"),
+    # Infinities passed the checks before 2026-12-03 and made the first epoch NaN (tau=inf trained
+    # on); batch_size=1 failed inside torch's batch normalisation.
+    ({"generator_lr": float("inf")}, "generator_lr=inf must be a finite number > 0"),
+    ({"discriminator_decay": float("inf")}, "discriminator_decay=inf must be a finite number >= 0"),
+    ({"penalty_weight": float("inf")}, "penalty_weight=inf must be a finite number >= 0"),
+    ({"tau": float("inf")}, "tau=inf must be a finite number > 0"),
+    ({"batch_size": 1, "pac": 1}, "batch_size=1 must be an integer >= 2"),
     ({"penalty": "wgan"}, "penalty='wgan'"),
     ({"device": "tpu"}, "device='tpu'"),
     ({"ema": 1.5}, "ema=1.5"),
