@@ -43,6 +43,7 @@ from tabgan.io import (
     TableWriter,
     atomic_output,
     check_writable,
+    is_file_or_new,
     local_path,
     output_format,
     read_table,
@@ -697,12 +698,14 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
 
 def _conditions_table(model: BaseSynthesizer, source: str, fixed: dict[str, Any] | None) -> pd.DataFrame:
     """The table of conditions at ``source``, its text typed like the model's columns (as
-    ``--condition`` values are), with the ``--condition`` values ``fixed`` on every row."""
-    known, _ = read_table(source)
+    ``--condition`` values are), with the ``--condition`` values ``fixed`` on every row. A CSV's
+    cells are read as text, so a code "100" of a text column stays "100" (before 2026-12-03 the
+    file's reader made it the number 100, which no row of the model's column is)."""
+    known, _ = read_table(source, as_text=True)
     for column in known.columns:  # a loop over columns, then over each one's distinct texts
         cells = known[column]
         if cells.dtype != object:
-            continue  # numbers, booleans, dates: typed by the file already
+            continue  # a Parquet file's numbers, booleans, dates: typed by the file already
         texts = cells.dropna().unique()
         typed = {t: _typed_conditions(model, [(str(column), t)])[str(column)] if isinstance(t, str) else t
                  for t in texts}
@@ -924,6 +927,9 @@ def _read_json(path: str | None, what: str) -> Any:
             return json.load(f)
     except json.JSONDecodeError as err:
         raise DataError(f"{what} file {path!r} is not valid JSON: {err}") from None
+    except UnicodeDecodeError as err:
+        raise DataError(f"{what} file {path!r} is not UTF-8 text (JSON is): byte {err.object[err.start]:#04x} "
+                        f"at offset {err.start}") from None
 
 
 def _write_report(path: str | None, report: EvaluationReport) -> None:
@@ -936,6 +942,36 @@ def _outputs(args: argparse.Namespace) -> list[str]:
     """The files the command will write: -o (a table or a model), --report, --json."""
     return [t for t in (getattr(args, name, None) for name in ("output", "report", "json"))
             if t is not None]
+
+
+# What each command reads and writes, as (attribute of args, how the usage names it).
+_OUTPUT_NAMES = (("output", "-o"), ("report", "--report"), ("json", "--json"))
+_INPUT_NAMES = (("data", "DATA"), ("model", "MODEL"), ("real", "REAL"), ("synthetic", "SYNTH"),
+                ("holdout", "--holdout"), ("conditions_file", "--conditions"))
+
+
+def _check_distinct(args: argparse.Namespace) -> None:
+    """A usage error when two outputs are one file (the later write would replace the table
+    with a JSON summary) or an output is an input (``fit t.csv -o t.csv`` replaced the training
+    table with the model). Devices and pipes (``/dev/null`` twice) are no files to lose."""
+    def file_of(value: Any) -> str | None:
+        if not isinstance(value, str) or value == STDIO or not is_file_or_new(local_path(value)):
+            return None
+        return os.path.realpath(local_path(value))
+
+    written: dict[str, str] = {}
+    for attr, option in _OUTPUT_NAMES:
+        key = file_of(getattr(args, attr, None))
+        if key is not None and key in written:
+            raise ParameterError(f"{written[key]} and {option} name the same file "
+                                 f"{getattr(args, attr)!r}; give each its own")
+        if key is not None:
+            written[key] = option
+    for attr, what in _INPUT_NAMES:
+        key = file_of(getattr(args, attr, None))
+        if key is not None and key in written:
+            raise ParameterError(f"{written[key]} {getattr(args, attr)!r} would overwrite the input {what}; "
+                                 "write to another file")
 
 
 def _check_stdout(args: argparse.Namespace) -> None:
@@ -1025,6 +1061,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     debug = os.environ.get("TABGAN_DEBUG", "") not in ("", "0")
     try:
+        _check_distinct(args)
         for target in _outputs(args):  # before any fit: a bad path should cost nothing
             check_writable(target)
         result = args.run(args)

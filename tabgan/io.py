@@ -38,7 +38,9 @@ import os
 import secrets
 import shutil
 import sys
+import stat
 import tempfile
+import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -62,6 +64,7 @@ __all__ = [
     "TableWriter",
     "atomic_output",
     "check_writable",
+    "is_file_or_new",
     "local_path",
     "output_format",
     "read_table",
@@ -81,6 +84,7 @@ def local_path(target: str | os.PathLike[str]) -> Path:
 
 
 _GZIP_MAGIC = b"\x1f\x8b"
+_UTF8_BOM = b"\xef\xbb\xbf"
 _PARQUET_MAGIC = b"PAR1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -143,18 +147,21 @@ class CsvStyle:
 
 
 # ---------------------------------------------------------------------------------------- reading
-def read_table(source: str) -> tuple[pd.DataFrame, CsvStyle | None]:
+def read_table(source: str, as_text: bool = False) -> tuple[pd.DataFrame, CsvStyle | None]:
     """The table at ``source`` (a path or ``-`` for stdin) and, for CSV, how it was written.
+
+    as_text: a CSV's cells as the text they are (no style then), for a caller that types them
+    itself (a table of conditions, typed like the model's columns: "100" stays the code "100").
 
     Raises DataError for an empty, unparsable or non-table file, OSError for a file that cannot
     be opened (missing, a folder, no permission).
     """
     name = "stdin" if source == STDIO else repr(source)
     with _open_source(source) as raw:
-        return _read_opened(raw, name)
+        return _read_opened(raw, name, as_text)
 
 
-def _read_opened(raw: IO[bytes], name: str) -> tuple[pd.DataFrame, CsvStyle | None]:
+def _read_opened(raw: IO[bytes], name: str, as_text: bool = False) -> tuple[pd.DataFrame, CsvStyle | None]:
     head = raw.read(_SNIFF_BYTES)
     raw.seek(0)
     if not head:
@@ -179,8 +186,8 @@ def _read_opened(raw: IO[bytes], name: str) -> tuple[pd.DataFrame, CsvStyle | No
         head = raw.read(_SNIFF_BYTES)
         raw.seek(0)
     _refuse_other_formats(head, name)
-    frame, style = _read_csv(raw, head, name)
-    return frame, style if wide is None else replace(style, encoding=wide)
+    frame, style = _read_csv(raw, head, name, as_text)
+    return frame, style if wide is None or style is None else replace(style, encoding=wide)
 
 
 def _refuse_other_formats(head: bytes, name: str) -> None:
@@ -202,12 +209,18 @@ def _refuse_other_formats(head: bytes, name: str) -> None:
 
 
 def _open_source(source: str) -> IO[bytes]:
+    """A seekable handle on ``source``: stdin, and a pipe given as a path (``<(zcat t.csv.gz)``,
+    ``/dev/stdin``, a FIFO), are read into memory, since reading sniffs the head and reads again."""
     if source == STDIO:
         return io.BytesIO(sys.stdin.buffer.read())
     path = local_path(source)
     if path.is_dir():
         raise IsADirectoryError(f"{source!r} is a folder, not a table")
-    return path.open("rb")
+    handle = path.open("rb")
+    if handle.seekable():
+        return handle
+    with handle:
+        return io.BytesIO(handle.read())
 
 
 def _read_parquet(raw: IO[bytes], name: str) -> pd.DataFrame:
@@ -219,6 +232,8 @@ def _read_parquet(raw: IO[bytes], name: str) -> pd.DataFrame:
         frame = table.to_pandas()
     except (TypeError, ValueError):
         frame = _without_unknown_dtypes(table).to_pandas()
+    if frame.shape[0] == 0:
+        raise DataError(f"{name} has no rows")
     return _named_index_as_columns(frame, name)
 
 
@@ -255,18 +270,24 @@ def _without_unknown_dtypes(table: pa.Table) -> pa.Table:
     return table.replace_schema_metadata({**table.schema.metadata, b"pandas": json.dumps(meta).encode()})
 
 
-def _read_csv(raw: IO[bytes], head: bytes, name: str) -> tuple[pd.DataFrame, CsvStyle]:
-    encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+def _read_csv(raw: IO[bytes], head: bytes, name: str, as_text: bool = False
+              ) -> tuple[pd.DataFrame, CsvStyle | None]:
+    marked = head.startswith(_UTF8_BOM)
+    encoding = "utf-8-sig" if marked else "utf-8"
     delimiter = _sniff_delimiter(head.decode("latin-1"))
     try:
-        frame = _parse_csv(raw, delimiter, encoding, name)
+        frame = _parse_csv(raw, delimiter, encoding, name, as_text)
     except UnicodeDecodeError:
         raw.seek(0)
+        if marked:  # a UTF-8 mark before Latin-1 bytes: the mark is no text of the first name
+            raw = io.BytesIO(raw.read()[len(_UTF8_BOM):])
         encoding = "latin-1"
-        frame = _parse_csv(raw, delimiter, encoding, name)
+        frame = _parse_csv(raw, delimiter, encoding, name, as_text)
     frame = _plain_dtypes(frame)
     if frame.shape[0] == 0:
         raise DataError(f"{name} has a header but no rows")
+    if as_text:
+        return frame, None
     frame, missing = _missing_texts(frame)
     tokens = _tokens(raw, frame, delimiter, encoding)
     frame = _keep_written_form(frame, tokens)
@@ -340,15 +361,25 @@ def _written_header(text: str, delimiter: str, frame: pd.DataFrame) -> tuple[str
     return tuple(header) if len(header) == len(names) and header != names else None
 
 
-def _parse_csv(raw: IO[bytes], delimiter: str, encoding: str, name: str) -> pd.DataFrame:
+def _parse_csv(raw: IO[bytes], delimiter: str, encoding: str, name: str, as_text: bool = False
+               ) -> pd.DataFrame:
+    options = dict(sep=delimiter, encoding=encoding, dtype_backend="numpy_nullable", encoding_errors="strict",
+                   dtype=str if as_text else None)
     try:
-        return pd.read_csv(
-            raw,
-            sep=delimiter,
-            encoding=encoding,
-            dtype_backend="numpy_nullable",
-            encoding_errors="strict",
-        )
+        frame = pd.read_csv(raw, **options)
+        if type(frame.index) is pd.RangeIndex:
+            return frame
+        # Rows one field longer than the header: pandas made their first field the index and
+        # shifted every name one column on. A trailing delimiter (its last field empty on every
+        # row) is dropped; anything else would lose or shift data.
+        if frame.shape[1] and frame.iloc[:, -1].isna().all():
+            raw.seek(0)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)  # the empty fields go
+                return pd.read_csv(raw, index_col=False, **options)
+        fields = frame.shape[1]
+        raise DataError(f"{name} is not a readable CSV file: its rows hold {fields + 1} fields where its header "
+                        f"names {fields} (a field holding the delimiter {delimiter!r} unquoted?)")
     except pd.errors.EmptyDataError:
         raise DataError(f"{name} is empty: no columns to read") from None
     except pd.errors.ParserError as err:
@@ -861,22 +892,60 @@ def check_writable(target: str | os.PathLike[str]) -> None:
 
 @contextmanager
 def atomic_output(target: str) -> Iterator[IO[bytes]]:
-    """A binary handle whose content lands at ``target`` only if the block ends without error."""
+    """A binary handle whose content lands at ``target`` only if the block ends without error.
+
+    A file (new, or a regular one; through a symbolic link, the file it points to) is written as
+    a temporary file beside it, renamed over it at the end. Anything else that exists is written
+    in place, as a rename would replace the node itself: a device (``/dev/null``), a FIFO, a
+    process substitution (``-o >(gzip > t.csv.gz)``). Errors name ``target``, never the
+    temporary file.
+    """
     if target == STDIO:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
     check_writable(target)
     path = local_path(target)
-    # Beside the target (so the rename is atomic) and created like any new file (umask applies).
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        with tmp.open("xb") as handle:
+    if not is_file_or_new(path):
+        with _naming_errors(target):
+            handle = path.open("wb")
+        with handle, _naming_errors(target):
             yield handle
-        os.replace(tmp, path)
+        return
+    path = path.resolve()
+    # Beside the target (so the rename is atomic), created like any new file (umask applies),
+    # its name short whatever the target's (a 250-character name had no room for a suffix).
+    tmp = path.parent / f".tabgan-{secrets.token_hex(6)}.tmp"
+    try:
+        with _naming_errors(target):
+            handle = tmp.open("xb")
+        with handle, _naming_errors(target):
+            yield handle
+        with _naming_errors(target):
+            os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def is_file_or_new(path: Path) -> bool:
+    """Whether ``path`` (through links) is a regular file or nothing yet: a device, a FIFO or a
+    pipe's ``/dev/fd/63`` is neither."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except FileNotFoundError:
+        return True
+
+
+@contextmanager
+def _naming_errors(target: str) -> Iterator[None]:
+    """OSErrors raised inside re-raised naming ``target`` (the user's path, not a temporary file)."""
+    try:
+        yield
+    except OSError as err:
+        if err.filename == target and err.filename2 is None:
+            raise
+        raise type(err)(err.errno, err.strerror or str(err), target) from None
 
 
 @contextmanager
@@ -919,7 +988,9 @@ class TableWriter:
             if self.fmt == "csv":
                 if self.target.lower().endswith(".gz"):
                     handle = self._stack.enter_context(
-                        gzip.GzipFile(fileobj=handle, mode="wb", mtime=0)
+                        # filename="": no name in the header (gzip took the temporary file's) and,
+                        # with mtime=0, the same bytes for the same rows
+                        gzip.GzipFile(filename="", fileobj=handle, mode="wb", mtime=0)
                     )
                 self._text = io.TextIOWrapper(handle, encoding=self.style.encoding, newline="")
                 self._stack.callback(self._text.detach)  # flushes; the file itself is closed above
@@ -948,6 +1019,8 @@ class TableWriter:
                 lineterminator=self.style.newline,
             )
         else:
+            if any(not isinstance(c, str) for c in chunk.columns):  # Parquet names are text
+                chunk = chunk.set_axis([str(c) for c in chunk.columns], axis=1)
             if self._parquet is None:
                 self._schema = _parquet_schema(chunk)
                 self._parquet = pq.ParquetWriter(self._handle, self._schema)

@@ -26,16 +26,14 @@ from __future__ import annotations
 import json
 import os
 import struct
-import tempfile
 import zlib
-from pathlib import Path
 from typing import IO, Any, Union
 
 import torch
 
 from tabgan._version import __version__
 from tabgan.errors import ModelFileError
-from tabgan.io import check_writable, local_path
+from tabgan.io import STDIO, atomic_output, local_path
 
 __all__ = ["FORMAT_VERSION", "MAGIC", "model_name", "read_model_file", "write_model_file"]
 
@@ -70,21 +68,11 @@ def write_model_file(path: Target, header: dict[str, Any], tensors: dict[str, to
     if _is_stream(path):
         path.write(b"".join([MAGIC, struct.pack("<Q", len(head)), head, *blobs]))  # type: ignore[union-attr]
         return
-    check_writable(path)
-    path = local_path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent or ".")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a model file gets the usual mode
-        with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC + struct.pack("<Q", len(head)) + head)
-            for raw in blobs:
-                f.write(raw)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    target = os.fspath(path)
+    with atomic_output(os.path.join(".", target) if target == STDIO else target) as f:  # "-": a file
+        f.write(MAGIC + struct.pack("<Q", len(head)) + head)
+        for raw in blobs:
+            f.write(raw)
 
 
 def _is_stream(target: object) -> bool:

@@ -1068,3 +1068,45 @@ def test_a_columns_own_missing_text_is_learnt_conditioned_on_and_written_back(tm
                "--condition", "joined=0000-00-00", "--condition", "age=?") == 0
     out = pd.read_csv(tmp_path / "z.csv", dtype=str, keep_default_na=False)
     assert (out["joined"] == "0000-00-00").all() and (out["age"] == "?").all()
+
+
+# ------------------------------------------------------------ found by a bug hunt, 2026-12-03
+def test_a_table_of_conditions_finds_text_codes_that_look_like_numbers(tmp_path, capsys):
+    # Before 2026-12-03 the conditions file's reader made "100" the number 100, which no row of
+    # the text column of codes "007", "010", "100" is: "value not seen in the training data".
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"code": rng.choice(["007", "010", "100"], ROWS), "x": rng.normal(size=ROWS).round(2)}).to_csv(
+        tmp_path / "codes.csv", index=False)
+    assert run("fit", tmp_path / "codes.csv", "-o", tmp_path / "m.tabgan", *TINY) == 0
+    (tmp_path / "wanted.csv").write_text("code\n100\n100\n")  # no leading zero: numbers to a CSV reader
+    out = tmp_path / "o.csv"
+    assert run("sample", tmp_path / "m.tabgan", "-o", out, "--conditions", tmp_path / "wanted.csv", "-q") == 0
+    assert [line[:4] for line in out.read_text().splitlines()] == ["code", "100,", "100,"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["sample", "{model}", "-n", "3", "-o", "{tmp}/o.csv", "--json", "{tmp}/o.csv"],
+     "-o and --json name the same file '{tmp}/o.csv'; give each its own"),
+    (["fit", "{data}", "-o", "{data}"], "-o '{data}' would overwrite the input DATA; write to another file"),
+    (["sample", "{model}", "-n", "3", "-o", "{model}"],
+     "-o '{model}' would overwrite the input MODEL; write to another file"),
+])
+def test_an_output_that_would_replace_another_file_of_the_command_is_a_usage_error(work, tmp_path, capsys, argv,
+                                                                                      message):
+    # Before 2026-12-03 the table was replaced by the JSON summary, and fit overwrote its
+    # training table with the model, exit 0.
+    names = {"model": work / "model.tabgan", "data": tmp_path / "data.csv", "tmp": tmp_path}
+    (tmp_path / "data.csv").write_bytes((work / "data.csv").read_bytes())
+    before = {p: p.read_bytes() for p in (names["model"], names["data"])}
+    assert run(*[a.format(**names) for a in argv], *(TINY if argv[0] == "fit" else ["-q"])) == 2
+    assert error_line(capsys) == "tabgan: error: " + message.format(**names)
+    assert {p: p.read_bytes() for p in before} == before and not (tmp_path / "o.csv").exists()
+    assert run("sample", names["model"], "-n", 3, "-o", "/dev/null", "--format", "csv", "--json", "/dev/null",
+               "-q") == 0  # a device is no file to lose
+
+
+def test_a_metadata_file_that_is_not_utf8_is_named(work, tmp_path, capsys):
+    (tmp_path / "md.json").write_bytes(b'{"a": "\xe9"}')
+    assert run("fit", work / "data.csv", "-o", tmp_path / "m.tabgan", "--metadata", tmp_path / "md.json", *TINY) == 1
+    assert error_line(capsys) == (f"tabgan: error: metadata file {str(tmp_path / 'md.json')!r} is not UTF-8 text "
+                                  "(JSON is): byte 0xe9 at offset 7")

@@ -657,3 +657,103 @@ def test_two_odd_texts_or_odd_dates_leave_the_column_text(tmp_path):
     frame, style = read_table(str(tmp_path / "in.csv"))
     assert style.missing == () and frame["a"].tolist() == two["a"].tolist()
     assert frame["d"].tolist() == two["d"].tolist()
+
+
+# ------------------------------------------------------------ found by a bug hunt, 2026-12-03
+def test_a_trailing_delimiter_on_every_row_is_dropped_and_a_longer_row_refused(tmp_path):
+    # Before 2026-12-03 rows one field longer than the header made pandas take their first
+    # field as the index: every column shifted one name on (names under "id", "score" empty).
+    path = tmp_path / "t.csv"
+    path.write_text("id,name,score\n1,Bob,7.6,\n2,Ann,0.4,\n3,Cy,1.5,\n")
+    frame, _ = read_table(str(path))
+    assert frame.columns.tolist() == ["id", "name", "score"] and frame["name"].tolist() == ["Bob", "Ann", "Cy"]
+    assert frame["id"].tolist() == [1, 2, 3] and frame["score"].tolist() == [7.6, 0.4, 1.5]
+    for text in ("a,b\n1,2,3\n4,5,6\n", "a,b\n1,2,\n4,5,6\n", "name\nSmith, John\nLee, Ann\n"):
+        path.write_text(text)
+        with pytest.raises(DataError, match=r"its rows hold \d fields where its header names \d \(a field "
+                                            r"holding the delimiter ',' unquoted\?\)"):
+            read_table(str(path))
+
+
+def test_a_pipe_given_as_a_path_is_read(tmp_path):
+    # Before 2026-12-03 <(zcat t.csv.gz) and /dev/stdin failed: "File or stream is not seekable."
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(b"a,b\n1,x\n2,y\n"), daemon=True)
+    writer.start()
+    frame, _ = read_table(str(fifo))
+    writer.join(timeout=10)
+    assert frame["a"].tolist() == [1, 2] and frame["b"].tolist() == ["x", "y"]
+
+
+def test_a_utf8_mark_before_latin1_bytes_is_no_part_of_the_first_name(tmp_path):
+    # Before 2026-12-03 the Latin-1 fallback read the mark as the text "ï»¿" of the first name.
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbfa,b\n1,caf\xe9\n2,x\n")
+    frame, style = read_table(str(path))
+    assert frame.columns.tolist() == ["a", "b"] and frame["b"].tolist() == ["café", "x"]
+    assert style.encoding == "latin-1"
+
+
+def test_as_text_reads_every_cell_as_written(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("code,x\n100,1.50\n007,\n")
+    frame, style = read_table(str(path), as_text=True)
+    assert style is None and frame["code"].tolist() == ["100", "007"]
+    assert frame["x"].iloc[0] == "1.50" and pd.isna(frame["x"].iloc[1])
+
+
+def test_parquet_of_columns_labelled_by_numbers_is_written_and_empty_parquet_named(tmp_path):
+    # Before 2026-12-03 writing raised KeyError "name '0' present in the specified schema is not
+    # found"; a Parquet file of no rows said "the table has no rows", naming no file.
+    path = tmp_path / "t.parquet"
+    write_table(pd.DataFrame({0: [1, 2], 1: ["x", "y"]}), str(path), "parquet")
+    assert pq.read_table(path).column_names == ["0", "1"]
+    pd.DataFrame({"a": pd.Series([], dtype="int64")}).to_parquet(tmp_path / "empty.parquet")
+    with pytest.raises(DataError, match="'.*empty.parquet' has no rows"):
+        read_table(str(tmp_path / "empty.parquet"))
+
+
+def test_outputs_to_devices_and_pipes_are_written_in_place_links_through_to_their_file(tmp_path):
+    # Before 2026-12-03 every output was a temporary file renamed over the target: /dev/null (as
+    # root) or a FIFO became a regular file, and a link was replaced by a file.
+    import os
+    import threading
+
+    frame = pd.DataFrame({"a": [1, 2]})
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    write_table(frame, str(fifo), "csv")
+    reader.join(timeout=10)  # a reader left waiting (the FIFO replaced by a file) fails below
+    assert got == [b"a\n1\n2\n"] and fifo.is_fifo()
+    (tmp_path / "real.csv").write_text("old\n")
+    (tmp_path / "link.csv").symlink_to("real.csv")
+    write_table(frame, str(tmp_path / "link.csv"), "csv")
+    assert (tmp_path / "link.csv").is_symlink() and (tmp_path / "real.csv").read_text() == "a\n1\n2\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "pipe", "real.csv"]
+
+
+def test_a_long_output_name_is_written_and_errors_name_the_target(tmp_path):
+    # Before 2026-12-03 the temporary name added 19 characters (a 245-character name failed with
+    # "File name too long" naming '.aaa....csv.26bdc6b70a71.tmp'), and gzip stored that name.
+    long = tmp_path / ("a" * 245 + ".csv.gz")
+    write_table(pd.DataFrame({"a": [1]}), str(long), "csv")
+    data = long.read_bytes()
+    assert data[3] & 0x08 == 0  # FNAME flag: no file name in the gzip header
+    write_table(pd.DataFrame({"a": [1]}), str(tmp_path / "again.csv.gz"), "csv")
+    assert (tmp_path / "again.csv.gz").read_bytes() == data  # the same bytes for the same rows
+    from pathlib import Path
+
+    from tabgan.io import atomic_output
+
+    if not Path("/proc/self").is_dir():
+        pytest.skip("needs Linux's /proc, a folder where no file can be made, even by root")
+    with pytest.raises(OSError) as err, atomic_output("/proc/x.csv"):
+        pass
+    assert err.value.filename == "/proc/x.csv" and ".tmp" not in str(err.value)
