@@ -217,7 +217,7 @@ FIT_OPTIONS: tuple[Option, ...] = (
 # Parameters of sample_chunks(n, chunk_size=..., conditions=None, random_state=None).
 SAMPLE_OPTIONS: tuple[Option, ...] = (
     Option(
-        "--chunk-size", "chunk_size", int, 50_000, "rows generated and written at a time", "K"
+        "--chunk-size", "chunk_size", int, 50_000, "rows written at a time (the rows are the same for every K)", "K"
     ),
     Option(
         "--seed",

@@ -234,6 +234,31 @@ def _condition_value(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _rechunked(frames: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
+    """The rows of ``frames``, in order, as frames of ``size`` rows (the last one shorter), each
+    indexed from 0; a frame that is a whole chunk passes as it is."""
+    held: list[pd.DataFrame] = []
+    count = 0
+    for frame in frames:
+        start = 0
+        while start < len(frame):
+            take = min(size - count, len(frame) - start)
+            whole = start == 0 and take == len(frame)
+            held.append(frame if whole else frame.iloc[start:start + take])
+            count, start = count + take, start + take
+            if count == size:
+                yield _joined(held)
+                held, count = [], 0
+    if held:
+        yield _joined(held)
+
+
+def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if len(frames) == 1 and isinstance(frames[0].index, pd.RangeIndex) and frames[0].index.start == 0:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True)
+
+
 def _condition_scalar(value: Any) -> Any:
     """A condition's value from a mapping: numpy's scalars as Python's (np.str_ stays out of the
     rows), numpy's NaT as None (a missing value; a valid np.datetime64 is looked up as it is)."""
@@ -514,6 +539,11 @@ class BaseSynthesizer(BaseEstimator):
         A DataFrame of conditions is sampled once per distinct row of it (each under that
         budget), and its rows are decoded together in its order, so integer ids, counters and
         random text ids are unique over the whole result, as in one unconditioned call.
+
+        Rows are generated and decoded in blocks of ``SAMPLE_CHUNK`` rows whatever
+        ``chunk_size``, which only cuts them: the same seed gives the same rows in chunks of any
+        size, as ``sample`` (before 2026-12-03 each chunk size drew other rows). The arguments
+        are checked when this is called, not at the first chunk.
         """
         self._check_fitted()
         if not _is_int(n) or n < 0:
@@ -522,10 +552,17 @@ class BaseSynthesizer(BaseEstimator):
             raise ParameterError(f"chunk_size={chunk_size!r} must be a positive integer")
         if not _is_random_state(random_state):
             raise ParameterError(f"random_state={random_state!r} must be {_SEED_RULE}")
-        random_state = _seed_of(random_state)
+        seed = _seed_of(random_state)
+        if n == 0:
+            return self._blocks(n, conditions, seed)  # one empty table, its columns and dtypes
+        return _rechunked(self._blocks(n, conditions, seed), chunk_size)
+
+    def _blocks(self, n: int, conditions: Mapping[str, Any] | pd.DataFrame | None,
+                random_state: int | None) -> Iterator[pd.DataFrame]:
+        """``sample_chunks``' rows, in the blocks they are generated and decoded in."""
         first_row = self._stream_rows(n) if random_state is None else 0
         if isinstance(conditions, pd.DataFrame):
-            yield from self._sample_per_row(n, chunk_size, conditions, random_state, first_row)
+            yield from self._sample_per_row(n, conditions, random_state, first_row)
             return
         if isinstance(conditions, Mapping):  # numpy's scalars as Python's: np.str_ stays out of the rows
             conditions = {self._column_name(c): _condition_scalar(v) for c, v in conditions.items()}
@@ -536,7 +573,7 @@ class BaseSynthesizer(BaseEstimator):
         if n == 0:  # no rows, the training table's columns and dtypes
             yield self._frame(np.zeros((0, len(self.transformer_.layout_.spans)), np.float32),
                               conditions, draws[1], first_row, taken)
-        for rows in self._accepted(n, chunk_size, targets, conditions, draws, tally):
+        for rows in self._accepted(n, SAMPLE_CHUNK, targets, conditions, draws, tally):
             yield self._frame(rows, conditions, draws[1], first_row, taken)
             first_row += len(rows)
         self.sampling_report_ = _sampling_report(*tally)
@@ -647,8 +684,8 @@ class BaseSynthesizer(BaseEstimator):
             yield np.concatenate(rows) if len(rows) > 1 else rows[0]
         tally[0], tally[1] = tally[0] + generated, tally[1] + accepted
 
-    def _sample_per_row(self, n: int, chunk_size: int, conditions: pd.DataFrame,
-                        random_state: int | None, first_row: int) -> Iterator[pd.DataFrame]:
+    def _sample_per_row(self, n: int, conditions: pd.DataFrame, random_state: int | None,
+                        first_row: int) -> Iterator[pd.DataFrame]:
         """``n`` rows, row i under the values of row i of ``conditions`` (see ``sample_chunks``)."""
         if len(conditions) != n:
             raise ParameterError(f"n={n} but conditions holds {len(conditions)} rows: one row of "
@@ -669,13 +706,12 @@ class BaseSynthesizer(BaseEstimator):
         for key, positions in groups.items():
             values = key if isinstance(key, tuple) else (key,)
             wanted = {c: _condition_value(v) for c, v in zip(columns, values)}
-            # Generated in blocks of SAMPLE_CHUNK whatever chunk_size: chunks only cut the decoding.
             parts = list(self._accepted(len(positions), SAMPLE_CHUNK, self._parse_conditions(wanted),
                                         wanted, draws, tally))
             compact[positions] = np.concatenate(parts) if len(parts) > 1 else parts[0]
         taken = self._taken(random_state)
-        for start in range(0, max(n, 1), chunk_size):  # decoded in order: ids unique over all
-            stop = min(start + chunk_size, n)
+        for start in range(0, max(n, 1), SAMPLE_CHUNK):  # decoded in order: ids unique over all
+            stop = min(start + SAMPLE_CHUNK, n)
             out = self._frame(compact[start:stop], None, draws[1], first_row + start, taken, labelled=False)
             for column in columns:  # a conditioned cell holds its value exactly (pooled ones too)
                 out[column] = _typed_like(conditions[column].iloc[start:stop], out[column])

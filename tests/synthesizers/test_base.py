@@ -314,3 +314,29 @@ def test_a_numpy_nat_condition_asks_for_missing_dates():
     assert model.sample(5, conditions={"t": np.datetime64("NaT")}, random_state=0)["t"].isna().all()
     days = model.fit(df, discrete_columns=["t"]).sample(5, conditions={"t": np.datetime64("NaT")}, random_state=0)
     assert days["t"].isna().all()
+
+
+@pytest.mark.parametrize("cls", [ConditionalGAN, WGANGP])
+def test_the_same_seed_gives_the_same_rows_in_chunks_of_any_size(cls):
+    # Before 2026-12-03 rows were generated and decoded per chunk: `tabgan sample --chunk-size`
+    # or sample_chunks(chunk_size=k) drew other rows than sample() for the same seed.
+    from tabgan.errors import ParameterError
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"x": rng.normal(size=300).round(3), "c": rng.choice(list("abc"), 300),
+                       "code": [f"K{i:03d}X" for i in rng.permutation(300)], "n": np.arange(300)})
+    model = cls(epochs=1, batch_size=50, pac=5, random_state=0).fit(df)
+    whole = model.sample(700, random_state=3)
+    for size in (1, 9, 350, 5000):
+        chunks = list(model.sample_chunks(700, chunk_size=size, random_state=3))
+        assert [len(c) for c in chunks[:-1]] == [size] * (len(chunks) - 1) and len(chunks[-1]) <= size
+        assert all(isinstance(c.index, pd.RangeIndex) and c.index.start == 0 for c in chunks)
+        pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole)
+    for conditions in ({"c": "b"}, pd.DataFrame({"c": rng.choice(["a", "b"], 200)})):
+        n = 200
+        once = model.sample(n, conditions=conditions, random_state=1)
+        pd.testing.assert_frame_equal(
+            pd.concat(model.sample_chunks(n, chunk_size=13, conditions=conditions, random_state=1),
+                      ignore_index=True), once)
+    with pytest.raises(ParameterError, match="chunk_size=0"):
+        model.sample_chunks(5, chunk_size=0)  # at the call, not at the first chunk
