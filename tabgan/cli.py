@@ -393,7 +393,7 @@ def _add_output(sub: argparse.ArgumentParser, what: str) -> None:
         "--output",
         required=True,
         metavar="OUT",
-        help=f"{what}: .csv, .tsv (tabs), .csv.gz or .parquet, or - for stdout",
+        help=f"{what}: .csv, .tsv (tabs), .csv.gz (.bz2, .xz) or .parquet, or - for stdout",
     )
     sub.add_argument(
         "--format",
@@ -405,7 +405,7 @@ def _add_output(sub: argparse.ArgumentParser, what: str) -> None:
 
 def _add_fit(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "data", metavar="DATA", help="table to learn: CSV (optionally .gz) or Parquet, - for stdin"
+        "data", metavar="DATA", help="table to learn: CSV (optionally .gz, .bz2, .xz or zipped) or Parquet, - for stdin"
     )
     sub.add_argument("-o", "--output", required=True, metavar="MODEL", help="model file to write")
     sub.add_argument(
@@ -484,7 +484,7 @@ def _add_evaluate(sub: argparse.ArgumentParser) -> None:
 
 def _add_synth(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "data", metavar="DATA", help="table to learn: CSV (optionally .gz) or Parquet, - for stdin"
+        "data", metavar="DATA", help="table to learn: CSV (optionally .gz, .bz2, .xz or zipped) or Parquet, - for stdin"
     )
     _add_output(sub, "synthetic table, written only if every gate passes")
     sub.add_argument(

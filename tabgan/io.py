@@ -3,7 +3,8 @@
 Reading keeps types the way the file wrote them:
 
 - CSV: the delimiter is sniffed (``,`` ``;`` tab ``|``), the text is UTF-8 (a BOM is dropped),
-  UTF-16 or UTF-32 (told by their BOM) or else Latin-1, and gzip is recognised by its magic bytes (``.csv.gz``). Integer columns with
+  UTF-16 or UTF-32 (told by their BOM) or else Latin-1; gzip, bzip2 and xz are recognised by
+  their magic bytes (``.csv.gz``, ``.csv.bz2``, ``.csv.xz``), as is a ZIP archive of one table. Integer columns with
   missing values become ``Int64`` (so they are written back as ``12``, not ``12.0``), floats stay
   ``float64``, text stays ``object`` (text dates stay text: the schema remembers their format),
   ``True``/``False`` columns become ``bool`` (``boolean`` with missing values). Codes a number
@@ -29,11 +30,13 @@ stdout is assembled in a temporary file first (its footer comes last) and then c
 
 from __future__ import annotations
 
+import bz2
 import csv
 import errno
 import gzip
 import io
 import json
+import lzma
 import os
 import secrets
 import shutil
@@ -41,6 +44,7 @@ import sys
 import stat
 import tempfile
 import warnings
+import zipfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
@@ -84,6 +88,10 @@ def local_path(target: str | os.PathLike[str]) -> Path:
 
 
 _GZIP_MAGIC = b"\x1f\x8b"
+# Compressions told by their magic bytes, and how each is read and written (the standard library).
+_COMPRESSED = {"gzip": _GZIP_MAGIC, "bzip2": b"BZh", "xz": b"\xfd7zXZ\x00"}
+_DECOMPRESS = {"gzip": lambda raw: gzip.GzipFile(fileobj=raw), "bzip2": bz2.BZ2File, "xz": lzma.LZMAFile}
+_COMPRESSED_SUFFIXES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 _UTF8_BOM = b"\xef\xbb\xbf"
 _PARQUET_MAGIC = b"PAR1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -166,17 +174,22 @@ def _read_opened(raw: IO[bytes], name: str, as_text: bool = False) -> tuple[pd.D
     raw.seek(0)
     if not head:
         raise DataError(f"{name} is empty")
+    if head.startswith(_ZIP_MAGIC):
+        raw, head = _zip_member(raw, name)
     if head.startswith(_PARQUET_MAGIC):
         return _read_parquet(raw, name), None
-    if head.startswith(_GZIP_MAGIC):
-        raw = gzip.GzipFile(fileobj=raw)
+    kind = next((k for k, magic in _COMPRESSED.items() if head.startswith(magic)), None)
+    if kind is not None:
+        raw = _DECOMPRESS[kind](raw)
         try:
             head = raw.read(_SNIFF_BYTES)
             raw.seek(0)
-        except (OSError, EOFError) as err:
-            raise DataError(f"{name} is not a readable gzip file: {err}") from None
+        except (OSError, EOFError, lzma.LZMAError) as err:
+            raise DataError(f"{name} is not a readable {kind} file: {err}") from None
         if not head:
             raise DataError(f"{name} is empty")
+        if head.startswith(_PARQUET_MAGIC):  # a compressed Parquet file: read whole
+            return _read_parquet(io.BytesIO(raw.read()), name), None
     wide = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None)
     if wide is not None:  # UTF-16/32 text (Excel's "Unicode Text"): read as UTF-8, written back so
         try:
@@ -190,12 +203,30 @@ def _read_opened(raw: IO[bytes], name: str, as_text: bool = False) -> tuple[pd.D
     return frame, style if wide is None or style is None else replace(style, encoding=wide)
 
 
+def _zip_member(raw: IO[bytes], name: str) -> tuple[IO[bytes], bytes]:
+    """The one file of a ZIP archive (a table zipped for mail), read into memory, and its head.
+    An Office document (a ZIP of XML parts: .xlsx) or an archive of several files is refused."""
+    try:
+        archive = zipfile.ZipFile(raw)
+        files = [info for info in archive.infolist() if not info.is_dir()]
+        if "[Content_Types].xml" in archive.namelist():
+            raise DataError(f"{name} is an Office document (an Excel .xlsx workbook?), not a CSV or "
+                            "Parquet table; save it as CSV")
+        if len(files) != 1:
+            listed = ", ".join(repr(f.filename) for f in files[:3]) + (", ..." if len(files) > 3 else "")
+            raise DataError(f"{name} is a ZIP archive of {len(files)} files ({listed}); tabgan reads an "
+                            "archive of one table: unzip it and name the table")
+        member = io.BytesIO(archive.read(files[0]))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as err:
+        raise DataError(f"{name} is not a readable ZIP archive: {err}") from None
+    return member, member.getvalue()[:_SNIFF_BYTES]
+
+
 def _refuse_other_formats(head: bytes, name: str) -> None:
     """DataError for files that are tables in a format this reader does not take: read as CSV
     they became a table of one garbled row, or a model of JSON fragments."""
     if head.startswith(_ZIP_MAGIC):
-        raise DataError(f"{name} is a ZIP archive (an Excel .xlsx workbook?), not a CSV or "
-                        "Parquet table; save it as CSV")
+        raise DataError(f"{name} is a ZIP archive inside a ZIP archive, not a CSV or Parquet table")
     if head.startswith(_OLE_MAGIC):
         raise DataError(f"{name} is an old Office file (an Excel .xls workbook?), not a CSV or "
                         "Parquet table; save it as CSV")
@@ -385,8 +416,12 @@ def _parse_csv(raw: IO[bytes], delimiter: str, encoding: str, name: str, as_text
     except pd.errors.ParserError as err:
         reason = str(err).strip().splitlines()[-1]
         raise DataError(f"{name} is not a readable CSV file: {reason}") from None
-    except (EOFError, gzip.BadGzipFile) as err:
-        raise DataError(f"{name} is not a readable gzip file: {err}") from None
+    except (EOFError, gzip.BadGzipFile, lzma.LZMAError) as err:
+        raise DataError(f"{name} is not a readable compressed file: {err}") from None
+    except OSError as err:
+        if err.errno is not None:  # the file itself: a disk error, not its content
+            raise
+        raise DataError(f"{name} is not a readable compressed file: {err}") from None
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -858,20 +893,27 @@ def output_format(target: str, fmt: str | None) -> Format:
     if ext in (".csv", ".tsv", ".txt"):
         return "csv"
     if ext in (".parquet", ".pq"):
+        if _compression(target) is not None:
+            raise ParameterError(f"{target!r}: Parquet compresses its own pages; name it .parquet")
         return "parquet"
     raise ParameterError(
         f"cannot tell the format of {target!r} from its extension; "
-        "name it .csv, .csv.gz or .parquet, or pass --format csv|parquet"
+        "name it .csv, .csv.gz (.bz2, .xz) or .parquet, or pass --format csv|parquet"
     )
 
 
 def _suffix(target: str) -> str:
-    """The lower-case extension of ``target`` under any ``.gz`` (".tsv" for out.TSV.gz; "" for
-    stdout or none)."""
+    """The lower-case extension of ``target`` under any ``.gz``, ``.bz2`` or ``.xz`` (".tsv" for
+    out.TSV.gz; "" for stdout or none)."""
     suffixes = [x.lower() for x in Path(target).suffixes] if target != STDIO else []
-    if suffixes and suffixes[-1] == ".gz":
+    if suffixes and suffixes[-1] in _COMPRESSED_SUFFIXES:
         suffixes = suffixes[:-1]
     return suffixes[-1] if suffixes else ""
+
+
+def _compression(target: str) -> str | None:
+    """The compression ``target``'s last extension names ("gzip" for .gz), None for none."""
+    return None if target == STDIO else _COMPRESSED_SUFFIXES.get(Path(target).suffix.lower())
 
 
 def check_writable(target: str | os.PathLike[str]) -> None:
@@ -962,7 +1004,7 @@ class TableWriter:
 
     ``with TableWriter(target, "csv", style) as w: w.write(chunk)``: the output appears at
     ``target`` when the block ends cleanly and never otherwise (see :func:`atomic_output`). CSV
-    chunks share the first chunk's header (``.gz`` targets are gzipped); Parquet chunks become row
+    chunks share the first chunk's header (``.gz``, ``.bz2``, ``.xz`` targets are compressed so); Parquet chunks become row
     groups of the first chunk's schema.
     """
 
@@ -986,12 +1028,15 @@ class TableWriter:
             if self.target == STDIO and self.fmt == "parquet":  # the footer comes last
                 handle = self._stack.enter_context(_spooled(handle))
             if self.fmt == "csv":
-                if self.target.lower().endswith(".gz"):
+                kind = _compression(self.target)
+                if kind == "gzip":
                     handle = self._stack.enter_context(
                         # filename="": no name in the header (gzip took the temporary file's) and,
                         # with mtime=0, the same bytes for the same rows
                         gzip.GzipFile(filename="", fileobj=handle, mode="wb", mtime=0)
                     )
+                elif kind is not None:
+                    handle = self._stack.enter_context(_DECOMPRESS[kind](handle, mode="wb"))
                 self._text = io.TextIOWrapper(handle, encoding=self.style.encoding, newline="")
                 self._stack.callback(self._text.detach)  # flushes; the file itself is closed above
                 if self.style.encoding in {e for _, e in _WIDE_BOMS}:  # their codecs write no mark

@@ -227,7 +227,7 @@ def test_stdin_and_stdout(monkeypatch, capsysbinary):
         # Before 2026-12-02 these were read as CSV: JSON lines became a model of JSON fragments.
         (b'{"a":0,"b":"x"}\n{"a":1,"b":"y"}\n', "holds JSON, not CSV"),
         (b'[{"a":0,"b":"x"},{"a":1,"b":"y"}]', "holds JSON, not CSV"),
-        (b"PK\x03\x04\x14\x00\x06\x00", "is a ZIP archive"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "is not a readable ZIP archive"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old Office file"),
     ],
 )
@@ -757,3 +757,47 @@ def test_a_long_output_name_is_written_and_errors_name_the_target(tmp_path):
     with pytest.raises(OSError) as err, atomic_output("/proc/x.csv"):
         pass
     assert err.value.filename == "/proc/x.csv" and ".tmp" not in str(err.value)
+
+
+@pytest.mark.parametrize("suffix", [".csv.gz", ".csv.bz2", ".csv.xz", ".tsv.xz"])
+def test_bzip2_and_xz_tables_are_read_and_written_like_gzip(tmp_path, suffix):
+    # Before 2026-12-03 .csv.bz2 and .csv.xz were refused as "NUL bytes ... UTF-16 text without
+    # its byte-order mark?", and written uncompressed.
+    import bz2
+    import lzma
+
+    opener = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}[suffix[suffix.rindex("."):]]
+    frame = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "z"]})
+    write_table(frame, str(tmp_path / f"t{suffix}"), "csv")
+    sep = "\t" if suffix.startswith(".tsv") else ","
+    assert opener(tmp_path / f"t{suffix}", "rt").read() == f"a{sep}b\n1{sep}x\n2{sep}y\n3{sep}z\n"
+    back, _ = read_table(str(tmp_path / f"t{suffix}"))
+    pd.testing.assert_frame_equal(back, frame)
+    with pytest.raises(ParameterError, match="Parquet compresses its own pages; name it .parquet"):
+        output_format(str(tmp_path / f"t.parquet{suffix[suffix.rindex('.'):]}"), None)
+
+
+def test_a_zip_of_one_table_is_read_and_other_zips_are_named(tmp_path):
+    import zipfile
+
+    frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
+    with zipfile.ZipFile(tmp_path / "one.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("folder/", "")
+        z.writestr("folder/table.csv", frame.to_csv(index=False))
+    pd.testing.assert_frame_equal(read_table(str(tmp_path / "one.zip"))[0], frame)
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as z:
+        z.writestr("a.csv", "a\n1\n")
+        z.writestr("b.csv", "b\n2\n")
+    with pytest.raises(DataError, match=r"is a ZIP archive of 2 files \('a.csv', 'b.csv'\); tabgan reads an "
+                                        "archive of one table"):
+        read_table(str(tmp_path / "two.zip"))
+    with zipfile.ZipFile(tmp_path / "book.xlsx", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(DataError, match=r"is an Office document \(an Excel .xlsx workbook\?\)"):
+        read_table(str(tmp_path / "book.xlsx"))
+    with zipfile.ZipFile(tmp_path / "pq.zip", "w") as z:
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer)
+        z.writestr("t.parquet", buffer.getvalue())
+    pd.testing.assert_frame_equal(read_table(str(tmp_path / "pq.zip"))[0], frame)
