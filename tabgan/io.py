@@ -328,7 +328,9 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str, as_text: bool = False
     header = _written_header(head.decode(encoding, errors="replace"), delimiter, frame)
     frame, marks = _written_numbers(frame, tokens, delimiter)
     newline = "\r\n" if head.split(b"\n", 1)[0].endswith(b"\r") else "\n"  # as the header's line
-    return frame, CsvStyle(delimiter, na_rep, "utf-8" if encoding == "utf-8-sig" else encoding,
+    # "utf-8-sig" writes the mark back: Excel's "CSV UTF-8" has one, and reads a file without it
+    # as ANSI ("JosÃ©").
+    return frame, CsvStyle(delimiter, na_rep, encoding,
                            header, _number_formats(frame, tokens, marks), newline,
                            tuple(missing.items()), _infinity_texts(frame, tokens))
 

@@ -106,7 +106,11 @@ def test_latin1_fallback_and_utf8_bom(tmp_path):
     bom = tmp_path / "bom.csv"
     bom.write_bytes("\ufeffname,v\nJosé,1\n".encode())
     frame, style = read_table(str(bom))
-    assert list(frame.columns) == ["name", "v"] and style.encoding == "utf-8"
+    assert list(frame.columns) == ["name", "v"] and style.encoding == "utf-8-sig"
+    # Written back with its mark (Excel's "CSV UTF-8" has one, and without it Excel reads the
+    # file as ANSI: "JosÃ©"); before 2026-12-03 it was dropped.
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_bytes() == bom.read_bytes()
 
 
 def test_gzip_in_and_out(tmp_path):
