@@ -903,6 +903,6 @@ def load(path: Target, device: str | torch.device = "auto") -> BaseSynthesizer:
     try:
         return cls._from_file(header, tensors, dev, device if isinstance(device, str) else str(device))
     except (KeyError, TypeError, ValueError, RuntimeError) as err:
-        if isinstance(err, ModelFileError):
-            raise
+        if isinstance(err, ModelFileError):  # the engine's own words, with the file they are about
+            raise ModelFileError(f"{model_name(path)}: {err}") from None
         raise ModelFileError(f"{model_name(path)} is corrupted: {type(err).__name__}: {err}") from None

@@ -1,6 +1,7 @@
 """One contract, run against every synthesizer."""
 
 import copy
+import re
 import io
 
 import numpy as np
@@ -767,3 +768,16 @@ def test_cuda_sampling_dtypes_and_auto_device(fitted_cuda, table):
     out = clone_fitted(fitted_cuda, sampling_dtype="bfloat16").sample(3000, random_state=3)
     assert out["maybe"].dropna().nunique() > 0.95 * out["maybe"].notna().sum()
     assert type(fitted_cuda)(**{**FAST, "device": "auto"}).fit(table).engine_.device.type == "cuda"
+
+
+def test_a_model_file_missing_a_tensor_is_named_in_the_error(fitted, tmp_path):
+    # Before 2026-12-03 the engine's words came alone: "optimizer state does not match: ...".
+    from tabgan.persistence import read_model_file, write_model_file
+
+    path = tmp_path / "m.tabgan"
+    fitted.save(path)
+    header, tensors = read_model_file(path, torch.device("cpu"))
+    dropped = next(k for k in tensors if k.startswith("adam."))
+    write_model_file(tmp_path / "less.tabgan", header, {k: v for k, v in tensors.items() if k != dropped})
+    with pytest.raises(ModelFileError, match=rf"^'{re.escape(str(tmp_path / 'less.tabgan'))}': .* does not match"):
+        tabgan.load(tmp_path / "less.tabgan")
