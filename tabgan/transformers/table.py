@@ -318,6 +318,9 @@ class TableTransformer:
             if isinstance(value, str) and _parses_as(value, t.point_values()):
                 raise ConditionError(f"condition {t.column}={value!r}: {value!r} is text; give the "
                                      f"number {value} (a point mass of the numerical column)")
+            if isinstance(value, (bool, np.bool_)):
+                raise ConditionError(f"condition {t.column}={value!r}: the numerical column holds no "
+                                     f"True/False values; give a number (here: {points})")
             raise ConditionError(
                 f"condition {t.column}={value!r}: a numerical column can be conditioned on a value "
                 f"that holds at least {POINT_MASS_SHARE:.0%} of its rows (here: {points})"
@@ -481,6 +484,8 @@ def _check_linear(t: LinearTransformer, df: pd.DataFrame, sources: list[np.ndarr
 def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
     _check_one_value(t.column, value)
     try:
+        if isinstance(value, (bool, np.bool_)) and not any(isinstance(to_plain(c), bool) for c in t.categories):
+            raise ColumnError(t.column, "no bool")  # True == 1: it would find the category 1
         return t.slot_of(value)
     except ColumnError:
         known = ", ".join(map(repr, t.categories[:10]))
@@ -501,6 +506,8 @@ def _type_hint(value: Any, known: Iterable[Any]) -> str:
             return f"; {value!r} is text, give it as {v!r}"
         if isinstance(v, str) and not isinstance(value, str) and v == str(to_plain(value)):
             return f"; the column holds text, give it as {v!r}"
+    if isinstance(value, (bool, np.bool_)):
+        return "; the column holds no True/False values"
     return ""
 
 

@@ -340,3 +340,25 @@ def test_the_same_seed_gives_the_same_rows_in_chunks_of_any_size(cls):
                       ignore_index=True), once)
     with pytest.raises(ParameterError, match="chunk_size=0"):
         model.sample_chunks(5, chunk_size=0)  # at the call, not at the first chunk
+
+
+def test_a_bool_condition_on_a_column_of_numbers_is_refused_not_read_as_1():
+    # Before 2026-12-03 {"k": True} on a discrete column of 0, 1, 2 gave rows of 1 (True == 1
+    # in a dict of categories).
+    from tabgan.errors import ConditionError
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"k": rng.choice([0, 1, 2], 200), "flag": rng.random(200) < 0.5,
+                       "t": rng.choice(["True", "False"], 200), "z": np.where(rng.random(200) < 0.5, 0, 1.5)})
+    model = ConditionalGAN(epochs=1, batch_size=50, pac=5, random_state=0).fit(df, discrete_columns=["k"])
+    for value in (True, np.True_):
+        with pytest.raises(ConditionError, match=r"condition k=True: value not seen .*; the column holds no "
+                                                 r"True/False values"):
+            model.sample(3, conditions={"k": value})
+    with pytest.raises(ConditionError, match="the column holds text, give it as 'True'"):
+        model.sample(3, conditions={"t": True})
+    with pytest.raises(ConditionError, match=r"condition z=False: the numerical column holds no True/False "
+                                             r"values; give a number \(here: 0, 1.5\)"):
+        model.sample(3, conditions={"z": False})
+    assert (model.sample(3, conditions={"k": 1}, random_state=0)["k"] == 1).all()
+    assert model.sample(3, conditions={"flag": 1}, random_state=0)["flag"].all()  # 1 is True here
