@@ -9,6 +9,7 @@ one-hots) and returns a DataFrame with the input's exact column order, dtypes an
 
 from __future__ import annotations
 
+import datetime
 import math
 import os
 import warnings
@@ -483,6 +484,7 @@ def _check_linear(t: LinearTransformer, df: pd.DataFrame, sources: list[np.ndarr
 
 def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
     _check_one_value(t.column, value)
+    value = _as_stamp_of(value, t.categories)
     try:
         if isinstance(value, (bool, np.bool_)) and not any(isinstance(to_plain(c), bool) for c in t.categories):
             raise ColumnError(t.column, "no bool")  # True == 1: it would find the category 1
@@ -509,6 +511,20 @@ def _type_hint(value: Any, known: Iterable[Any]) -> str:
     if isinstance(value, (bool, np.bool_)):
         return "; the column holds no True/False values"
     return ""
+
+
+def _as_stamp_of(value: Any, categories: Iterable[Any]) -> Any:
+    """A date written as text or given as a ``datetime.date``, as the Timestamps a discrete
+    column of dates holds ("2020-01-02" finds the day, in the column's time zone where it has
+    one); any other value as it is."""
+    first = next((c for c in categories if isinstance(c, pd.Timestamp)), None)
+    if first is None or isinstance(value, pd.Timestamp) or not isinstance(value, (str, datetime.date)):
+        return value
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return value
+    return stamp.tz_localize(first.tz) if first.tz is not None and stamp.tz is None else stamp
 
 
 def _check_one_value(column: str, value: Any) -> None:

@@ -362,3 +362,18 @@ def test_a_bool_condition_on_a_column_of_numbers_is_refused_not_read_as_1():
         model.sample(3, conditions={"z": False})
     assert (model.sample(3, conditions={"k": 1}, random_state=0)["k"] == 1).all()
     assert model.sample(3, conditions={"flag": 1}, random_state=0)["flag"].all()  # 1 is True here
+
+
+def test_a_date_condition_may_be_text_or_a_date_object():
+    # Before 2026-12-03 "2020-01-02" and datetime.date(2020, 1, 2) were "not seen" on a discrete
+    # column of dates, which found pd.Timestamp and np.datetime64 only.
+    import datetime
+
+    rng = np.random.default_rng(0)
+    for tz in (None, "Europe/Paris"):
+        days = (pd.Timestamp("2020-01-01", tz=tz) + pd.to_timedelta(rng.integers(0, 3, 200), unit="D"))
+        df = pd.DataFrame({"day": days, "x": rng.normal(size=200)})
+        model = ConditionalGAN(epochs=1, batch_size=50, pac=5, random_state=0).fit(df, discrete_columns=["day"])
+        for value in ("2020-01-02", datetime.date(2020, 1, 2)):
+            out = model.sample(4, conditions={"day": value}, random_state=0)["day"]
+            assert (out == pd.Timestamp("2020-01-02", tz=tz)).all() and out.dtype == df["day"].dtype
