@@ -132,6 +132,11 @@ def test_convergence_detectors():
     assert [f.kind for f in calm] == ["non_convergence"] and calm[0].epoch == 2
     swinging = convergence(_history(np.tile([1.0, -1.0], 6), np.ones(12), stalled), "epochs", PARAMS)
     assert [f.kind for f in swinging] == ["oscillation"] and "ema" in swinging[0].advice
+    # Settled near 0 with noise small beside where it started: calm, not swinging (an
+    # oscillation before 2026-12-03, the noise being large beside a mean near 0).
+    settled = np.r_[np.full(6, 1.0), 0.01 + 0.02 * np.tile([1.0, -1.0], 3)]
+    quiet = convergence(_history(settled, np.ones(12), stalled), "epochs", PARAMS)
+    assert [f.kind for f in quiet] == ["non_convergence"] and quiet[0].evidence["wasserstein_swing"] < 1
     improving = convergence(_history(np.full(12, 0.3), np.ones(12), np.linspace(0.4, 0.1, 12)), "epochs", PARAMS)
     assert [f.kind for f in improving] == ["still_improving"] and "epochs=12 -> 24" in improving[0].advice
 
