@@ -20,6 +20,7 @@ line, ``tabgan: error: ...``; ``TABGAN_DEBUG=1`` shows the traceback instead.
 from __future__ import annotations
 
 import argparse
+import csv
 import dataclasses
 import itertools
 import json
@@ -65,8 +66,13 @@ ENGINES = {"conditional": "ConditionalGAN", "wgan-gp": "WGANGP"}  # name: class 
 
 # ------------------------------------------------------------------------------ option types
 def _columns(text: str) -> list[str]:
-    """``a,b`` -> ["a", "b"]."""
-    names = [name.strip() for name in text.split(",") if name.strip()]
+    """``a,b`` -> ["a", "b"]; a name holding a comma in double quotes, as in CSV: ``"a,b",c`` ->
+    ["a,b", "c"] (before 2026-12-03 such a column could not be named)."""
+    try:
+        fields = next(csv.reader([text], skipinitialspace=True))
+    except (csv.Error, StopIteration):
+        fields = text.split(",")
+    names = [name.strip() for name in fields if name.strip()]
     if not names:
         raise argparse.ArgumentTypeError(f"expected column names separated by commas, got {text!r}")
     return names

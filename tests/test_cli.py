@@ -1110,3 +1110,10 @@ def test_a_metadata_file_that_is_not_utf8_is_named(work, tmp_path, capsys):
     assert run("fit", work / "data.csv", "-o", tmp_path / "m.tabgan", "--metadata", tmp_path / "md.json", *TINY) == 1
     assert error_line(capsys) == (f"tabgan: error: metadata file {str(tmp_path / 'md.json')!r} is not UTF-8 text "
                                   "(JSON is): byte 0xe9 at offset 7")
+
+
+def test_a_column_whose_name_holds_a_comma_is_named_in_quotes():
+    # Before 2026-12-03 --discrete-columns split at every comma: "a,b" named the columns a and b.
+    assert cli._columns('"a,b",c') == ["a,b", "c"] and cli._columns(" x , y ") == ["x", "y"]
+    args = cli.build_parser().parse_args(["fit", "t.csv", "-o", "m.tabgan", "--discrete-columns", '"rate, %",k'])
+    assert args.discrete_columns == ["rate, %", "k"]
