@@ -24,6 +24,7 @@ cloud storage handle): written with one ``write`` of the whole model, read with 
 from __future__ import annotations
 
 import json
+import math
 import os
 import struct
 import zlib
@@ -46,6 +47,7 @@ _DTYPES = {
 }
 _NAMES = {v: k for k, v in _DTYPES.items()}
 _MAX_HEADER = 256 * 2**20
+_MAX_TENSORS = 10_000  # a model holds about a hundred (weights, buffers, Adam moments)
 Target = Union[str, "os.PathLike[str]", IO[bytes]]
 
 
@@ -73,6 +75,13 @@ def write_model_file(path: Target, header: dict[str, Any], tensors: dict[str, to
         f.write(MAGIC + struct.pack("<Q", len(head)) + head)
         for raw in blobs:
             f.write(raw)
+
+
+def _whole(value: Any, key: str, what: str) -> int:
+    """``value`` of a tensor index entry as an int >= 0 (not a bool, a float or text)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"tensor {key!r} has {what} {value!r}, no whole number >= 0")
+    return value
 
 
 def _is_stream(target: object) -> bool:
@@ -113,27 +122,46 @@ def read_model_file(path: Target, device: torch.device | str = "cpu"
         raise ModelFileError(f"{name} is corrupted: header length {n} does not fit the file")
     try:
         header = json.loads(data[16:16 + n].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+    # ValueError: JSONDecodeError, or an integer of over 4,300 digits; RecursionError: arrays
+    # nested 100,000 deep.
+    except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise ModelFileError(f"{name} is corrupted: unreadable header ({err.__class__.__name__})") from None
     if not isinstance(header, dict) or header.get("format_version") != FORMAT_VERSION:
         version = header.get("format_version") if isinstance(header, dict) else None
         raise ModelFileError(f"{name} has model format {version!r}; this tabgan {__version__} reads "
                              f"format {FORMAT_VERSION}")
     body = memoryview(data)[16 + n:]
+    index = header.get("tensors")
+    if not isinstance(index, dict) or len(index) > _MAX_TENSORS:
+        raise ModelFileError(f"{name} is corrupted: its tensor index is no table of at most {_MAX_TENSORS:,} "
+                             "tensors")
     tensors = {}
     try:
-        for key, info in header["tensors"].items():
+        # The tensors lie one after another, as save writes them, and fill the body: no two share
+        # bytes (20,000 entries over one megabyte had made a 7.6 MB file ask for 20 GB).
+        end = 0
+        for key, info in sorted(index.items(), key=lambda item: _whole(item[1]["offset"], item[0], "offset")):
             dtype = _DTYPES[info["dtype"]]
-            start, nbytes, shape = int(info["offset"]), int(info["nbytes"]), [int(s) for s in info["shape"]]
-            if start < 0 or start + nbytes > len(body):
+            start, nbytes = _whole(info["offset"], key, "offset"), _whole(info["nbytes"], key, "nbytes")
+            shape = [_whole(size, key, "shape") for size in info["shape"]]
+            if start != end:
+                raise ValueError(f"tensor {key!r} starts at byte {start}, not where the one before it ends ({end})")
+            end = start + nbytes
+            if end > len(body):
                 raise ValueError(f"tensor {key!r} lies past the end of the file")
+            if math.prod(shape) * torch.empty(0, dtype=dtype).element_size() != nbytes:
+                raise ValueError(f"tensor {key!r} of shape {shape} ({info['dtype']}) is not {nbytes} bytes")
             if nbytes:
-                t = torch.frombuffer(bytearray(body[start:start + nbytes]), dtype=torch.uint8).view(dtype)
+                t = torch.frombuffer(bytearray(body[start:end]), dtype=torch.uint8).view(dtype)
             else:
                 t = torch.empty(0, dtype=dtype)
             tensors[key] = t.reshape(shape).to(device)
-    except (KeyError, ValueError, TypeError, RuntimeError) as err:
-        raise ModelFileError(f"{name} is corrupted: {err}") from None
+        if end != len(body):
+            raise ValueError(f"its tensors end at byte {end} of {len(body)}")
+    except KeyError as err:
+        raise ModelFileError(f"{name} is corrupted: its tensor index lacks {err}") from None
+    except (ValueError, TypeError, RuntimeError, OverflowError, AttributeError) as err:
+        raise ModelFileError(f"{name} is corrupted: {err}".splitlines()[0]) from None
     if "crc32" in header and zlib.crc32(body) != header["crc32"]:
         raise ModelFileError(f"{name} is corrupted: its tensors do not match the checksum written "
                              "with them (the file was damaged or changed after it was saved)")

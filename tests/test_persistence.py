@@ -105,3 +105,73 @@ def test_a_path_with_a_tilde_is_under_the_home_folder(tmp_path, monkeypatch):
     assert (tmp_path / "m.tabgan").exists()
     _, back = read_model_file("~/m.tabgan")
     assert torch.equal(back["w"], torch.ones(2))
+
+
+# ------------------------------------------------------------ crafted files (a hunt, 2026-12-03)
+def crafted(path, edit, extra_body=b""):
+    """The model file at ``path`` with its header changed by ``edit`` (in place) and its
+    checksum written anew, so that the checksum is not what refuses it."""
+    import struct
+    import zlib
+
+    data = path.read_bytes()
+    (n,) = struct.unpack("<Q", data[8:16])
+    header, body = json.loads(data[16:16 + n]), data[16 + n:] + extra_body
+    edit(header, len(data) - 16 - n)
+    header["crc32"] = zlib.crc32(body)
+    head = json.dumps(header).encode()
+    return MAGIC + struct.pack("<Q", len(head)) + head + body
+
+
+def test_index_entries_that_share_bytes_are_refused_before_any_copy(tmp_path):
+    # Before 2026-12-03 20,000 entries over one megabyte made a 7.6 MB file ask for 20 GB; a
+    # million empty entries took 16 s and 2.4 GB.
+    write_model_file(tmp_path / "m", {}, {"w": torch.ones(100)})
+
+    def alias(header, size):
+        for i in range(50):
+            header["tensors"][f"d{i}"] = {"dtype": "uint8", "shape": [2**20], "offset": size, "nbytes": 2**20}
+
+    (tmp_path / "a").write_bytes(crafted(tmp_path / "m", alias, b"\0" * 2**20))
+    with pytest.raises(ModelFileError, match=r"tensor 'd1' starts at byte \d+, not where the one before it ends"):
+        read_model_file(tmp_path / "a")
+
+    def many(header, size):
+        header["tensors"].update({f"e{i}": {"dtype": "uint8", "shape": [0], "offset": 0, "nbytes": 0}
+                                  for i in range(10_001)})
+
+    (tmp_path / "b").write_bytes(crafted(tmp_path / "m", many))
+    with pytest.raises(ModelFileError, match="its tensor index is no table of at most 10,000 tensors"):
+        read_model_file(tmp_path / "b")
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda h, n: h["tensors"]["w"].update(offset=float("inf")), "tensor 'w' has offset inf, no whole number >= 0"),
+    (lambda h, n: h["tensors"]["w"].update(shape=[2**70]), r"tensor 'w' of shape \[\d+\] \(float32\) is not 400 bytes"),
+    (lambda h, n: h["tensors"]["w"].update(shape=[10.5]), "tensor 'w' has shape 10.5, no whole number >= 0"),
+    (lambda h, n: h.update(tensors=[]), "its tensor index is no table"),
+    (lambda h, n: h["tensors"]["w"].pop("dtype"), "its tensor index lacks 'dtype'"),
+    (lambda h, n: h.update(big=10**5000), r"unreadable header \(ValueError\)"),
+])
+def test_a_crafted_index_is_refused_in_words(tmp_path, edit, message):
+    # Before 2026-12-03 these raised OverflowError, AttributeError or torch's C++ stack trace.
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)  # so that json.dumps can write the 5,000-digit integer
+    try:
+        write_model_file(tmp_path / "m", {}, {"w": torch.ones(100)})
+        (tmp_path / "c").write_bytes(crafted(tmp_path / "m", edit))
+    finally:
+        sys.set_int_max_str_digits(limit)
+    with pytest.raises(ModelFileError, match=message):
+        read_model_file(tmp_path / "c")
+
+
+def test_a_header_nested_too_deep_is_refused(tmp_path):
+    import struct
+
+    head = b"[" * 100_000 + b"]" * 100_000
+    (tmp_path / "d").write_bytes(MAGIC + struct.pack("<Q", len(head)) + head)
+    with pytest.raises(ModelFileError, match=r"unreadable header \(RecursionError\)"):
+        read_model_file(tmp_path / "d")

@@ -79,6 +79,23 @@ def _beside(x: Tensor, cond: Tensor) -> Tensor:
     return x if cond.shape[1] == 0 else torch.cat([x, cond], dim=1)
 
 
+def network_shapes(width: int, cond_width: int, *, embedding_dim: int, generator_dim: Sequence[int],
+                   discriminator_dim: Sequence[int], pac: int, discriminator_row_dim: int | None,
+                   ema: float | None) -> dict[str, tuple[int, ...]]:
+    """{state_dict name: shape} of every network tensor an engine of these sizes holds, for a
+    layout ``width`` wide with ``cond_width`` condition bits: the networks are built on torch's
+    meta device, so no memory is taken however large the sizes (a model file's, checked before
+    anything is allocated for them)."""
+    with torch.device("meta"):
+        net_g = Generator(embedding_dim + cond_width, tuple(generator_dim), width)
+        net_d = Critic(width + cond_width, tuple(discriminator_dim), pac, row_dim=discriminator_row_dim)
+    shapes = {f"net_g.{k}": tuple(v.shape) for k, v in net_g.state_dict().items()}
+    if ema is not None:
+        shapes.update({f"net_g_ema.{k}": tuple(v.shape) for k, v in net_g.state_dict().items()})
+    shapes.update({f"net_d.{k}": tuple(v.shape) for k, v in net_d.state_dict().items()})
+    return shapes
+
+
 class GANEngine:
     """Base of the engines; see ConditionalGANEngine and WGANGPEngine for the steps.
 

@@ -18,6 +18,7 @@ import pandas as pd
 import torch
 from sklearn.base import BaseEstimator
 
+from tabgan.engines.base import network_shapes
 from tabgan.errors import ConditionError, ModelFileError, NotFittedError, ParameterError
 from tabgan.io import CsvStyle
 from tabgan.nn.layers import native_bfloat16
@@ -851,6 +852,7 @@ class BaseSynthesizer(BaseEstimator):
         for name in ("generator_dim", "discriminator_dim", "generator_betas", "discriminator_betas"):
             params[name] = tuple(params[name])
         model = cls(**params)
+        model._validate_params()  # a file's parameters, like a user's (batch_size=0 refused)
         state = header["state"]
         model.transformer_ = TableTransformer.from_dict(state["transformer"])
         history = pd.DataFrame(state["history"])
@@ -862,12 +864,19 @@ class BaseSynthesizer(BaseEstimator):
         model.csv_style_ = CsvStyle(**style) if style else None
         model.sample_seed_ = state["sample_seed"]
         model.seed_ = state.get("seed")  # absent in files before 2026-12-02
+        for key, seed in (("sample_seed", model.sample_seed_), ("seed", model.seed_)):
+            if not (_is_int(seed) and seed >= 0) and (seed is not None or key == "sample_seed"):
+                raise ModelFileError(f"its {key} {seed!r} is no integer >= 0")
         model.stop_reason_ = state.get("stop_reason", "")
         if "epochs" in state:  # absent in files written before 2026-12-03
             model.epochs_ = state["epochs"]
         model._ids_past = {}
         model._restart_stream()
         model.column_labels_ = state.get("column_labels")  # absent in files before 2026-12-02
+        labels = model.column_labels_
+        if labels is not None and (not isinstance(labels, list) or len(labels) != len(model.transformer_.schema_.names)
+                                   or not all(pd.api.types.is_hashable(v) for v in labels)):
+            raise ModelFileError(f"its column_labels {labels!r} are not one label for each column")
         model._set_feature_names(list(model.transformer_.schema_.names))
         layout = model.transformer_.layout_
         if layout.width == 0:
@@ -875,6 +884,7 @@ class BaseSynthesizer(BaseEstimator):
         else:
             moments = {k[len(MOMENTS):]: v for k, v in tensors.items() if k.startswith(MOMENTS)}
             weights = {k: v for k, v in tensors.items() if not k.startswith(MOMENTS)}
+            model._check_weights(layout, weights, sampling_only=not state.get("training_state", True))
             model.engine_ = model._engine_for_state(layout, weights, device)
             if not state.get("training_state", True):  # saved with training_state=False
                 model.engine_.load_sampling_state_dict(weights)
@@ -888,6 +898,37 @@ class BaseSynthesizer(BaseEstimator):
     def _engine_for_state(self, layout: Any, tensors: dict[str, torch.Tensor], device: torch.device) -> Any:
         raise NotImplementedError
 
+    def _condition_width(self, layout: Any) -> int:
+        """The condition bits the generator and critic take beside the rows (none here)."""
+        return 0
+
+    def _check_weights(self, layout: Any, weights: dict[str, torch.Tensor], sampling_only: bool) -> None:
+        """ModelFileError unless a file's network tensors are those this model's sizes make, by
+        name and shape, and finite: checked before the networks are built, so sizes written in a
+        crafted file (generator_dim=[16000, 16000]) allocate nothing; the engine checks the rest."""
+        config = {name: getattr(self, name) for name in ("embedding_dim", "generator_dim", "discriminator_dim",
+                                                        "pac", "discriminator_row_dim", "ema")}
+        expected = network_shapes(layout.width, self._condition_width(layout), **config)
+        sampling = "net_g." if self.ema is None else "net_g_ema."
+        needed = {k for k in expected if k.startswith(sampling)} if sampling_only else set(expected)
+        networks = {k for k in weights if k.startswith(("net_g.", "net_d.", "net_g_ema."))}
+        odd = sorted(networks - (needed if sampling_only else set(expected)))[:3] or sorted(needed - networks)[:3]
+        if odd:
+            raise ModelFileError(f"its network tensors are not those of its sizes: {', '.join(map(repr, odd))} "
+                                 f"{'unexpected' if networks - needed else 'missing'}")
+        for key in sorted(needed):
+            shape = tuple(weights[key].shape)
+            if shape != expected[key]:
+                raise ModelFileError(f"tensor {key!r} has shape {shape}, where the model's sizes make {expected[key]}")
+            if weights[key].is_floating_point() and not bool(torch.isfinite(weights[key]).all()):
+                raise ModelFileError(f"tensor {key!r} holds NaN or infinite values")
+
+    def _check_decodes(self) -> None:
+        """Generate and decode a few rows (seeded: the model's own stream is left as it is), so
+        that a file whose column state cannot be decoded fails at load, not at the first sample."""
+        self.sample(16, random_state=0)
+        del self.sampling_report_
+
 
 def load(path: Target, device: str | torch.device = "auto") -> BaseSynthesizer:
     """Read a model written by ``save`` from a path or a binary file object; ``device`` as in the
@@ -897,12 +938,20 @@ def load(path: Target, device: str | torch.device = "auto") -> BaseSynthesizer:
     classes = {c.__name__: c for c in (ConditionalGAN, WGANGP)}
     dev = resolve_device(device)
     header, tensors = read_model_file(path, dev)
-    cls = classes.get(header.get("class"))
+    name = header.get("class")
+    cls = classes.get(name) if isinstance(name, str) else None
     if cls is None:
-        raise ModelFileError(f"{model_name(path)} holds an unknown model class {header.get('class')!r}")
+        raise ModelFileError(f"{model_name(path)} holds an unknown model class {name!r}")
     try:
-        return cls._from_file(header, tensors, dev, device if isinstance(device, str) else str(device))
-    except (KeyError, TypeError, ValueError, RuntimeError) as err:
-        if isinstance(err, ModelFileError):  # the engine's own words, with the file they are about
+        model = cls._from_file(header, tensors, dev, device if isinstance(device, str) else str(device))
+        model._check_decodes()
+        return model
+    # Whatever a crafted state makes the code it reaches raise (an index past a list's end, a
+    # dtype that does not exist, a missing key) is the file's fault, and said as such.
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError, IndexError, OverflowError,
+            AssertionError, LookupError, ArithmeticError) as err:
+        if isinstance(err, ModelFileError):  # our own words, with the file they are about
             raise ModelFileError(f"{model_name(path)}: {err}") from None
-        raise ModelFileError(f"{model_name(path)} is corrupted: {type(err).__name__}: {err}") from None
+        text = str(err).splitlines()[0] if str(err) else ""
+        raise ModelFileError(f"{model_name(path)} is corrupted: {type(err).__name__}"
+                             + (f": {text}" if text else "")) from None

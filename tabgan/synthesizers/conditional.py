@@ -173,6 +173,9 @@ class ConditionalGAN(BaseSynthesizer):
         cond = condition_vector(layout, in_vector, 1, self.engine_.device)[0]
         return self.engine_.generate(n, cond=cond, generator=generator, dtype=dtype, compact=True)  # (n, S)
 
+    def _condition_width(self, layout: Layout) -> int:
+        return layout.condition_width
+
     def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device
                           ) -> ConditionalGANEngine:
         return ConditionalGANEngine(layout, condition_counts=tensors["condition_counts"].cpu(), device=device,

@@ -781,3 +781,38 @@ def test_a_model_file_missing_a_tensor_is_named_in_the_error(fitted, tmp_path):
     write_model_file(tmp_path / "less.tabgan", header, {k: v for k, v in tensors.items() if k != dropped})
     with pytest.raises(ModelFileError, match=rf"^'{re.escape(str(tmp_path / 'less.tabgan'))}': .* does not match"):
         tabgan.load(tmp_path / "less.tabgan")
+
+
+@pytest.mark.parametrize("edit, message", [
+    # Sizes written in the file are checked against its tensors before any network is built:
+    # generator_dim=[16000, 16000] took 20 s and 6.5 GB before 2026-12-03.
+    (lambda h: h["params"].update(generator_dim=[16000, 16000]),
+     r"tensor 'net_g\.seq\.0\.\w+\.\w+' has shape \(\d+,?\d*\), where the model's sizes make \(16000"),
+    (lambda h: h["params"].update(batch_size="x"), "batch_size='x' must be an integer >= 2"),
+    (lambda h: h.update({"class": ["ConditionalGAN"]}), r"holds an unknown model class \['ConditionalGAN'\]"),
+    (lambda h: h["state"].update(sample_seed="x"), "its sample_seed 'x' is no integer >= 0"),
+    (lambda h: h["state"].update(column_labels=["a"]), r"its column_labels \['a'\] are not one label for each"),
+    (lambda h: h["state"].update(slot_counts=[2**70]), "OverflowError"),
+    # A column state that cannot be decoded fails at load, naming the file, not at sample().
+    (lambda h: h["state"]["transformer"]["columns"][0]["encoder"].update(
+        stds=h["state"]["transformer"]["columns"][0]["encoder"]["stds"][:1]), "IndexError"),
+])
+def test_a_crafted_model_state_is_refused_at_load_naming_the_file(fitted, tmp_path, edit, message):
+    from tests.test_persistence import crafted
+
+    fitted.save(tmp_path / "m.tabgan")
+    (tmp_path / "c.tabgan").write_bytes(crafted(tmp_path / "m.tabgan", lambda h, n: edit(h)))
+    with pytest.raises(ModelFileError, match=rf"^'{re.escape(str(tmp_path / 'c.tabgan'))}'.*{message}"):
+        tabgan.load(tmp_path / "c.tabgan")
+
+
+def test_non_finite_weights_are_refused(fitted, tmp_path):
+    from tabgan.persistence import read_model_file, write_model_file
+
+    fitted.save(tmp_path / "m.tabgan")
+    header, tensors = read_model_file(tmp_path / "m.tabgan", torch.device("cpu"))
+    key = next(k for k in tensors if k.endswith(".bias") and k.startswith("net_g"))
+    tensors[key][0] = float("nan")
+    write_model_file(tmp_path / "nan.tabgan", header, tensors)
+    with pytest.raises(ModelFileError, match=rf"tensor '{re.escape(key)}' holds NaN or infinite values"):
+        tabgan.load(tmp_path / "nan.tabgan")
