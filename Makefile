@@ -2,6 +2,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# Where the CPU build of torch comes from: PyTorch's CPU index (2.13.0+cpu outranks PyPI's CUDA
+# 2.13.0), unless PIP_FIND_LINKS names local wheels (this project's machines reach no other index).
+TORCH_SOURCE ?= $(if $(PIP_FIND_LINKS),,--extra-index-url https://download.pytorch.org/whl/cpu)
 
 .PHONY: install demo test test-fast bench clean
 
@@ -9,7 +12,7 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	# The CPU build of torch first, so the project's own install never pulls a CUDA build.
-	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q $(TORCH_SOURCE) torch==2.13.0
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 

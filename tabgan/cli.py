@@ -278,6 +278,8 @@ class _Given(argparse.Action):
 def _add(parser: argparse.ArgumentParser, options: Sequence[Option], dest_prefix: str = "") -> None:
     for opt in options:
         shown = ",".join(map(str, opt.default)) if isinstance(opt.default, tuple) else opt.default
+        if isinstance(opt.default, bool) and opt.metavar == "yes|no":  # as the option is written
+            shown = "yes" if opt.default else "no"
         parser.add_argument(
             opt.flag,
             dest=dest_prefix + opt.param,
@@ -560,7 +562,7 @@ def run_fit(args: argparse.Namespace) -> dict[str, Any]:
     _say(
         args,
         f"{done} on {len(data):,} rows x {data.shape[1]} columns in "
-        f"{result['seconds']:.1f} s ({result['epochs_run']}{more} epochs{total}, "
+        f"{result['seconds']:.1f} s ({result['epochs_run']}{more} epoch{'s' * (result['epochs_run'] != 1)}{total}, "
         f"stopped by {result['stop_reason']}) "
         f"-> {args.output}"
         + (f"; {learnt}" if (learnt := _learnt_text(model)) else ""),
