@@ -221,13 +221,19 @@ def mode_collapse(layout: Layout, real_counts: np.ndarray, fake_counts: np.ndarr
         real = real_counts[start:end].astype(float)
         if real.sum() == 0:
             continue
-        labels = list(span.labels or tuple(str(i) for i in range(span.width)))
-        judged = np.array([span.role == "category" or not lab.startswith("mode ") for lab in labels])
+        labels, judged = _judged_slots(span)
         share = np.where(judged, real / real.sum(), 0.0)
         noun = "categories" if span.role == "category" else "point masses or missing"
         out += _starved(span.column, labels, share, fake_counts[start:end].astype(float), n_fake, noun,
                         span.role, params, model_name, longer)
     return out
+
+
+def _judged_slots(span: Any) -> tuple[list[str], np.ndarray]:
+    """A softmax span's slot labels and which of them mode collapse judges (W,): categories,
+    point masses and "missing"; not mixture modes (see ``mode_collapse``)."""
+    labels = list(span.labels or tuple(str(i) for i in range(span.width)))
+    return labels, np.array([span.role == "category" or not lab.startswith("mode ") for lab in labels])
 
 
 def judged_shares(layout: Layout, real_counts: np.ndarray, reference: dict[str, dict[str, list[float]]]
@@ -238,8 +244,7 @@ def judged_shares(layout: Layout, real_counts: np.ndarray, reference: dict[str, 
     for start, end, span in layout.slices():
         real = real_counts[start:end].astype(float)
         if span.activation == "softmax" and real.sum() > 0:
-            labels = span.labels or tuple(str(i) for i in range(span.width))
-            judged = np.array([span.role == "category" or not lab.startswith("mode ") for lab in labels])
+            judged = _judged_slots(span)[1]
             shares.append(real[judged] / real.sum())
     return np.concatenate(shares) if shares else np.zeros(0)
 

@@ -228,10 +228,14 @@ def _rejection_message(n: int, conditions: Mapping[str, Any] | None, accepted: i
 
 
 def _condition_value(value: Any) -> Any:
-    """A cell of a DataFrame of conditions as a condition's value: numpy scalars as Python
-    ones, a missing cell (NaN, None, NA, NaT) as None, which asks for missing values."""
+    """A condition's value (of a mapping, or a cell of a DataFrame of conditions): numpy's
+    scalars as Python's (np.str_ stays out of the rows), a missing one (NaN, None, NA, NaT,
+    numpy's NaT) as None, which asks for missing values; a valid np.datetime64 as it is (its
+    ``item()`` can be an int of nanoseconds)."""
     if pd.api.types.is_scalar(value) and pd.isna(value):
         return None
+    if isinstance(value, (np.datetime64, np.timedelta64)):
+        return value
     return value.item() if isinstance(value, np.generic) else value
 
 
@@ -258,14 +262,6 @@ def _joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if len(frames) == 1 and isinstance(frames[0].index, pd.RangeIndex) and frames[0].index.start == 0:
         return frames[0]
     return pd.concat(frames, ignore_index=True)
-
-
-def _condition_scalar(value: Any) -> Any:
-    """A condition's value from a mapping: numpy's scalars as Python's (np.str_ stays out of the
-    rows), numpy's NaT as None (a missing value; a valid np.datetime64 is looked up as it is)."""
-    if isinstance(value, (np.datetime64, np.timedelta64)):
-        return None if np.isnat(value) else value
-    return value.item() if isinstance(value, (np.str_, np.bool_, np.number)) else value
 
 
 def _typed_like(wanted: pd.Series, generated: pd.Series) -> pd.Series:
@@ -314,7 +310,8 @@ class BaseSynthesizer(BaseEstimator):
         # A fit that fails before it trains an epoch (an out-of-memory device, an interrupt, a
         # table the transforms refuse) leaves the model as it was: an earlier fit stays usable,
         # and an unfitted model is not made to look fitted by an untrained network.
-        earlier = {k: v for k, v in vars(self).items() if k not in self.get_params()}
+        params = set(self.get_params())
+        earlier = {k: v for k, v in vars(self).items() if k not in params}
         logged = len(self.history_) if warm else 0
         try:
             if warm:
@@ -322,7 +319,7 @@ class BaseSynthesizer(BaseEstimator):
             return self._fit_afresh(data, labels, discrete_columns, metadata)
         except BaseException:
             if len(getattr(self, "history_", ())) <= logged:
-                for name in [k for k in vars(self) if k not in earlier and k not in self.get_params()]:
+                for name in [k for k in vars(self) if k not in earlier and k not in params]:
                     delattr(self, name)
                 vars(self).update(earlier)
             raise
@@ -566,7 +563,7 @@ class BaseSynthesizer(BaseEstimator):
             yield from self._sample_per_row(n, conditions, random_state, first_row)
             return
         if isinstance(conditions, Mapping):  # numpy's scalars as Python's: np.str_ stays out of the rows
-            conditions = {self._column_name(c): _condition_scalar(v) for c, v in conditions.items()}
+            conditions = {self._column_name(c): _condition_value(v) for c, v in conditions.items()}
         targets = self._parse_conditions(conditions)
         draws = self._draws(random_state)
         tally = [0, 0]  # rows generated, rows accepted
@@ -912,10 +909,10 @@ class BaseSynthesizer(BaseEstimator):
         sampling = "net_g." if self.ema is None else "net_g_ema."
         needed = {k for k in expected if k.startswith(sampling)} if sampling_only else set(expected)
         networks = {k for k in weights if k.startswith(("net_g.", "net_d.", "net_g_ema."))}
-        odd = sorted(networks - (needed if sampling_only else set(expected)))[:3] or sorted(needed - networks)[:3]
-        if odd:
-            raise ModelFileError(f"its network tensors are not those of its sizes: {', '.join(map(repr, odd))} "
-                                 f"{'unexpected' if networks - needed else 'missing'}")
+        for odd, what in ((networks - needed, "unexpected"), (needed - networks, "missing")):
+            if odd:
+                raise ModelFileError(f"its network tensors are not those of its sizes: "
+                                     f"{', '.join(map(repr, sorted(odd)[:3]))} {what}")
         for key in sorted(needed):
             shape = tuple(weights[key].shape)
             if shape != expected[key]:
