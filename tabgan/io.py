@@ -88,9 +88,10 @@ def local_path(target: str | os.PathLike[str]) -> Path:
 
 
 _GZIP_MAGIC = b"\x1f\x8b"
-# Compressions told by their magic bytes, and how each is read and written (the standard library).
+# Compressions told by their magic bytes, and the standard library's file classes that read and
+# write each (gzip's writer is made apart: no file name, no time in its header).
 _COMPRESSED = {"gzip": _GZIP_MAGIC, "bzip2": b"BZh", "xz": b"\xfd7zXZ\x00"}
-_DECOMPRESS = {"gzip": lambda raw: gzip.GzipFile(fileobj=raw), "bzip2": bz2.BZ2File, "xz": lzma.LZMAFile}
+_COMPRESSION_FILES = {"gzip": lambda raw: gzip.GzipFile(fileobj=raw), "bzip2": bz2.BZ2File, "xz": lzma.LZMAFile}
 _COMPRESSED_SUFFIXES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 _UTF8_BOM = b"\xef\xbb\xbf"
 _PARQUET_MAGIC = b"PAR1"
@@ -180,7 +181,7 @@ def _read_opened(raw: IO[bytes], name: str, as_text: bool = False) -> tuple[pd.D
         return _read_parquet(raw, name), None
     kind = next((k for k, magic in _COMPRESSED.items() if head.startswith(magic)), None)
     if kind is not None:
-        raw = _DECOMPRESS[kind](raw)
+        raw = _COMPRESSION_FILES[kind](raw)
         try:
             head = raw.read(_SNIFF_BYTES)
             raw.seek(0)
@@ -1038,7 +1039,7 @@ class TableWriter:
                         gzip.GzipFile(filename="", fileobj=handle, mode="wb", mtime=0)
                     )
                 elif kind is not None:
-                    handle = self._stack.enter_context(_DECOMPRESS[kind](handle, mode="wb"))
+                    handle = self._stack.enter_context(_COMPRESSION_FILES[kind](handle, mode="wb"))
                 self._text = io.TextIOWrapper(handle, encoding=self.style.encoding, newline="")
                 self._stack.callback(self._text.detach)  # flushes; the file itself is closed above
                 if self.style.encoding in {e for _, e in _WIDE_BOMS}:  # their codecs write no mark

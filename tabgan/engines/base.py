@@ -79,6 +79,16 @@ def _beside(x: Tensor, cond: Tensor) -> Tensor:
     return x if cond.shape[1] == 0 else torch.cat([x, cond], dim=1)
 
 
+def build_networks(width: int, cond_width: int, embedding_dim: int, generator_dim: Sequence[int],
+                   discriminator_dim: Sequence[int], pac: int, discriminator_row_dim: int | None
+                   ) -> tuple[Generator, Critic]:
+    """The generator (noise and condition bits -> a row ``width`` wide) and the critic (a pack of
+    ``pac`` rows beside their condition bits -> a score) of an engine, weights not drawn yet."""
+    net_g = Generator(embedding_dim + cond_width, tuple(generator_dim), width)
+    net_d = Critic(width + cond_width, tuple(discriminator_dim), pac, row_dim=discriminator_row_dim)
+    return net_g, net_d
+
+
 def network_shapes(width: int, cond_width: int, *, embedding_dim: int, generator_dim: Sequence[int],
                    discriminator_dim: Sequence[int], pac: int, discriminator_row_dim: int | None,
                    ema: float | None) -> dict[str, tuple[int, ...]]:
@@ -87,8 +97,8 @@ def network_shapes(width: int, cond_width: int, *, embedding_dim: int, generator
     meta device, so no memory is taken however large the sizes (a model file's, checked before
     anything is allocated for them)."""
     with torch.device("meta"):
-        net_g = Generator(embedding_dim + cond_width, tuple(generator_dim), width)
-        net_d = Critic(width + cond_width, tuple(discriminator_dim), pac, row_dim=discriminator_row_dim)
+        net_g, net_d = build_networks(width, cond_width, embedding_dim, generator_dim, discriminator_dim, pac,
+                                      discriminator_row_dim)
     shapes = {f"net_g.{k}": tuple(v.shape) for k, v in net_g.state_dict().items()}
     if ema is not None:
         shapes.update({f"net_g_ema.{k}": tuple(v.shape) for k, v in net_g.state_dict().items()})
@@ -149,10 +159,9 @@ class GANEngine:
         if g is None:  # a non-deterministic init: pass a seeded generator for a reproducible fit
             g = torch.Generator()
             g.seed()
-        d, c = layout.width, cond_width
-        self.cond_width = c
-        self.net_g = Generator(embedding_dim + c, self.generator_dim, d)
-        self.net_d = Critic(d + c, self.discriminator_dim, pac, row_dim=discriminator_row_dim)
+        self.cond_width = cond_width
+        self.net_g, self.net_d = build_networks(layout.width, cond_width, embedding_dim, self.generator_dim,
+                                                self.discriminator_dim, pac, discriminator_row_dim)
         init_linear_(self.net_g, g)
         init_linear_(self.net_d, g)
         self.net_g.to(self.device).train()

@@ -485,19 +485,20 @@ def _check_linear(t: LinearTransformer, df: pd.DataFrame, sources: list[np.ndarr
 def _condition_slot(t: CategoricalTransformer, value: Any) -> int:
     _check_one_value(t.column, value)
     value = _as_stamp_of(value, t.categories)
-    try:
-        if isinstance(value, (bool, np.bool_)) and not any(isinstance(to_plain(c), bool) for c in t.categories):
-            raise ColumnError(t.column, "no bool")  # True == 1: it would find the category 1
-        return t.slot_of(value)
-    except ColumnError:
-        known = ", ".join(map(repr, t.categories[:10]))
-        if _is_missing(value):
-            raise ConditionError(f"condition {t.column}={value!r}: asks for a missing value, and the "
-                                 f"column had none in training (known: {known}"
-                                 f"{', ...' if len(t.categories) > 10 else ''})") from None
-        raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
-                             f"(known: {known}{', ...' if len(t.categories) > 10 else ''})"
-                             f"{_type_hint(value, t.categories)}") from None
+    # True == 1: a bool would find the category 1 of a column of numbers.
+    if not isinstance(value, (bool, np.bool_)) or any(isinstance(to_plain(c), bool) for c in t.categories):
+        try:
+            return t.slot_of(value)
+        except ColumnError:
+            pass
+    known = ", ".join(map(repr, t.categories[:10]))
+    if _is_missing(value):
+        raise ConditionError(f"condition {t.column}={value!r}: asks for a missing value, and the "
+                             f"column had none in training (known: {known}"
+                             f"{', ...' if len(t.categories) > 10 else ''})")
+    raise ConditionError(f"condition {t.column}={value!r}: value not seen in the training data "
+                         f"(known: {known}{', ...' if len(t.categories) > 10 else ''})"
+                         f"{_type_hint(value, t.categories)}")
 
 
 def _type_hint(value: Any, known: Iterable[Any]) -> str:
