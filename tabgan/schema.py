@@ -220,7 +220,22 @@ def validate_frame(df: object) -> pd.DataFrame:
     dup = df.columns[df.columns.duplicated()].unique().tolist()
     if dup:
         raise DataError(f"duplicate column names: {', '.join(map(repr, dup))}")
+    for name in df.columns:  # a loop over columns: pandas' hash tables read text up to a NUL
+        if _has_nul(df[name]):
+            raise ColumnError(name, "holds text with a NUL character (\\x00), which pandas counts only up to "
+                                    "that character ('a' and 'a\\x00' are one value to it); remove or replace it")
     return df
+
+
+def _has_nul(s: pd.Series) -> bool:
+    """Whether a text of ``s`` holds a NUL character (a column of no text, such as Decimals or
+    UUIDs in an object column, holds none)."""
+    if not (s.dtype == object or isinstance(s.dtype, pd.StringDtype)):
+        return False
+    try:
+        return bool(s.str.contains("\x00", regex=False, na=False).to_numpy(dtype=bool).any())
+    except (AttributeError, TypeError):  # pandas' .str takes no column without text (bytes)
+        return False
 
 
 def text_names(df: object) -> tuple[pd.DataFrame, list[Any] | None]:

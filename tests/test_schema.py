@@ -366,3 +366,20 @@ def test_numbers_written_as_text_are_numerical():
     gaps = df["price"].where(np.arange(n) % 13 != 0)  # missing values of its own and a "?"
     assert text_number_form(gaps) == ("%.2f", ("?",))
     assert text_number_form(df["price"].where(df["price"] != "?")) == ("%.2f", ())
+
+
+def test_text_with_a_nul_character_is_refused_naming_the_column():
+    # Before 2026-12-03 "" and "\x00" (or "a" and "a\x00") were one value to pandas' hash tables:
+    # such a column was learnt as a constant and came back without its NULs (found by the
+    # round-trip property test).
+    import decimal
+
+    from tabgan.errors import ColumnError
+    from tabgan.schema import validate_frame
+
+    for column in (pd.Series(["", "\x00"]), pd.Series([1, "a\x00b", None], dtype=object),
+                   pd.Series(["a\x00", "b"], dtype="string")):
+        with pytest.raises(ColumnError, match=r"column 't': holds text with a NUL character"):
+            validate_frame(pd.DataFrame({"t": column}))
+    for column in (pd.Series([decimal.Decimal("1.5")] * 2), pd.Series([b"a\x00"] * 2), pd.Series(["x", None])):
+        validate_frame(pd.DataFrame({"t": column}))  # no text, or none with a NUL
