@@ -91,19 +91,19 @@ def build_networks(width: int, cond_width: int, embedding_dim: int, generator_di
 
 def network_shapes(width: int, cond_width: int, *, embedding_dim: int, generator_dim: Sequence[int],
                    discriminator_dim: Sequence[int], pac: int, discriminator_row_dim: int | None,
-                   ema: float | None) -> dict[str, tuple[int, ...]]:
-    """{state_dict name: shape} of every network tensor an engine of these sizes holds, for a
+                   ema: float | None) -> dict[str, tuple[tuple[int, ...], torch.dtype]]:
+    """{state_dict name: (shape, dtype)} of every network tensor an engine of these sizes holds, for a
     layout ``width`` wide with ``cond_width`` condition bits: the networks are built on torch's
     meta device, so no memory is taken however large the sizes (a model file's, checked before
     anything is allocated for them)."""
     with torch.device("meta"):
         net_g, net_d = build_networks(width, cond_width, embedding_dim, generator_dim, discriminator_dim, pac,
                                       discriminator_row_dim)
-    shapes = {f"net_g.{k}": tuple(v.shape) for k, v in net_g.state_dict().items()}
+    specs = {f"net_g.{k}": (tuple(v.shape), v.dtype) for k, v in net_g.state_dict().items()}
     if ema is not None:
-        shapes.update({f"net_g_ema.{k}": tuple(v.shape) for k, v in net_g.state_dict().items()})
-    shapes.update({f"net_d.{k}": tuple(v.shape) for k, v in net_d.state_dict().items()})
-    return shapes
+        specs.update({f"net_g_ema.{k}": (tuple(v.shape), v.dtype) for k, v in net_g.state_dict().items()})
+    specs.update({f"net_d.{k}": (tuple(v.shape), v.dtype) for k, v in net_d.state_dict().items()})
+    return specs
 
 
 class GANEngine:

@@ -150,6 +150,9 @@ class ConditionalGANEngine(GANEngine):
         if counts.shape != (self.cond_width,):
             raise DataError(
                 f"condition_counts must be ({self.cond_width},); got {tuple(counts.shape)=}")
+        if counts.dtype != torch.int64 or bool((counts < 0).any()):
+            raise DataError(f"condition_counts must be counts (int64, >= 0); got {counts.dtype} "
+                            f"down to {counts.min().item() if counts.numel() else 0}")
         self.condition_counts = counts.long().to(self.device)
         self._original = ConditionSampler.from_counts(self.condition_counts, self.layout)
 

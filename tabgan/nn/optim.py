@@ -125,7 +125,7 @@ def moments(opt: LeanAdam | torch.optim.Adam) -> dict[str, Tensor]:
 
 def load_moments(opt: LeanAdam | torch.optim.Adam, state: dict[str, Tensor]) -> None:
     """Put ``moments()`` of an Adam over parameters of the same shapes (from any device, from
-    either class) into ``opt``; its own settings stay. ValueError when the shapes differ."""
+    either class) into ``opt``; its own settings stay. ValueError when the shapes or dtypes differ."""
     params = _params(opt)
     expected = {f"{i}.{k}" for i in range(len(params)) for k in ("exp_avg", "exp_avg_sq", "step")}
     if set(state) != expected:
@@ -135,6 +135,10 @@ def load_moments(opt: LeanAdam | torch.optim.Adam, state: dict[str, Tensor]) -> 
             if state[f"{i}.{k}"].shape != p.shape:
                 raise ValueError(f"{k} of parameter {i} has shape {tuple(state[f'{i}.{k}'].shape)}; "
                                  f"the parameter has {tuple(p.shape)}")
+            if state[f"{i}.{k}"].dtype != p.dtype:  # the cast would make other numbers of the bytes
+                raise ValueError(f"{k} of parameter {i} is {state[f'{i}.{k}'].dtype}; the parameter is {p.dtype}")
+        if not state[f"{i}.step"].is_floating_point():
+            raise ValueError(f"step of parameter {i} is {state[f'{i}.step'].dtype}, not a float")
     m = [state[f"{i}.exp_avg"].to(p.device, p.dtype).clone() for i, p in enumerate(params)]
     v = [state[f"{i}.exp_avg_sq"].to(p.device, p.dtype).clone() for i, p in enumerate(params)]
     if isinstance(opt, LeanAdam):

@@ -901,7 +901,7 @@ class BaseSynthesizer(BaseEstimator):
 
     def _check_weights(self, layout: Any, weights: dict[str, torch.Tensor], sampling_only: bool) -> None:
         """ModelFileError unless a file's network tensors are those this model's sizes make, by
-        name and shape, and finite: checked before the networks are built, so sizes written in a
+        name, shape and dtype, and finite: checked before the networks are built, so sizes written in a
         crafted file (generator_dim=[16000, 16000]) allocate nothing; the engine checks the rest."""
         config = {name: getattr(self, name) for name in ("embedding_dim", "generator_dim", "discriminator_dim",
                                                         "pac", "discriminator_row_dim", "ema")}
@@ -914,9 +914,12 @@ class BaseSynthesizer(BaseEstimator):
                 raise ModelFileError(f"its network tensors are not those of its sizes: "
                                      f"{', '.join(map(repr, sorted(odd)[:3]))} {what}")
         for key in sorted(needed):
-            shape = tuple(weights[key].shape)
-            if shape != expected[key]:
-                raise ModelFileError(f"tensor {key!r} has shape {shape}, where the model's sizes make {expected[key]}")
+            (shape, dtype), (want, want_dtype) = (tuple(weights[key].shape), weights[key].dtype), expected[key]
+            if shape != want:
+                raise ModelFileError(f"tensor {key!r} has shape {shape}, where the model's sizes make {want}")
+            # Loading would cast: int32 bytes of a float32 weight would become other weights, silently.
+            if dtype != want_dtype:
+                raise ModelFileError(f"tensor {key!r} is {dtype}, where the model's networks hold {want_dtype}")
             if weights[key].is_floating_point() and not bool(torch.isfinite(weights[key]).all()):
                 raise ModelFileError(f"tensor {key!r} holds NaN or infinite values")
 

@@ -406,7 +406,28 @@ class ContinuousEncoder:
         enc.scale = d["scale"]
         enc.step = d.get("step")  # absent in files written before 2026-12-02
         enc.precision = d.get("precision")  # absent in files written before 2026-12-02
+        enc._check_state()
         return enc
+
+    def _check_state(self) -> None:
+        """ValueError naming the first number of a read state that no fit makes: the inverse
+        would clip every value onto a bound (lo > hi), divide by zero (scale 0) or draw from
+        a mode of no width, without any error."""
+        finite = (("lo", self.lo), ("hi", self.hi), ("scale", self.scale), *(("mean", m) for m in self.means))
+        for name, value in finite:
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"encoder {name} {value!r} is no finite number")
+        if self.lo > self.hi:
+            raise ValueError(f"encoder lo {self.lo!r} is above its hi {self.hi!r}")
+        positive = [("scale", self.scale), *(("std", v) for v in self.stds),
+                    *((("step", self.step),) if self.step is not None else ()),
+                    *((("tail scale", self.tail[1]),) if self.tail is not None else ())]
+        for name, value in positive:
+            if not isinstance(value, (int, float)) or not (math.isfinite(value) and value > 0):
+                raise ValueError(f"encoder {name} {value!r} is no finite number > 0")
+        if len(self.means) != len(self.stds) or len(self._log_weights) not in (0, len(self.means)):
+            raise ValueError(f"encoder has {len(self.means)} means, {len(self.stds)} stds and "
+                             f"{len(self._log_weights)} weights")
 
 
 def _tail_transform(sample: np.ndarray) -> tuple[float, float] | None:

@@ -795,7 +795,12 @@ def test_a_model_file_missing_a_tensor_is_named_in_the_error(fitted, tmp_path):
     (lambda h: h["state"].update(slot_counts=[2**70]), "OverflowError"),
     # A column state that cannot be decoded fails at load, naming the file, not at sample().
     (lambda h: h["state"]["transformer"]["columns"][0]["encoder"].update(
-        stds=h["state"]["transformer"]["columns"][0]["encoder"]["stds"][:1]), "IndexError"),
+        stds=h["state"]["transformer"]["columns"][0]["encoder"]["stds"][:1]), r"encoder has \d+ means, 1 stds"),
+    # Before 2026-12-04 these loaded and sampled: every value clipped onto lo, or NaN from 0 / 0.
+    (lambda h: h["state"]["transformer"]["columns"][0]["encoder"].update(lo=1e9), r"encoder lo 1000000000\.0 is above"),
+    (lambda h: h["state"]["transformer"]["columns"][0]["encoder"].update(scale=0.0), "encoder scale 0.0 is no finite"),
+    (lambda h: h["state"]["transformer"]["columns"][0]["encoder"]["stds"].__setitem__(0, -1.0), "encoder std -1.0"),
+    (lambda h: h["state"]["transformer"]["columns"][0]["encoder"].update(hi="inf"), "encoder hi 'inf' is no finite"),
 ])
 def test_a_crafted_model_state_is_refused_at_load_naming_the_file(fitted, tmp_path, edit, message):
     from tests.test_persistence import crafted
@@ -804,6 +809,26 @@ def test_a_crafted_model_state_is_refused_at_load_naming_the_file(fitted, tmp_pa
     (tmp_path / "c.tabgan").write_bytes(crafted(tmp_path / "m.tabgan", lambda h, n: edit(h)))
     with pytest.raises(ModelFileError, match=rf"^'{re.escape(str(tmp_path / 'c.tabgan'))}'.*{message}"):
         tabgan.load(tmp_path / "c.tabgan")
+
+
+def test_tensors_of_another_dtype_of_the_same_size_are_refused(fitted, tmp_path):
+    # Before 2026-12-04 a weight written as int32 (its float32 bytes) loaded cast to float: other
+    # weights, and rows sampled from them without an error.
+    from tabgan.persistence import read_model_file, write_model_file
+
+    fitted.save(tmp_path / "m.tabgan")
+    header, tensors = read_model_file(tmp_path / "m.tabgan", torch.device("cpu"))
+    key = next(k for k in tensors if k.endswith(".weight") and k.startswith("net_g"))
+    for name, value, message in [
+        (key, tensors[key].view(torch.int32), rf"tensor '{re.escape(key)}' is torch.int32, where the model's "
+                                              r"networks hold torch.float32"),
+        ("adam.opt_g.0.exp_avg", tensors["adam.opt_g.0.exp_avg"].view(torch.int32), "exp_avg of parameter 0 is torch.int32"),
+        *[("condition_counts", -tensors["condition_counts"], r"condition_counts must be counts \(int64, >= 0\)")
+          for _ in range("condition_counts" in tensors)],
+    ]:
+        write_model_file(tmp_path / "x.tabgan", header, {**tensors, name: value})
+        with pytest.raises(ModelFileError, match=message):
+            tabgan.load(tmp_path / "x.tabgan")
 
 
 def test_non_finite_weights_are_refused(fitted, tmp_path):
