@@ -14,6 +14,7 @@ from tabgan._version import __version__
 from tabgan.errors import (
     ColumnError,
     ConditionError,
+    ConditionUnmetError,
     DataError,
     ModelFileError,
     NotFittedError,
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ColumnError",
     "ConditionError",
+    "ConditionUnmetError",
     "ConditionalGAN",
     "DataError",
     "EvaluationReport",

@@ -37,7 +37,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from tabgan._version import __version__
-from tabgan.errors import ConditionError, DataError, ModelFileError, ParameterError, TabganError
+from tabgan.errors import ConditionError, ConditionUnmetError, DataError, ModelFileError, ParameterError, TabganError
 from tabgan.io import (
     FORMATS,
     STDIO,
@@ -765,13 +765,16 @@ def _typed_conditions(
 
 
 def _split_at_column(column: str, text: str, names: list[str]) -> tuple[str, str]:
-    """``col=value`` split at its first "=" (``column``, ``text``), or at a later one when only
-    that names a column: ``a=b=x`` is the column "a=b" and the value "x" when no column is "a"."""
-    if column in names:
-        return column, text
+    """``col=value`` split at the one "=" that ends a column's name (``column``, ``text``): ``a=b=x``
+    is the column "a=b" and the value "x" when no column is "a"; ConditionError when the text
+    may be read both ways (columns "a" and "a=b"), at its first "=" when it names no column."""
     whole = f"{column}={text}"
-    at = next((i for i, ch in enumerate(whole) if ch == "=" and whole[:i] in names), None)
-    return (whole[:at], whole[at + 1:]) if at is not None else (column, text)
+    splits = [i for i, ch in enumerate(whole) if ch == "=" and whole[:i] in names]
+    if len(splits) > 1:
+        readings = " or ".join(f"{whole[:i]!r} = {whole[i + 1:]!r}" for i in splits)
+        raise ConditionError(f"condition {whole!r} is ambiguous: column {readings}; rename a column "
+                             "or give the condition in a --conditions file")
+    return (whole[:splits[0]], whole[splits[0] + 1:]) if splits else (column, text)
 
 
 def _typed(text: str, dtype: str, column: str) -> Any:
@@ -1062,6 +1065,14 @@ COMMANDS: dict[
 }
 
 
+def _usage_error(err: Exception) -> bool:
+    """Is ``err`` the command's words at fault (exit 2): a parameter out of range, or a condition
+    that names a column or value the model does not have? A valid condition the model fails to
+    meet (``ConditionUnmetError``) is an error of the model (exit 1)."""
+    return isinstance(err, ParameterError) or (isinstance(err, ConditionError)
+                                               and not isinstance(err, ConditionUnmetError))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 done, 1 error, 2 usage, 3 gate failed)."""
     args = build_parser().parse_args(argv)
@@ -1084,7 +1095,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         print(f"tabgan: error: {_one_line(err)}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(err, ParameterError) else EXIT_ERROR
+        return EXIT_USAGE if _usage_error(err) else EXIT_ERROR
     if "error" in result:
         print(f"tabgan: error: {result['error']}; {args.output!r} was not written", file=sys.stderr)
         return EXIT_GATE

@@ -8,7 +8,8 @@ already catch, so ``except ValueError`` keeps working::
     │   └── ColumnError                  ... because of one named column
     ├── ParameterError(ValueError)       a constructor or method argument is out of range
     ├── NotFittedError(ValueError, AttributeError)
-    ├── ConditionError(ValueError)       a conditional-sampling request cannot be met
+    ├── ConditionError(ValueError)       a conditional-sampling request names no value the model has
+    │   └── ConditionUnmetError          ... or the model rarely generates it: the budget ran out
     ├── ModelFileError(ValueError)       a saved model is missing, corrupted or unsafe
     └── TrainingError(RuntimeError)      training diverged (NaN or inf losses)
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 __all__ = [
     "ColumnError",
     "ConditionError",
+    "ConditionUnmetError",
     "DataError",
     "ModelFileError",
     "NotFittedError",
@@ -56,6 +58,11 @@ class NotFittedError(TabganError, ValueError, AttributeError):
 
 class ConditionError(TabganError, ValueError):
     """A conditional-sampling request names an unknown column or value, or cannot be met."""
+
+
+class ConditionUnmetError(ConditionError):
+    """Sampling by rejection spent its budget before enough generated rows met the conditions:
+    the request is valid, the model rarely produces it."""
 
 
 class ModelFileError(TabganError, ValueError):

@@ -720,10 +720,11 @@ def test_corrupted_model(work, tmp_path, capsys):
     ],
 )
 def test_unknown_column_or_value_in_a_condition(work, tmp_path, capsys, condition, message):
+    # A usage error (exit 2) since 2026-12-04: the command names what the model does not have.
     out = tmp_path / "o.csv"
     assert (
         run("sample", work / "model.tabgan", "-n", 5, "-o", out, "--condition", condition, "-q")
-        == 1
+        == 2
     )
     assert message in error_line(capsys)
     assert not out.exists() and list(tmp_path.iterdir()) == []
@@ -789,7 +790,7 @@ def test_an_empty_condition_value_asks_for_missing_values(work, tmp_path, capsys
     out = tmp_path / "o.csv"
     assert run("sample", model, "-n", 20, "-o", out, "--condition", "visits=", "-q") == 0
     assert read_table(str(out))[0]["visits"].isna().all()
-    assert run("sample", model, "-n", 5, "-o", out, "--condition", "member=", "-q") == 1
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "member=", "-q") == 2
     assert "condition member=None: asks for a missing value, and the column had none in training" in error_line(capsys)
 
 
@@ -801,9 +802,9 @@ def test_a_whole_number_condition_may_be_written_with_a_point(work, tmp_path, ca
     out = tmp_path / "o.csv"
     assert run("sample", model, "-n", 10, "-o", out, "--condition", "visits=2.0", "-q") == 0
     assert (read_table(str(out))[0]["visits"] == 2).all()
-    assert run("sample", model, "-n", 5, "-o", out, "--condition", "visits=2.5", "-q") == 1
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "visits=2.5", "-q") == 2
     assert "condition visits='2.5': the column holds whole numbers" in error_line(capsys)
-    assert run("sample", model, "-n", 5, "-o", out, "--condition", "visits=two", "-q") == 1
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "visits=two", "-q") == 2
     assert "condition visits='two': the column holds numbers" in error_line(capsys)
 
 
@@ -833,8 +834,22 @@ def test_a_condition_on_a_column_whose_name_holds_an_equals_sign(tmp_path, capsy
     out = tmp_path / "o.csv"
     assert run("sample", model, "-n", 20, "-o", out, "--condition", "a=b=x=1", "-q") == 0
     assert (read_table(str(out))[0]["a=b"] == "x=1").all()
-    assert run("sample", model, "-n", 5, "-o", out, "--condition", "a=z", "-q") == 1
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "a=z", "-q") == 2
     assert "condition on unknown column 'a' (columns: a=b, v)" in error_line(capsys)
+
+
+def test_a_condition_that_two_columns_could_be_meant_by_is_refused(tmp_path, capsys):
+    # Before 2026-12-04 "a=b=x" with columns "a" and "a=b" went silently to "a", the value "b=x".
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.choice(["b=x", "y"], ROWS), "a=b": rng.choice(["x", "y"], ROWS)})
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    model = tmp_path / "m.tabgan"
+    assert run("fit", tmp_path / "data.csv", "-o", model, *TINY) == 0
+    out = tmp_path / "o.csv"
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "a=b=x", "-q") == 2
+    assert "condition 'a=b=x' is ambiguous: column 'a' = 'b=x' or 'a=b' = 'x'" in error_line(capsys)
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "a=y", "-q") == 0  # one reading only
+    assert (read_table(str(out))[0]["a"] == "y").all()
 
 
 def test_a_table_of_conditions_gives_each_output_row_its_values(work, tmp_path, capsys):
@@ -855,7 +870,7 @@ def test_a_table_of_conditions_gives_each_output_row_its_values(work, tmp_path, 
     assert run("sample", work / "model.tabgan", "-o", out, "-q") == 2
     assert "give -n N, the rows to generate, or --conditions FILE" in error_line(capsys)
     pd.DataFrame({"city": ["Oslo", "Paris"]}).to_csv(tmp_path / "bad.csv", index=False)
-    assert run("sample", work / "model.tabgan", "-o", out, "--conditions", tmp_path / "bad.csv", "-q") == 1
+    assert run("sample", work / "model.tabgan", "-o", out, "--conditions", tmp_path / "bad.csv", "-q") == 2
     assert "condition city='Paris': value not seen" in error_line(capsys)
 
 
@@ -883,6 +898,9 @@ def test_impossible_condition(work, tmp_path, capsys):
     line = error_line(capsys)
     assert line.startswith("tabgan: error: could not generate 10 rows with city='Porto'")
     assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["m.tabgan"]
+    # A valid condition the model fails to meet is the model's error (exit 1), not the command's.
+    with pytest.raises(tabgan.ConditionUnmetError, match="could not generate 10 rows"):
+        tabgan.load(tmp_path / "m.tabgan", device="cpu").sample(10, conditions={"city": "Porto"})
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import torch
 from sklearn.base import BaseEstimator
 
 from tabgan.engines.base import network_shapes
-from tabgan.errors import ConditionError, ModelFileError, NotFittedError, ParameterError
+from tabgan.errors import ConditionError, ConditionUnmetError, ModelFileError, NotFittedError, ParameterError
 from tabgan.io import CsvStyle
 from tabgan.nn.layers import native_bfloat16
 from tabgan.persistence import Target, model_name, read_model_file, write_model_file
@@ -668,7 +668,7 @@ class BaseSynthesizer(BaseEstimator):
                                      chunk_size) if targets else want - got
                 if ask is None:
                     self.sampling_report_ = _sampling_report(tally[0] + generated, tally[1] + accepted)
-                    raise ConditionError(_rejection_message(n, conditions, accepted, generated, budget))
+                    raise ConditionUnmetError(_rejection_message(n, conditions, accepted, generated, budget))
                 block = self._generate(ask, targets, torch_gen, dtype)  # (ask, S) on device
                 generated += ask
                 if targets:  # no mask, no copy, no sync without conditions
