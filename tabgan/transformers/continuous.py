@@ -566,6 +566,10 @@ class NumericalTransformer(ColumnTransformer):
         # An int column's point masses beyond 2**53, where float64 cannot tell neighbours apart
         # (a sentinel such as int64's maximum): the exact int of each of ``encoder.points``.
         self.exact_points: list[int] | None = None
+        # An 8-byte int column whose values lie past 2**53 but within 2**53 of each other (account
+        # numbers 2**62 + k): its smallest value, exact; the encoder sees each value less it, which
+        # float64 holds exactly, where the values themselves would round onto a few floats.
+        self.offset: int | None = None
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> NumericalTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
@@ -579,6 +583,7 @@ class NumericalTransformer(ColumnTransformer):
         if written is not None:
             self.text, texts = written
         self.missing_kinds = [None] * bool(s.isna().any()) + list(texts)
+        self.offset = None if self.objects is not None else _int_offset(s)
         x = self._floats(s)
         if self.text is not None and np.isinf(x).any():  # "Infinity" comes back as written
             as_written = s.to_numpy(dtype=object)
@@ -588,7 +593,8 @@ class NumericalTransformer(ColumnTransformer):
             or self.objects == "int"
         single = getattr(s.dtype, "numpy_dtype", s.dtype) == np.float32  # float32, Float32, float[pyarrow]
         decimals = 0 if whole else detect_decimals(x, single=single)
-        if decimals == 0 and self.unit is None and self.scale is None and self.text is None and self.objects != "float":
+        if decimals == 0 and self.unit is None and self.scale is None and self.text is None and self.objects != "float" \
+                and self.offset is None:
             self.code = detect_code(x) if self.code_rule == "auto" else self.code_rule
             x = x if self.code is None else self._floats(s)  # the counts, every value checked
         self.encoder.fit(x, rng, decimals, missing_labels(self.missing_kinds))
@@ -606,11 +612,16 @@ class NumericalTransformer(ColumnTransformer):
 
     def point_values(self) -> list[float]:
         """The column's point masses as it writes them (codes, not their counts)."""
+        if self.offset is not None:
+            return [int(p) + self.offset for p in self.encoder.points]
         points = np.asarray(self.encoder.points, dtype=np.float64)
         return (points if self.code is None else from_counts(points, self.code)).tolist()
 
-    def encoded(self, number: float) -> float | None:
-        """``number`` as the encoder sees it (a code's count), None when it is no valid code."""
+    def encoded(self, number: float | int) -> float | None:
+        """``number`` as the encoder sees it (a code's count, an offset int's distance from the
+        offset: exact for a Python int), None when it is no valid code."""
+        if self.offset is not None:
+            return float(int(number) - self.offset) if float(number).is_integer() else number
         if self.code is None:
             return number
         x = np.array([number], dtype=np.float64)
@@ -638,6 +649,8 @@ class NumericalTransformer(ColumnTransformer):
                 raise ValueError(f"holds the text {odd.iloc[0]!r}, which is no number (when fitted it "
                                  f"held numbers written as text{known})")
             return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+        if self.offset is not None:
+            return _minus_offset(s, self.offset)
         if self.unit is None:
             x = s.to_numpy(dtype=np.float64, na_value=np.nan)
             if self.code is None:
@@ -662,7 +675,7 @@ class NumericalTransformer(ColumnTransformer):
 
     def numbers(self, s: pd.Series) -> np.ndarray:
         """(n,) float64 values as the column writes them (codes as codes, not what they count),
-        NaN where missing; durations in counts of ``unit``."""
+        NaN where missing; durations in counts of ``unit``; an offset int's less ``offset``."""
         if self.code is None:
             return self._floats(s)
         return s.to_numpy(dtype=np.float64, na_value=np.nan)
@@ -679,6 +692,8 @@ class NumericalTransformer(ColumnTransformer):
             return self._texts(x, kinds)
         if self.objects is not None:
             return self._objects(x)
+        if self.offset is not None:
+            return _plus_offset(x, self.offset, self.dtype, self.column)
         out = restore_numeric(x, self.dtype, self.na, self.column)
         for point, exact in zip(self.encoder.points, self.exact_points or ()):
             out[x == point] = exact
@@ -723,7 +738,7 @@ class NumericalTransformer(ColumnTransformer):
                 "unit": self.unit, "scale": self.scale, "code": self.code, "text": self.text,
                 "objects": self.objects,
                 "missing_kinds": self.missing_kinds, "inf_texts": list(self.inf_texts),
-                "exact_points": self.exact_points, "encoder": self.encoder.to_dict()}
+                "exact_points": self.exact_points, "offset": self.offset, "encoder": self.encoder.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> NumericalTransformer:
@@ -735,6 +750,9 @@ class NumericalTransformer(ColumnTransformer):
         t.objects = d.get("objects")  # absent in files written before 2026-12-03
         t.inf_texts = tuple(d.get("inf_texts", ("inf", "-inf")))  # absent before 2026-12-03
         t.exact_points = d.get("exact_points")  # likewise
+        t.offset = d.get("offset")  # absent in files written before 2026-12-04
+        if t.offset is not None and (type(t.offset) is not int or abs(t.offset) >= 2**64):
+            raise ValueError(f"offset {t.offset!r} is no 64-bit int")
         t.missing_kinds = read_missing_kinds(d, t.encoder.has_missing)
         return t
 
@@ -822,6 +840,45 @@ def _exact_points(s: pd.Series, points: Sequence[float]) -> list[int] | None:
     for p in points:
         values, counts = np.unique(ints[ints.astype(np.float64) == p], return_counts=True)
         out.append(int(values[np.argmax(counts)]))
+    return out
+
+
+def _int_offset(s: pd.Series) -> int | None:
+    """The smallest value of an 8-byte int column whose values lie past 2**53 (where float64 tells
+    only some ints apart) but within 2**53 of each other; None for any other column."""
+    numpy_dtype = getattr(s.dtype, "numpy_dtype", s.dtype)
+    if not (pd.api.types.is_integer_dtype(s.dtype) and numpy_dtype.itemsize == 8) or not s.notna().any():
+        return None
+    lo, hi = int(s.min()), int(s.max())  # exact: pandas' min and max of ints are ints
+    return lo if max(abs(lo), abs(hi)) >= 2**53 and hi - lo < 2**53 else None
+
+
+def _minus_offset(s: pd.Series, offset: int) -> np.ndarray:
+    """(n,) float64 values of an 8-byte int column less ``offset``, NaN where missing: exact
+    within 2**53 of it (the difference in two's complement, which wraps the same for int64 and
+    uint64 alike), as close as float64 gets beyond 2**62 (a value of another table)."""
+    numpy_dtype = getattr(s.dtype, "numpy_dtype", s.dtype)
+    missing = s.isna().to_numpy()
+    ints = s.to_numpy(dtype=numpy_dtype, na_value=0) if missing.any() else s.to_numpy(dtype=numpy_dtype)
+    out = (ints.view(np.uint64) - np.uint64(offset % 2**64)).view(np.int64).astype(np.float64)
+    approx = ints.astype(np.float64) - float(offset)
+    far = np.abs(approx) >= 2.0**62
+    out[far] = approx[far]
+    out[missing] = np.nan
+    return out
+
+
+def _plus_offset(x: np.ndarray, offset: int, dtype: str, name: str) -> pd.Series:
+    """(n,) float64 values less ``offset`` (NaN for missing; whole and within 2**53, as the
+    encoder's inverse clips them) back as a Series of the 8-byte int ``dtype``, exact."""
+    missing = np.isnan(x)
+    rel = np.round(np.where(missing, 0.0, x)).astype(np.int64)
+    numpy_dtype = getattr(as_dtype(dtype), "numpy_dtype", as_dtype(dtype))
+    ints = (rel.view(np.uint64) + np.uint64(offset % 2**64)).view(numpy_dtype)
+    if not missing.any():
+        return pd.Series(ints, name=name).astype(as_dtype(dtype))
+    out = pd.Series(ints, name=name).astype(as_dtype(nullable_dtype(dtype)))
+    out[missing] = pd.NA
     return out
 
 

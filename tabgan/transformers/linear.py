@@ -130,7 +130,8 @@ class LinearTransformer(Unlearnt):
 def _candidate(t: ColumnTransformer) -> bool:
     if isinstance(t, DatetimeTransformer):
         return t.counted
-    return isinstance(t, NumericalTransformer) and t.width > 0
+    # An offset int column's numbers are its distances from the offset, no linear function's.
+    return isinstance(t, NumericalTransformer) and t.width > 0 and t.offset is None
 
 
 def find_linear(df: pd.DataFrame, columns: list[ColumnTransformer], rng: np.random.Generator

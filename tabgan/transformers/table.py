@@ -308,7 +308,8 @@ class TableTransformer:
         if t.text is not None and isinstance(value, str):  # numbers written as text: "0"
             read = _text_number(value)
         number = _number(read)
-        counted = None if number is None or math.isnan(number) else t.encoded(number)
+        exact = read if isinstance(read, (int, np.integer)) else number  # an int past 2**53 as it is
+        counted = None if number is None or math.isnan(number) else t.encoded(exact)
         if counted is not None and counted in enc.points:
             slot = len(enc.means) + enc.points.index(counted)
         elif t.code is not None and number is not None and not math.isnan(number) and counted is None:

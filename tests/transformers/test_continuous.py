@@ -480,3 +480,36 @@ def test_ints_at_the_ends_of_their_dtype_stay_in_it_and_sentinels_come_back_exac
                                int(np.iinfo(np.dtype(dtype.lower())).min), 50]
     assert NumericalTransformer.from_dict(json.loads(json.dumps(t.to_dict()))).restore(
         np.array([float(top)])).tolist() == [top]
+
+
+@pytest.mark.parametrize("dtype, base", [("int64", 2**62), ("int64", -(2**62)), ("uint64", 2**64 - 5000),
+                                         ("UInt64", 2**64 - 5000), ("Int64", 2**55)])
+def test_ints_far_from_zero_but_close_together_come_back_exactly_and_varied(dtype, base):
+    # Before 2026-12-04 account numbers 2**62 + k (k < 1000) went through float64, whose ints are
+    # 1024 apart there: encoded as one or two values, they came back as two of the thousand.
+    rng = np.random.default_rng(0)
+    ks = rng.integers(0, 1000, 3000)
+    values = [base + int(k) for k in ks]
+    s = pd.Series(pd.array(values, dtype=dtype), name="x")
+    if dtype[0].isupper():
+        s[::9] = pd.NA
+    t = NumericalTransformer().fit(s, rng)
+    assert t.offset == min(values)
+    back = t.inverse_transform(t.transform(s), rng)
+    assert back.dtype == s.dtype and back.equals(s)  # every real row exactly, missing ones too
+    # What a generator gives: any value in [-1, 1] within any mode.
+    modes = len(t.encoder.means)
+    drawn = t.inverse_compact(np.column_stack([rng.uniform(-1, 1, 5000), rng.integers(0, modes, 5000)]), rng,
+                              generated=True)
+    assert drawn.dtype == s.dtype and drawn.nunique() > 500
+    assert drawn.min() >= min(values) and drawn.max() <= max(values)
+    again = NumericalTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    assert again.inverse_transform(again.transform(s), rng).equals(s)
+    assert t.encoded(base + 7) == float(base + 7 - min(values))  # a condition's int, exactly
+
+
+def test_ints_far_apart_or_near_zero_keep_no_offset():
+    rng = np.random.default_rng(0)
+    assert fit(rng.integers(0, 1000, 500)).offset is None  # float64 holds them already
+    assert fit(np.r_[rng.integers(0, 9, 500), [2**62] * 200]).offset is None  # a sentinel: exact_points
+    assert fit(rng.integers(0, 1000, 500).astype(np.int32)).offset is None
