@@ -185,6 +185,10 @@ _FIXED_BY_FIT = (
     ("discriminator_row_dim", "engine"), ("pac", "engine"), ("max_categories", "transformer"),
     ("n_modes", "transformer"), ("derive_columns", "transformer"),
 )
+# The parameters the networks' tensors are shaped by (the moving average: its network or none).
+# set_params after a fit changes them and not the fitted networks, so a model file keeps the
+# fitted ones too (state "engine"), and builds its networks from them.
+_NETWORK_SIZES = ("embedding_dim", "generator_dim", "discriminator_dim", "discriminator_row_dim", "pac", "ema")
 
 
 def _wilson_upper(hits: int, trials: int, z: float = 3.0) -> float:
@@ -830,6 +834,8 @@ class BaseSynthesizer(BaseEstimator):
                 "csv_style": asdict(self.csv_style_) if getattr(self, "csv_style_", None) else None,
                 "column_labels": self.column_labels_,
                 "training_state": keep,
+                # The fitted networks' config: the parameters may have been set otherwise since.
+                "engine": self.engine_.get_config() if self.engine_ is not None else None,
             },
         }
         tensors = {}
@@ -851,6 +857,12 @@ class BaseSynthesizer(BaseEstimator):
         model = cls(**params)
         model._validate_params()  # a file's parameters, like a user's (batch_size=0 refused)
         state = header["state"]
+        built = state.get("engine")  # absent in files before 2026-12-04, whose params were the sizes
+        sizes = {name: built[name] if built is not None else params[name] for name in _NETWORK_SIZES}
+        for name in ("generator_dim", "discriminator_dim"):
+            sizes[name] = tuple(sizes[name])
+        if built is not None:  # checked as parameters, with the batch size they were fitted with
+            cls(**{**params, **sizes, "batch_size": built["batch_size"]})._validate_params()
         model.transformer_ = TableTransformer.from_dict(state["transformer"])
         history = pd.DataFrame(state["history"])
         model.history_ = history.astype({k: float for k in history.columns if history[k].dtype == object})
@@ -881,8 +893,8 @@ class BaseSynthesizer(BaseEstimator):
         else:
             moments = {k[len(MOMENTS):]: v for k, v in tensors.items() if k.startswith(MOMENTS)}
             weights = {k: v for k, v in tensors.items() if not k.startswith(MOMENTS)}
-            model._check_weights(layout, weights, sampling_only=not state.get("training_state", True))
-            model.engine_ = model._engine_for_state(layout, weights, device)
+            model._check_weights(layout, weights, sizes, sampling_only=not state.get("training_state", True))
+            model.engine_ = model._engine_for_state(layout, weights, device, sizes)
             if not state.get("training_state", True):  # saved with training_state=False
                 model.engine_.load_sampling_state_dict(weights)
                 model._sampling_only = True
@@ -892,21 +904,23 @@ class BaseSynthesizer(BaseEstimator):
                 model.engine_.load_moments(moments)
         return model
 
-    def _engine_for_state(self, layout: Any, tensors: dict[str, torch.Tensor], device: torch.device) -> Any:
+    def _engine_for_state(self, layout: Any, tensors: dict[str, torch.Tensor], device: torch.device,
+                          sizes: dict[str, Any]) -> Any:
+        """The engine of a model file's ``tensors``, its networks of the fitted ``sizes``
+        (``_NETWORK_SIZES``), its other settings this model's parameters."""
         raise NotImplementedError
 
     def _condition_width(self, layout: Any) -> int:
         """The condition bits the generator and critic take beside the rows (none here)."""
         return 0
 
-    def _check_weights(self, layout: Any, weights: dict[str, torch.Tensor], sampling_only: bool) -> None:
-        """ModelFileError unless a file's network tensors are those this model's sizes make, by
-        name, shape and dtype, and finite: checked before the networks are built, so sizes written in a
+    def _check_weights(self, layout: Any, weights: dict[str, torch.Tensor], sizes: dict[str, Any],
+                       sampling_only: bool) -> None:
+        """ModelFileError unless a file's network tensors are those its ``sizes`` make, by name,
+        shape and dtype, and finite: checked before the networks are built, so sizes written in a
         crafted file (generator_dim=[16000, 16000]) allocate nothing; the engine checks the rest."""
-        config = {name: getattr(self, name) for name in ("embedding_dim", "generator_dim", "discriminator_dim",
-                                                        "pac", "discriminator_row_dim", "ema")}
-        expected = network_shapes(layout.width, self._condition_width(layout), **config)
-        sampling = "net_g." if self.ema is None else "net_g_ema."
+        expected = network_shapes(layout.width, self._condition_width(layout), **sizes)
+        sampling = "net_g." if sizes["ema"] is None else "net_g_ema."
         needed = {k for k in expected if k.startswith(sampling)} if sampling_only else set(expected)
         networks = {k for k in weights if k.startswith(("net_g.", "net_d.", "net_g_ema."))}
         for odd, what in ((networks - needed, "unexpected"), (needed - networks, "missing")):

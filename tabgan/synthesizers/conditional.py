@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 import torch
 
@@ -176,7 +176,7 @@ class ConditionalGAN(BaseSynthesizer):
     def _condition_width(self, layout: Layout) -> int:
         return layout.condition_width
 
-    def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device
-                          ) -> ConditionalGANEngine:
+    def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device,
+                          sizes: dict[str, Any]) -> ConditionalGANEngine:
         return ConditionalGANEngine(layout, condition_counts=tensors["condition_counts"].cpu(), device=device,
-                                    **self._engine_kwargs())
+                                    **{**self._engine_kwargs(), **sizes})

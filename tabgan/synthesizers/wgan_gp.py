@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 import torch
 
@@ -95,6 +95,6 @@ class WGANGP(BaseSynthesizer):
         engine = WGANGPEngine(layout, device=self._device, init_generator=init, **self._engine_kwargs())
         return engine, lambda: engine.train_step(matrix, generator)
 
-    def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device
-                          ) -> WGANGPEngine:
-        return WGANGPEngine(layout, device=device, **self._engine_kwargs())
+    def _engine_for_state(self, layout: Layout, tensors: dict[str, torch.Tensor], device: torch.device,
+                          sizes: dict[str, Any]) -> WGANGPEngine:
+        return WGANGPEngine(layout, device=device, **{**self._engine_kwargs(), **sizes})

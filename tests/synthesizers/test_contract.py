@@ -566,6 +566,29 @@ def test_sampling_in_chunks_is_bounded_and_exact_in_count(cls, table):
     assert [len(c) for c in chunks] == [400, 400, 250]
 
 
+@pytest.mark.parametrize("change", [dict(generator_dim=(64,)), dict(pac=10), dict(embedding_dim=8), dict(ema=None),
+                                    dict(discriminator_row_dim=None)], ids=lambda d: next(iter(d)))
+def test_network_sizes_set_after_a_fit_leave_its_file_loadable(fitted, table, tmp_path, change):
+    # Before 2026-12-04 save wrote the parameters as set since the fit, load built networks of those
+    # sizes, and refused the file it had just written ("tensor ... has shape (32,), where ... (64,)").
+    from tabgan.persistence import read_model_file, write_model_file
+
+    model = clone_fitted(fitted, **change)
+    model.save(tmp_path / "m.tabgan")
+    loaded = tabgan.load(tmp_path / "m.tabgan", device="cpu")
+    assert loaded.get_params() == model.get_params()  # the parameters as set, the networks as fitted
+    pd.testing.assert_frame_equal(loaded.sample(60, random_state=4), model.sample(60, random_state=4))
+    with pytest.raises(ParameterError, match="differs from the fitted model's|cannot add or drop it"):
+        loaded.set_params(warm_start=True).fit(table)  # as the model in memory would say
+    fitted.save(tmp_path / "f.tabgan")
+    old, old_tensors = read_model_file(tmp_path / "f.tabgan")
+    del old["state"]["engine"]  # a file from before 2026-12-04: its parameters are its sizes
+    old.pop("tensors", None)
+    write_model_file(tmp_path / "old.tabgan", old, old_tensors)
+    pd.testing.assert_frame_equal(tabgan.load(tmp_path / "old.tabgan", device="cpu").sample(60, random_state=4),
+                                  fitted.sample(60, random_state=4))
+
+
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
 def test_a_file_from_before_discriminator_row_dim_loads_with_ctgans_critic(cls, table, tmp_path):
     from tabgan.persistence import read_model_file, write_model_file
@@ -786,8 +809,9 @@ def test_a_model_file_missing_a_tensor_is_named_in_the_error(fitted, tmp_path):
 @pytest.mark.parametrize("edit, message", [
     # Sizes written in the file are checked against its tensors before any network is built:
     # generator_dim=[16000, 16000] took 20 s and 6.5 GB before 2026-12-03.
-    (lambda h: h["params"].update(generator_dim=[16000, 16000]),
+    (lambda h: h["state"]["engine"].update(generator_dim=[16000, 16000]),
      r"tensor 'net_g\.seq\.0\.\w+\.\w+' has shape \(\d+,?\d*\), where the model's sizes make \(16000"),
+    (lambda h: h["state"]["engine"].update(pac=7), "batch_size=50 must be divisible by pac=7"),
     (lambda h: h["params"].update(batch_size="x"), "batch_size='x' must be an integer >= 2"),
     (lambda h: h.update({"class": ["ConditionalGAN"]}), r"holds an unknown model class \['ConditionalGAN'\]"),
     (lambda h: h["state"].update(sample_seed="x"), "its sample_seed 'x' is no integer >= 0"),
