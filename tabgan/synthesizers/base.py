@@ -703,6 +703,10 @@ class BaseSynthesizer(BaseEstimator):
         draws = self._draws(random_state)
         tally = [0, 0]
         compact = np.empty((n, len(self.transformer_.layout_.spans)), np.float32)  # (n, S) in order
+        # What a conditioned cell holds: its category as the column learnt it (True for 1).
+        known = set(self.transformer_.schema_.names)  # an unknown column is refused by name below
+        pooled = [c for c in columns if c in known and not self.transformer_.decodes_conditions_exactly(c)]
+        written = {c: np.empty(n, dtype=object) for c in pooled}
         # One rejection sampling per distinct row of conditions: a loop over conditions, not rows.
         groups = conditions.groupby(columns, dropna=False, sort=False, observed=True).indices
         for key, positions in groups.items():
@@ -711,12 +715,14 @@ class BaseSynthesizer(BaseEstimator):
             parts = list(self._accepted(len(positions), SAMPLE_CHUNK, self._parse_conditions(wanted),
                                         wanted, draws, tally))
             compact[positions] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            for c in pooled:
+                written[c][positions] = self.transformer_.condition_written(c, wanted[c])
         taken = self._taken(random_state)
         for start in range(0, max(n, 1), SAMPLE_CHUNK):  # decoded in order: ids unique over all
             stop = min(start + SAMPLE_CHUNK, n)
             out = self._frame(compact[start:stop], None, draws[1], first_row + start, taken, labelled=False)
-            for column in columns:  # a conditioned cell holds its value exactly (pooled ones too)
-                out[column] = _typed_like(conditions[column].iloc[start:stop], out[column])
+            for column in pooled:  # a category's cell holds its value exactly (pooled ones too)
+                out[column] = _typed_like(pd.Series(written[column][start:stop], dtype=object), out[column])
             yield out if self.column_labels_ is None else out.set_axis(self.column_labels_, axis=1)
         self.sampling_report_ = _sampling_report(*tally)
 
@@ -729,6 +735,7 @@ class BaseSynthesizer(BaseEstimator):
         out = self.transformer_.inverse_compact(compact, rng, first_row, taken, generated=True)
         for column, value in (conditions or {}).items():
             if not self.transformer_.decodes_conditions_exactly(column):  # a pooled category
+                value = self.transformer_.condition_written(column, value)
                 out[column] = _typed_like(pd.Series([value] * len(out), dtype=object), out[column])
         return out if self.column_labels_ is None or not labelled else out.set_axis(self.column_labels_, axis=1)
 

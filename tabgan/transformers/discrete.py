@@ -87,6 +87,17 @@ class CategoricalTransformer(ColumnTransformer):
         return [Span(self.column, "category", self.n_slots, "softmax", conditional=True,
                      labels=tuple(self.labels))]
 
+    def category_of(self, value: Any) -> Any:
+        """The category (or pooled rare value) that equals ``value`` as the column learnt it (the
+        bool True for 1 in a column of True/False objects, the int 2 for 2.0); ``value`` itself
+        when none does."""
+        probe = pd.Index([value], dtype=object)
+        for known in (self.categories, self.pool):
+            at = int(pd.Index(known, dtype=object).get_indexer(probe)[0])
+            if at >= 0:
+                return known[at]
+        return value
+
     def slot_of(self, value: Any) -> int:
         """The one-hot slot a single value falls in (for conditions); ColumnError if unknown."""
         codes = self.slots(pd.Series([value], dtype=object))

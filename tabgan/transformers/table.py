@@ -287,6 +287,18 @@ class TableTransformer:
         assert isinstance(t, CategoricalTransformer)
         return conditional[column], _condition_slot(t, value)
 
+    def condition_written(self, column: str, value: Any) -> Any:
+        """A condition's ``value`` as the rows that meet it hold it: the category of ``column`` it
+        stands for (True for 1 in a column of True/False objects, 2 for 2.0 in one of ints, the
+        day in the column's time zone for a date); ``value`` itself for a missing value and for
+        a column whose rows decode it exactly (see ``decodes_conditions_exactly``)."""
+        self._check_fitted()
+        t = self.columns_[self._index[column]]
+        inner = t.inner if isinstance(t, DerivedTransformer) else t
+        if not isinstance(inner, CategoricalTransformer) or _is_missing(value):
+            return value
+        return inner.category_of(_as_stamp_of(value, inner.categories))
+
     def decodes_conditions_exactly(self, column: str) -> bool:
         """Whether rows that hold a condition's slot decode to the condition's value as the column
         writes it: a number's point mass or missing value ("?" where the text wrote that), a
@@ -520,7 +532,8 @@ def _as_stamp_of(value: Any, categories: Iterable[Any]) -> Any:
     column of dates holds ("2020-01-02" finds the day, in the column's time zone where it has
     one); any other value as it is."""
     first = next((c for c in categories if isinstance(c, pd.Timestamp)), None)
-    if first is None or isinstance(value, pd.Timestamp) or not isinstance(value, (str, datetime.date)):
+    # A Timestamp too: a DataFrame of conditions holds its datetimes as naive ones.
+    if first is None or not isinstance(value, (str, datetime.date, np.datetime64)):
         return value
     try:
         stamp = pd.Timestamp(value)

@@ -377,3 +377,34 @@ def test_a_date_condition_may_be_text_or_a_date_object():
         for value in ("2020-01-02", datetime.date(2020, 1, 2)):
             out = model.sample(4, conditions={"day": value}, random_state=0)["day"]
             assert (out == pd.Timestamp("2020-01-02", tz=tz)).all() and out.dtype == df["day"].dtype
+
+
+def test_conditioned_cells_hold_the_category_the_value_stands_for():
+    # Before 2026-12-04 a conditioned cell of an object column held the value as given: the int 1
+    # in a column of True/False, the float 2.0 in one of ints, values the column never held.
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"b": pd.Series(rng.choice([True, False], 200), dtype=object),
+                       "k": pd.Series(rng.choice([1, 2, 3], 200).tolist(), dtype=object), "x": rng.normal(size=200)})
+    model = ConditionalGAN(epochs=1, batch_size=50, pac=5, random_state=0).fit(df, discrete_columns=["k"])
+    out = model.sample(3, conditions={"b": 1, "k": 2.0}, random_state=0)
+    assert [type(v) for v in out["b"]] == [bool] * 3 and [type(v) for v in out["k"]] == [int] * 3
+    assert out["b"].tolist() == [True] * 3 and out["k"].tolist() == [2] * 3
+    per_row = model.sample(2, conditions=pd.DataFrame({"b": [1, 0], "k": [3.0, 1.0]}), random_state=0)
+    assert per_row["b"].tolist() == [True, False] and [type(v) for v in per_row["b"]] == [bool, bool]
+    assert per_row["k"].tolist() == [3, 1] and [type(v) for v in per_row["k"]] == [int, int]
+
+
+def test_a_naive_timestamp_finds_its_day_in_a_column_with_a_time_zone():
+    # Before 2026-12-04 datetime(2021, 1, 2) found the day, pd.Timestamp of it and a DataFrame of
+    # conditions (which holds naive Timestamps) did not: "value not seen in the training data".
+    import datetime
+
+    rng = np.random.default_rng(0)
+    days = pd.Timestamp("2021-01-01", tz="Europe/Paris") + pd.to_timedelta(rng.integers(0, 3, 200), unit="D")
+    model = ConditionalGAN(epochs=1, batch_size=50, pac=5, random_state=0).fit(
+        pd.DataFrame({"day": days, "x": rng.normal(size=200)}), discrete_columns=["day"])
+    day, want = datetime.datetime(2021, 1, 2), pd.Timestamp("2021-01-02", tz="Europe/Paris")
+    for conditions in ({"day": day}, {"day": pd.Timestamp(day)}, {"day": np.datetime64("2021-01-02")},
+                       pd.DataFrame({"day": [day, day]})):
+        out = model.sample(2, conditions=conditions, random_state=0)["day"]
+        assert (out == want).all() and out.dtype == days.dtype
