@@ -561,14 +561,20 @@ class BaseSynthesizer(BaseEstimator):
 
     def _blocks(self, n: int, conditions: Mapping[str, Any] | pd.DataFrame | None,
                 random_state: int | None) -> Iterator[pd.DataFrame]:
-        """``sample_chunks``' rows, in the blocks they are generated and decoded in."""
-        first_row = self._stream_rows(n) if random_state is None else 0
+        """``sample_chunks``' rows, in the blocks they are generated and decoded in; the conditions
+        are checked now (a ConditionError before any chunk is asked for), the rows made as the
+        iterator is read."""
         if isinstance(conditions, pd.DataFrame):
-            yield from self._sample_per_row(n, conditions, random_state, first_row)
-            return
+            conditions, groups = self._condition_groups(n, conditions)
+            return self._sample_per_row(n, conditions, groups, random_state)
         if isinstance(conditions, Mapping):  # numpy's scalars as Python's: np.str_ stays out of the rows
             conditions = {self._column_name(c): _condition_value(v) for c, v in conditions.items()}
-        targets = self._parse_conditions(conditions)
+        return self._sample_fixed(n, conditions, self._parse_conditions(conditions), random_state)
+
+    def _sample_fixed(self, n: int, conditions: dict[str, Any] | None, targets: list[tuple[int, int]],
+                      random_state: int | None) -> Iterator[pd.DataFrame]:
+        """``n`` rows that all meet ``conditions`` (``targets``: their slots), in blocks."""
+        first_row = self._stream_rows(n) if random_state is None else 0
         draws = self._draws(random_state)
         tally = [0, 0]  # rows generated, rows accepted
         taken = self._taken(random_state)  # random text ids given out: each comes once
@@ -686,9 +692,10 @@ class BaseSynthesizer(BaseEstimator):
             yield np.concatenate(rows) if len(rows) > 1 else rows[0]
         tally[0], tally[1] = tally[0] + generated, tally[1] + accepted
 
-    def _sample_per_row(self, n: int, conditions: pd.DataFrame, random_state: int | None,
-                        first_row: int) -> Iterator[pd.DataFrame]:
-        """``n`` rows, row i under the values of row i of ``conditions`` (see ``sample_chunks``)."""
+    def _condition_groups(self, n: int, conditions: pd.DataFrame
+                          ) -> tuple[pd.DataFrame, list[tuple[np.ndarray, dict[str, Any], list[tuple[int, int]]]]]:
+        """A DataFrame of conditions checked for ``n`` rows, its columns named as the model's,
+        and its distinct rows as [(the rows' positions, their conditions, their slots)]."""
         if len(conditions) != n:
             raise ParameterError(f"n={n} but conditions holds {len(conditions)} rows: one row of "
                                  "conditions for each row to sample")
@@ -700,20 +707,29 @@ class BaseSynthesizer(BaseEstimator):
         if len(repeated):
             raise ConditionError(f"conditions names the column {repeated[0]!r} twice; give each column once")
         columns = list(conditions.columns)
+        groups = []
+        # A loop over the distinct rows of conditions, not over rows.
+        for key, positions in conditions.groupby(columns, dropna=False, sort=False, observed=True).indices.items():
+            values = key if isinstance(key, tuple) else (key,)
+            wanted = {c: _condition_value(v) for c, v in zip(columns, values)}
+            groups.append((positions, wanted, self._parse_conditions(wanted)))
+        return conditions, groups
+
+    def _sample_per_row(self, n: int, conditions: pd.DataFrame,
+                        groups: list[tuple[np.ndarray, dict[str, Any], list[tuple[int, int]]]],
+                        random_state: int | None) -> Iterator[pd.DataFrame]:
+        """``n`` rows, row i under the values of row i of ``conditions`` (see ``sample_chunks``),
+        ``groups`` its distinct rows (``_condition_groups``)."""
+        first_row = self._stream_rows(n) if random_state is None else 0
+        columns = list(conditions.columns)
         draws = self._draws(random_state)
         tally = [0, 0]
         compact = np.empty((n, len(self.transformer_.layout_.spans)), np.float32)  # (n, S) in order
         # What a conditioned cell holds: its category as the column learnt it (True for 1).
-        known = set(self.transformer_.schema_.names)  # an unknown column is refused by name below
-        pooled = [c for c in columns if c in known and not self.transformer_.decodes_conditions_exactly(c)]
+        pooled = [c for c in columns if not self.transformer_.decodes_conditions_exactly(c)]
         written = {c: np.empty(n, dtype=object) for c in pooled}
-        # One rejection sampling per distinct row of conditions: a loop over conditions, not rows.
-        groups = conditions.groupby(columns, dropna=False, sort=False, observed=True).indices
-        for key, positions in groups.items():
-            values = key if isinstance(key, tuple) else (key,)
-            wanted = {c: _condition_value(v) for c, v in zip(columns, values)}
-            parts = list(self._accepted(len(positions), SAMPLE_CHUNK, self._parse_conditions(wanted),
-                                        wanted, draws, tally))
+        for positions, wanted, targets in groups:  # one rejection sampling each
+            parts = list(self._accepted(len(positions), SAMPLE_CHUNK, targets, wanted, draws, tally))
             compact[positions] = np.concatenate(parts) if len(parts) > 1 else parts[0]
             for c in pooled:
                 written[c][positions] = self.transformer_.condition_written(c, wanted[c])

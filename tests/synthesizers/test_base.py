@@ -408,3 +408,24 @@ def test_a_naive_timestamp_finds_its_day_in_a_column_with_a_time_zone():
                        pd.DataFrame({"day": [day, day]})):
         out = model.sample(2, conditions=conditions, random_state=0)["day"]
         assert (out == want).all() and out.dtype == days.dtype
+
+
+def test_sample_chunks_checks_its_conditions_when_called():
+    # Before 2026-12-04 a bad condition raised at the first chunk, though the docstring says the
+    # arguments are checked when sample_chunks is called (n, chunk_size and random_state were).
+    from tabgan.errors import ConditionError, ParameterError
+
+    rng = np.random.default_rng(0)
+    model = ConditionalGAN(epochs=1, batch_size=50, pac=5, random_state=0).fit(
+        pd.DataFrame({"c": rng.choice(list("ab"), 200), "x": rng.normal(size=200)}))
+    for conditions, error, message in [
+        ({"c": "zz"}, ConditionError, "condition c='zz': value not seen"),
+        ({"nope": 1}, ConditionError, "unknown column 'nope'"),
+        (["c"], ConditionError, "must be a dict of column -> value, or a DataFrame"),
+        (pd.DataFrame({"c": ["a"]}), ParameterError, "n=2 but conditions holds 1 rows"),
+        (pd.DataFrame({"c": ["a", "zz"]}), ConditionError, "condition c='zz'"),
+    ]:
+        with pytest.raises(error, match=message):
+            model.sample_chunks(2, conditions=conditions)  # not a chunk asked for
+    first = model.sample(5)  # a refused call takes nothing of the model's own stream
+    assert first.equals(model.reset_sampling().sample(5))
