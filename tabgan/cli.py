@@ -750,6 +750,8 @@ def _typed_conditions(
             raise ConditionError(
                 f"condition on unknown column {column!r} (columns: {', '.join(schema.names)})"
             )
+        if column in out:  # a dict would keep the last one silently
+            raise ConditionError(f"--condition names the column {column!r} twice; give each column once")
         if column in written_missing and text.strip() == written_missing[column]:
             out[column] = None  # the training file's text for this column's missing values
             continue

@@ -838,6 +838,15 @@ def test_a_condition_on_a_column_whose_name_holds_an_equals_sign(tmp_path, capsy
     assert "condition on unknown column 'a' (columns: a=b, v)" in error_line(capsys)
 
 
+def test_a_column_conditioned_twice_is_refused(work, tmp_path, capsys):
+    # Before 2026-12-04 --condition city=Oslo --condition city=Lyon kept Lyon without a word.
+    out = tmp_path / "o.csv"
+    assert run("sample", work / "model.tabgan", "-n", 5, "-o", out, "--condition", "city=Oslo",
+               "--condition", "city=Lyon", "-q") == 2
+    assert "--condition names the column 'city' twice; give each column once" in error_line(capsys)
+    assert not out.exists()
+
+
 def test_a_condition_that_two_columns_could_be_meant_by_is_refused(tmp_path, capsys):
     # Before 2026-12-04 "a=b=x" with columns "a" and "a=b" went silently to "a", the value "b=x".
     rng = np.random.default_rng(0)
