@@ -36,6 +36,7 @@ A column becomes a tanh value plus a one-hot over *slots*: ``[modes..., point ma
 
 from __future__ import annotations
 
+import datetime
 import decimal
 import math
 import warnings
@@ -616,6 +617,19 @@ class NumericalTransformer(ColumnTransformer):
             return [int(p) + self.offset for p in self.encoder.points]
         points = np.asarray(self.encoder.points, dtype=np.float64)
         return (points if self.code is None else from_counts(points, self.code)).tolist()
+
+    def counted(self, value: Any) -> Any:
+        """A condition's duration (Timedelta, timedelta, np.timedelta64 or text such as "20min")
+        in counts of ``unit``, a Decimal as a float; any other value as it is."""
+        if self.unit is not None and isinstance(value, (pd.Timedelta, datetime.timedelta, np.timedelta64, str)):
+            try:
+                stamp = pd.Timedelta(value)
+            except ValueError:
+                return value
+            return math.nan if stamp is pd.NaT else stamp.value / _UNIT_NS[self.unit]
+        if self.scale is not None and isinstance(value, decimal.Decimal) and value.is_finite():
+            return float(value)
+        return value
 
     def encoded(self, number: float | int) -> float | None:
         """``number`` as the encoder sees it (a code's count, an offset int's distance from the

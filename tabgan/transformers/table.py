@@ -268,7 +268,7 @@ class TableTransformer:
             source = self.columns_[self._index[t.source]]
             assert isinstance(source, CategoricalTransformer)
             return conditional[t.source], _derived_slot(t, source, value)
-        if isinstance(t, NumericalTransformer) and t.unit is None and t.scale is None:
+        if isinstance(t, NumericalTransformer):  # durations and Decimals too, in what they count
             return self._point_slot(self._index[column], t, value)
         if isinstance(t, DatetimeTransformer) and (slot := t.missing_slot(value)) is not None:
             # The day's mode span, the slot of that kind of missing value: as for a number's
@@ -316,7 +316,7 @@ class TableTransformer:
         missing = t.missing_slot(value)  # None, NaN or a missing text ("?")
         if missing is not None:
             return span, missing
-        read = value
+        read = t.counted(value)
         if t.text is not None and isinstance(value, str):  # numbers written as text: "0"
             read = _text_number(value)
         number = _number(read)

@@ -429,3 +429,31 @@ def test_sample_chunks_checks_its_conditions_when_called():
             model.sample_chunks(2, conditions=conditions)  # not a chunk asked for
     first = model.sample(5)  # a refused call takes nothing of the model's own stream
     assert first.equals(model.reset_sampling().sample(5))
+
+
+def test_durations_and_decimals_can_be_conditioned_on_point_masses_and_missing_values():
+    # Before 2026-12-04 both were refused: "only categorical and boolean columns can be
+    # conditioned on", though a float column of the same values could.
+    import datetime
+    import decimal
+
+    rng = np.random.default_rng(0)
+    d = pd.Series(pd.to_timedelta(np.where(rng.random(200) < .3, 0, rng.integers(1, 500, 200)), unit="min"))
+    d[rng.random(200) < .1] = pd.NaT
+    dec = pd.Series([decimal.Decimal("0.00") if rng.random() < .3 else decimal.Decimal(f"{rng.normal():.2f}")
+                     for _ in range(200)], dtype=object)
+    dec[rng.random(200) < .1] = None
+    df = pd.DataFrame({"c": rng.choice(list("ab"), 200), "d": d, "dec": dec})
+    model = ConditionalGAN(epochs=1, batch_size=50, pac=5, random_state=0).fit(df)
+    for value in (pd.Timedelta(0), datetime.timedelta(0), np.timedelta64(0, "s"), "0min"):
+        out = model.sample(4, conditions={"d": value}, random_state=0)["d"]
+        assert (out == pd.Timedelta(0)).all() and out.dtype == d.dtype
+    assert model.sample(4, conditions={"d": None}, random_state=0)["d"].isna().all()
+    for value in (decimal.Decimal("0.00"), decimal.Decimal("0"), 0):
+        out = model.sample(4, conditions={"dec": value}, random_state=0)["dec"]
+        assert out.tolist() == [decimal.Decimal("0.00")] * 4 and str(out.iloc[0]) == "0.00"
+    assert model.sample(4, conditions={"dec": None}, random_state=0)["dec"].isna().all()
+    from tabgan.errors import ConditionError
+
+    with pytest.raises(ConditionError, match="condition d=Timedelta.*at least 5% of its rows"):
+        model.sample(4, conditions={"d": pd.Timedelta(3, "min")})
