@@ -401,6 +401,9 @@ def _parse_csv(raw: IO[bytes], delimiter: str, encoding: str, name: str, as_text
                    dtype=str if as_text else None)
     try:
         frame = pd.read_csv(raw, **options)
+        if frame.shape[1] == 1:  # a blank line of a one-column file is its missing value, as written
+            raw.seek(0)
+            frame = pd.read_csv(raw, skip_blank_lines=False, **options)
         if type(frame.index) is pd.RangeIndex:
             return frame
         # Rows one field longer than the header: pandas made their first field the index and
@@ -479,7 +482,8 @@ def _tokens(raw: IO[bytes], frame: pd.DataFrame, delimiter: str, encoding: str) 
             raw,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1,
                                            encoding="utf8" if encoding.startswith("utf-8") else encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                             ignore_empty_lines=frame.shape[1] != 1),
             convert_options=pacsv.ConvertOptions(
                 include_columns=[names[i] for i in wanted],
                 column_types={names[i]: pa.string() for i in wanted},
@@ -491,7 +495,7 @@ def _tokens(raw: IO[bytes], frame: pd.DataFrame, delimiter: str, encoding: str) 
         raw.seek(0)
         columns = [frame.columns[i] for i in wanted]
         text = pd.read_csv(raw, sep=delimiter, encoding=encoding, usecols=columns, dtype=str,
-                           keep_default_na=False, na_filter=False)
+                           keep_default_na=False, na_filter=False, skip_blank_lines=frame.shape[1] != 1)
         return {c: pa.array(text[c].to_numpy(), pa.string()) for c in columns}
     return {frame.columns[i]: table[names[i]].combine_chunks() for i in wanted}
 

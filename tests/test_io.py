@@ -805,3 +805,26 @@ def test_a_zip_of_one_table_is_read_and_other_zips_are_named(tmp_path):
         frame.to_parquet(buffer)
         z.writestr("t.parquet", buffer.getvalue())
     pd.testing.assert_frame_equal(read_table(str(tmp_path / "pq.zip"))[0], frame)
+
+
+@pytest.mark.parametrize("text, values", [
+    ("a\n1\n\n3\n", [1, None, 3]),
+    ("a\n1\n2\n\n", [1, 2, None]),  # how pandas' to_csv writes a last value missing
+    ("a\nx\n\ny\n", ["x", None, "y"]),
+    ("a\n\n\n", [None, None]),
+])
+def test_a_blank_line_of_a_one_column_csv_is_a_missing_value(tmp_path, text, values):
+    # Before 2026-12-04 pandas dropped the blank lines, and with them the rows: a one-column
+    # table with missing values, written by pandas, came back shorter.
+    (tmp_path / "in.csv").write_text(text)
+    frame, style = read_table(str(tmp_path / "in.csv"))
+    assert [None if pd.isna(v) else v for v in frame["a"]] == values
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    again, _ = read_table(str(tmp_path / "out.csv"))
+    pd.testing.assert_frame_equal(again, frame)
+
+
+def test_a_blank_line_between_rows_of_several_columns_is_no_row(tmp_path):
+    (tmp_path / "in.csv").write_text("a,b\n1,2\n\n3,4\n")
+    frame, _ = read_table(str(tmp_path / "in.csv"))
+    assert frame.to_dict("list") == {"a": [1, 3], "b": [2, 4]}
