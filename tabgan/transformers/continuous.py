@@ -574,7 +574,7 @@ class NumericalTransformer(ColumnTransformer):
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> NumericalTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
-        self.unit = _duration_unit(s) if pd.api.types.is_timedelta64_dtype(s.dtype) else None
+        self.unit = _duration_unit(s) if _is_duration(s.dtype) else None
         self.scale = _decimal_scale(s) if is_decimal(s) else None
         self.objects = number_objects(s.dropna())
         self.code, self.text, self.inf_texts = None, None, ("inf", "-inf")
@@ -626,7 +626,7 @@ class NumericalTransformer(ColumnTransformer):
                 stamp = pd.Timedelta(value)
             except ValueError:
                 return value
-            return math.nan if stamp is pd.NaT else stamp.value / _UNIT_NS[self.unit]
+            return math.nan if stamp is pd.NaT else stamp / pd.Timedelta(_UNIT_NS[self.unit], "ns")
         if self.scale is not None and isinstance(value, decimal.Decimal) and value.is_finite():
             return float(value)
         return value
@@ -674,8 +674,8 @@ class NumericalTransformer(ColumnTransformer):
                 raise ValueError(f"value {bad[0]:g} is no {self.code.upper()} code, as every value was "
                                  "when fitted")
             return to_counts(x, self.code)
-        ns = s.to_numpy(dtype="timedelta64[ns]").view(np.int64)  # NaT is int64's minimum
-        return np.where(s.isna().to_numpy(), np.nan, ns / _UNIT_NS[self.unit])
+        counts, own = _duration_counts(s)
+        return np.where(s.isna().to_numpy(), np.nan, counts / (_UNIT_NS[self.unit] / _UNIT_NS[own]))
 
     def inverse_compact(self, c: np.ndarray, rng: np.random.Generator, generated: bool = False) -> pd.Series:
         """Decoded values; ``generated`` rows (not encoded real ones) get their decimals drawn
@@ -732,9 +732,18 @@ class NumericalTransformer(ColumnTransformer):
         return series if self.dtype == "object" else series.astype(as_dtype(self.dtype))
 
     def _durations(self, x: np.ndarray) -> pd.Series:
+        """Counts of ``unit`` as durations of the column's own resolution, in int64 (a duration
+        in seconds may run past 292 years, where nanoseconds wrap round)."""
         missing = np.isnan(x)
-        ns = np.where(missing, 0, x).astype(np.int64) * _UNIT_NS[self.unit]  # (n,)
-        out = pd.Series(ns.view("timedelta64[ns]"), name=self.column)
+        dtype = as_dtype(self.dtype)
+        own = _resolution(dtype)
+        counts = np.round(np.where(missing, 0, x)).astype(np.int64) * (_UNIT_NS[self.unit] // _UNIT_NS[own])  # (n,)
+        if isinstance(dtype, pd.ArrowDtype):  # straight to arrow: pandas' cast goes through floats
+            import pyarrow as pa
+
+            arrow = pa.array(counts, mask=missing).cast(dtype.pyarrow_dtype)
+            return pd.Series(pd.arrays.ArrowExtensionArray(arrow), name=self.column)
+        out = pd.Series(counts.view(f"timedelta64[{own}]"), name=self.column)
         out[missing] = pd.NaT
         return out.astype(as_dtype(self.dtype))
 
@@ -833,9 +842,30 @@ _UNIT_NS = {"D": 86_400 * 10**9, "h": 3600 * 10**9, "min": 60 * 10**9, "s": 10**
 
 
 def _duration_unit(s: pd.Series) -> str:
-    """The coarsest unit of ``_UNIT_NS`` that divides every duration of ``s``."""
-    ns = s.dropna().to_numpy(dtype="timedelta64[ns]").view(np.int64)
-    return next(u for u, size in _UNIT_NS.items() if (ns % size == 0).all())
+    """The coarsest unit of ``_UNIT_NS`` that divides every duration of ``s`` (its own resolution
+    at the finest)."""
+    counts, own = _duration_counts(s.dropna())
+    return next(u for u, size in _UNIT_NS.items()
+                if size >= _UNIT_NS[own] and (counts % (size // _UNIT_NS[own]) == 0).all())
+
+
+def _is_duration(dtype: Any) -> bool:
+    """timedelta64 of any unit, or pyarrow's duration."""
+    if isinstance(dtype, pd.ArrowDtype):
+        return dtype.kind == "m"
+    return pd.api.types.is_timedelta64_dtype(dtype)
+
+
+def _resolution(dtype: Any) -> str:
+    """The unit ("s", "ms", "us" or "ns") a timedelta64 or pyarrow duration dtype counts in."""
+    return dtype.pyarrow_dtype.unit if isinstance(dtype, pd.ArrowDtype) else np.datetime_data(dtype)[0]
+
+
+def _duration_counts(s: pd.Series) -> tuple[np.ndarray, str]:
+    """(n,) int64 counts of the durations of ``s`` in its own resolution (NaT as int64's minimum),
+    and that resolution. Not in nanoseconds: 9,999 years in seconds would wrap round past 2**63."""
+    own = _resolution(s.dtype)
+    return s.to_numpy(dtype=f"timedelta64[{own}]", na_value=np.timedelta64("NaT", own)).view(np.int64), own
 
 
 def _decimal_scale(s: pd.Series) -> int:

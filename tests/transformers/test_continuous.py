@@ -513,3 +513,23 @@ def test_ints_far_apart_or_near_zero_keep_no_offset():
     assert fit(rng.integers(0, 1000, 500)).offset is None  # float64 holds them already
     assert fit(np.r_[rng.integers(0, 9, 500), [2**62] * 200]).offset is None  # a sentinel: exact_points
     assert fit(rng.integers(0, 1000, 500).astype(np.int32)).offset is None
+
+
+@pytest.mark.parametrize("dtype", ["timedelta64[s]", "timedelta64[ms]", "duration[s][pyarrow]"])
+def test_durations_past_292_years_keep_their_resolution_and_do_not_wrap(dtype):
+    # Before 2026-12-04 durations went through nanoseconds, which wrap round past 2**63 (292
+    # years): "valid until 9999-12-31" in seconds came back negative in 80% of generated rows.
+    rng = np.random.default_rng(0)
+    start = np.datetime64("2020-01-01", "s") + rng.integers(0, 10**7, 300).astype("timedelta64[s]")
+    end = np.where(rng.random(300) < 0.5, start, np.datetime64("9999-12-31", "s"))
+    s = pd.Series(end - start, name="x").astype(dtype)
+    s[::10] = pd.NaT
+    t = NumericalTransformer().fit(s, rng)
+    back = t.inverse_transform(t.transform(s), rng)
+    pd.testing.assert_series_equal(back, s)
+    drawn = t.inverse_compact(np.column_stack([rng.uniform(-1, 1, 2000), rng.integers(0, t.encoder.n_slots, 2000)]),
+                              rng, generated=True)
+    assert drawn.dtype == s.dtype
+    assert drawn.min() >= s.min() and drawn.max() <= s.max() and drawn.dropna().nunique() > 500
+    again = NumericalTransformer.from_dict(json.loads(json.dumps(t.to_dict())))
+    pd.testing.assert_series_equal(again.inverse_transform(again.transform(s), rng), s)
