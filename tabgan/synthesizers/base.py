@@ -858,7 +858,8 @@ class BaseSynthesizer(BaseEstimator):
                 "column_labels": self.column_labels_,
                 "training_state": keep,
                 # The fitted networks' config: the parameters may have been set otherwise since.
-                "engine": self.engine_.get_config() if self.engine_ is not None else None,
+                "engine": ({k: _plain(v) for k, v in self.engine_.get_config().items()}
+                           if self.engine_ is not None else None),
             },
         }
         tensors = {}
