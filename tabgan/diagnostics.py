@@ -22,7 +22,8 @@ mode collapse (``mode_collapse``)
     stopping, ``max_time``), and is left out when the probe shows that more epochs did not help.
 divergence (``divergence``)
     the loop stopped on a NaN or infinite loss (``stop_reason_ == "diverged"``): an ``error``
-    naming the loss, the epoch and the state that was kept.
+    naming the loss, the epoch and the state that was kept (``kept_epoch_``: keep_best's, the
+    last finite one, or after a warm start's first epoch the state it started from).
 overpowering critic (``overpowering_critic``)
     with at least ``CRITIC_MIN_EPOCHS`` = 6 epochs of history, over the last third of the epochs,
     the median Wasserstein estimate is above ``CRITIC_W_LIMIT`` = 1.0 *and* at least
@@ -328,8 +329,10 @@ def _thirds(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return v[:k], v[-k:]
 
 
-def divergence(history: pd.DataFrame, stop_reason: str, best_epoch: int | None,
+def divergence(history: pd.DataFrame, stop_reason: str, kept_epoch: int | None, best_epoch: int | None,
                params: dict[str, Any]) -> list[Finding]:
+    """The divergence finding: the loss that became non-finite, its epoch, and the state the
+    model holds (``kept_epoch``, None for the initial weights; ``best_epoch``: keep_best's)."""
     if stop_reason != "diverged" or history.empty:
         return []
     last = history.iloc[-1]
@@ -337,9 +340,12 @@ def divergence(history: pd.DataFrame, stop_reason: str, best_epoch: int | None,
                           "conditional_loss", "critic_grad_norm", "generator_grad_norm") if c in history]
     bad = [c for c in losses if not math.isfinite(float(last[c]))]
     epoch = int(last["epoch"])
-    kept = (f"the state of epoch {best_epoch} (best probe score) was kept" if best_epoch is not None
-            else "the initial state, the last finite one, was kept" if epoch == 0
-            else f"the last finite state (epoch {epoch - 1}) was kept")
+    # Before 2026-12-04 the kept state was taken for keep_best's or else epoch - 1's, which a warm
+    # start that diverged in its first epoch (it keeps the earlier fit's state) is neither.
+    kept = ("the initial state, the last finite one, was kept" if kept_epoch is None
+            else f"the state of epoch {kept_epoch} (best probe score) was kept" if kept_epoch == best_epoch
+            else f"the last finite state (epoch {kept_epoch}) was kept" if kept_epoch == epoch - 1
+            else f"the state of epoch {kept_epoch}, which this fit started from, was kept")
     glr, dlr = params.get("generator_lr"), params.get("discriminator_lr")
     return [Finding(
         severity="error", kind="divergence",
@@ -348,8 +354,7 @@ def divergence(history: pd.DataFrame, stop_reason: str, best_epoch: int | None,
         advice=(f"lower the learning rates ten times (generator_lr={glr} -> {_tenth(glr)}, "
                 f"discriminator_lr={dlr} -> {_tenth(dlr)}); keep penalty_weight="
                 f"{params.get('penalty_weight')} (the penalty keeps the critic in check)"),
-        evidence={"epoch": epoch, "non_finite": bad, "kept_epoch": best_epoch if best_epoch is not None
-                  else epoch - 1},
+        evidence={"epoch": epoch, "non_finite": bad, "kept_epoch": kept_epoch},
         epoch=epoch,
     )]
 
@@ -484,7 +489,7 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
     stop_reason = getattr(model, "stop_reason_", "")
     best_epoch = getattr(model, "best_epoch_", None)
     found: list[Finding] = []
-    found += divergence(history, stop_reason, best_epoch, params)
+    found += divergence(history, stop_reason, getattr(model, "kept_epoch_", None), best_epoch, params)
     counts = np.asarray(getattr(model, "slot_counts_", []))
     layout = model.transformer_.layout_
     generated = model.engine_ is not None and counts.shape == (layout.width,)

@@ -94,6 +94,12 @@ class TrainingLoop:
     ``epochs``, or ``max_time`` has run out), so a probe can measure the state training ends with.
     ``first_epoch``: the number of the first epoch, past those of an earlier fit that this one
     continues (a warm start), so probes keep their schedule and the history its numbering.
+    ``kept_epoch``: the epoch whose state the engine holds when training starts (a warm start's:
+    the state the earlier fit kept), None for untrained weights. ``loop.kept_epoch`` follows the
+    state: the last finished epoch, the last finite one after a divergence, the epoch a callback
+    put back at the end (``KeepBest``); a divergence's TrainingError, raised once every
+    ``on_train_end`` has run, names it. (After an interrupt without a state put back, the steps of
+    the unfinished epoch are in the weights too.)
     """
 
     def __init__(
@@ -109,10 +115,12 @@ class TrainingLoop:
         verbose: bool = False,
         description: str = "training",
         first_epoch: int = 0,
+        kept_epoch: int | None = None,
     ) -> None:
         self.step = step
         self.epochs = epochs
         self.first_epoch = first_epoch
+        self.kept_epoch = kept_epoch
         self.steps_per_epoch = steps_per_epoch
         self.snapshot = snapshot
         self.restore = restore
@@ -139,6 +147,7 @@ class TrainingLoop:
         last_good = self.snapshot()
         bar = self._progress()
         self.stop_reason = "interrupted"  # what an exception out of a step (KeyboardInterrupt) leaves
+        diverged = ""
         try:
             last = self.first_epoch + self.epochs - 1
             for epoch in range(self.first_epoch, last + 1):
@@ -153,15 +162,13 @@ class TrainingLoop:
                 log = self._summarise(epoch, steps, time.perf_counter() - t0)
                 bad = [k for k, v in log.losses.items() if not math.isfinite(v)]
                 if bad:
-                    self.restore(last_good)
+                    self.restore(last_good)  # kept_epoch is still the last finite state's
                     self.logs.append(log)
                     self.stop_reason = "diverged"
-                    kept = "the initial state" if epoch == 0 else f"the state after epoch {epoch - 1}"
-                    raise TrainingError(
-                        f"training diverged at epoch {epoch}: {bad[0]} is {log.losses[bad[0]]}; {kept}, the "
-                        "last finite one, was kept; lower generator_lr and discriminator_lr")
+                    diverged = f"training diverged at epoch {epoch}: {bad[0]} is {log.losses[bad[0]]}"
+                    break
                 self.logs.append(log)
-                last_good = self.snapshot()
+                last_good, self.kept_epoch = self.snapshot(), epoch
                 self.final = out_of_time or epoch == last
                 stop = any([cb.on_epoch_end(self, log) for cb in self.callbacks])
                 if bar is not None:
@@ -183,7 +190,23 @@ class TrainingLoop:
                 end = getattr(cb, "on_train_end", None)
                 if end is not None:
                     end(self)
+        if diverged:
+            # Worded after on_train_end: KeepBest may have put back another state than the last
+            # finite one (before 2026-12-04 the error named the last finite one all the same).
+            raise TrainingError(f"{diverged}; {self._kept(diverged_at=self.logs[-1].epoch)}; lower "
+                                "generator_lr and discriminator_lr")
         return self.history
+
+    def _kept(self, diverged_at: int) -> str:
+        """Which state the engine holds after a divergence at epoch ``diverged_at``, in words."""
+        if self.kept_epoch is None:
+            return "the initial state, the last finite one, was kept"
+        state = f"the state after epoch {self.kept_epoch}"
+        if self.kept_epoch == diverged_at - 1:
+            return f"{state}, the last finite one, was kept"
+        if diverged_at == self.first_epoch:  # a warm start's first epoch: the earlier fit's state
+            return f"{state}, the one this fit started from, was kept"
+        return f"{state}, the best probed one, was kept"
 
     def _summarise(self, epoch: int, steps: list[dict[str, Tensor]], seconds: float) -> EpochLog:
         keys = list(steps[0])
@@ -267,6 +290,7 @@ class KeepBest:
     def on_train_end(self, loop: TrainingLoop) -> None:
         if self._state is not None:
             self.restore(self._state)
+            loop.kept_epoch = self.best_epoch
             self._state = None  # the memory goes back
 
 

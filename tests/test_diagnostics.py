@@ -198,6 +198,38 @@ def test_a_diverged_fit_trains_on_at_lower_rates_from_its_last_finite_state(tabl
     assert model.stop_reason_ == "epochs" and np.isfinite(model.history_["critic_loss"].iloc[-2:]).all()
 
 
+def test_a_warm_start_that_diverges_at_once_names_the_state_it_kept(tmp_path):
+    # Before 2026-12-04 a warm start that diverged in its first epoch (keeping the earlier fit's
+    # state, keep_best's epoch 5 here) was said to keep epoch 7, the one before the diverged
+    # epoch, by the error and by diagnose() alike.
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"x": rng.normal(size=300).round(3), "c": rng.choice(list("abc"), 300),
+                         "y": rng.exponential(size=300).round(3)})
+    model = ConditionalGAN(batch_size=50, generator_dim=(32,), discriminator_dim=(32,), embedding_dim=16,
+                           discriminator_row_dim=16, device="cpu", epochs=8, probe_every=2, generator_lr=5e-3,
+                           discriminator_lr=5e-3, random_state=0).fit(data)
+    kept = model.best_epoch_  # keep_best's state, not the last epoch's
+    assert kept is not None and kept < 7
+    model.set_params(warm_start=True, generator_lr=1e4, discriminator_lr=1e4, epochs=5)
+    with pytest.raises(TrainingError, match=rf"diverged at epoch 8: .*; the state after epoch {kept}, the one "
+                                            "this fit started from, was kept"):
+        model.fit(data)
+    assert model.kept_epoch_ == kept and model.best_epoch_ is None
+    [div] = [f for f in model.diagnose(n=500) if f.kind == "divergence"]
+    assert div.evidence["kept_epoch"] == kept
+    assert div.message.endswith(f"; the state of epoch {kept}, which this fit started from, was kept")
+    model.save(tmp_path / "m.tabgan")
+    assert str(tabgan.load(tmp_path / "m.tabgan").diagnose(n=500)) == str(model.diagnose(n=500))
+    # A file from before kept_epoch was saved gets what diagnose() took it for then.
+    from tabgan.persistence import read_model_file, write_model_file
+
+    header, tensors = read_model_file(tmp_path / "m.tabgan")
+    del header["state"]["kept_epoch"]
+    header.pop("tensors", None)
+    write_model_file(tmp_path / "old.tabgan", header, tensors)
+    assert tabgan.load(tmp_path / "old.tabgan").kept_epoch_ == 7
+
+
 def test_value_collapse_counts_starved_ranges_out_of_the_ranges_there_are():
     real = pd.DataFrame({"x": np.arange(1000.0)})
     reference = tabgan.diagnostics.value_reference(real, ["x"])

@@ -111,6 +111,35 @@ def test_keep_best_also_restores_after_divergence():
     assert loop.stop_reason == "diverged" and keep.best_epoch == 1 and engine.steps == 4
 
 
+def test_a_divergence_names_the_state_it_leaves_in_the_engine():
+    # Before 2026-12-04 the error was worded before KeepBest put back its state, and named the
+    # epoch before the diverged one whatever was kept: "the state after epoch 3" when keep_best
+    # had put back epoch 1's, "epoch 7" in a warm start that kept the earlier fit's epoch 5.
+    nan = float("nan")
+    engine = Counter({9: nan})
+    loop = loop_for(engine, 10, [Scripted({0: 0.5, 1: 0.3, 2: 0.4, 3: 0.6}), KeepBest(engine.snapshot, engine.restore)])
+    with pytest.raises(TrainingError, match=r"diverged at epoch 4: .*; the state after epoch 1, the best probed "
+                                            r"one, was kept; lower"):
+        loop.run()
+    assert loop.kept_epoch == 1 and engine.steps == 4
+    engine = Counter({1: nan})  # a warm start's first step
+    loop = loop_for(engine, 3, first_epoch=8, kept_epoch=5)
+    with pytest.raises(TrainingError, match=r"diverged at epoch 8: .*; the state after epoch 5, the one this fit "
+                                            "started from, was kept"):
+        loop.run()
+    assert loop.kept_epoch == 5 and engine.steps == 0
+    engine = Counter({5: nan})
+    loop = loop_for(engine, 4)
+    with pytest.raises(TrainingError, match="epoch 2: .*; the state after epoch 1, the last finite one, was kept"):
+        loop.run()
+    assert loop.kept_epoch == 1 and engine.steps == 4
+    with pytest.raises(TrainingError, match="epoch 0: .*; the initial state, the last finite one, was kept"):
+        loop_for(Counter({1: nan}), 4).run()
+    finished = loop_for(Counter(), 3)
+    finished.run()
+    assert finished.kept_epoch == 2
+
+
 def test_early_stopping_stops_after_patience_evaluations_without_improvement():
     engine = Counter()
     scores = {0: 0.5, 1: 0.4, 2: 0.3995, 3: 0.41, 4: 0.45, 5: 0.1}

@@ -127,6 +127,17 @@ def _positive_int(v: Any) -> bool:
     return _is_int(v) and v > 0
 
 
+def _assumed_kept_epoch(history: pd.DataFrame, stop_reason: str, best_epoch: int | None) -> int | None:
+    """The epoch whose state a model from a file without ``kept_epoch`` holds, as diagnose()
+    took it then: keep_best's, else the last epoch's, else (diverged) the one before it."""
+    if best_epoch is not None or history.empty or "epoch" not in history:
+        return best_epoch
+    last = int(history["epoch"].iloc[-1])
+    if stop_reason != "diverged":
+        return last
+    return last - 1 if last > 0 else None
+
+
 def _plain(v: Any) -> Any:
     """A parameter's value as JSON writes it: numpy scalars as Python ones (a parameter grid's
     ``np.int64(500)``), tuples as lists."""
@@ -355,7 +366,7 @@ class BaseSynthesizer(BaseEstimator):
         if layout.width == 0:  # only ids and constants: nothing to learn
             self.engine_ = None
             self.history_ = pd.DataFrame()
-            self.stop_reason_, self.best_epoch_ = "", None
+            self.stop_reason_, self.best_epoch_, self.kept_epoch_ = "", None, None
             self.slot_counts_, self.value_reference_ = np.zeros(0, np.int64), {}
             return self
         init = torch.Generator().manual_seed(int(seeds[1]))
@@ -391,7 +402,7 @@ class BaseSynthesizer(BaseEstimator):
         self.engine_ = engine
         self._restart_stream()
         self.epochs_ = self._epochs_for(len(data))
-        return self._train(step, data, matrix, first_epoch=done)
+        return self._train(step, data, matrix, first_epoch=done, kept_epoch=self.kept_epoch_)
 
     def _epochs_for(self, n_rows: int) -> int:
         """The epochs a fit on ``n_rows`` rows runs (``epochs``, "auto" resolved)."""
@@ -421,14 +432,15 @@ class BaseSynthesizer(BaseEstimator):
                                  f"fitted table's ({labels!r} against {self.column_labels_!r})")
 
     def _train(self, step: Callable[[], dict], data: pd.DataFrame, matrix: torch.Tensor,
-               first_epoch: int = 0) -> BaseSynthesizer:
-        """Run ``epochs_`` epochs of ``step`` on ``self.engine_``; the history goes after what
-        ``history_`` holds."""
+               first_epoch: int = 0, kept_epoch: int | None = None) -> BaseSynthesizer:
+        """Run ``epochs_`` epochs of ``step`` on ``self.engine_`` (holding the state of epoch
+        ``kept_epoch``, None: untrained); the history goes after what ``history_`` holds.
+        ``kept_epoch_`` is then the epoch whose state the model holds (``TrainingLoop.kept_epoch``)."""
         loop = TrainingLoop(
             step, epochs=self.epochs_, steps_per_epoch=max(1, matrix.shape[0] // self.batch_size),
             snapshot=self.engine_.snapshot, restore=self.engine_.restore,
             max_time=self.max_time, callbacks=self._callbacks(data, matrix), verbose=self.verbose,
-            description=type(self).__name__, first_epoch=first_epoch,
+            description=type(self).__name__, first_epoch=first_epoch, kept_epoch=kept_epoch,
         )
         earlier = self.history_
         try:
@@ -438,6 +450,7 @@ class BaseSynthesizer(BaseEstimator):
             self.stop_reason_ = loop.stop_reason
             keep = getattr(self, "_keep_best", None)
             self.best_epoch_ = keep.best_epoch if keep is not None else None
+            self.kept_epoch_ = loop.kept_epoch
             self._keep_best = None
         return self
 
@@ -852,6 +865,7 @@ class BaseSynthesizer(BaseEstimator):
                 "stop_reason": self.stop_reason_,
                 "epochs": self.epochs_,  # "auto" resolved, for the last fit (a warm start's own)
                 "best_epoch": self.best_epoch_,
+                "kept_epoch": self.kept_epoch_,
                 "slot_counts": [int(c) for c in self.slot_counts_],
                 "value_reference": self.value_reference_,
                 "csv_style": asdict(self.csv_style_) if getattr(self, "csv_style_", None) else None,
@@ -891,6 +905,11 @@ class BaseSynthesizer(BaseEstimator):
         history = pd.DataFrame(state["history"])
         model.history_ = history.astype({k: float for k in history.columns if history[k].dtype == object})
         model.best_epoch_ = state.get("best_epoch")
+        # Absent in files written before 2026-12-04: what diagnose() then took the kept state for.
+        model.kept_epoch_ = state.get("kept_epoch", _assumed_kept_epoch(history, state.get("stop_reason", ""),
+                                                                        model.best_epoch_))
+        if not (model.kept_epoch_ is None or (_is_int(model.kept_epoch_) and model.kept_epoch_ >= 0)):
+            raise ModelFileError(f"its kept_epoch {model.kept_epoch_!r} is no integer >= 0")
         model.slot_counts_ = np.asarray(state.get("slot_counts", []), dtype=np.int64)
         model.value_reference_ = state.get("value_reference", {})
         style = state.get("csv_style")  # absent in files written before 2026-12-02

@@ -815,6 +815,7 @@ def test_a_model_file_missing_a_tensor_is_named_in_the_error(fitted, tmp_path):
     (lambda h: h["params"].update(batch_size="x"), "batch_size='x' must be an integer >= 2"),
     (lambda h: h.update({"class": ["ConditionalGAN"]}), r"holds an unknown model class \['ConditionalGAN'\]"),
     (lambda h: h["state"].update(sample_seed="x"), "its sample_seed 'x' is no integer >= 0"),
+    (lambda h: h["state"].update(kept_epoch=-1), "its kept_epoch -1 is no integer >= 0"),
     (lambda h: h["state"].update(column_labels=["a"]), r"its column_labels \['a'\] are not one label for each"),
     (lambda h: h["state"].update(slot_counts=[2**70]), "OverflowError"),
     # A column state that cannot be decoded fails at load, naming the file, not at sample().
