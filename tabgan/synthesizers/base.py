@@ -389,7 +389,6 @@ class BaseSynthesizer(BaseEstimator):
         self._check_continuable(labels)
         self.transformer_.check_continues(data, discrete_columns, metadata)
         matrix = torch.from_numpy(self.transformer_.transform(data)).to(self._device)  # (N, D)
-        self.transformer_.continue_ids_past(data)  # no generated id is one of this table's either
         history = self.history_
         done = int(history["epoch"].iloc[-1]) + 1 if len(history) else 0
         seed = _seed_of(self.random_state)
@@ -402,7 +401,14 @@ class BaseSynthesizer(BaseEstimator):
         self.engine_ = engine
         self._restart_stream()
         self.epochs_ = self._epochs_for(len(data))
-        return self._train(step, data, matrix, first_epoch=done, kept_epoch=self.kept_epoch_)
+        try:
+            return self._train(step, data, matrix, first_epoch=done, kept_epoch=self.kept_epoch_)
+        finally:
+            # No generated id is one of this table's either, once the fit stands (it trained an
+            # epoch; see fit): the counters live in the transformer, which fit's rollback does not
+            # copy, so moved before training they outlived a fit that failed before an epoch.
+            if len(self.history_) > len(history):
+                self.transformer_.continue_ids_past(data)
 
     def _epochs_for(self, n_rows: int) -> int:
         """The epochs a fit on ``n_rows`` rows runs (``epochs``, "auto" resolved)."""

@@ -280,6 +280,30 @@ def test_a_fit_that_fails_before_an_epoch_leaves_the_model_as_it_was(fitted, mon
             model.sample(5)
 
 
+def test_a_warm_start_that_fails_before_an_epoch_leaves_the_ids_where_they_were(monkeypatch):
+    # Before 2026-12-04 a warm start moved the id counters past the new table's before training,
+    # in the transformer that fit's rollback keeps: interrupted in its first step, it left the
+    # model's ids at 10300.. instead of 300...
+    from tabgan.engines.conditional import ConditionalGANEngine
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"id": range(300), "x": rng.normal(size=300), "c": rng.choice(["a", "b"], 300)})
+    model = ConditionalGAN(epochs=1, batch_size=50, pac=5, generator_dim=(16,), discriminator_dim=(16,),
+                           embedding_dim=8, random_state=0).fit(df)
+    assert model.sample(3, random_state=0)["id"].tolist() == [300, 301, 302]
+
+    def interrupt(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    later = df.assign(id=df["id"] + 10_000)
+    with monkeypatch.context() as m:
+        m.setattr(ConditionalGANEngine, "train_step", interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            model.set_params(warm_start=True).fit(later)
+    assert model.sample(3, random_state=0)["id"].tolist() == [300, 301, 302]
+    assert model.fit(later).sample(3, random_state=0)["id"].tolist() == [10300, 10301, 10302]
+
+
 def test_an_interrupted_fit_keeps_its_trained_epochs_and_says_it_was_interrupted(monkeypatch):
     from tabgan.engines.conditional import ConditionalGANEngine
 
