@@ -19,7 +19,8 @@ mode collapse (``mode_collapse``)
     Slots expected fewer than 5 times are too rare to judge at this ``n`` and are only counted;
     when every slot and range is (``diagnose(n=10)``), mode collapse is listed as not judged. The
     advice to train longer speaks of what ended training (``epochs``, ``patience`` of early
-    stopping, ``max_time``), and is left out when the probe shows that more epochs did not help.
+    stopping, ``max_time``), and is left out when the probe shows that more epochs did not help
+    or training diverged; after an interrupt it says to let training run (``train_longer``).
 divergence (``divergence``)
     the loop stopped on a NaN or infinite loss (``stop_reason_ == "diverged"``): an ``error``
     naming the loss, the epoch and the state that was kept (``kept_epoch_``: keep_best's, the
@@ -292,16 +293,22 @@ def _num(x: float) -> str:
 
 def train_longer(params: dict[str, Any], stop_reason: str = "epochs", stalled: bool = False) -> str | None:
     """The advice to train longer, in the terms of what ended training; None when the probe
-    showed that more epochs did not help (``stalled``) or there is no figure to raise."""
-    if stalled:
+    showed that more epochs did not help (``stalled``), when training diverged (more epochs at
+    the same rates diverge again: the divergence finding's advice to lower them stands) or there
+    is no figure to raise. After an interrupt (``stop_reason_ == "interrupted"``) the epochs did
+    not run out, so it says to let them run rather than to raise them."""
+    if stalled or stop_reason == "diverged":
         return None
+    epochs = params.get("epochs")
+    whole = isinstance(epochs, (int, np.integer)) and not isinstance(epochs, bool)
+    if stop_reason == "interrupted":
+        return (f"training was interrupted: let it run its epochs{f' (epochs={epochs})' if whole else ''}, "
+                "or train on from here with warm_start=True")
     if stop_reason == "early_stopping":
         patience = params.get("patience")
         return f"train longer: early stopping ended it (patience={patience} -> {2 * patience})" if patience else None
     if stop_reason == "max_time" and params.get("max_time"):
         return f"train longer (max_time={params['max_time']} -> {2 * params['max_time']})"
-    epochs = params.get("epochs")
-    whole = isinstance(epochs, (int, np.integer)) and not isinstance(epochs, bool)
     return f"train longer (epochs={epochs} -> {2 * epochs})" if whole else None
 
 

@@ -267,6 +267,22 @@ def test_one_starved_range_between_ventiles_is_a_warning_and_advice_follows_what
     assert train_longer({"max_time": 60.0}, "max_time") == "train longer (max_time=60.0 -> 120.0)"
 
 
+def test_no_advice_to_train_longer_after_a_divergence_and_an_interrupt_is_named():
+    # Before 2026-12-04 both fell through to the epochs: a run that diverged was told "train
+    # longer (epochs=30 -> 60)" beside the advice to lower its learning rates, and so was one
+    # stopped by Ctrl-C, whose epochs had not run out.
+    from tabgan.diagnostics import train_longer
+
+    params = {"epochs": 30, "n_modes": 10, "patience": 10, "max_time": 60.0}
+    assert train_longer(params, "diverged") is None
+    assert train_longer(params, "interrupted") == ("training was interrupted: let it run its epochs (epochs=30), "
+                                                   "or train on from here with warm_start=True")
+    reference = tabgan.diagnostics.value_reference(pd.DataFrame({"x": np.arange(1000.0)}), ["x"])
+    fake = pd.DataFrame({"x": np.r_[np.full(5, 10.0), np.linspace(50, 999, 995)]})
+    [f] = value_collapse(reference, fake, params, "ConditionalGAN", train_longer(params, "diverged"))
+    assert f.advice.startswith("keep_best=True picks the epoch") and "train longer" not in f.advice
+
+
 def test_best_state_after_a_divergence_quotes_no_score_for_the_diverged_epoch():
     # Before 2026-12-03 it quoted the last probed epoch's score as the last epoch's.
     from tabgan.diagnostics import best_state
