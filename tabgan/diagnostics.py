@@ -46,14 +46,19 @@ non-convergence and oscillation (``non_convergence``, ``oscillation``)
     a run that has settled near 0 with small noise (0.01 +- 0.02 after starting at 1) is calm,
     not swinging (it read as an oscillation before 2026-12-03).
 still improving (``still_improving``, ``info``)
-    the best probe score is the last one and it improved by more than ``STALL_MARGIN`` over the
-    second half of the evaluations: more epochs would likely help.
+    with at least ``MIN_TREND_EVALUATIONS`` = 3 probe evaluations, the last at the last epoch
+    (a warm start with the probe off leaves its epochs unprobed), the best probe score is the last
+    one and it improved by more than ``STALL_MARGIN`` over the second half of the evaluations:
+    more epochs would likely help.
 model selection (``best_state``, ``info``)
     ``keep_best`` put back an earlier epoch than the last: which, and at what score.
 
 A detector with too little to go on (fewer epochs or probe evaluations than it needs, the probe
 off) says so in ``Findings.unjudged``, which the text prints after the findings: its silence is no
-all-clear.
+all-clear. Whether one had enough is read from the history, as the detector reads it (not from
+today's parameters), so a detector is either judged or listed, never both (before 2026-12-04 a
+still-improving finding from 3 evaluations stood beside "convergence (needs 6 probe
+evaluations)", and after a warm start with the probe off beside "the fidelity probe was off").
 
 Thresholds are heuristics calibrated on Adult and on the crafted tables of the tests; the
 evidence dict of each finding holds the figures, so a reader can judge for themself.
@@ -82,6 +87,7 @@ __all__ = [
     "CRITIC_W_LIMIT",
     "MIN_EVALUATIONS",
     "MIN_EXPECTED",
+    "MIN_TREND_EVALUATIONS",
     "STALL_MARGIN",
     "STARVED_MIN_EXPECTED",
     "STARVED_RATIO",
@@ -108,6 +114,7 @@ CRITIC_W_GROWTH = 2.0
 CRITIC_MIN_EPOCHS = 6  # epochs of history the critic-balance detectors need (thirds of two)
 VANISH_RATIO = 0.01
 MIN_EVALUATIONS = 6
+MIN_TREND_EVALUATIONS = 3
 STALL_MARGIN = 0.01
 SWING_RATIO = 1.0
 SWING_FLOOR = 0.1
@@ -406,15 +413,27 @@ def critic_balance(history: pd.DataFrame, params: dict[str, Any]) -> list[Findin
     return out
 
 
+def _evaluations(history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
+    """The epochs (E,) and scores (E,) of the history's finite probe evaluations, and how many
+    epochs came after the last of them (all of them when there is none)."""
+    if "probe_score" not in history or history.empty:
+        return np.zeros(0, int), np.zeros(0), len(history)
+    probed = history[np.isfinite(history["probe_score"].to_numpy(dtype=float))]
+    epochs = probed["epoch"].to_numpy(dtype=int)
+    tail = int(history["epoch"].iloc[-1]) - int(epochs[-1]) if len(epochs) else len(history)
+    return epochs, probed["probe_score"].to_numpy(dtype=float), tail
+
+
+def _trend_applies(stop_reason: str) -> bool:
+    """Whether "still improving" is asked: training ended by running out of epochs or time."""
+    return stop_reason in ("epochs", "max_time")
+
+
 def convergence(history: pd.DataFrame, stop_reason: str, params: dict[str, Any]) -> list[Finding]:
     """Stalled or oscillating training, or training that was still improving, from the probe."""
-    if "probe_score" not in history:
-        return []
-    probed = history[np.isfinite(history["probe_score"].to_numpy(dtype=float))]
-    scores = probed["probe_score"].to_numpy(dtype=float)
-    epochs = probed["epoch"].to_numpy(dtype=int)
+    epochs, scores, tail = _evaluations(history)
     n = len(scores)
-    if n < 3:
+    if n < MIN_TREND_EVALUATIONS:
         return []
     best = int(np.argmin(scores))
     half = n // 2
@@ -449,7 +468,8 @@ def convergence(history: pd.DataFrame, stop_reason: str, params: dict[str, Any])
                     f"the networks (generator_dim={tuple(params.get('generator_dim') or ())})"),
             evidence=evidence, epoch=int(epochs[best]),
         )]
-    if best == n - 1 and stop_reason in ("epochs", "max_time") and scores[half] - scores[-1] > STALL_MARGIN:
+    if (best == n - 1 and _trend_applies(stop_reason) and tail == 0
+            and scores[half] - scores[-1] > STALL_MARGIN):
         what = "epochs" if stop_reason == "epochs" else "max_time"
         value = params.get(what)
         return [Finding(
@@ -503,7 +523,7 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
     reference = getattr(model, "value_reference_", {})
     unjudged = (["every detector (no column of this table is learnt by a network: ids, constants "
                  "and looked-up columns only)"] if model.engine_ is None else
-                _unjudged(history, params, generated))
+                _unjudged(history, stop_reason, params, generated))
     stalls = convergence(history, stop_reason, params)
     longer = train_longer(params, stop_reason, any(f.kind in ("oscillation", "non_convergence") for f in stalls))
     commonest = judged_shares(layout, counts, reference).max(initial=0.0) if generated else 0.0
@@ -525,20 +545,26 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
     return Findings(sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity]), unjudged)
 
 
-def _unjudged(history: pd.DataFrame, params: dict[str, Any], generated: bool) -> list[str]:
-    """The detectors with too little to go on, each with why (see ``Findings.unjudged``)."""
+def _unjudged(history: pd.DataFrame, stop_reason: str, params: dict[str, Any], generated: bool) -> list[str]:
+    """The detectors with too little to go on, each with why (see ``Findings.unjudged``); the
+    probe's from the evaluations the history holds, as ``convergence`` counts them."""
     out = []
     if not generated:
         out.append("mode collapse (the model has no training counts to compare generated rows with)")
     if len(history) < CRITIC_MIN_EPOCHS:
         out.append(f"critic balance (needs {CRITIC_MIN_EPOCHS} epochs of history, has {len(history)})")
-    probed = (int(np.isfinite(history["probe_score"].to_numpy(dtype=float)).sum())
-              if "probe_score" in history else 0)
-    if params.get("probe_every") is None:
+    epochs, _, tail = _evaluations(history)
+    probed = len(epochs)
+    needs = (f"needs {MIN_EVALUATIONS} probe evaluations, has {probed}: probe_every={params.get('probe_every')} "
+             f"over {len(history)} epochs")
+    if "probe_score" not in history:
         out.append("convergence (the fidelity probe was off: probe_every=None)")
+    elif probed < MIN_TREND_EVALUATIONS:
+        out.append(f"convergence ({needs})")
     elif probed < MIN_EVALUATIONS:
-        out.append(f"convergence (needs {MIN_EVALUATIONS} probe evaluations, has {probed}: "
-                   f"probe_every={params.get('probe_every')} over {len(history)} epochs)")
+        out.append(f"non-convergence and oscillation ({needs})")
+    if probed >= MIN_TREND_EVALUATIONS and tail and _trend_applies(stop_reason):
+        out.append(f"still improving (the last {tail} epoch{'s were' if tail != 1 else ' was'} not probed)")
     return out
 
 

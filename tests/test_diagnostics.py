@@ -102,6 +102,28 @@ def test_what_a_short_fit_cannot_show_is_said_not_passed_as_healthy():
         "No problems found: no mode collapse, divergence, critic imbalance or stalled training.")
 
 
+def test_a_detector_is_judged_or_listed_as_not_judged_never_both():
+    # Before 2026-12-04 a still-improving finding from 4 probe evaluations stood beside
+    # "convergence (needs 6 probe evaluations, has 4 ...)"; after a warm start with
+    # probe_every=None it stood, from the earlier fit's scores, beside "convergence (the fidelity
+    # probe was off ...)", read from today's parameters, while the last epoch was never probed.
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"x": rng.normal(size=300).round(3), "c": rng.choice(list("abc"), 300),
+                         "y": rng.exponential(size=300).round(3)})
+    model = ConditionalGAN(batch_size=50, generator_dim=(32,), discriminator_dim=(32,), embedding_dim=16,
+                           discriminator_row_dim=16, device="cpu", epochs=8, probe_every=2, generator_lr=1e-2,
+                           discriminator_lr=1e-2, random_state=0).fit(data)
+    found = model.diagnose(n=1000)
+    assert "still_improving" in [f.kind for f in found]
+    assert found.unjudged == [
+        "non-convergence and oscillation (needs 6 probe evaluations, has 4: probe_every=2 over 8 epochs)"]
+    found = model.set_params(warm_start=True, probe_every=None, epochs=1).fit(data).diagnose(n=1000)
+    assert not {"still_improving", "non_convergence", "oscillation"} & {f.kind for f in found}
+    assert found.unjudged == [
+        "non-convergence and oscillation (needs 6 probe evaluations, has 4: probe_every=None over 9 epochs)",
+        "still improving (the last 1 epoch was not probed)"]
+
+
 def _history(w, g, scores=None):
     n = len(w)
     h = pd.DataFrame({"epoch": range(n), "wasserstein": w, "generator_grad_norm": g,
