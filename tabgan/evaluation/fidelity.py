@@ -307,15 +307,18 @@ def _continuous_distribution(data: PreparedData, column: str, j: int) -> dict[st
     kind = data.schema.kinds[column]
     if len(real) == 0:
         return {"column": column, "kind": kind, "edges": [], "real": [], "synthetic": []}
-    edges = np.histogram_bin_edges(real, bins=_PLOT_BINS)
+    # Binned from the real minimum: numpy cannot cut a range narrow beside its distance from 0
+    # (account numbers 2**63 + [0, 1000)) into bins of distinct floats, and refused the column.
+    base = float(real.min())
+    edges = np.histogram_bin_edges(real - base, bins=_PLOT_BINS)
     # Synthetic values outside the real range are drawn in the edge bins.
-    clipped = np.clip(synthetic, edges[0], edges[-1])
-    real_hist = np.histogram(real, bins=edges)[0] / len(real)
+    clipped = np.clip(synthetic - base, edges[0], edges[-1])
+    real_hist = np.histogram(real - base, bins=edges)[0] / len(real)
     synthetic_hist = np.histogram(clipped, bins=edges)[0] / max(len(clipped), 1)
     return {
         "column": column,
         "kind": kind,
-        "edges": [float(e) for e in edges],
+        "edges": [float(e) + base for e in edges],
         "real": [float(v) for v in real_hist],
         "synthetic": [float(v) for v in synthetic_hist],
     }

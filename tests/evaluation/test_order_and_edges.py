@@ -133,3 +133,16 @@ def test_logistic_detection_features_keep_a_column_named_like_an_indicator():
     real = pd.DataFrame({"x": rng.normal(size=100), "sex=0": rng.normal(size=100), "sex": rng.choice(["F", "M"], 100)})
     data = prepare(infer_schema(real), {"real": real, "synthetic": real})
     assert _one_hot_frame(data, "real", np.arange(100)).shape[1] == 2 + 3  # two numbers, F, M, missing
+
+
+def test_a_narrow_column_far_from_zero_is_binned_for_its_figure():
+    # Before 2026-12-04 account numbers 2**63 + [0, 1000) stopped the evaluation: numpy cannot
+    # cut so narrow a range so far from zero into 40 bins of distinct floats ("Too many bins").
+    rng = np.random.default_rng(0)
+    real = pd.DataFrame({"acct": pd.array([2**63 + int(k) for k in rng.integers(0, 1000, 300)], dtype="UInt64"),
+                         "c": rng.choice(["a", "b"], 300)})
+    synthetic = real.sample(frac=1.0, random_state=1).reset_index(drop=True)
+    report = evaluate(real, synthetic, sections=["fidelity"]).to_dict()
+    figure = next(d for d in report["fidelity"]["distributions"] if d["column"] == "acct")
+    assert len(figure["edges"]) == 41 and figure["edges"][0] == pytest.approx(float(real["acct"].min()))
+    assert sum(figure["real"]) == pytest.approx(1.0) and figure["real"] == pytest.approx(figure["synthetic"])
