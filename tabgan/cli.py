@@ -47,7 +47,9 @@ from tabgan.io import (
     is_file_or_new,
     local_path,
     output_format,
+    output_schema,
     read_table,
+    read_table_and_schema,
     write_table,
 )
 from tabgan.schema import as_dtype, infer_schema
@@ -543,11 +545,12 @@ def run_fit(args: argparse.Namespace) -> dict[str, Any]:
     if args.output == STDIO:
         raise ParameterError("a model is written to a file, not to stdout; give -o a path")
     warm = _warm_model(args) if args.warm_start is not None else None
-    data, style = read_table(args.data)
+    data, style, file_schema = read_table_and_schema(args.data)
     start = time.perf_counter()
     earlier = 0 if warm is None else len(warm.history_)
     model = _fit(args, data, model=warm)
     model.csv_style_ = style  # so that `tabgan sample` writes CSV as this file was written
+    model.arrow_schema_ = output_schema(data, file_schema)  # and Parquet in this file's types
     model.save(args.output, training_state=False if args.sampling_only else None)
     result = {
         "command": "fit",
@@ -683,7 +686,8 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
     start = time.perf_counter()
     chunks = _checked_chunks(model, n, conditions, params)
     style = model.csv_style_ if fmt == "csv" else None  # the training CSV's delimiter, NA token
-    with TableWriter(args.output, fmt, style) as writer, _progress(args, n, "sampling") as bar:
+    schema = getattr(model, "arrow_schema_", None) if fmt == "parquet" else None  # its Arrow types
+    with TableWriter(args.output, fmt, style, schema) as writer, _progress(args, n, "sampling") as bar:
         for chunk in chunks:
             writer.write(chunk)
             bar.update(len(chunk))
@@ -827,7 +831,7 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     fmt = output_format(args.output, args.format)
     _check_stdout(args)
     metadata = _read_json(args.metadata, "metadata")
-    data, style = read_table(args.data)
+    data, style, file_schema = read_table_and_schema(args.data)
     check_columns(data, target=args.target, sensitive=args.sensitive, metadata=metadata)
     kinds = _whole_table_kinds(args, data, metadata)
     train, holdout = _split(
@@ -862,7 +866,8 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     failed = [c for c in checks if not c["passed"]]
     _write_report(args.report, report)
     if not failed:
-        write_table(synthetic, args.output, fmt, style if fmt == "csv" else None)
+        write_table(synthetic, args.output, fmt, style if fmt == "csv" else None,
+                    output_schema(data, file_schema) if fmt == "parquet" else None)
     result = {
         "command": "synth",
         "output": None if failed else args.output,

@@ -71,7 +71,11 @@ __all__ = [
     "is_file_or_new",
     "local_path",
     "output_format",
+    "output_schema",
     "read_table",
+    "read_table_and_schema",
+    "schema_from_text",
+    "schema_text",
     "write_table",
 ]
 
@@ -165,12 +169,21 @@ def read_table(source: str, as_text: bool = False) -> tuple[pd.DataFrame, CsvSty
     Raises DataError for an empty, unparsable or non-table file, OSError for a file that cannot
     be opened (missing, a folder, no permission).
     """
+    frame, style, _ = read_table_and_schema(source, as_text)
+    return frame, style
+
+
+def read_table_and_schema(source: str, as_text: bool = False
+                          ) -> tuple[pd.DataFrame, CsvStyle | None, pa.Schema | None]:
+    """``read_table``'s table and style, and for a Parquet file its Arrow schema (None for CSV):
+    what ``output_schema`` keeps the file's types from."""
     name = "stdin" if source == STDIO else repr(source)
     with _open_source(source) as raw:
         return _read_opened(raw, name, as_text)
 
 
-def _read_opened(raw: IO[bytes], name: str, as_text: bool = False) -> tuple[pd.DataFrame, CsvStyle | None]:
+def _read_opened(raw: IO[bytes], name: str, as_text: bool = False
+                 ) -> tuple[pd.DataFrame, CsvStyle | None, pa.Schema | None]:
     head = raw.read(_SNIFF_BYTES)
     raw.seek(0)
     if not head:
@@ -178,7 +191,8 @@ def _read_opened(raw: IO[bytes], name: str, as_text: bool = False) -> tuple[pd.D
     if head.startswith(_ZIP_MAGIC):
         raw, head = _zip_member(raw, name)
     if head.startswith(_PARQUET_MAGIC):
-        return _read_parquet(raw, name), None
+        frame, schema = _read_parquet(raw, name)
+        return frame, None, schema
     kind = next((k for k, magic in _COMPRESSED.items() if head.startswith(magic)), None)
     if kind is not None:
         raw = _COMPRESSION_FILES[kind](raw)
@@ -190,7 +204,8 @@ def _read_opened(raw: IO[bytes], name: str, as_text: bool = False) -> tuple[pd.D
         if not head:
             raise DataError(f"{name} is empty")
         if head.startswith(_PARQUET_MAGIC):  # a compressed Parquet file: read whole
-            return _read_parquet(io.BytesIO(raw.read()), name), None
+            frame, schema = _read_parquet(io.BytesIO(raw.read()), name)
+            return frame, None, schema
     wide = next((e for bom, e in _WIDE_BOMS if head.startswith(bom)), None)
     if wide is not None:  # UTF-16/32 text (Excel's "Unicode Text"): read as UTF-8, written back so
         try:
@@ -201,7 +216,7 @@ def _read_opened(raw: IO[bytes], name: str, as_text: bool = False) -> tuple[pd.D
         raw.seek(0)
     _refuse_other_formats(head, name)
     frame, style = _read_csv(raw, head, name, as_text)
-    return frame, style if wide is None or style is None else replace(style, encoding=wide)
+    return frame, style if wide is None or style is None else replace(style, encoding=wide), None
 
 
 def _zip_member(raw: IO[bytes], name: str) -> tuple[IO[bytes], bytes]:
@@ -255,7 +270,10 @@ def _open_source(source: str) -> IO[bytes]:
         return io.BytesIO(handle.read())
 
 
-def _read_parquet(raw: IO[bytes], name: str) -> pd.DataFrame:
+def _read_parquet(raw: IO[bytes], name: str) -> tuple[pd.DataFrame, pa.Schema]:
+    """The table of a Parquet file, and the file's Arrow schema. Integers and booleans with
+    missing values are pandas' nullable dtypes (as a CSV's are), not floats and objects: an
+    int32 column with a gap was float64, and a uint64 past 2**53 lost its last digits."""
     try:
         table = pq.read_table(raw)
     except (pa.ArrowException, OSError) as err:
@@ -266,7 +284,48 @@ def _read_parquet(raw: IO[bytes], name: str) -> pd.DataFrame:
         frame = _without_unknown_dtypes(table).to_pandas()
     if frame.shape[0] == 0:
         raise DataError(f"{name} has no rows")
-    return _named_index_as_columns(frame, name)
+    for i, field in enumerate(table.schema):  # a loop over columns
+        nullable = _NULLABLE.get(field.type)
+        if nullable is not None and table.column(i).null_count and field.name in frame.columns \
+                and frame[field.name].dtype in (np.float64, object):  # pandas' metadata may give it already
+            frame[field.name] = table.column(i).to_pandas(types_mapper={field.type: nullable}.get).array
+    return _named_index_as_columns(frame, name), table.schema
+
+
+# Arrow's integer and boolean types as pandas' dtypes that hold missing values.
+_NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+             pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+             pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+def output_schema(frame: pd.DataFrame, file_schema: pa.Schema | None = None) -> pa.Schema:
+    """The Arrow schema Parquet output of a table like ``frame`` is written in: each column's type
+    in ``file_schema`` (the training Parquet file's: int32, decimal128(10, 2), large_string and
+    dictionaries stay so), else what all of ``frame``'s values make (not a first chunk's: its
+    decimals may be fewer digits than a later one's, a column may have no value in it); a column
+    with no value at all is text. No pandas metadata: the output has no index."""
+    names = [str(c) for c in frame.columns]
+    known = {f.name: f for f in file_schema} if file_schema is not None else {}
+    inferred = _parquet_schema(frame.set_axis(names, axis=1)) if not set(names) <= set(known) else None
+    return pa.schema([known[c] if c in known else inferred.field(c) for c in names])  # type: ignore[union-attr]
+
+
+def schema_text(schema: pa.Schema) -> str:
+    """``schema`` as text a model file's JSON holds (Arrow's IPC bytes, base64): no pickle."""
+    import base64
+
+    return base64.b64encode(schema.serialize().to_pybytes()).decode("ascii")
+
+
+def schema_from_text(text: str) -> pa.Schema:
+    """The schema ``schema_text`` wrote; ValueError when ``text`` is none."""
+    import base64
+    import binascii
+
+    try:
+        return pa.ipc.read_schema(pa.py_buffer(base64.b64decode(text, validate=True)))
+    except (binascii.Error, pa.ArrowException, TypeError) as err:
+        raise ValueError(f"its arrow_schema is no Arrow schema: {err}") from None
 
 
 def _named_index_as_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -1015,10 +1074,12 @@ class TableWriter:
     groups of the first chunk's schema.
     """
 
-    def __init__(self, target: str, fmt: Format, style: CsvStyle | None = None) -> None:
+    def __init__(self, target: str, fmt: Format, style: CsvStyle | None = None,
+                 schema: pa.Schema | None = None) -> None:
         self.target = target
         self.fmt = fmt
         self.style = style or CsvStyle()
+        self.schema = schema  # Parquet: the columns' Arrow types (see output_schema); None: the first chunk's
         suffix = _suffix(target)
         if suffix == ".tsv":  # a .tsv holds tabs, whatever delimiter the training file used
             self.style = replace(self.style, delimiter="\t")
@@ -1074,11 +1135,16 @@ class TableWriter:
             if any(not isinstance(c, str) for c in chunk.columns):  # Parquet names are text
                 chunk = chunk.set_axis([str(c) for c in chunk.columns], axis=1)
             if self._parquet is None:
-                self._schema = _parquet_schema(chunk)
+                schema = _parquet_schema(chunk) if self.schema is None else output_schema(chunk, self.schema)
+                # pandas' metadata of the rows: pandas reads Int32, a category's order ... back.
+                self._schema = schema.with_metadata(pa.Schema.from_pandas(chunk.iloc[:0], preserve_index=False).metadata)
                 self._parquet = pq.ParquetWriter(self._handle, self._schema)
-            self._parquet.write_table(
-                pa.Table.from_pandas(chunk, schema=self._schema, preserve_index=False)
-            )
+            try:
+                table = pa.Table.from_pandas(chunk, schema=self._schema, preserve_index=False)
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
+                raise DataError(f"the rows cannot be written as Parquet of the schema they were "
+                                f"learnt from: {str(err).splitlines()[0]}") from None
+            self._parquet.write_table(table)
         self.rows += len(chunk)
 
     def _header(self, chunk: pd.DataFrame) -> list[str] | None:
@@ -1177,17 +1243,21 @@ def _grouped(text: str) -> str:
 
 
 def _parquet_schema(chunk: pd.DataFrame) -> pa.Schema:
-    """The chunk's Arrow schema; a column all missing in this chunk (typed null) is text."""
-    schema = pa.Schema.from_pandas(chunk, preserve_index=False)
+    """The chunk's Arrow schema; a column all missing in this chunk (typed null) is text, and
+    decimals take 38 digits at their scale (what a later chunk's may need)."""
+    schema = pa.Schema.from_pandas(chunk, preserve_index=False).remove_metadata()
     for i, field in enumerate(schema):
         if pa.types.is_null(field.type):
             schema = schema.set(i, field.with_type(pa.string()))
+        elif pa.types.is_decimal(field.type) and field.type.precision < 38:
+            schema = schema.set(i, field.with_type(pa.decimal128(38, field.type.scale)))
     return schema
 
 
 def write_table(
-    frame: pd.DataFrame, target: str, fmt: Format, style: CsvStyle | None = None
+    frame: pd.DataFrame, target: str, fmt: Format, style: CsvStyle | None = None,
+    schema: pa.Schema | None = None,
 ) -> None:
     """Write ``frame`` whole to ``target`` (atomically, see :class:`TableWriter`)."""
-    with TableWriter(target, fmt, style) as writer:
+    with TableWriter(target, fmt, style, schema) as writer:
         writer.write(frame)

@@ -1144,3 +1144,36 @@ def test_a_column_whose_name_holds_a_comma_is_named_in_quotes():
     assert cli._columns('"a,b",c') == ["a,b", "c"] and cli._columns(" x , y ") == ["x", "y"]
     args = cli.build_parser().parse_args(["fit", "t.csv", "-o", "m.tabgan", "--discrete-columns", '"rate, %",k'])
     assert args.discrete_columns == ["rate, %", "k"]
+
+
+def test_parquet_output_keeps_the_training_files_arrow_types_whatever_the_chunks(tmp_path):
+    # Before 2026-12-04 the output schema was the first chunk's, read from pandas: int32 with gaps
+    # became double, decimal128(10, 2) decimal128(4, 2), large_string string, a dictionary's int32
+    # indices int8; and --chunk-size 1 stopped on a chunk with a wider decimal, or dates in a column
+    # the first chunk had none of.
+    import datetime
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(0)
+    n = ROWS
+    pq.write_table(pa.table({
+        "x": rng.normal(size=n),
+        "count": pa.array([None if i % 7 == 0 else int(v) for i, v in enumerate(rng.integers(0, 1000, n))], pa.int32()),
+        "price": pa.array([decimal.Decimal(f"{v:.2f}") for v in np.exp(rng.uniform(0, np.log(500), n))],
+                          pa.decimal128(10, 2)),
+        "word": pa.array(rng.choice(["a", "b", "c"], n).tolist(), pa.large_string()),
+        "code": pa.array(rng.choice(["p", "q"], n).tolist()).dictionary_encode(),
+        "shipped": pa.array([datetime.date(2021, 1, 1) + datetime.timedelta(days=int(d)) if i % 9 == 0 else None
+                             for i, d in enumerate(rng.integers(0, 400, n))], pa.date32()),
+    }), tmp_path / "in.parquet")
+    model = tmp_path / "m.tabgan"
+    assert run("fit", tmp_path / "in.parquet", "-o", model, *TINY) == 0
+    wanted = pq.read_schema(tmp_path / "in.parquet").remove_metadata()
+    assert run("sample", model, "-n", 40, "--chunk-size", 1, "--seed", 1, "-o", tmp_path / "o.parquet", "-q") == 0
+    assert pq.read_schema(tmp_path / "o.parquet").remove_metadata().equals(wanted)
+    assert run("synth", tmp_path / "in.parquet", "-o", tmp_path / "s.parquet", *TINY, "--min-quality", "none",
+               "--max-dcr-share", "none", "--max-exact-copy-rate", "none", "-q") == 0
+    assert pq.read_schema(tmp_path / "s.parquet").remove_metadata().equals(wanted)

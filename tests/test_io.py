@@ -828,3 +828,53 @@ def test_a_blank_line_between_rows_of_several_columns_is_no_row(tmp_path):
     (tmp_path / "in.csv").write_text("a,b\n1,2\n\n3,4\n")
     frame, _ = read_table(str(tmp_path / "in.csv"))
     assert frame.to_dict("list") == {"a": [1, 3], "b": [2, 4]}
+
+
+def test_parquet_ints_and_booleans_with_gaps_are_read_as_nullable_dtypes(tmp_path):
+    # Before 2026-12-04 an int32 column with a gap was read as float64 (572 became 572.0), and a
+    # uint64 past 2**53 lost its last digits on the way.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"n": pa.array([1, None, 572], pa.int32()),
+                             "u": pa.array([2**63 + 1, None, 2**63 + 7], pa.uint64()),
+                             "b": pa.array([True, None, False]), "k": pa.array([1, 2, 3], pa.int16())}),
+                   tmp_path / "t.parquet")
+    frame, _ = read_table(str(tmp_path / "t.parquet"))
+    assert frame.dtypes.astype(str).to_dict() == {"n": "Int32", "u": "UInt64", "b": "boolean", "k": "int16"}
+    assert frame["u"].tolist() == [2**63 + 1, pd.NA, 2**63 + 7]
+
+
+def test_parquet_chunks_are_written_in_the_schema_of_the_whole_table(tmp_path):
+    # Before 2026-12-04 the schema was the first chunk's: a later chunk's decimals with one more
+    # digit, or dates in a column the first chunk had none of, stopped the write (ArrowInvalid,
+    # ArrowTypeError), and a column with no value in one chunk of one was written as text.
+    import datetime
+    import decimal
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from tabgan.io import output_schema, read_table_and_schema, schema_from_text, schema_text
+
+    whole = pd.DataFrame({"price": [decimal.Decimal("1.25"), decimal.Decimal("100.50")],
+                          "shipped": pd.Series([None, datetime.date(2021, 1, 1)], dtype=object)})
+    schema = schema_from_text(schema_text(output_schema(whole)))  # as a model file keeps it
+    assert schema.field("price").type.scale == 2 and schema.field("shipped").type == pa.date32()
+    with TableWriter(str(tmp_path / "o.parquet"), "parquet", schema=schema) as writer:
+        writer.write(whole.iloc[[0]])
+        writer.write(whole.iloc[[1]])
+    assert pq.read_table(tmp_path / "o.parquet").to_pydict() == {
+        "price": [decimal.Decimal("1.25"), decimal.Decimal("100.50")], "shipped": [None, datetime.date(2021, 1, 1)]}
+    with TableWriter(str(tmp_path / "p.parquet"), "parquet") as writer:  # no schema: decimals get room
+        writer.write(whole[["price"]].iloc[[0]])
+        writer.write(whole[["price"]].iloc[[1]])
+    # A Parquet file's own types are kept: its width of decimals, large_string, dictionary indices.
+    pq.write_table(pa.table({"d": pa.array([decimal.Decimal("1.50")], pa.decimal128(10, 2)),
+                             "s": pa.array(["a"], pa.large_string()),
+                             "c": pa.array(["x"]).dictionary_encode()}), tmp_path / "in.parquet")
+    frame, _, file_schema = read_table_and_schema(str(tmp_path / "in.parquet"))
+    write_table(frame, str(tmp_path / "back.parquet"), "parquet", schema=output_schema(frame, file_schema))
+    assert pq.read_schema(tmp_path / "back.parquet").remove_metadata().equals(file_schema.remove_metadata())
+    with pytest.raises(ValueError, match="its arrow_schema is no Arrow schema"):
+        schema_from_text("bm90IGEgc2NoZW1h")

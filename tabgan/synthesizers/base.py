@@ -15,12 +15,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import torch
 from sklearn.base import BaseEstimator
 
 from tabgan.engines.base import network_shapes
 from tabgan.errors import ConditionError, ConditionUnmetError, ModelFileError, NotFittedError, ParameterError
-from tabgan.io import CsvStyle
+from tabgan.io import CsvStyle, schema_from_text, schema_text
 from tabgan.nn.layers import native_bfloat16
 from tabgan.persistence import Target, model_name, read_model_file, write_model_file
 from tabgan.schema import text_names, validate_frame
@@ -360,6 +361,9 @@ class BaseSynthesizer(BaseEstimator):
         # How the training CSV was written, when the command line read one (it sets this after
         # fit): ``tabgan sample`` writes CSV the same way. None for a DataFrame.
         self.csv_style_: CsvStyle | None = None
+        # Likewise the Arrow type of each column (``io.output_schema``), that ``tabgan sample``
+        # writes Parquet in. None for a DataFrame.
+        self.arrow_schema_: pa.Schema | None = None
         self.sample_seed_ = int(seeds[3])
         layout = self.transformer_.layout_
         self.epochs_ = self._epochs_for(len(data))
@@ -875,6 +879,7 @@ class BaseSynthesizer(BaseEstimator):
                 "slot_counts": [int(c) for c in self.slot_counts_],
                 "value_reference": self.value_reference_,
                 "csv_style": asdict(self.csv_style_) if getattr(self, "csv_style_", None) else None,
+                "arrow_schema": schema_text(schema) if (schema := getattr(self, "arrow_schema_", None)) else None,
                 "column_labels": self.column_labels_,
                 "training_state": keep,
                 # The fitted networks' config: the parameters may have been set otherwise since.
@@ -920,6 +925,8 @@ class BaseSynthesizer(BaseEstimator):
         model.value_reference_ = state.get("value_reference", {})
         style = state.get("csv_style")  # absent in files written before 2026-12-02
         model.csv_style_ = CsvStyle(**style) if style else None
+        arrow = state.get("arrow_schema")  # absent in files written before 2026-12-04
+        model.arrow_schema_ = schema_from_text(arrow) if arrow is not None else None
         model.sample_seed_ = state["sample_seed"]
         model.seed_ = state.get("seed")  # absent in files before 2026-12-02
         for key, seed in (("sample_seed", model.sample_seed_), ("seed", model.seed_)):

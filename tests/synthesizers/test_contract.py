@@ -818,6 +818,7 @@ def test_a_model_file_missing_a_tensor_is_named_in_the_error(fitted, tmp_path):
     (lambda h: h["state"].update(kept_epoch=-1), "its kept_epoch -1 is no integer >= 0"),
     (lambda h: h["state"].update(column_labels=["a"]), r"its column_labels \['a'\] are not one label for each"),
     (lambda h: h["state"].update(slot_counts=[2**70]), "OverflowError"),
+    (lambda h: h["state"].update(arrow_schema="bm90IGEgc2NoZW1h"), "its arrow_schema is no Arrow schema"),
     # A column state that cannot be decoded fails at load, naming the file, not at sample().
     (lambda h: h["state"]["transformer"]["columns"][0]["encoder"].update(
         stds=h["state"]["transformer"]["columns"][0]["encoder"]["stds"][:1]), r"encoder has \d+ means, 1 stds"),
