@@ -219,6 +219,25 @@ def _from_json(value: Any) -> Any:
     raise ValueError(f"unknown stored value type {kind!r}")
 
 
+def category_dtype(categories: Sequence[Any] | None, dtype: str | None, ordered: bool
+                   ) -> pd.CategoricalDtype:
+    """A pandas category dtype: ``categories`` in their order, as an Index of the dtype they had
+    (its ``dtype_name``: int8, string[python], datetime64[s], float32, ...), so that a column
+    comes back with the category dtype it went in with. ``dtype`` None (model files written
+    before 2026-12-04): pandas infers it from the values, as it did then."""
+    if categories is None or dtype is None:
+        return pd.CategoricalDtype(categories, ordered=ordered)
+    kind = as_dtype(dtype)
+    if isinstance(kind, np.dtype) and kind.kind == "m":
+        # pandas casts Timedelta objects through nanoseconds, which 10**12 s overflow: numpy's
+        # values, each in the column's own unit
+        index = pd.Index(np.array([pd.Timedelta(v).to_timedelta64().astype(kind) for v in categories],
+                                  dtype=kind))
+    else:
+        index = pd.Index(list(categories), dtype=kind, tupleize_cols=False)  # tuples stay values
+    return pd.CategoricalDtype(index, ordered=ordered)
+
+
 def nullable_dtype(dtype: str) -> str:
     """The pandas dtype that can hold missing values for a numpy int or bool dtype (by name, as
     ``dtype_name`` writes it); any other dtype, pyarrow's included, holds them already."""

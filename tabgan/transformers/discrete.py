@@ -1,8 +1,9 @@
 """One-hot encoding of categorical and boolean columns.
 
 Slots are ``[categories by falling frequency..., other?, missing?]``. Values keep their type
-(strings stay strings, ints stay ints, pandas categories keep their whole category list and order),
-an empty string stays an empty string, and missing values are their own slot.
+(strings stay strings, ints stay ints, pandas categories keep their whole category list, its
+dtype and its order), an empty string stays an empty string, and missing values are their own
+slot.
 
 High cardinality: at most ``max_categories`` slots. The rarest values beyond that are pooled into
 one ``other`` slot and drawn back by their frequency, so a 100,000-value column costs
@@ -21,6 +22,7 @@ from tabgan.transformers.base import (
     MISSING_VALUES,
     ColumnTransformer,
     as_dtype,
+    category_dtype,
     dtype_name,
     from_json_values,
     json_values,
@@ -53,12 +55,14 @@ class CategoricalTransformer(ColumnTransformer):
         self.pool_counts: list[int] = []
         self.has_missing = False
         self.dtype_categories: list[Any] | None = None  # a pandas category dtype's own list
+        self.categories_dtype: str | None = None  # the dtype of that list (int8, string, ...)
         self.ordered = False
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> CategoricalTransformer:
         self.column, self.dtype, self.na = str(s.name), dtype_name(s.dtype), missing_marker(s)
         if isinstance(s.dtype, pd.CategoricalDtype):
             self.dtype_categories = [to_plain(v) for v in s.dtype.categories]
+            self.categories_dtype = dtype_name(s.dtype.categories.dtype)
             self.ordered = bool(s.dtype.ordered)
         counts = s.value_counts(dropna=True, sort=True)
         counts = counts[counts > 0]  # a category dtype lists its unused categories too
@@ -148,8 +152,8 @@ class CategoricalTransformer(ColumnTransformer):
     def _restore(self, values: np.ndarray, missing: np.ndarray) -> pd.Series:
         name = self.column
         if self.dtype == "category":
-            return pd.Series(pd.Categorical(np.where(missing, None, values), categories=self.dtype_categories,
-                                            ordered=self.ordered), name=name)
+            dtype = category_dtype(self.dtype_categories, self.categories_dtype, self.ordered)
+            return pd.Series(pd.Categorical(np.where(missing, None, values), dtype=dtype), name=name)
         if self.dtype == "object":
             values[missing] = MISSING_VALUES[self.na]
             return pd.Series(values, name=name, dtype=object)
@@ -166,6 +170,7 @@ class CategoricalTransformer(ColumnTransformer):
             "pool": json_values(self.pool, c), "pool_counts": self.pool_counts,
             "has_missing": self.has_missing,
             "dtype_categories": json_values(self.dtype_categories, c), "ordered": self.ordered,
+            "categories_dtype": self.categories_dtype,
         }
 
     @classmethod
@@ -175,6 +180,7 @@ class CategoricalTransformer(ColumnTransformer):
             setattr(t, key, d[key])
         for key in ("categories", "pool", "dtype_categories"):  # dates, Decimals ... tagged
             setattr(t, key, from_json_values(d[key]))
+        t.categories_dtype = d.get("categories_dtype")  # absent in files written before 2026-12-04
         return t
 
 

@@ -38,6 +38,7 @@ from tabgan.transformers.base import (
     MISSING_VALUES,
     Unlearnt,
     as_dtype,
+    category_dtype,
     dtype_name,
     from_json_values,
     json_values,
@@ -80,6 +81,7 @@ class ConstantTransformer(Unlearnt):
     def __init__(self, column: str = "") -> None:
         self.column, self.dtype, self.value, self.na = column, "object", None, "nan"
         self.dtype_categories: list[Any] | None = None  # a pandas category dtype's own list
+        self.categories_dtype: str | None = None  # the dtype of that list (int8, string, ...)
         self.ordered = False
 
     def fit(self, s: pd.Series, rng: np.random.Generator) -> ConstantTransformer:
@@ -90,6 +92,7 @@ class ConstantTransformer(Unlearnt):
         self.na = missing_marker(s)
         if isinstance(s.dtype, pd.CategoricalDtype):
             self.dtype_categories = [to_plain(v) for v in s.dtype.categories]
+            self.categories_dtype = dtype_name(s.dtype.categories.dtype)
             self.ordered = bool(s.dtype.ordered)
         return self
 
@@ -97,14 +100,15 @@ class ConstantTransformer(Unlearnt):
         value = MISSING_VALUES[self.na] if self.value is None else self.value
         out = pd.Series([value] * c.shape[0], name=self.column, dtype=object)
         if self.dtype == "category":
-            return out.astype(pd.CategoricalDtype(self.dtype_categories, ordered=self.ordered))
+            return out.astype(category_dtype(self.dtype_categories, self.categories_dtype, self.ordered))
         return out if self.dtype == "object" else out.astype(as_dtype(self.dtype))
 
     def to_dict(self) -> dict[str, Any]:
         c = self.column
         return {"type": self.kind_name, "column": c, "dtype": self.dtype, "na": self.na,
                 "value": json_values([self.value], c)[0],
-                "dtype_categories": json_values(self.dtype_categories, c), "ordered": self.ordered}
+                "dtype_categories": json_values(self.dtype_categories, c), "ordered": self.ordered,
+                "categories_dtype": self.categories_dtype}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ConstantTransformer:
@@ -112,6 +116,7 @@ class ConstantTransformer(Unlearnt):
         t.dtype, t.ordered, t.na = d["dtype"], d["ordered"], d.get("na", "nan")
         t.value = from_json_values([d["value"]])[0]
         t.dtype_categories = from_json_values(d["dtype_categories"])
+        t.categories_dtype = d.get("categories_dtype")  # absent in files written before 2026-12-04
         return t
 
 

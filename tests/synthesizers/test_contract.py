@@ -472,6 +472,30 @@ def test_infinities_are_learnt_conditioned_on_and_saved(cls, tmp_path):
 
 
 @pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
+def test_category_columns_keep_the_dtype_of_their_categories_and_concatenate(cls, tmp_path):
+    # Before 2026-12-04 categories came back of the dtype pandas inferred from their values (int8
+    # as int64, string as object, datetime64[s] as datetime64[ns], float32 as float64), so a
+    # sample's dtypes were not the table's and pd.concat([real, synthetic]) gave no category.
+    rng = np.random.default_rng(0)
+    n = 200
+    table = pd.DataFrame({
+        "x": rng.normal(size=n),
+        "grade": pd.Series(rng.choice([1, 2, 3], n)).astype("int8").astype("category"),
+        "city": pd.Series(rng.choice(list("abc"), n)).astype("string").astype("category"),
+        "when": pd.Series(pd.to_datetime(rng.choice(["2020-01-01", "2021-01-01"], n))).astype("datetime64[s]")
+        .astype("category"),
+        "w32": pd.Series(rng.choice([0.5, 1.5], n)).astype("float32").astype("category"),
+        "one": pd.Series(["z"] * n, dtype="string").astype("category"),  # a constant
+    })
+    model = cls(epochs=1, batch_size=50, pac=5, random_state=0).fit(table)
+    model.save(tmp_path / "m.tabgan")
+    loaded = tabgan.load(tmp_path / "m.tabgan")
+    for out in (model.sample(20, random_state=0), loaded.sample(20, random_state=0), loaded.sample(0)):
+        pd.testing.assert_series_equal(out.dtypes, table.dtypes)
+        pd.testing.assert_series_equal(pd.concat([table, out]).dtypes, table.dtypes)
+
+
+@pytest.mark.parametrize("cls", SYNTHS, ids=lambda c: c.__name__)
 def test_numbers_with_several_missing_texts_are_learnt_and_each_can_be_asked_for(cls):
     # Before 2026-12-03 ages as text with gaps and "?" were a category; incomes with "-" and
     # "unknown" an id, generated as random digits.

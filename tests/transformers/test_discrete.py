@@ -107,3 +107,34 @@ def test_interval_categories_are_looked_up_without_a_pandas_warning():
     assert (t.inverse_transform(t.transform(s), np.random.default_rng(0)).astype(object)
             == s.astype(object)).all()
     assert slots.min() >= 0
+
+
+@pytest.mark.parametrize("categories", [
+    pd.Index([1, 2, 3], dtype="int8"), pd.Index(list("abc"), dtype="string"),
+    pd.DatetimeIndex(np.array(["2020-01-01", "2021-01-01"], dtype="datetime64[s]")),
+    pd.DatetimeIndex(["2020-01-01", "2021-01-01"]).tz_localize("Europe/Paris").as_unit("ms"),
+    pd.Index([0.1, 1.5], dtype="float32"), pd.TimedeltaIndex(np.array([5, 3600], dtype="timedelta64[s]")),
+    pd.Index([1, 2], dtype="uint16"), pd.Index([1, 2], dtype=object),
+], ids=lambda c: str(c.dtype))
+def test_pandas_categories_keep_their_dtype_through_the_model_file(categories):
+    # Before 2026-12-04 a category column came back with categories of the dtype pandas inferred
+    # from their values (int8 as int64, string as object, datetime64[s] as datetime64[ns], float32
+    # as float64): not the input's dtype, and pd.concat of real and synthetic rows gave objects.
+    import json
+
+    from tabgan.transformers.base import transformer_from_dict
+
+    codes = np.random.default_rng(0).integers(-1, len(categories), 40)  # -1: missing
+    for ordered in (False, True):
+        s = pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories, ordered)), name="c")
+        t = CategoricalTransformer().fit(s, np.random.default_rng(0))
+        state = json.loads(json.dumps(t.to_dict(), allow_nan=False))
+        back = transformer_from_dict(state)
+        out = back.inverse_transform(t.transform(s), np.random.default_rng(0))
+        pd.testing.assert_series_equal(out, s)
+        assert pd.concat([s, out]).dtype == s.dtype
+        empty = back.inverse_transform(np.zeros((0, t.width), np.float32), np.random.default_rng(0))
+        assert empty.dtype == s.dtype
+    del state["categories_dtype"]  # a file from before 2026-12-04: categories of the dtype pandas infers
+    old = transformer_from_dict(state).inverse_transform(t.transform(s), np.random.default_rng(0))
+    assert (old.astype(object).fillna("NA") == s.astype(object).fillna("NA")).all()

@@ -249,3 +249,15 @@ def test_only_ids_that_could_meet_are_remembered_across_chunks():
         taken: set[str] = set()
         t.inverse_compact(np.zeros((500, 0)), np.random.default_rng(1), 0, taken)
         assert len(taken) == kept  # 122 random bits: no two meet; 26**6 values: they may
+
+
+def test_a_constant_category_column_keeps_the_dtype_of_its_categories():
+    # Before 2026-12-04 its categories came back of the dtype pandas inferred: int8 as int64.
+    from tabgan.transformers.base import transformer_from_dict
+
+    s = pd.Series([2] * 10, name="grade", dtype=pd.CategoricalDtype(pd.Index([2, 5], dtype="int8"), ordered=True))
+    t = ConstantTransformer().fit(s, np.random.default_rng(0))
+    back = transformer_from_dict(json.loads(json.dumps(t.to_dict())))
+    for n in (3, 0):
+        out = back.inverse_transform(np.zeros((n, 0), np.float32), np.random.default_rng(0))
+        pd.testing.assert_series_equal(out, s.iloc[:n])
