@@ -146,8 +146,9 @@ def without_text(s: pd.Series, text: str | Sequence[str] | None) -> pd.Series:
 
 def json_values(values: Sequence[Any] | None, column: str) -> list[Any] | None:
     """Categories or a constant's values as JSON: str, int, finite float and bool as they are;
-    infinities, dates, times, timestamps, durations, Decimals, intervals (``pd.cut``'s bins to
-    ``inf``) and tuples as ``{"$type": ..., ...}``
+    infinities, dates, times, timestamps and durations (in their own unit: 9999-12-31 in seconds
+    is beyond nanoseconds), Decimals, intervals (``pd.cut``'s bins to ``inf``), periods, bytes
+    and tuples as ``{"$type": ..., ...}``
     (``from_json_values`` reads them back to equal values). ColumnError naming ``column`` for
     a value of any other type, which a model file cannot hold."""
     return None if values is None else [_to_json(v, column) for v in values]  # distinct values
@@ -163,9 +164,9 @@ def _to_json(value: Any, column: str) -> Any:
         return {"$type": "float", "text": repr(value)}
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
-    if isinstance(value, pd.Timestamp):
-        return {"$type": "timestamp", "ns": value.as_unit("ns").value,
-                "tz": None if value.tz is None else str(value.tz)}
+    if isinstance(value, pd.Timestamp):  # its UTC instant in its unit
+        return {"$type": "timestamp", "value": int(value.to_datetime64().astype(np.int64)),
+                "unit": value.unit, "tz": None if value.tz is None else str(value.tz)}
     if isinstance(value, datetime.datetime):
         return {"$type": "datetime", "iso": value.isoformat()}
     if isinstance(value, datetime.date):
@@ -173,7 +174,8 @@ def _to_json(value: Any, column: str) -> Any:
     if isinstance(value, datetime.time):
         return {"$type": "time", "iso": value.isoformat()}
     if isinstance(value, pd.Timedelta):
-        return {"$type": "timedelta", "ns": value.as_unit("ns").value}
+        return {"$type": "timedelta", "value": int(value.to_timedelta64().astype(np.int64)),
+                "unit": value.unit}
     if isinstance(value, datetime.timedelta):
         return {"$type": "pytimedelta", "us": value // datetime.timedelta(microseconds=1)}
     if isinstance(value, decimal.Decimal):
@@ -185,6 +187,10 @@ def _to_json(value: Any, column: str) -> Any:
         return {"$type": "tuple", "items": [_to_json(v, column) for v in value]}
     if isinstance(value, uuid.UUID):
         return {"$type": "uuid", "hex": value.hex}
+    if isinstance(value, pd.Period):
+        return {"$type": "period", "ordinal": value.ordinal, "freq": value.freqstr}
+    if isinstance(value, bytes):
+        return {"$type": "bytes", "hex": value.hex()}
     raise ColumnError(column, f"holds values of type {type(value).__name__}, which a model file "
                               "cannot store; convert the column to text or numbers")
 
@@ -195,8 +201,8 @@ def _from_json(value: Any) -> Any:
     kind = value["$type"]
     if kind == "float":
         return float(value["text"])
-    if kind == "timestamp":
-        out = pd.Timestamp(value["ns"], unit="ns")
+    if kind == "timestamp":  # "ns" in files written before 2026-12-04
+        out = pd.Timestamp(np.datetime64(*_count_and_unit(value)))
         return out if value["tz"] is None else out.tz_localize("UTC").tz_convert(value["tz"])
     if kind == "datetime":
         return datetime.datetime.fromisoformat(value["iso"])
@@ -205,7 +211,7 @@ def _from_json(value: Any) -> Any:
     if kind == "time":
         return datetime.time.fromisoformat(value["iso"])
     if kind == "timedelta":
-        return pd.Timedelta(value["ns"], unit="ns")
+        return pd.Timedelta(np.timedelta64(*_count_and_unit(value)))
     if kind == "pytimedelta":
         return datetime.timedelta(microseconds=value["us"])
     if kind == "decimal":
@@ -216,7 +222,21 @@ def _from_json(value: Any) -> Any:
         return tuple(_from_json(v) for v in value["items"])
     if kind == "uuid":
         return uuid.UUID(hex=value["hex"])
+    if kind == "period":
+        return pd.Period(ordinal=value["ordinal"], freq=value["freq"])
+    if kind == "bytes":
+        return bytes.fromhex(value["hex"])
     raise ValueError(f"unknown stored value type {kind!r}")
+
+
+def _count_and_unit(value: dict[str, Any]) -> tuple[int, str]:
+    """(count, unit) of a stored timestamp or duration: its own unit, or nanoseconds in files
+    written before 2026-12-04."""
+    if "ns" in value:
+        return value["ns"], "ns"
+    if value["unit"] not in ("s", "ms", "us", "ns"):  # the units pandas holds
+        raise ValueError(f"unknown time unit {value['unit']!r}")
+    return value["value"], value["unit"]
 
 
 def category_dtype(categories: Sequence[Any] | None, dtype: str | None, ordered: bool

@@ -153,7 +153,12 @@ class CategoricalTransformer(ColumnTransformer):
         name = self.column
         if self.dtype == "category":
             dtype = category_dtype(self.dtype_categories, self.categories_dtype, self.ordered)
-            return pd.Series(pd.Categorical(np.where(missing, None, values), dtype=dtype), name=name)
+            # Codes found among the values as fitted, never cast by pandas (it takes Timedeltas
+            # through nanoseconds, which 10**12 s overflow).
+            known = pd.Index(self.dtype_categories, dtype=object, tupleize_cols=False)
+            codes = known.get_indexer(pd.Index(values, dtype=object, tupleize_cols=False))  # (n,)
+            codes[missing] = -1
+            return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), name=name)
         if self.dtype == "object":
             values[missing] = MISSING_VALUES[self.na]
             return pd.Series(values, name=name, dtype=object)

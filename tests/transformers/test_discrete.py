@@ -138,3 +138,40 @@ def test_pandas_categories_keep_their_dtype_through_the_model_file(categories):
     del state["categories_dtype"]  # a file from before 2026-12-04: categories of the dtype pandas infers
     old = transformer_from_dict(state).inverse_transform(t.transform(s), np.random.default_rng(0))
     assert (old.astype(object).fillna("NA") == s.astype(object).fillna("NA")).all()
+
+
+FAR = np.array(["2020-01-01", "9999-12-31", "0001-01-01"], dtype="datetime64[s]")
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series(FAR).astype("category"), pd.Series(pd.DatetimeIndex(FAR).tz_localize("UTC")).astype("category"),
+    pd.Series(np.array([5, 10**12], dtype="timedelta64[s]")).astype("category"),
+    pd.Series([pd.Timedelta(np.timedelta64(10**12, "s")), pd.Timedelta("2h"), None], dtype=object),
+    pd.Series([pd.Period("2020-01", "M"), pd.Period("2021-06", "M"), None], dtype=object),
+    pd.Series(pd.period_range("2020Q1", periods=3, freq="Q")).astype("category"),
+    pd.Series([b"ab", b"\xff\x00", b"", None], dtype=object),
+], ids=["far-dates", "far-utc", "long-durations", "long-timedeltas", "periods", "period-category", "bytes"])
+def test_far_dates_long_durations_periods_and_bytes_survive_the_model_file(values):
+    # Before 2026-12-04 a fit on them succeeded and save failed: pandas' OutOfBoundsDatetime for
+    # 9999-12-31 in seconds and OutOfBoundsTimedelta for 10**12 s (stored as nanoseconds), a
+    # ColumnError for periods and bytes.
+    import json
+
+    from tabgan.transformers.base import transformer_from_dict
+
+    s = values.iloc[np.arange(40) % len(values)].reset_index(drop=True).rename("c")
+    t = CategoricalTransformer().fit(s, np.random.default_rng(0))
+    back = transformer_from_dict(json.loads(json.dumps(t.to_dict(), allow_nan=False)))
+    for mine, theirs in ((back.categories, t.categories), (back.dtype_categories, t.dtype_categories)):
+        assert mine == theirs and [getattr(v, "unit", None) for v in mine or []] == \
+            [getattr(v, "unit", None) for v in theirs or []]
+    pd.testing.assert_series_equal(back.inverse_transform(t.transform(s), np.random.default_rng(0)), s)
+
+
+def test_timestamps_and_durations_of_files_from_before_their_units_load():
+    from tabgan.transformers.base import from_json_values
+
+    old = [{"$type": "timestamp", "ns": 1_577_836_800_000_000_001, "tz": "Europe/Paris"},
+           {"$type": "timedelta", "ns": 7_200_000_000_000}]
+    assert from_json_values(old) == [pd.Timestamp("2020-01-01 00:00:00.000000001", tz="UTC").tz_convert("Europe/Paris"),
+                                     pd.Timedelta("2h")]

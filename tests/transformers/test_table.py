@@ -325,3 +325,11 @@ def test_numbers_written_as_text_are_conditioned_on_as_text():
     with pytest.raises(ColumnError, match="column 'gain': holds the text 'n/a', which is no number "
                                           r"\(when fitted it held numbers written as text and '\?' for missing"):
         t.transform(pd.DataFrame({"gain": ["12", "n/a"], "c": ["a", "b"]}))
+
+
+def test_a_value_a_model_file_cannot_hold_is_refused_by_fit():
+    # Before 2026-12-04 a column of such values (complex numbers; periods and bytes, which it now
+    # holds) was fit and trained on, and only save refused it.
+    df = pd.DataFrame({"x": np.arange(20.0), "z": pd.Series([1 + 2j, 3j] * 10, dtype=object)})
+    with pytest.raises(ColumnError, match="column 'z': holds values of type complex, which a model file cannot"):
+        TableTransformer().fit(df)
