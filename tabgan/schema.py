@@ -915,11 +915,16 @@ def object_dates(s: pd.Series) -> pd.Series:
         try:
             dt = pd.to_datetime(s)
         except ValueError as e:  # pandas 2.x refuses aware ones in several zones unless utc=True
+            _refuse_naive_with_aware(s)  # or raises "Cannot mix tz-aware with tz-naive values"
             if "utc=True" not in str(e):
                 raise
             return pd.to_datetime(s, utc=True)
-        return dt if pd.api.types.is_datetime64_any_dtype(dt.dtype) else pd.to_datetime(s, utc=True)
+        if pd.api.types.is_datetime64_any_dtype(dt.dtype):
+            return dt
+        _refuse_naive_with_aware(s)  # naive ones first: utc=True would read them as UTC
+        return pd.to_datetime(s, utc=True)
     except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        _refuse_naive_with_aware(s)  # numpy would read the aware ones as naive UTC
         first = s.dropna().iloc[0]
         if getattr(first, "tzinfo", None) is not None:
             raise ColumnError(s.name, "holds dates with a time zone beyond 1677-2262, which pandas "
@@ -927,6 +932,15 @@ def object_dates(s: pd.Series) -> pd.Series:
         values = s.to_numpy(dtype=object)
         values = np.where(pd.isna(values), None, values)  # numpy reads None as NaT, not pd.NaT
         return pd.Series(np.array(values, dtype="datetime64[us]"), index=s.index, name=s.name)
+
+
+def _refuse_naive_with_aware(s: pd.Series) -> None:
+    """ColumnError naming the column when its date objects mix ones with a time zone and naive
+    ones, which name no one instant."""
+    aware = s.dropna().map(lambda v: getattr(v, "tzinfo", None) is not None)  # a loop over rows, in pandas
+    if aware.any() and not aware.all():
+        raise ColumnError(s.name, "mixes value types (dates with a time zone, dates without one); "
+                                  "give them all one (tz_localize) or make them all naive")
 
 
 def _wide_dates(text: pd.Series, parse: str) -> pd.Series:

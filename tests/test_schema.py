@@ -1,3 +1,4 @@
+import datetime
 import json
 
 import numpy as np
@@ -383,3 +384,24 @@ def test_text_with_a_nul_character_is_refused_naming_the_column():
             validate_frame(pd.DataFrame({"t": column}))
     for column in (pd.Series([decimal.Decimal("1.5")] * 2), pd.Series([b"a\x00"] * 2), pd.Series(["x", None])):
         validate_frame(pd.DataFrame({"t": column}))  # no text, or none with a NUL
+
+
+@pytest.mark.parametrize("values", [
+    [pd.Timestamp("2020-01-01", tz="UTC"), pd.Timestamp("2020-01-02")],
+    [pd.Timestamp("2020-01-02"), pd.Timestamp("2020-01-01", tz="UTC"), pd.Timestamp("2020-01-01", tz="Europe/Paris")],
+    [datetime.date(2020, 1, 1), datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)],
+    [datetime.datetime(9999, 12, 31), pd.Timestamp("2020-01-01", tz="UTC")],
+], ids=["aware-first", "naive-first", "date-and-aware", "far-naive-and-aware"])
+def test_dates_with_and_without_a_time_zone_in_one_column_are_refused_naming_it(values):
+    # Before 2026-12-04 an aware date first raised pandas' bare "Cannot mix tz-aware with
+    # tz-naive values" from the fit, and a naive one first was read as UTC (or, beyond 2262, the
+    # aware ones as naive) without a word.
+    from tabgan.schema import object_dates
+    from tabgan.transformers import TableTransformer
+
+    t = pd.Series(values * 100, dtype=object, name="t")
+    message = r"column 't': mixes value types \(dates with a time zone, dates without one\)"
+    with pytest.raises(ColumnError, match=message):
+        object_dates(t)
+    with pytest.raises(ColumnError, match=message):
+        TableTransformer().fit(pd.DataFrame({"x": np.arange(len(t)) % 7.0, "t": t}))
