@@ -305,6 +305,17 @@ def test_no_advice_to_train_longer_after_a_divergence_and_an_interrupt_is_named(
     assert f.advice.startswith("keep_best=True picks the epoch") and "train longer" not in f.advice
 
 
+def test_keep_best_is_advised_only_to_a_model_without_it():
+    # Before 2026-12-04 every collapse finding said "keep_best=True picks the best epoch", beside
+    # models that had it (the default).
+    reference = tabgan.diagnostics.value_reference(pd.DataFrame({"x": np.arange(1000.0)}), ["x"])
+    fake = pd.DataFrame({"x": np.r_[np.full(5, 10.0), np.linspace(50, 999, 995)]})
+    for keep_best, advised in ((True, False), (False, True)):
+        params = {"epochs": 30, "n_modes": 10, "keep_best": keep_best}
+        [f] = value_collapse(reference, fake, params, "ConditionalGAN", None)
+        assert ("keep_best=True" in f.advice) is advised and "a larger n_modes (now 10)" in f.advice
+
+
 def test_best_state_after_a_divergence_quotes_no_score_for_the_diverged_epoch():
     # Before 2026-12-03 it quoted the last probed epoch's score as the last epoch's.
     from tabgan.diagnostics import best_state
