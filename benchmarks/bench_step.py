@@ -76,7 +76,10 @@ def bare_pass(engine: ConditionalGANEngine, inputs: dict, optimizer: bool) -> No
         fake_in = torch.cat([fake, cond], 1)
         y = d_net(torch.cat([real_in, fake_in]), drop)
         y_real, y_fake = y.chunk(2)
-        x = (inputs["alpha"] * real_in + (1 - inputs["alpha"]) * fake_in).requires_grad_(True)
+        # The penalty's points: between real and fake packs (WGAN-GP), or between real packs and a
+        # perturbation of them (DRAGAN: 0.5 * std * U[0, 1), as the engine's dragan_penalty).
+        other = fake_in if engine.penalty == "wgan-gp" else real_in + 0.5 * real_in.std() * inputs["noise"]
+        x = (inputs["alpha"] * real_in + (1 - inputs["alpha"]) * other).requires_grad_(True)
         (grad,) = torch.autograd.grad(d_net(x, drop).sum(), x, create_graph=True)
         pen = ((grad.reshape(-1, pac * x.shape[1]).norm(2, dim=1) - 1) ** 2).mean()
         engine.opt_d.zero_grad(set_to_none=True)
@@ -103,7 +106,7 @@ def main() -> None:
     ap.add_argument("--n-critic", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=30)
     ap.add_argument("--device", default="cpu")
-    ap.add_argument("--penalty", default="wgan-gp")
+    ap.add_argument("--penalty", default="wgan-gp", choices=["wgan-gp", "dragan"])
     ap.add_argument("--discriminator-row-dim", default="128",
                     help="width of the critic's shared row layer, or 'none' (CTGAN's critic)")
     ap.add_argument("--ema", type=float, default=0.995, help="EMA decay (the engine's default)")
@@ -143,6 +146,7 @@ def main() -> None:
         "alpha": torch.rand(b // args.pac, 1, 1, generator=gen, device=device)
         .expand(b // args.pac, args.pac, layout.width + layout.condition_width)
         .reshape(b, -1),
+        "noise": torch.rand(b, layout.width + layout.condition_width, generator=gen, device=device),
     }
 
     def sync() -> None:
