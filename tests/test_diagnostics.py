@@ -102,17 +102,24 @@ def test_what_a_short_fit_cannot_show_is_said_not_passed_as_healthy():
         "No problems found: no mode collapse, divergence, critic imbalance or stalled training.")
 
 
+def small_table_and_model(**params):
+    """300 rows of a number, a category and a skewed number, and a small ConditionalGAN (8 epochs,
+    probed every 2) fitted on them with ``params`` on top."""
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"x": rng.normal(size=300).round(3), "c": rng.choice(list("abc"), 300),
+                         "y": rng.exponential(size=300).round(3)})
+    model = ConditionalGAN(batch_size=50, generator_dim=(32,), discriminator_dim=(32,), embedding_dim=16,
+                           discriminator_row_dim=16, device="cpu", epochs=8, probe_every=2, random_state=0,
+                           **params).fit(data)
+    return data, model
+
+
 def test_a_detector_is_judged_or_listed_as_not_judged_never_both():
     # Before 2026-12-04 a still-improving finding from 4 probe evaluations stood beside
     # "convergence (needs 6 probe evaluations, has 4 ...)"; after a warm start with
     # probe_every=None it stood, from the earlier fit's scores, beside "convergence (the fidelity
     # probe was off ...)", read from today's parameters, while the last epoch was never probed.
-    rng = np.random.default_rng(0)
-    data = pd.DataFrame({"x": rng.normal(size=300).round(3), "c": rng.choice(list("abc"), 300),
-                         "y": rng.exponential(size=300).round(3)})
-    model = ConditionalGAN(batch_size=50, generator_dim=(32,), discriminator_dim=(32,), embedding_dim=16,
-                           discriminator_row_dim=16, device="cpu", epochs=8, probe_every=2, generator_lr=1e-2,
-                           discriminator_lr=1e-2, random_state=0).fit(data)
+    data, model = small_table_and_model(generator_lr=1e-2, discriminator_lr=1e-2)
     found = model.diagnose(n=1000)
     assert "still_improving" in [f.kind for f in found]
     assert found.unjudged == [
@@ -224,12 +231,7 @@ def test_a_warm_start_that_diverges_at_once_names_the_state_it_kept(tmp_path):
     # Before 2026-12-04 a warm start that diverged in its first epoch (keeping the earlier fit's
     # state, keep_best's epoch 5 here) was said to keep epoch 7, the one before the diverged
     # epoch, by the error and by diagnose() alike.
-    rng = np.random.default_rng(0)
-    data = pd.DataFrame({"x": rng.normal(size=300).round(3), "c": rng.choice(list("abc"), 300),
-                         "y": rng.exponential(size=300).round(3)})
-    model = ConditionalGAN(batch_size=50, generator_dim=(32,), discriminator_dim=(32,), embedding_dim=16,
-                           discriminator_row_dim=16, device="cpu", epochs=8, probe_every=2, generator_lr=5e-3,
-                           discriminator_lr=5e-3, random_state=0).fit(data)
+    data, model = small_table_and_model(generator_lr=5e-3, discriminator_lr=5e-3)
     kept = model.best_epoch_  # keep_best's state, not the last epoch's
     assert kept is not None and kept < 7
     model.set_params(warm_start=True, generator_lr=1e4, discriminator_lr=1e4, epochs=5)
