@@ -284,12 +284,13 @@ def _read_parquet(raw: IO[bytes], name: str) -> tuple[pd.DataFrame, pa.Schema]:
         frame = _without_unknown_dtypes(table).to_pandas()
     if frame.shape[0] == 0:
         raise DataError(f"{name} has no rows")
+    frame = _named_index_as_columns(frame, name)  # a named index level is a column, converted too
     for i, field in enumerate(table.schema):  # a loop over columns
         nullable = _NULLABLE.get(field.type)
         if nullable is not None and table.column(i).null_count and field.name in frame.columns \
                 and frame[field.name].dtype in (np.float64, object):  # pandas' metadata may give it already
             frame[field.name] = table.column(i).to_pandas(types_mapper={field.type: nullable}.get).array
-    return _named_index_as_columns(frame, name), table.schema
+    return frame, table.schema
 
 
 # Arrow's integer and boolean types as pandas' dtypes that hold missing values.

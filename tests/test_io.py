@@ -843,6 +843,11 @@ def test_parquet_ints_and_booleans_with_gaps_are_read_as_nullable_dtypes(tmp_pat
     frame, _ = read_table(str(tmp_path / "t.parquet"))
     assert frame.dtypes.astype(str).to_dict() == {"n": "Int32", "u": "UInt64", "b": "boolean", "k": "int16"}
     assert frame["u"].tolist() == [2**63 + 1, pd.NA, 2**63 + 7]
+    # A named index level is one of the table's columns, converted as they are.
+    pd.DataFrame({"a": [1.5, 2.0, 3.0]}, index=pd.Index(pd.array([2**63 + 1, None, 2**63 + 3], dtype="UInt64"),
+                                                         name="acct")).to_parquet(tmp_path / "i.parquet")
+    frame, _ = read_table(str(tmp_path / "i.parquet"))
+    assert str(frame["acct"].dtype) == "UInt64" and frame["acct"].tolist() == [2**63 + 1, pd.NA, 2**63 + 3]
 
 
 def test_parquet_chunks_are_written_in_the_schema_of_the_whole_table(tmp_path):
