@@ -215,12 +215,18 @@ class IdTransformer(Unlearnt):
         (n,) rows missing, in the input's dtype."""
         first = self.start + self.step * first_row
         last = first + self.step * max(n - 1, 0)
-        if last > np.iinfo(np.uint64).max:
-            raise DataError(f"column {self.column!r}: its ids would pass {np.iinfo(np.uint64).max}, "
-                            "the largest a 64-bit integer holds")
+        dtype = as_dtype(self.dtype)
+        # The dtype's largest value: past it the ids would wrap round onto the training table's
+        # own (uint8 ids 0..199 went on 200..255, 0, 1, ...).
+        numpy_dtype = getattr(dtype, "numpy_dtype", dtype)
+        top, held = ((int(np.iinfo(numpy_dtype).max), f"its {self.dtype}") if numpy_dtype.kind in "iu"
+                     else (int(np.iinfo(np.uint64).max), "a 64-bit integer"))
+        if last > top:
+            raise DataError(f"column {self.column!r}: its ids would pass {top}, the largest {held} holds "
+                            f"(they go on from {self.start}); store it in a wider integer type to generate "
+                            "this many rows")
         kind = np.int64 if last <= np.iinfo(np.int64).max else np.uint64
         x = kind(first) + kind(self.step) * np.arange(n, dtype=kind)  # (n,)
-        dtype = as_dtype(self.dtype)
         if pd.api.types.is_float_dtype(dtype):  # float ids (named so in metadata)
             return restore_numeric(np.where(missing, np.nan, x.astype(np.float64)), self.dtype, self.na, self.column)
         out = pd.Series(pd.arrays.IntegerArray(x, missing), name=self.column) if missing.any() \

@@ -261,3 +261,17 @@ def test_a_constant_category_column_keeps_the_dtype_of_its_categories():
     for n in (3, 0):
         out = back.inverse_transform(np.zeros((n, 0), np.float32), np.random.default_rng(0))
         pd.testing.assert_series_equal(out, s.iloc[:n])
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int16", "Int8"])
+def test_ids_that_would_pass_their_dtypes_largest_are_refused_not_wrapped(dtype):
+    # Before 2026-12-04 uint8 ids 0..199 went on 200..255, then wrapped round to 0, 1, ...: ids of
+    # the training table's own rows, which synthetic rows must never carry.
+    top = int(np.iinfo(np.dtype(dtype.lower())).max)
+    s = pd.Series(np.arange(top - 199, top - 99), name="id").astype(dtype)  # up to top - 100
+    t = IdTransformer().fit(s, np.random.default_rng(0))
+    assert t.inverse_compact(np.zeros((100, 0)), np.random.default_rng(0)).max() == top  # up to the largest
+    with pytest.raises(DataError, match=rf"column 'id': its ids would pass {top}, the largest its {dtype} holds"):
+        t.inverse_compact(np.zeros((101, 0)), np.random.default_rng(0))
+    with pytest.raises(DataError, match="would pass"):  # a later chunk of one table too
+        t.inverse_compact(np.zeros((51, 0)), np.random.default_rng(0), first_row=50)
