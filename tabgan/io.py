@@ -307,8 +307,10 @@ def output_schema(frame: pd.DataFrame, file_schema: pa.Schema | None = None) -> 
     with no value at all is text. No pandas metadata: the output has no index."""
     names = [str(c) for c in frame.columns]
     known = {f.name: f for f in file_schema} if file_schema is not None else {}
-    inferred = _parquet_schema(frame.set_axis(names, axis=1)) if not set(names) <= set(known) else None
-    return pa.schema([known[c] if c in known else inferred.field(c) for c in names])  # type: ignore[union-attr]
+    rest = [c for c in names if c not in known]
+    if rest:  # the types the values make, of the columns the file does not type
+        known.update({f.name: f for f in _parquet_schema(frame.set_axis(names, axis=1)[rest])})
+    return pa.schema([known[c] for c in names])
 
 
 def schema_text(schema: pa.Schema) -> str:

@@ -850,10 +850,8 @@ def _duration_unit(s: pd.Series) -> str:
 
 
 def _is_duration(dtype: Any) -> bool:
-    """timedelta64 of any unit, or pyarrow's duration."""
-    if isinstance(dtype, pd.ArrowDtype):
-        return dtype.kind == "m"
-    return pd.api.types.is_timedelta64_dtype(dtype)
+    """timedelta64 of any unit, or pyarrow's duration (both of numpy's kind "m")."""
+    return getattr(dtype, "kind", "") == "m"
 
 
 def _resolution(dtype: Any) -> str:
