@@ -20,7 +20,20 @@ mode collapse (``mode_collapse``)
     when every slot and range is (``diagnose(n=10)``), mode collapse is listed as not judged. The
     advice to train longer speaks of what ended training (``epochs``, ``patience`` of early
     stopping, ``max_time``), and is left out when the probe shows that more epochs did not help
-    or training diverged; after an interrupt it says to let training run (``train_longer``).
+    the column (its own distance, ``tv:<column>``, judged as the score is; ``column_stalled``) or
+    training diverged; after an interrupt it says to let training run (``train_longer``).
+over-generation (``over_generation``)
+    the same slots and ranges, in the same generated rows, judged the other way: one is
+    *over-generated* when it appears at least ``OVER_MIN_COUNT`` = 20 times and at least
+    ``OVER_RATIO`` = 4 times as often as in the training table (a faithful generator puts 20 rows
+    where 5 are expected with probability under 1e-6, and 4 times its count on a larger one with
+    less). The rows they take beyond their real share are taken from the other slots of the
+    column: the finding is an ``error`` when that excess passes ``COLLAPSE_ERROR_MASS`` = 5% of the
+    generated rows, else a ``warning``. The conditional GAN does this to rare categories after a
+    short training: training-by-sampling shows them to the critic by the log of their counts
+    (measured on notebook 2's table, 10 epochs, seeds 0 and 1: its six 0.4-1.2% categories came
+    out at 3.7-11 times their rate and 'common' in 68-76% of the rows against 95.6%; ctgan 0.12.1
+    at the same settings: 4.9-13 times, 66-68%; after 40 epochs: 0.6-2.6 times, 93-97%).
 divergence (``divergence``)
     the loop stopped on a NaN or infinite loss (``stop_reason_ == "diverged"``): an ``error``
     naming the loss, the epoch and the state that was kept (``kept_epoch_``: keep_best's, the
@@ -67,7 +80,7 @@ evidence dict of each finding holds the figures, so a reader can judge for thems
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -88,6 +101,8 @@ __all__ = [
     "MIN_EVALUATIONS",
     "MIN_EXPECTED",
     "MIN_TREND_EVALUATIONS",
+    "OVER_MIN_COUNT",
+    "OVER_RATIO",
     "STALL_MARGIN",
     "STARVED_MIN_EXPECTED",
     "STARVED_RATIO",
@@ -102,13 +117,16 @@ __all__ = [
 ]
 
 Severity = Literal["info", "warning", "error"]
-Kind = Literal["mode_collapse", "divergence", "overpowering_critic", "vanishing_gradients",
+Longer = str | None | Mapping[str, str | None]  # the advice to train longer, or per column
+Kind = Literal["mode_collapse", "over_generation", "divergence", "overpowering_critic", "vanishing_gradients",
                "non_convergence", "oscillation", "still_improving", "best_state"]
 
 MIN_EXPECTED = 5.0
 STARVED_MIN_EXPECTED = 20.0
 STARVED_RATIO = 4.0
 COLLAPSE_ERROR_MASS = 0.05
+OVER_RATIO = 4.0
+OVER_MIN_COUNT = 20.0
 CRITIC_W_LIMIT = 1.0
 CRITIC_W_GROWTH = 2.0
 CRITIC_MIN_EPOCHS = 6  # epochs of history the critic-balance detectors need (thirds of two)
@@ -167,7 +185,7 @@ def format_findings(findings: Sequence[Finding]) -> str:
     tail = [f"not judged: {'; '.join(unjudged)}"] if unjudged else []
     if not findings:
         if not unjudged:
-            return "No problems found: no mode collapse, divergence, critic imbalance or stalled training."
+            return "No problems found: no mode collapse, over-generation, divergence, critic imbalance or stalled training."
         return "\n".join(["No problems found in what could be judged."] + tail)
     ordered = sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity])
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
@@ -178,7 +196,7 @@ def format_findings(findings: Sequence[Finding]) -> str:
 
 # ---------------------------------------------------------------------- mode collapse
 def _starved(column: str, labels: Sequence[str], real_share: np.ndarray, fake: np.ndarray, n_fake: int,
-             noun: str, role: str, params: dict[str, Any], model_name: str, longer: str | None) -> list[Finding]:
+             noun: str, role: str, params: dict[str, Any], model_name: str, longer: Longer) -> list[Finding]:
     """One finding if some bins with real share real_share (K,) are missing or starved among the
     fake (K,) counts of n_fake generated values."""
     expected = real_share * n_fake  # (K,)
@@ -196,13 +214,13 @@ def _starved(column: str, labels: Sequence[str], real_share: np.ndarray, fake: n
         parts.append(f"{int(starved.sum())} of {int(present.sum())} {noun} generated at under "
                      f"1/{STARVED_RATIO:g} of their real rate")
     order = np.argsort(-real_share * hit, kind="stable")[: int(hit.sum())]
-    named = ", ".join(f"{labels[i]} ({real_share[i]:.1%} real, {fake[i] / max(n_fake, 1):.2%} generated)"
+    named = ", ".join(f"{labels[i]} ({_pct(real_share[i])} real, {fake[i] / max(n_fake, 1):.2%} generated)"
                       for i in order[:5]) + (", ..." if hit.sum() > 5 else "")
     return [Finding(
         severity="error" if mass > COLLAPSE_ERROR_MASS else "warning",
         kind="mode_collapse",
-        message=f"{column}: {'; '.join(parts)}; they hold {mass:.1%} of the real rows: {named}",
-        advice=_collapse_advice(column, role, params, model_name, longer),
+        message=f"{column}: {'; '.join(parts)}; they hold {_pct(mass)} of the real rows: {named}",
+        advice=_collapse_advice(column, role, params, model_name, _for(longer, column)),
         evidence={"column": column, "never_generated": int(missing.sum()), "starved": int(starved.sum()),
                   "present_in_real": int(present.sum()),
                   "too_rare_to_judge": int((present & (expected < MIN_EXPECTED)).sum()),
@@ -212,7 +230,7 @@ def _starved(column: str, labels: Sequence[str], real_share: np.ndarray, fake: n
 
 
 def mode_collapse(layout: Layout, real_counts: np.ndarray, fake_counts: np.ndarray, n_fake: int,
-                  params: dict[str, Any], model_name: str, longer: str | None = "auto") -> list[Finding]:
+                  params: dict[str, Any], model_name: str, longer: Longer = "auto") -> list[Finding]:
     """Findings for one-hot slots present in the real table and missing or starved in generated rows.
 
     real_counts, fake_counts: (D,) rows per matrix column. Categories of discrete columns are
@@ -220,21 +238,29 @@ def mode_collapse(layout: Layout, real_counts: np.ndarray, fake_counts: np.ndarr
     (neighbouring modes overlap, so a generator may place the same values through another mode:
     measured on a two-cluster column, a well-fitted conditional GAN "starved" modes holding 90% of
     the rows). Continuous values are judged on their decoded values by ``value_collapse``.
-    longer: the advice to train longer (``train_longer``); "auto": ``params``' epochs.
+    longer: the advice to train longer (``train_longer``), one for all columns or ``{column: advice}``
+    for each (``diagnose`` gives each column its own probe trend); "auto": ``params``' epochs.
     """
     longer = train_longer(params) if longer == "auto" else longer
+    return [f for b in _slot_bins(layout, real_counts, fake_counts, n_fake)
+            for f in _starved(*b, params, model_name, longer)]
+
+
+Bins = tuple[str, list[str], np.ndarray, np.ndarray, int, str, str]  # column, labels, real share, fake, n, noun, role
+
+
+def _slot_bins(layout: Layout, real_counts: np.ndarray, fake_counts: np.ndarray, n_fake: int) -> list[Bins]:
+    """Per softmax span: its column, slot labels, the real share of each judged slot (0 for the
+    rest, which no detector then judges), the generated counts, n_fake, a noun and the role."""
     out = []
     for start, end, span in layout.slices():
-        if span.activation != "softmax":
-            continue
         real = real_counts[start:end].astype(float)
-        if real.sum() == 0:
+        if span.activation != "softmax" or real.sum() == 0:
             continue
         labels, judged = _judged_slots(span)
-        share = np.where(judged, real / real.sum(), 0.0)
         noun = "categories" if span.role == "category" else "point masses or missing"
-        out += _starved(span.column, labels, share, fake_counts[start:end].astype(float), n_fake, noun,
-                        span.role, params, model_name, longer)
+        out.append((span.column, labels, np.where(judged, real / real.sum(), 0.0),
+                    fake_counts[start:end].astype(float), n_fake, noun, span.role))
     return out
 
 
@@ -259,11 +285,17 @@ def judged_shares(layout: Layout, real_counts: np.ndarray, reference: dict[str, 
 
 
 def value_collapse(reference: dict[str, dict[str, list[float]]], generated: pd.DataFrame,
-                   params: dict[str, Any], model_name: str, longer: str | None = "auto") -> list[Finding]:
+                   params: dict[str, Any], model_name: str, longer: Longer = "auto") -> list[Finding]:
     """Ranges of a numerical column's real values (bins between its real ventiles) that generated
     values miss or starve. reference: {column: {"edges": inner bin edges, "shares": real share per
     bin}} from ``value_reference``; ``longer`` as in ``mode_collapse``."""
     longer = train_longer(params) if longer == "auto" else longer
+    return [f for b in _value_bins(reference, generated) for f in _starved(*b, params, model_name, longer)]
+
+
+def _value_bins(reference: dict[str, dict[str, list[float]]], generated: pd.DataFrame) -> list[Bins]:
+    """Per numerical column of ``reference`` in ``generated``: the ranges between its real
+    ventiles, their real shares and how many finite generated values fall in each."""
     out = []
     for column, ref in reference.items():
         if column not in generated:
@@ -274,9 +306,68 @@ def value_collapse(reference: dict[str, dict[str, list[float]]], generated: pd.D
         fake = np.bincount(np.searchsorted(edges, values, side="right"), minlength=share.size).astype(float)
         bounds = [-np.inf, *edges.tolist(), np.inf]
         labels = [f"[{_num(bounds[i])}, {_num(bounds[i + 1])})" for i in range(share.size)]
-        out += _starved(column, labels, share, fake, values.size, "value ranges (between real ventiles)",
-                        "value", params, model_name, longer)
+        out.append((column, labels, share, fake, values.size, "value ranges (between real ventiles)", "value"))
     return out
+
+
+def over_generation(layout: Layout, real_counts: np.ndarray, fake_counts: np.ndarray, n_fake: int,
+                    reference: dict[str, dict[str, list[float]]], generated: pd.DataFrame | None,
+                    params: dict[str, Any], model_name: str, longer: Longer = "auto") -> list[Finding]:
+    """Findings for the slots and value ranges ``mode_collapse`` and ``value_collapse`` judge that
+    the generated rows hold far more often than the real ones (see the module's docstring).
+
+    real_counts, fake_counts: (D,) rows per matrix column, of n_fake generated rows; generated:
+    those rows decoded (None: value ranges are not judged); the rest as in ``mode_collapse``.
+    """
+    longer = train_longer(params) if longer == "auto" else longer
+    bins = _slot_bins(layout, real_counts, fake_counts, n_fake)
+    bins += _value_bins(reference, generated) if generated is not None else []
+    return [f for b in bins for f in _overgenerated(*b, params, model_name, longer)]
+
+
+def _overgenerated(column: str, labels: Sequence[str], real_share: np.ndarray, fake: np.ndarray, n_fake: int,
+                   noun: str, role: str, params: dict[str, Any], model_name: str, longer: Longer
+                   ) -> list[Finding]:
+    """One finding if some bins of real share real_share (K,) hold at least OVER_MIN_COUNT and
+    OVER_RATIO times their expected count of the fake (K,) counts of n_fake generated values."""
+    expected = real_share * n_fake  # (K,)
+    hit = (real_share > 0) & (fake >= OVER_MIN_COUNT) & (fake >= OVER_RATIO * expected)
+    if not hit.any():
+        return []
+    fake_share = fake / max(n_fake, 1)  # (K,)
+    excess = float((fake_share - real_share)[hit].sum())
+    order = np.argsort(-(fake_share - real_share) * hit, kind="stable")[: int(hit.sum())]
+    named = ", ".join(f"{labels[i]} ({_pct(real_share[i])} real, {_pct(fake_share[i])} generated)"
+                      for i in order[:5]) + (", ..." if hit.sum() > 5 else "")
+    present = int((real_share > 0).sum())
+    return [Finding(
+        severity="error" if excess > COLLAPSE_ERROR_MASS else "warning",
+        kind="over_generation",
+        message=(f"{column}: {int(hit.sum())} of {present} {noun} generated at {OVER_RATIO:g} times their real "
+                 f"rate or more; they take {_pct(fake_share[hit].sum())} of the generated rows against "
+                 f"{_pct(real_share[hit].sum())} of the real ones: {named}"),
+        advice=_over_advice(column, role, params, model_name, _for(longer, column)),
+        evidence={"column": column, "over_generated": int(hit.sum()), "present_in_real": present,
+                  "real_share_hit": float(real_share[hit].sum()), "generated_share_hit": float(fake_share[hit].sum()),
+                  "excess": excess, "generated": int(n_fake), "which": [labels[i] for i in order]},
+        column=column,
+    )]
+
+
+def _over_advice(column: str, role: str, params: dict[str, Any], model_name: str, longer: str | None) -> str:
+    first = [longer] if longer else []
+    best = [] if params.get("keep_best") else [f"keep_best=True picks the epoch that fits {column!r} best"]
+    if role == "category" and model_name == "ConditionalGAN":
+        why = (f"training-by-sampling shows the critic the rare categories of {column!r} by the log of their "
+               "counts, and a short training generates them too often")
+        first = [f"{first[0]}: {why}"] if first else [why]
+        return "; ".join(first + best + [f"or sample with conditions= a DataFrame whose {column!r} is drawn at "
+                                         "the real shares: each row is then generated for its own category"])
+    if role == "value":
+        return "; ".join(first + best + [f"a larger n_modes (now {params.get('n_modes')}) lets {column!r} place "
+                                         "its values in more, narrower modes"])
+    return "; ".join(first + best + [f"a smaller pac (now {params.get('pac')}) or a lower tau (now "
+                                     f"{params.get('tau')}) sharpens the rates of {column!r}"])
 
 
 def value_reference(data: pd.DataFrame, columns: Sequence[str], bins: int = 20) -> dict[str, dict[str, list]]:
@@ -292,6 +383,15 @@ def value_reference(data: pd.DataFrame, columns: Sequence[str], bins: int = 20) 
         shares = np.bincount(np.searchsorted(edges, v, side="right"), minlength=edges.size + 1) / v.size
         out[column] = {"edges": edges.tolist(), "shares": shares.tolist()}
     return out
+
+
+def _pct(share: float) -> str:
+    """A share as a percentage, with a digit more under 1% (0.02%, not 0.0%)."""
+    return f"{float(share):.2%}" if share < 0.01 else f"{float(share):.1%}"
+
+
+def _for(longer: Longer, column: str) -> str | None:
+    return longer[column] if isinstance(longer, Mapping) else longer
 
 
 def _num(x: float) -> str:
@@ -427,6 +527,27 @@ def _evaluations(history: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
     return epochs, probed["probe_score"].to_numpy(dtype=float), tail
 
 
+def _stalled(scores: np.ndarray) -> bool:
+    """Whether probe scores (E,) stopped improving: at least MIN_EVALUATIONS of them, the best in
+    the first half and the last worse than it by more than STALL_MARGIN."""
+    best = int(np.argmin(scores)) if len(scores) else 0
+    return len(scores) >= MIN_EVALUATIONS and best < len(scores) // 2 and scores[-1] > scores[best] + STALL_MARGIN
+
+
+def column_stalled(history: pd.DataFrame, column: str, overall: bool) -> bool:
+    """Whether the probe stopped improving for ``column``: its own TV (``tv:<column>``) judged as
+    the probe score is, where it has enough evaluations; ``overall`` otherwise. A column may keep
+    improving while the mean score stalls (measured on notebook 2's table, 10 epochs: the score
+    was best at epoch 4 of 10 while the TV of 'city' fell from 0.28 to 0.19-0.21; it reached 0.02
+    by epoch 40), and the advice on that column's findings is then still to train longer."""
+    key = f"tv:{column}"
+    if key not in history:
+        return overall
+    tv = history[key].to_numpy(dtype=float)
+    tv = tv[np.isfinite(tv)]
+    return _stalled(tv) if len(tv) >= MIN_EVALUATIONS else overall
+
+
 def _trend_applies(stop_reason: str) -> bool:
     """Whether "still improving" is asked: training ended by running out of epochs or time."""
     return stop_reason in ("epochs", "max_time")
@@ -443,7 +564,7 @@ def convergence(history: pd.DataFrame, stop_reason: str, params: dict[str, Any])
     floor = float(history["probe_score_real"].dropna().iloc[0]) if "probe_score_real" in history else float("nan")
     evidence = {"evaluations": n, "best_epoch": int(epochs[best]), "best_score": float(scores[best]),
                 "last_score": float(scores[-1]), "real_floor": floor}
-    if n >= MIN_EVALUATIONS and best < half and scores[-1] > scores[best] + STALL_MARGIN:
+    if _stalled(scores):
         late = history[history["epoch"] >= epochs[half]]["wasserstein"].to_numpy(dtype=float)
         late = late[np.isfinite(late)]
         early, _ = _thirds(history["wasserstein"].abs())
@@ -528,20 +649,27 @@ def diagnose(model: BaseSynthesizer, n: int = DIAGNOSE_ROWS, random_state: int =
                  "and looked-up columns only)"] if model.engine_ is None else
                 _unjudged(history, stop_reason, params, generated))
     stalls = convergence(history, stop_reason, params)
-    longer = train_longer(params, stop_reason, any(f.kind in ("oscillation", "non_convergence") for f in stalls))
+    stalled = any(f.kind in ("oscillation", "non_convergence") for f in stalls)
+    columns = {span.column for span in layout.spans} | set(reference)
+    longer = {c: train_longer(params, stop_reason, column_stalled(history, c, stalled)) for c in columns}
     commonest = judged_shares(layout, counts, reference).max(initial=0.0) if generated else 0.0
+    if generated and n < OVER_MIN_COUNT:
+        unjudged.insert(0, f"over-generation (n={n} generated rows: it needs n >= {OVER_MIN_COUNT:g})")
     if generated and commonest * n < MIN_EXPECTED:
         unjudged.insert(0, f"mode collapse (n={n} generated rows: no category, point mass or value range is "
                            f"expected {MIN_EXPECTED:g} times; n >= {math.ceil(MIN_EXPECTED / max(commonest, 1e-12))} "
                            "judges the commonest)")
-    elif generated:
+    if generated and (commonest * n >= MIN_EXPECTED or n >= OVER_MIN_COUNT):  # each finds nothing unjudged
         gen = torch.Generator(device=model.engine_.device).manual_seed(torch_seed(random_state))
         fake = model.engine_.generate(n, generator=gen)  # (n, D) hard one-hots on the device
         fake_counts = (fake > 0.5).sum(0).cpu().numpy()  # (D,)
-        found += mode_collapse(layout, counts, fake_counts, n, params, type(model).__name__, longer)
+        name = type(model).__name__
+        found += mode_collapse(layout, counts, fake_counts, n, params, name, longer)
+        decoded = None
         if reference:
             decoded = model.transformer_.inverse_transform(fake.cpu().numpy(), np.random.default_rng(random_state))
-            found += value_collapse(reference, decoded, params, type(model).__name__, longer)
+            found += value_collapse(reference, decoded, params, name, longer)
+        found += over_generation(layout, counts, fake_counts, n, reference, decoded, params, name, longer)
     found += critic_balance(history, params)
     found += stalls
     found += best_state(history, best_epoch)
@@ -553,7 +681,7 @@ def _unjudged(history: pd.DataFrame, stop_reason: str, params: dict[str, Any], g
     probe's from the evaluations the history holds, as ``convergence`` counts them."""
     out = []
     if not generated:
-        out.append("mode collapse (the model has no training counts to compare generated rows with)")
+        out.append("mode collapse and over-generation (the model has no training counts to compare generated rows with)")
     if len(history) < CRITIC_MIN_EPOCHS:
         out.append(f"critic balance (needs {CRITIC_MIN_EPOCHS} epochs of history, has {len(history)})")
     epochs, _, tail = _evaluations(history)

@@ -99,7 +99,8 @@ def test_what_a_short_fit_cannot_show_is_said_not_passed_as_healthy():
     assert nothing.unjudged == ["every detector (no column of this table is learnt by a network: "
                                 "ids, constants and looked-up columns only)"]
     assert format_findings(Findings([])) == (
-        "No problems found: no mode collapse, divergence, critic imbalance or stalled training.")
+        "No problems found: no mode collapse, over-generation, divergence, critic imbalance or stalled "
+        "training.")
 
 
 def small_table_and_model(**params):
@@ -338,3 +339,112 @@ def test_a_loaded_model_advises_the_epochs_its_last_fit_ran(table, tmp_path):
     loaded = tabgan.load(tmp_path / "m.tabgan")
     assert loaded.epochs_ == model.epochs_ == 2
     assert [f.advice for f in loaded.diagnose(n=3000)] == [f.advice for f in model.diagnose(n=3000)]
+
+
+def test_over_generation_judges_each_slot_by_count_and_rate_and_sizes_its_severity():
+    from tabgan.diagnostics import over_generation
+
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"c": rng.choice(list("abcd"), 2000, p=[0.97, 0.01, 0.01, 0.01]),
+                         "x": rng.normal(size=2000).round(3)})
+    model = ConditionalGAN(**SMALL, epochs=1, probe_every=None, random_state=0).fit(data)
+    layout, real = model.transformer_.layout_, model.slot_counts_
+    start, end, _ = next(s for s in layout.slices() if s[2].column == "c")
+    labels = list(next(s for s in layout.spans if s.column == "c").labels)
+    share = real[start:end] / real[start:end].sum()
+    params = {"epochs": 10, "keep_best": True, "pac": 10, "tau": 0.2}
+
+    def findings(n, counts):
+        fake = real.astype(float) * 0
+        fake[start:end] = [counts.get(lab, 0) for lab in labels]
+        return over_generation(layout, real, fake, n, {}, None, params, "ConditionalGAN")
+
+    rare = labels[int(np.argmin(share))]
+    n = int(round(4 / share.min()))  # the rarest is expected about 4 times
+    expected = share.min() * n
+    assert findings(n, {rare: 19}) == []  # 19 is under OVER_MIN_COUNT however far above 4
+    [f] = findings(n, {rare: 20})
+    assert f.kind == "over_generation" and f.column == "c"
+    assert f.severity == "warning" and 20 / n - share.min() < 0.05  # its excess is under 5% of the rows
+    assert f.message.startswith(f"c: 1 of 4 categories generated at 4 times their real rate or more; they take "
+                                f"{20 / n:.1%} of the generated rows against {share.min():.1%}")
+    assert f.advice.startswith("train longer (epochs=10 -> 20): training-by-sampling shows the critic the rare "
+                               "categories of 'c'") and "conditions=" in f.advice
+    big = 100_000
+    at = int(np.ceil(4 * share.min() * big))
+    assert findings(big, {rare: at - 1}) == []  # 4x less one row is not 4x
+    [g] = findings(big, {rare: at})
+    assert g.severity == "warning" and g.evidence["excess"] == pytest.approx(at / big - share.min())
+    [h] = findings(big, {rare: int(0.06 * big) + at})
+    assert h.severity == "error" and h.evidence["excess"] > 0.05
+    faithful = {lab: int(round(s * big)) for lab, s in zip(labels, share)}
+    assert findings(big, faithful) == []
+    assert expected < 5
+
+
+def test_over_generated_value_ranges_and_their_advice():
+    from tabgan.diagnostics import over_generation, value_reference
+
+    reference = value_reference(pd.DataFrame({"x": np.arange(1000.0)}), ["x"])
+    spike = pd.DataFrame({"x": np.r_[np.full(300, 10.0), np.linspace(50, 999, 700)]})  # [0, 50): 30%
+    from tabgan.transformers.layout import Layout
+
+    [f] = over_generation(Layout(()), np.zeros(0), np.zeros(0), 1000, reference, spike,
+                          {"epochs": 10, "n_modes": 10, "keep_best": False}, "WGANGP", None)
+    assert f.message.startswith("x: 1 of 20 value ranges (between real ventiles) generated at 4 times their real "
+                                "rate or more; they take 30.0% of the generated rows against 5.0% of the real ones: "
+                                "[-inf, 49.95) (5.0% real, 30.0% generated)"), f.message
+    assert f.severity == "error" and f.advice.startswith("keep_best=True picks the epoch")
+
+
+def test_too_few_rows_leave_over_generation_unjudged(table):
+    model = ConditionalGAN(**SMALL, epochs=1, random_state=0).fit(table.iloc[:1000])
+    assert "over-generation (n=19 generated rows: it needs n >= 20)" in model.diagnose(n=19).unjudged
+    assert not any(u.startswith("over-generation") for u in model.diagnose(n=20).unjudged)
+
+
+def test_a_column_still_improving_is_advised_to_train_longer_though_the_score_stalled():
+    # Before 2026-12-04 one stalled probe score dropped the advice to train longer from every
+    # column's findings, also from a column whose own TV was still falling.
+    from tabgan.diagnostics import column_stalled
+
+    history = pd.DataFrame({"epoch": range(10),
+                            "probe_score": [0.4, 0.3, 0.25, 0.22, 0.2, 0.26, 0.27, 0.29, 0.3, 0.26],
+                            "tv:city": [0.7, 0.6, 0.5, 0.38, 0.28, 0.23, 0.19, 0.19, 0.2, 0.2],
+                            "tv:x": [0.4, 0.3, 0.2, 0.2, 0.2, 0.5, 0.6, 0.6, 0.5, 0.5],
+                            "wasserstein": [1.0, 0.8, 0.5, 0.4, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3]})
+    assert convergence(history, "epochs", {})[0].kind == "non_convergence"
+    assert not column_stalled(history, "city", True)
+    assert column_stalled(history, "x", False)
+    assert column_stalled(history, "flag", True) and not column_stalled(history.iloc[:5], "city", False)
+
+
+@pytest.mark.slow
+def test_a_short_conditional_gan_over_generates_the_rare_categories_and_diagnose_says_so(table):
+    # Notebook 2's set-up: after 10 epochs the six rare categories of 'city' come out at several
+    # times their rate, and 'common' in about 70% of the rows against 95.5%.
+    model = ConditionalGAN(**SMALL, epochs=10, probe_every=1, random_state=0).fit(table)
+    [f] = [f for f in model.diagnose() if f.kind == "over_generation" and f.column == "city"]
+    assert f.severity == "error" and f.evidence["over_generated"] >= 4 and f.evidence["excess"] > 0.1
+    assert f.advice.startswith("train longer (epochs=10 -> 20)")
+    share = model.sample(20_000, random_state=1)["city"].value_counts(normalize=True)
+    assert share["common"] < 0.85
+    fixed = model.sample(20_000, conditions=table[["city"]].sample(20_000, replace=True, random_state=1)
+                         .reset_index(drop=True), random_state=1)["city"].value_counts(normalize=True)
+    assert abs(fixed["common"] - (table["city"] == "common").mean()) < 0.01
+
+
+def test_shares_under_one_percent_keep_a_digit_in_the_findings():
+    # Before 2026-12-04 a rare category read "Without-pay (0.0% real, 0.00% generated); they hold
+    # 0.0% of the real rows" (Adult, WGANGP, 30 epochs).
+    from tabgan.diagnostics import mode_collapse
+
+    data = pd.DataFrame({"c": ["a"] * 3998 + ["z"] * 2, "x": np.arange(4000.0)})
+    model = ConditionalGAN(**SMALL, epochs=1, probe_every=None, random_state=0).fit(data)
+    layout, real = model.transformer_.layout_, model.slot_counts_
+    fake = real * 5  # 20,000 rows at the real shares ...
+    start, end, span = next(s for s in layout.slices() if s[2].column == "c")
+    fake[start + list(span.labels).index("z")] = 0  # ... but for 'z', expected 10 times
+    [f] = mode_collapse(layout, real, fake, 20_000, {"epochs": 10}, "ConditionalGAN")
+    assert f.message == ("c: 1 of 2 categories never generated; they hold 0.05% of the real rows: "
+                         "z (0.05% real, 0.00% generated)"), f.message
