@@ -39,6 +39,20 @@ __all__ = ["BooleanTransformer", "CategoricalTransformer", "MAX_CATEGORIES"]
 MAX_CATEGORIES = 200
 
 
+def _value_counts(s: pd.Series) -> pd.Series:
+    """``s.value_counts(dropna=True, sort=True)``, in its order (by count, ties in order of first
+    appearance), with an object index of the values themselves. For an object column the values
+    are counted through their codes: pandas 2.x's own count of objects warns that it will stop
+    inferring a dtype for its index (a PeriodIndex for Periods), from any thread (before
+    2026-12-04 a table's fit silenced that for the whole process while its columns fitted)."""
+    if s.dtype != object:
+        return s.value_counts(dropna=True, sort=True)
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)  # (n,), (K,) in order of appearance
+    counts = pd.Series(codes[codes >= 0]).value_counts(sort=True)  # int keys: no inference
+    values = np.asarray(uniques, dtype=object)[counts.index.to_numpy()]
+    return pd.Series(counts.to_numpy(), index=pd.Index(values, dtype=object), name="count")
+
+
 @register
 class CategoricalTransformer(ColumnTransformer):
     """A discrete column as a one-hot block the conditional vector can select."""
@@ -64,7 +78,7 @@ class CategoricalTransformer(ColumnTransformer):
             self.dtype_categories = [to_plain(v) for v in s.dtype.categories]
             self.categories_dtype = dtype_name(s.dtype.categories.dtype)
             self.ordered = bool(s.dtype.ordered)
-        counts = s.value_counts(dropna=True, sort=True)
+        counts = _value_counts(s)
         counts = counts[counts > 0]  # a category dtype lists its unused categories too
         self.has_missing = bool(s.isna().any())
         values = [to_plain(v) for v in counts.index]

@@ -94,9 +94,6 @@ class TableTransformer:
         # process-wide, so the mixtures' convergence warnings are silenced here, not in threads.
         with warnings.catch_warnings(), ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
             warnings.simplefilter("ignore", ConvergenceWarning)
-            # pandas 2.x on counting Period objects: it will stop inferring a PeriodIndex, which
-            # changes no value a CategoricalTransformer keeps.
-            warnings.filterwarnings("ignore", "The behavior of value_counts with object-dtype", FutureWarning)
             self.columns_ = list(pool.map(fit_one, range(len(columns))))
         if self.derive:
             for i, t in find_derived(df, self.columns_, np.random.default_rng(seeds[-1])).items():

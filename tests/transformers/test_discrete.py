@@ -109,6 +109,23 @@ def test_interval_categories_are_looked_up_without_a_pandas_warning():
     assert slots.min() >= 0
 
 
+def test_period_objects_are_counted_without_a_pandas_warning_in_their_order():
+    # Before 2026-12-04 fitting a column of Period objects printed pandas' FutureWarning "The
+    # behavior of value_counts with object-dtype is deprecated" (a table's fit silenced it for
+    # the whole process).
+    import warnings
+
+    p = [pd.Period("2020-01", "M"), pd.Period("2020-02", "M"), pd.Period("2020-03", "M")]
+    s = pd.Series([p[2], p[0], p[1], None, p[0], p[1], p[2], p[1]], dtype=object, name="month")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        t = CategoricalTransformer().fit(s, np.random.default_rng(0))
+    assert t.categories == [p[1], p[2], p[0]] and t.has_missing  # by count, ties as they came
+    assert round_trip(CategoricalTransformer(), s).tolist() == s.tolist()
+    words = pd.Series(list("bcabzcaa") + [None], name="w")
+    assert CategoricalTransformer().fit(words, np.random.default_rng(0)).categories == list("abcz")
+
+
 @pytest.mark.parametrize("categories", [
     pd.Index([1, 2, 3], dtype="int8"), pd.Index(list("abc"), dtype="string"),
     pd.DatetimeIndex(np.array(["2020-01-01", "2021-01-01"], dtype="datetime64[s]")),
