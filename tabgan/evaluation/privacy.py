@@ -41,7 +41,7 @@ or Hanley-McNeil for AUCs):
   column's mid-rank empirical CDF (on evenly spread values, 5 % of the span). The **leakage**
   (train minus holdout accuracy) is the part owed to memorisation; 0 is ideal.
 
-NOTE: until 2026-12-05 a numerical guess counted when within 5 % of the real span, which its
+NOTE: before 2026-12-04 a numerical guess counted when within 5 % of the real span, which its
 extremes set: one salary of 10**8 among 400 salaries near 2 * 10**4 (or one 9999-12-31 sentinel
 in a date column) made nearly every guess right, so a table of training-row copies leaked 0.010
 and passed (0.635 without the outlier; 0.925 with or without it now, tests/evaluation/
