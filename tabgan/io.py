@@ -929,8 +929,7 @@ def _several_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep:
                 continue
         else:
             text = s.where(~absent, as_written.where(as_written != own))  # (n,) values kept as read
-            present = pa.array(s.dropna().to_numpy(), pa.string())  # the values, without the tokens
-            if not pc.all(pc.match_substring_regex(present, _NUMBER_LIKE)).as_py() \
+            if not _numbers_beside_texts(s.dropna().to_numpy(), len(texts) - 1) \
                     and infer_column(text).kind == "id":
                 continue
         changed[column] = text
@@ -942,6 +941,21 @@ def _several_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep:
     for column, text in changed.items():
         frame[column] = text
     return frame
+
+
+def _numbers_beside_texts(values: np.ndarray, kept: int) -> bool:
+    """Whether the (p,) text ``values`` of a column (the tokens pandas read as missing left out)
+    are numbers in a form ``_written_numbers`` may read (``$12``, ``1,234``), alone or beside texts
+    of their own (``-``) that, with the ``kept`` missing-value tokens written back as text, are at
+    most ``MAX_MISSING_TEXTS``. Before 2026-12-05 only numbers alone were: beside one ``-`` such
+    a column looked like an id, and its ``n/a`` were written back as its empty cells."""
+    from tabgan.schema import MAX_MISSING_TEXTS
+
+    distinct = _distinct_text(values)  # (u,)
+    if distinct is None:
+        return False
+    odd = len(distinct) - int(pc.sum(pc.match_substring_regex(distinct, _NUMBER_LIKE)).as_py() or 0)
+    return odd == 0 or odd < len(distinct) and odd + kept <= MAX_MISSING_TEXTS
 
 
 def _all_text(s: pd.Series) -> bool:

@@ -654,6 +654,30 @@ def test_text_columns_missing_in_several_ways_pandas_reads_as_one_keep_each(tmp_
     assert out["price"][~out["price"].isin(["", "n/a"])].str.fullmatch(r"\$[0-9]+").all()
 
 
+def test_written_numbers_missing_in_several_ways_beside_a_text_keep_each(tmp_path):
+    # Before 2026-12-05 "1,234", "$12.50" or "12.5%" numbers with empty cells and "n/a" kept both
+    # only when no other text stood beside them: with one "-" too, the column looked like an id
+    # to the check for several tokens, and its n/a were written back as empty cells.
+    from tabgan.schema import infer_schema
+
+    rng = np.random.default_rng(0)
+
+    def cell(i: int, value: str) -> str:
+        return "" if i % 5 == 0 else "n/a" if i % 7 == 0 else "-" if i % 11 == 0 else value
+
+    rows = [(cell(i, f'"{int(v * 1000):,}"'), cell(i, f"${v:.2f}"), cell(i, f"{v:.1f}%"))
+            for i, v in enumerate(rng.lognormal(3, 0.5, 200))]
+    text = "count,price,share\n" + "".join(",".join(r) + "\n" for r in rows)
+    (tmp_path / "in.csv").write_text(text)
+    frame, style = read_table(str(tmp_path / "in.csv"))
+    for column in ("count", "price", "share"):
+        assert (frame[column] == "n/a").sum() == sum(r[0] == "n/a" for r in rows), column
+        assert frame[column].isna().sum() == sum(r[0] == "" for r in rows), column
+    assert {c.name: c.kind for c in infer_schema(frame).columns} == dict.fromkeys(("count", "price", "share"), "numerical")
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
+
+
 def test_two_odd_texts_or_odd_dates_leave_the_column_text(tmp_path):
     two = pd.DataFrame({"a": ["1", "2", "3", "?", "-", "4"],  # two texts: not one missing token
                         "d": ["2020-01-01", "2020-13-01", "2020-02-01", "x", "2020-03-01", "2020-04-01"]})
