@@ -16,7 +16,8 @@ Reading keeps types the way the file wrote them:
   notation (``4.80e-02``). Numbers pandas leaves as text are numbers, written back as they were:
   thousands separated by ``,`` (``"1,234.50"``), a decimal comma in a file not delimited by ``,``
   (``12,50``, ``1.234,50``; there whole numbers written ``1.234`` are thousands too), one
-  currency or percent sign on every value (``$3.00``, ``12.5%``). A column of numbers or of
+  currency or percent sign on every value (``$3.00``, ``12.5%``); negative ones also with the
+  sign before the currency sign (``-$3.00``) or in parentheses (``(1,234)``, ``($3.00)``). A column of numbers or of
   dates in one format but for one text that is neither (``?`` in UCI tables, ``0000-00-00`` in
   MySQL exports, ``unknown``) reads that text as a missing value of a number or date column,
   and the style writes it back in that column (``CsvStyle.missing``).
@@ -118,7 +119,10 @@ class NumberFormat:
     repr writes 3.0), ``"%d"`` for an integer column. point: the decimal mark ("," in files
     written as 12,50). group: the thousands separator the file put in whole parts ("." in
     1.234,50, "," in "1,234.50"), or "". prefix, suffix: what every value of the column was
-    written with before or after the number ("$" in $12.50, "%" in 12.5%).
+    written with before or after the number ("$" in $12.50, "%" in 12.5%). negative: how a
+    negative number is written: "-" a sign before its digits (-12.50, $-12.50), "-$" a sign
+    before the prefix (-$12.50, as spreadsheets write currency), "()" in parentheses around
+    the number and its affixes (accounting: (1,234), ($12.50)).
     """
 
     column: str
@@ -127,6 +131,7 @@ class NumberFormat:
     group: str = ""
     prefix: str = ""
     suffix: str = ""
+    negative: str = "-"
 
 
 @dataclass(frozen=True)
@@ -622,7 +627,7 @@ _WRITTEN = {
     (".", ","): r"^-?[0-9]{1,3}(,[0-9]{3})*(\.[0-9]+)?$",  # 1,234.50
     (".", ""): r"^-?[0-9]+(\.[0-9]+)?$",  # 12.50, which pandas reads itself unless it has an affix
 }
-_NUMBER_LIKE = r"^[$€£¥]?-?[0-9][0-9.,]*([eE][+-]?[0-9]+)?( ?[%€$£])?$"  # any of those forms, or close
+_NUMBER_LIKE = r"^\(?-?[$€£¥]?-?[0-9][0-9.,]*([eE][+-]?[0-9]+)?( ?[%€$£])?\)?$"  # any of those forms, or close
 _PREFIXES = ("$", "€", "£", "¥")
 _SUFFIXES = (" %", "%", " €", "€", " $", " £")
 
@@ -635,9 +640,40 @@ class _Written(NamedTuple):
     prefix: str
     suffix: str
     whole: bool
+    negative: str = "-"
 
     def format(self, column: str, printf: str) -> NumberFormat:
-        return NumberFormat(column, printf, self.point, self.group, self.prefix, self.suffix)
+        return NumberFormat(column, printf, self.point, self.group, self.prefix, self.suffix, self.negative)
+
+
+_PARENTHESISED = r"^\(.*\)$"  # (1,234), ($12.50): a negative number as accountants write it
+_SIGN_FIRST = r"^-[$€£¥]"  # -$12.50
+
+
+def _negative_form(distinct: pa.Array) -> str | None:
+    """How the (u,) distinct trimmed number texts of a column write negative numbers (see
+    ``NumberFormat.negative``), or None when they mix forms (-12 beside (12), -$12 beside $-12).
+    Parentheses only beside numbers without them: a column all in parentheses is left as it is."""
+    def any_(pattern: str) -> bool:
+        return bool(pc.any(pc.match_substring_regex(distinct, pattern)).as_py())
+
+    minus, inner = any_(r"^-"), any_(r"^[$€£¥]-")
+    if any_(_PARENTHESISED):
+        if not pc.all(pc.match_substring_regex(distinct, _PARENTHESISED)).as_py():
+            return "()" if not (minus or inner) else None
+    if minus and inner:
+        return None
+    return "-$" if any_(_SIGN_FIRST) else "-"
+
+
+def _with_minus(text: pa.Array, negative: str) -> pa.Array:
+    """The (p,) number texts ``text``, written with negatives in the form ``negative``, with a
+    sign before their digits instead: (1,234) -> -1,234, ($12.50) and -$12.50 -> $-12.50."""
+    if negative == "()":
+        text = pc.replace_substring_regex(text, r"^\((.*)\)$", r"-\1")
+    if negative != "-":
+        text = pc.replace_substring_regex(text, r"^-([$€£¥])", r"\1-")
+    return text
 
 
 def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter: str
@@ -677,12 +713,15 @@ def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter
         odd = pc.filter(distinct, pc.invert(number_like))
         if len(odd) > MAX_MISSING_TEXTS or len(odd) and len(distinct) - len(odd) < TEXT_NUMBERS_MIN_DISTINCT:
             continue
-        form = _number_form(pc.filter(distinct, number_like) if len(odd) else distinct, delimiter)
+        numbers = pc.filter(distinct, number_like) if len(odd) else distinct  # (u',)
+        negative = _negative_form(numbers)
+        form = None if negative is None else _number_form(_with_minus(numbers, negative), delimiter, negative)
         if form is None:
             continue
         text = pc.utf8_trim_whitespace(pa.array(values, pa.string()))  # (p,)
         numeric = ~pc.is_in(text, odd).to_numpy(zero_copy_only=False) if len(odd) else np.ones(len(text), bool)
-        plain = pc.utf8_slice_codeunits(pc.filter(text, pa.array(numeric)), len(form.prefix), -len(form.suffix) or None)
+        signed = _with_minus(pc.filter(text, pa.array(numeric)), form.negative)
+        plain = pc.utf8_slice_codeunits(signed, len(form.prefix), -len(form.suffix) or None)
         if form.group:
             plain = pc.replace_substring(plain, form.group, "")
         plain = pc.replace_substring(plain, form.point, ".") if form.point != "." else plain
@@ -765,9 +804,10 @@ def _distinct_text(values: np.ndarray | pa.Array) -> pa.Array | None:
     return pc.unique(pc.utf8_trim_whitespace(distinct))
 
 
-def _number_form(distinct: pa.Array, delimiter: str) -> _Written | None:
+def _number_form(distinct: pa.Array, delimiter: str, negative: str = "-") -> _Written | None:
     """How the (u,) distinct trimmed tokens of a text column write numbers, or None when they are
-    not all numbers of one form."""
+    not all numbers of one form. ``negative``: how the file wrote negative numbers (the tokens
+    have them as a sign before the digits, ``_with_minus``)."""
     first = distinct[0].as_py()
     prefix = next((p for p in _PREFIXES if first.startswith(p)), "")
     suffix = next((x for x in _SUFFIXES if first.endswith(x)), "")
@@ -782,11 +822,11 @@ def _number_form(distinct: pa.Array, delimiter: str) -> _Written | None:
         # In a file not delimited by ",", a decimal comma first; "1,234.50" fits the last only.
         marks = [(".", ",")] if delimiter == "," else [(",", ""), (",", "."), (".", ",")]
     else:
-        marks = [(".", "")] if prefix or suffix else []
+        marks = [(".", "")] if prefix or suffix or negative != "-" else []
     for point, group in marks:
         if pc.all(pc.match_substring_regex(body, _WRITTEN[(point, group)])).as_py():
             whole = not pc.any(pc.match_substring(body, point)).as_py()
-            return _Written(point, group, prefix, suffix, whole)
+            return _Written(point, group, prefix, suffix, whole, negative)
     return None
 
 
@@ -1245,6 +1285,10 @@ def _number_text(values: list[float] | list[int], form: NumberFormat) -> list[st
     if form.point != "." or form.group not in ("", ","):
         swap = str.maketrans({".": form.point, ",": form.group})
         text = [t.translate(swap) for t in text]
+    if form.negative != "-":  # -$12.50, ($12.50): the sign outside the affixes
+        wrap = "({}{}{})" if form.negative == "()" else "-{}{}{}"
+        return [wrap.format(form.prefix, t[1:], form.suffix) if t.startswith("-")
+                else f"{form.prefix}{t}{form.suffix}" for t in text]
     if form.prefix or form.suffix:
         text = [f"{form.prefix}{t}{form.suffix}" for t in text]
     return text

@@ -678,6 +678,48 @@ def test_written_numbers_missing_in_several_ways_beside_a_text_keep_each(tmp_pat
     assert (tmp_path / "out.csv").read_text() == text
 
 
+def test_negative_numbers_before_a_currency_sign_or_in_parentheses_are_numbers_written_so(tmp_path):
+    # Before 2026-12-05 a spreadsheet's negative currency (-$1,234.50) or an accountant's
+    # parentheses ((1,234), ($12.50)) made the column an id: fresh random digits, never negative.
+    from tabgan.schema import infer_schema
+
+    def paren(text: str, v: float) -> str:
+        return f"({text})" if v < 0 else text
+
+    def quoted(field: str) -> str:
+        return f'"{field}"' if "," in field else field
+
+    values = np.random.default_rng(0).normal(0, 300, 200)
+    rows = [(f"{'-' if v < 0 else ''}${abs(v) * 10:,.2f}", paren(f"{abs(round(v * 10)):,}", v),
+             paren(f"${abs(v):.2f}", v), paren(f"{abs(v):.1f}%", v) if i % 9 else "-")
+            for i, v in enumerate(values)]
+    text = "balance,change,fee,share\n" + "".join(",".join(map(quoted, r)) + "\n" for r in rows)
+    (tmp_path / "in.csv").write_text(text)
+    frame, style = read_table(str(tmp_path / "in.csv"))
+    assert frame.dtypes.astype(str).tolist() == ["float64", "int64", "float64", "float64"]
+    assert style.missing == (("share", "-"),)  # its one text, a missing value
+    assert (frame["balance"] < 0).sum() == (frame["fee"] < 0).sum() == (values < 0).sum() > 50
+    assert [(f.prefix, f.suffix, f.negative) for f in style.formats] == [
+        ("$", "", "-$"), ("", "", "()"), ("$", "", "()"), ("", "%", "()")]
+    assert {c.name: c.kind for c in infer_schema(frame).columns} == dict.fromkeys(frame.columns, "numerical")
+    write_table(frame, str(tmp_path / "out.csv"), "csv", style)
+    assert (tmp_path / "out.csv").read_text() == text
+    generated = pd.DataFrame({"balance": [-1234.5, 7.0], "change": [-12345, 5], "fee": [-0.5, 2.0],
+                              "share": [-3.5, np.nan]})
+    write_table(generated, str(tmp_path / "gen.csv"), "csv", style)
+    assert (tmp_path / "gen.csv").read_text().splitlines()[1:] == ['"-$1,234.50","(12,345)",($0.50),(3.5%)',
+                                                                    "$7.00,5,$2.00,-"]
+
+
+def test_negative_numbers_in_mixed_forms_or_all_in_parentheses_stay_text(tmp_path):
+    mixed = [f"({v})" if v < 0 and k % 2 else str(v) for k, v in enumerate(range(-50, 50, 3))]
+    frame = pd.DataFrame({"mixed": mixed, "all": [f"({k})" for k in range(len(mixed))]})
+    (tmp_path / "in.csv").write_text(frame.to_csv(index=False))
+    back, style = read_table(str(tmp_path / "in.csv"))
+    assert back["mixed"].tolist() == mixed and back["all"].tolist() == frame["all"].tolist()
+    assert style.formats == ()
+
+
 def test_two_odd_texts_or_odd_dates_leave_the_column_text(tmp_path):
     two = pd.DataFrame({"a": ["1", "2", "3", "?", "-", "4"],  # two texts: not one missing token
                         "d": ["2020-01-01", "2020-13-01", "2020-02-01", "x", "2020-03-01", "2020-04-01"]})
