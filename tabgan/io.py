@@ -498,13 +498,37 @@ def _parse_csv(raw: IO[bytes], delimiter: str, encoding: str, name: str, as_text
 
 
 def _sniff_delimiter(text: str) -> str:
-    """The delimiter of the first lines; ``,`` when nothing else is consistent (one column)."""
+    """The delimiter of the first lines; ``,`` when nothing else is consistent (one column).
+
+    csv.Sniffer's answer, when the header splits on it into several names and no row holds more
+    fields than they (pandas reads shorter rows, their last fields missing); else the delimiter
+    that does so for most rows. Before 2026-12-05 the Sniffer's answer alone: a ``;`` or tab
+    file some of whose rows leave out their empty last fields, with a comma in a text, read as
+    ``,``: one column (exit 0) or a refusal naming ``,``."""
     lines = text.splitlines()
     sample = "\n".join(lines[:-1] if len(lines) > 1 else lines)  # the last line may be cut
     try:
-        return csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
-        return ","
+        sniffed = None
+    fits = {d: _rows_fitting(sample, d) for d in _DELIMITERS}  # a loop over 4 delimiters
+    if sniffed is not None and (fits.get(sniffed) is not None or not any(fits.values())):
+        return sniffed
+    scored = [(score, d) for d, score in fits.items() if score is not None]
+    return max(scored)[1] if scored else sniffed or ","
+
+
+def _rows_fitting(sample: str, delimiter: str) -> tuple[int, int] | None:
+    """(rows with as many fields as the header, header's fields) of the text ``sample`` split on
+    ``delimiter``; None when the header has one field or a row more than it (but for an empty
+    last one: a delimiter ending the row, which reading drops)."""
+    try:
+        rows = [len(r) - (len(r) > 1 and r[-1] == "") for r in csv.reader(io.StringIO(sample), delimiter=delimiter) if r]
+    except csv.Error:
+        return None
+    if not rows or rows[0] < 2 or max(rows) > rows[0]:
+        return None
+    return sum(w == rows[0] for w in rows), rows[0]
 
 
 def _plain_dtypes(frame: pd.DataFrame) -> pd.DataFrame:

@@ -720,6 +720,23 @@ def test_negative_numbers_in_mixed_forms_or_all_in_parentheses_stay_text(tmp_pat
     assert style.formats == ()
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_rows_leaving_out_their_empty_last_fields_keep_the_delimiter(tmp_path, delimiter):
+    # Before 2026-12-05 csv.Sniffer alone told the delimiter: rows that leave out their empty
+    # last fields, beside a comma in a text, made it "," and the file one column (exit 0) or a
+    # refusal naming ",".
+    rows = [delimiter.join(["name", "city", "note"])]
+    rows += [delimiter.join([f"n{i}", "Paris" if i % 3 else "Lyon", "a, b" if i % 4 else "x"][: 2 if i % 5 == 0 else 3])
+             for i in range(40)]
+    (tmp_path / "in.csv").write_text("\n".join(rows) + "\n")
+    frame, style = read_table(str(tmp_path / "in.csv"))
+    assert style.delimiter == delimiter and frame.columns.tolist() == ["name", "city", "note"]
+    assert frame["note"].isna().sum() == 8 and (frame["note"] == "a, b").sum() == 24
+    (tmp_path / "one.csv").write_text("a;b;c\n1;2\n3;4;5;6\n")  # a row too long: refused, not one column
+    with pytest.raises(DataError, match="Expected 3 fields"):
+        read_table(str(tmp_path / "one.csv"))
+
+
 def test_two_odd_texts_or_odd_dates_leave_the_column_text(tmp_path):
     two = pd.DataFrame({"a": ["1", "2", "3", "?", "-", "4"],  # two texts: not one missing token
                         "d": ["2020-01-01", "2020-13-01", "2020-02-01", "x", "2020-03-01", "2020-04-01"]})
