@@ -133,6 +133,14 @@ class NumberFormat:
     suffix: str = ""
     negative: str = "-"
 
+    def __post_init__(self) -> None:  # a model file's JSON: a form the writer knows, or refused
+        if self.negative not in NEGATIVE_FORMS:
+            raise DataError(f"the number format of column {self.column!r} writes negatives as "
+                            f"{self.negative!r}; known forms are {', '.join(map(repr, NEGATIVE_FORMS))}")
+
+
+NEGATIVE_FORMS = ("-", "-$", "()")  # see NumberFormat.negative
+
 
 @dataclass(frozen=True)
 class CsvStyle:

@@ -891,3 +891,26 @@ def test_non_finite_weights_are_refused(fitted, tmp_path):
     write_model_file(tmp_path / "nan.tabgan", header, tensors)
     with pytest.raises(ModelFileError, match=rf"tensor '{re.escape(key)}' holds NaN or infinite values"):
         tabgan.load(tmp_path / "nan.tabgan")
+
+
+def test_a_model_file_writing_negatives_in_a_form_of_its_own_is_refused(fitted, tmp_path):
+    # 2026-12-04: NumberFormat.negative came with "-$" and "()"; a crafted or damaged file with
+    # any other form would have written its negatives as "-$12.50" without a word.
+    from tabgan.io import CsvStyle, NumberFormat
+    from tabgan.persistence import read_model_file, write_model_file
+
+    model = fitted
+    style = model.csv_style_
+    try:
+        model.csv_style_ = CsvStyle(formats=(NumberFormat("amount", "%.2f", prefix="$", negative="-$"),))
+        model.save(tmp_path / "m.tabgan")
+    finally:
+        model.csv_style_ = style
+    assert tabgan.load(tmp_path / "m.tabgan", device="cpu").csv_style_.formats[0].negative == "-$"
+    header, tensors = read_model_file(tmp_path / "m.tabgan")
+    header["state"]["csv_style"]["formats"][0]["negative"] = "minus"
+    header.pop("tensors", None)
+    write_model_file(tmp_path / "bad.tabgan", header, tensors)
+    with pytest.raises(ModelFileError, match="the number format of column 'amount' writes negatives as 'minus'; "
+                                             "known forms are '-', '-\\$', '\\(\\)'"):
+        tabgan.load(tmp_path / "bad.tabgan", device="cpu")
