@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import Any
@@ -123,13 +124,22 @@ def _fmt(value: object, digits: int = 3) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
-        return f"{value:.{digits}f}"
+        return _float(value, digits)
     return _e(value)
+
+
+def _float(value: float, digits: int = 3) -> str:
+    """``digits`` decimals, or as many significant digits for a value that would round to 0
+    (a DCR 5th percentile of 0.0004 is no exact copy: "0.0004", not "0.000"; before 2026-12-04
+    0.0039 and 0.0038 both read "0.004")."""
+    if value != 0 and math.isfinite(value) and abs(value) < 10.0 ** (1 - digits):
+        return f"{value:.{digits}g}"
+    return f"{value:.{digits}f}"
 
 
 def _ci(interval: object) -> str:
     if isinstance(interval, Sequence) and len(interval) == 2 and None not in interval:
-        return f"[{interval[0]:.3f}, {interval[1]:.3f}]"
+        return f"[{_float(float(interval[0]))}, {_float(float(interval[1]))}]"
     return ""
 
 

@@ -192,3 +192,13 @@ def test_every_column_kind_goes_through_every_section(tmp_path: Path) -> None:
     assert 0.5 < tail["coverage"] < 1.0
     page = report.save_html(tmp_path / "mixed.html").read_text(encoding="utf-8")
     assert 'data-figures="9"' in page  # 7 columns, the heatmap, the DCR histogram
+
+
+def test_small_figures_keep_their_digits_in_the_html() -> None:
+    # Before 2026-12-04 a DCR 5th percentile of 0.0039 beside the holdout's 0.0038 both read
+    # "0.004", and one under 0.0005 read "0.000", as an exact copy would.
+    from tabgan.evaluation.html import _ci, _fmt
+
+    assert [_fmt(v) for v in (0.0039, 0.0038, 0.0004, 0.0, 0.5, 0.01, -0.0019)] == [
+        "0.0039", "0.0038", "0.0004", "0.000", "0.500", "0.010", "-0.0019"]
+    assert _ci([0.00012, 0.25]) == "[0.00012, 0.250]" and _fmt(float("nan")) == "nan"
