@@ -337,7 +337,8 @@ GATES: tuple[Gate, ...] = (
         "dcr_share",
         "max",
         0.60,
-        "largest share of synthetic rows closer to a training row than to a holdout row",
+        "largest DCR share: synthetic rows nearer a training row than to a holdout row, on the scale where "
+        "a generator that copies nothing reads 0.5",
         lambda r: _headline_value(r, "dcr_share"),
     ),
     Gate(

@@ -435,7 +435,7 @@ def _privacy(section: Mapping[str, Any], figures: list[dict[str, Any]]) -> str:
     copies, mia = section["exact_copies"], section["membership_inference_auc"]
     rows = [
         [
-            _td("DCR share (ties count ½)"),
+            _td("DCR share (0.5: as near the training rows as chance puts them)"),
             _td(share["value"], True),
             _td(_ci(share["ci95"])),
             _td("0.5 ideal"),

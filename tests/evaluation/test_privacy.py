@@ -32,3 +32,56 @@ def test_one_outlier_does_not_hide_a_copied_numerical_sensitive_column() -> None
     real.loc[0, "salary"] = 1e8
     assert _salary_leakage(real, real.copy(), holdout) > 0.5
     assert abs(_salary_leakage(real, fresh, holdout)) < 0.1
+
+
+def _people(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"age": rng.normal(40, 12, n), "income": rng.lognormal(10, 1, n),
+                         "hours": rng.normal(40, 8, n), "city": rng.choice(list("abcde"), n)})
+
+
+def _near_copies(rows: pd.DataFrame, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    out = rows.copy().reset_index(drop=True)
+    for c in ("age", "income", "hours"):
+        out[c] = out[c] + rng.normal(0, 1e-4 * out[c].std(), len(out))  # no exact copy left
+    return out
+
+
+def _privacy(real: pd.DataFrame, synthetic: pd.DataFrame, holdout: pd.DataFrame) -> dict:
+    return evaluate(real, synthetic, holdout=holdout, sections=["privacy"], n_threads=1,
+                    random_state=0).to_dict()
+
+
+def test_the_dcr_share_sees_copies_of_every_training_row_at_four_to_one() -> None:
+    # Before 2026-12-04 the training rows were cut to the holdout's size, so at tabgan synth's
+    # split (4 training rows to 1 held out) near-copies of training rows outside that sample
+    # counted as fresh rows: a table of near-copies scored 0.62, half near-copies 0.563, and the
+    # latter passed tabgan synth's 0.6 gate beside an exact-copy rate of 0 (1.0 and 0.754 now).
+    real, holdout = _people(2000, 0), _people(500, 1)
+    fresh = _privacy(real, _people(2000, 2), holdout)
+    half = _privacy(real, pd.concat([_near_copies(real.sample(1000, random_state=3), 4), _people(1000, 5)],
+                                    ignore_index=True), holdout)
+    copies = _privacy(real, _near_copies(real, 6), holdout)
+    share = {name: r["privacy"]["dcr_share"] for name, r in (("fresh", fresh), ("half", half), ("copies", copies))}
+    assert share["fresh"]["expected_if_no_copies"] == 0.8
+    assert abs(share["fresh"]["value"] - 0.5) < 0.05 and abs(share["fresh"]["memorised_share"]) < 0.1
+    assert abs(share["half"]["value"] - 0.75) < 0.05 and abs(share["half"]["memorised_share"] - 0.5) < 0.1
+    assert share["copies"]["value"] > 0.97
+    assert half["privacy"]["exact_copies"]["value"] == 0.0  # only the DCR share can see these
+    status = {h["metric"]: h["status"] for h in half["headline"]}
+    assert status["dcr_share"] == "fail"
+    assert fresh["privacy"]["rows_used"] == {"synthetic": 2000, "train_reference": 2000, "holdout_reference": 500}
+    for s in share.values():
+        assert s["ci95"][0] <= s["value"] <= s["ci95"][1]
+
+
+def test_at_equal_sizes_the_dcr_share_is_the_plain_share_with_ties_one_half() -> None:
+    real, holdout = _people(600, 0), _people(600, 1)
+    synthetic = pd.concat([_near_copies(real.iloc[:100], 2), _people(500, 3)], ignore_index=True)
+    share = _privacy(real, synthetic, holdout)["privacy"]["dcr_share"]
+    assert share["expected_if_no_copies"] == 0.5
+    assert share["value"] == share["closer_to_train"]
+    words = pd.DataFrame({"city": list("abcde") * 40})  # every distance ties: 0.5 whatever the sizes
+    tied = evaluate(words, words.copy(), holdout=words.iloc[:50], sections=["privacy"], n_threads=1).to_dict()
+    assert tied["privacy"]["dcr_share"]["tie_rate"] == 1.0 and tied["privacy"]["dcr_share"]["value"] == 0.5
