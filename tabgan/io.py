@@ -400,7 +400,7 @@ def _read_csv(raw: IO[bytes], head: bytes, name: str, as_text: bool = False
     frame = _keep_written_form(frame, tokens)
     na_rep = _na_token(frame, tokens, skip=set(missing))
     missing.update(_own_na_tokens(frame, tokens, na_rep, skip=set(missing)))  # the tokens as read
-    frame = _several_na_tokens(frame, tokens, na_rep, missing)
+    frame = _several_na_tokens(frame, tokens, na_rep, missing, delimiter)
     header = _written_header(head.decode(encoding, errors="replace"), delimiter, frame)
     frame, marks = _written_numbers(frame, tokens, delimiter)
     newline = "\r\n" if head.split(b"\n", 1)[0].endswith(b"\r") else "\n"  # as the header's line
@@ -708,6 +708,13 @@ def _with_minus(text: pa.Array, negative: str) -> pa.Array:
     return text
 
 
+def _read_form(numbers: pa.Array, delimiter: str) -> _Written | None:
+    """How the (u,) distinct trimmed number texts of a column write numbers in a form pandas left
+    as text (negatives in one form, ``_negative_form``; ``_number_form``), or None."""
+    negative = _negative_form(numbers)
+    return None if negative is None else _number_form(_with_minus(numbers, negative), delimiter, negative)
+
+
 def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter: str
                      ) -> tuple[pd.DataFrame, dict[str, _Written]]:
     """Text columns that are numbers in a form pandas does not read as numbers, as numbers: a
@@ -745,9 +752,7 @@ def _written_numbers(frame: pd.DataFrame, tokens: dict[str, pa.Array], delimiter
         odd = pc.filter(distinct, pc.invert(number_like))
         if len(odd) > MAX_MISSING_TEXTS or len(odd) and len(distinct) - len(odd) < TEXT_NUMBERS_MIN_DISTINCT:
             continue
-        numbers = pc.filter(distinct, number_like) if len(odd) else distinct  # (u',)
-        negative = _negative_form(numbers)
-        form = None if negative is None else _number_form(_with_minus(numbers, negative), delimiter, negative)
+        form = _read_form(pc.filter(distinct, number_like) if len(odd) else distinct, delimiter)
         if form is None:
             continue
         text = pc.utf8_trim_whitespace(pa.array(values, pa.string()))  # (p,)
@@ -964,7 +969,7 @@ def _own_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep: str
 
 
 def _several_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep: str,
-                       missing: dict[str, str]) -> pd.DataFrame:
+                       missing: dict[str, str], delimiter: str) -> pd.DataFrame:
     """Columns whose missing values the file wrote in several ways pandas reads as one (empty
     cells and ``n/a``, ``NA`` and ``N/A``), with the ways the file wrote: the file's ``na_rep``
     (else the column's most common one, which ``missing`` then gets) stays missing, the others
@@ -1001,7 +1006,7 @@ def _several_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep:
                 continue
         else:
             text = s.where(~absent, as_written.where(as_written != own))  # (n,) values kept as read
-            if not _numbers_beside_texts(s.dropna().to_numpy(), len(texts) - 1) \
+            if not _numbers_beside_texts(s.dropna().to_numpy(), len(texts) - 1, delimiter) \
                     and infer_column(text).kind == "id":
                 continue
         changed[column] = text
@@ -1015,19 +1020,25 @@ def _several_na_tokens(frame: pd.DataFrame, tokens: dict[str, pa.Array], na_rep:
     return frame
 
 
-def _numbers_beside_texts(values: np.ndarray, kept: int) -> bool:
+def _numbers_beside_texts(values: np.ndarray, kept: int, delimiter: str) -> bool:
     """Whether the (p,) text ``values`` of a column (the tokens pandas read as missing left out)
-    are numbers in a form ``_written_numbers`` may read (``$12``, ``1,234``), alone or beside texts
-    of their own (``-``) that, with the ``kept`` missing-value tokens written back as text, are at
-    most ``MAX_MISSING_TEXTS``. Before 2026-12-05 only numbers alone were: beside one ``-`` such
-    a column looked like an id, and its ``n/a`` were written back as its empty cells."""
+    are numbers in a form ``_written_numbers`` reads (``$12``, ``1,234``: ``_read_form``), alone
+    or beside texts of their own (``-``) that, with the ``kept`` missing-value tokens written back
+    as text, are at most ``MAX_MISSING_TEXTS``. Before 2026-12-05 only numbers alone were: beside
+    one ``-`` such a column looked like an id, and its ``n/a`` were written back as its empty
+    cells. Digits in no such form (``0650801``: zip codes, customer numbers) are not: they are
+    left to the id check, else an id column kept ``n/a`` as a value, regenerated as random
+    letters of its shape (``k/w``)."""
     from tabgan.schema import MAX_MISSING_TEXTS
 
     distinct = _distinct_text(values)  # (u,)
     if distinct is None:
         return False
-    odd = len(distinct) - int(pc.sum(pc.match_substring_regex(distinct, _NUMBER_LIKE)).as_py() or 0)
-    return odd == 0 or odd < len(distinct) and odd + kept <= MAX_MISSING_TEXTS
+    like = pc.match_substring_regex(distinct, _NUMBER_LIKE)  # (u,)
+    odd = len(distinct) - int(pc.sum(like).as_py() or 0)
+    if not (odd == 0 or odd < len(distinct) and odd + kept <= MAX_MISSING_TEXTS):
+        return False
+    return _read_form(pc.filter(distinct, like), delimiter) is not None
 
 
 def _all_text(s: pd.Series) -> bool:

@@ -678,6 +678,28 @@ def test_written_numbers_missing_in_several_ways_beside_a_text_keep_each(tmp_pat
     assert (tmp_path / "out.csv").read_text() == text
 
 
+@pytest.mark.parametrize("dash", [False, True])
+def test_digit_ids_missing_in_several_ways_keep_their_missing_values_one_kind(tmp_path, dash):
+    # Digits in no number form tabgan reads (zip codes with a leading zero) are an id: its "n/a"
+    # beside empty cells (and a "-") were kept as values, regenerated as random letters ("k/w").
+    from tabgan.schema import infer_column
+    from tabgan.transformers.simple import IdTransformer
+
+    codes = np.random.default_rng(0).choice(10**6, 300, replace=False)
+
+    def cell(i: int, code: int) -> str:
+        return "" if i % 5 == 0 else "n/a" if i % 7 == 0 else "-" if dash and i % 11 == 0 else f"0{code:06d}"
+
+    rows = [cell(i, c) for i, c in enumerate(codes)]
+    (tmp_path / "in.csv").write_text("zip,y\n" + "".join(f"{z},{i % 3}\n" for i, z in enumerate(rows)))
+    frame, _ = read_table(str(tmp_path / "in.csv"))
+    assert infer_column(frame["zip"]).kind == "id"
+    assert frame["zip"].isna().sum() == sum(z in ("", "n/a") for z in rows)
+    fresh = IdTransformer().fit(frame["zip"], np.random.default_rng(0)).inverse_compact(
+        np.zeros((300, 0)), np.random.default_rng(1))
+    assert not pd.Series(fresh).dropna().str.contains("/").any()
+
+
 def test_negative_numbers_before_a_currency_sign_or_in_parentheses_are_numbers_written_so(tmp_path):
     # Before 2026-12-05 a spreadsheet's negative currency (-$1,234.50) or an accountant's
     # parentheses ((1,234), ($12.50)) made the column an id: fresh random digits, never negative.
