@@ -386,8 +386,15 @@ def value_reference(data: pd.DataFrame, columns: Sequence[str], bins: int = 20) 
 
 
 def _pct(share: float) -> str:
-    """A share as a percentage, with a digit more under 1% (0.02%, not 0.0%)."""
-    return f"{float(share):.2%}" if share < 0.01 else f"{float(share):.1%}"
+    """A share as a percentage, with a digit more under 1% (0.02%, not 0.0%), and under 0.01% two
+    significant digits (0.0030%: a category of 3 rows in 100,000, which over-generation names,
+    read "0.00% real", as if the real table had none)."""
+    share = float(share)
+    if share >= 0.01 or not math.isfinite(share):
+        return f"{share:.1%}"
+    if share == 0 or share >= 0.0001:
+        return f"{share:.2%}"
+    return np.format_float_positional(100 * share, precision=2, unique=False, fractional=False) + "%"
 
 
 def _for(longer: Longer, column: str) -> str | None:

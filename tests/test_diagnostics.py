@@ -448,3 +448,14 @@ def test_shares_under_one_percent_keep_a_digit_in_the_findings():
     [f] = mode_collapse(layout, real, fake, 20_000, {"epochs": 10}, "ConditionalGAN")
     assert f.message == ("c: 1 of 2 categories never generated; they hold 0.05% of the real rows: "
                          "z (0.05% real, 0.00% generated)"), f.message
+
+
+def test_shares_under_a_hundredth_of_a_percent_keep_two_significant_digits():
+    # A category of 3 rows in 100,000 generated 100 times in 20,000 read "0.00% real", as if the
+    # real table had none: the rare categories over-generation names are exactly such ones.
+    from tabgan.diagnostics import _overgenerated
+
+    [f] = _overgenerated("city", ["common", "rare"], np.array([0.99997, 0.00003]), np.array([19_900.0, 100.0]),
+                         20_000, "categories", "category", {"keep_best": True}, "ConditionalGAN", None)
+    assert f.message.endswith("they take 0.50% of the generated rows against 0.0030% of the real ones: "
+                              "rare (0.0030% real, 0.50% generated)"), f.message
