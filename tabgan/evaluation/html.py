@@ -129,9 +129,9 @@ def _fmt(value: object, digits: int = 3) -> str:
 
 
 def _float(value: float, digits: int = 3) -> str:
-    """``digits`` decimals, or as many significant digits for a value that would round to 0
-    (a DCR 5th percentile of 0.0004 is no exact copy: "0.0004", not "0.000"; before 2026-12-04
-    0.0039 and 0.0038 both read "0.004")."""
+    """``digits`` decimals, or as many significant digits for a value under ``10 ** (1 - digits)``
+    (0.01), which the decimals would cut to one digit or none (a DCR 5th percentile of 0.0004 is
+    no exact copy: "0.0004", not "0.000"; before 2026-12-04 0.0039 and 0.0038 both read "0.004")."""
     if value != 0 and math.isfinite(value) and abs(value) < 10.0 ** (1 - digits):
         return f"{value:.{digits}g}"
     return f"{value:.{digits}f}"
