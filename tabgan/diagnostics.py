@@ -356,7 +356,7 @@ def _overgenerated(column: str, labels: Sequence[str], real_share: np.ndarray, f
 
 def _over_advice(column: str, role: str, params: dict[str, Any], model_name: str, longer: str | None) -> str:
     first = [longer] if longer else []
-    best = [] if params.get("keep_best") else [f"keep_best=True picks the epoch that fits {column!r} best"]
+    best = _keep_best(params, column)
     if role == "category" and model_name == "ConditionalGAN":
         why = (f"training-by-sampling shows the critic the rare categories of {column!r} by the log of their "
                "counts, and a short training generates them too often")
@@ -426,6 +426,11 @@ def train_longer(params: dict[str, Any], stop_reason: str = "epochs", stalled: b
     return f"train longer (epochs={epochs} -> {2 * epochs})" if whole else None
 
 
+def _keep_best(params: dict[str, Any], column: str) -> list[str]:
+    """The advice to keep the best epoch, where it is off: beside a model that has it, it misleads."""
+    return [] if params.get("keep_best") else [f"keep_best=True picks the epoch that fits {column!r} best"]
+
+
 def _collapse_advice(column: str, role: str, params: dict[str, Any], model_name: str, longer: str | None) -> str:
     first = [longer] if longer else []
     if model_name == "WGANGP" and role == "category":
@@ -433,8 +438,7 @@ def _collapse_advice(column: str, role: str, params: dict[str, Any], model_name:
                              f"{column!r} by the log of their counts, a rare one far beyond its share (15 rows "
                              "beside 3,822: a third as often), where the plain WGAN-GP shows each at its share",
                              *first])
-    # keep_best is advised only where it is off: "keep_best=True" beside a model that has it misled.
-    best = [] if params.get("keep_best") else [f"keep_best=True picks the epoch that fits {column!r} best"]
+    best = _keep_best(params, column)
     if role == "value":
         return "; ".join(first + best + [f"a larger n_modes (now {params.get('n_modes')}) gives its rare ranges "
                                          "modes of their own"])
