@@ -255,6 +255,19 @@ def _condition_value(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+def _unhashable_cell(conditions: pd.DataFrame) -> str:
+    """What to say of a DataFrame of conditions that pandas cannot group: its first cell that is
+    no one value (a list, a dict), as a mapping's condition on several values is refused."""
+    for column in conditions.columns:
+        hashable = conditions[column].map(pd.api.types.is_hashable).to_numpy(dtype=bool)  # (n,)
+        if not hashable.all():
+            at = int(np.flatnonzero(~hashable)[0])
+            value = conditions[column].iloc[at]
+            return (f"condition {column}={value!r} (row {at} of conditions): give one value per cell, "
+                    f"not a {type(value).__name__}")
+    return "conditions cannot be grouped into distinct rows: each cell must be one value"
+
+
 def _rechunked(frames: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
     """The rows of ``frames``, in order, as frames of ``size`` rows (the last one shorter), each
     indexed from 0; a frame that is a whole chunk passes as it is."""
@@ -730,9 +743,17 @@ class BaseSynthesizer(BaseEstimator):
         if len(repeated):
             raise ConditionError(f"conditions names the column {repeated[0]!r} twice; give each column once")
         columns = list(conditions.columns)
+        names = set(self.transformer_.schema_.names)
+        for column in columns:  # checked without a row too: n=0 has no value to check them by
+            if column not in names:
+                raise ConditionError(f"condition on unknown column {column!r}")
+        try:
+            distinct = conditions.groupby(columns, dropna=False, sort=False, observed=True).indices
+        except TypeError:  # a cell that is no one value (a list): pandas cannot group it
+            raise ConditionError(_unhashable_cell(conditions)) from None
         groups = []
         # A loop over the distinct rows of conditions, not over rows.
-        for key, positions in conditions.groupby(columns, dropna=False, sort=False, observed=True).indices.items():
+        for key, positions in distinct.items():
             values = key if isinstance(key, tuple) else (key,)
             wanted = {c: _condition_value(v) for c, v in zip(columns, values)}
             groups.append((positions, wanted, self._parse_conditions(wanted)))

@@ -481,3 +481,19 @@ def test_durations_and_decimals_can_be_conditioned_on_point_masses_and_missing_v
 
     with pytest.raises(ConditionError, match="condition d=Timedelta.*at least 5% of its rows"):
         model.sample(4, conditions={"d": pd.Timedelta(3, "min")})
+
+
+def test_a_dataframe_of_conditions_is_checked_without_rows_and_with_cells_of_several_values():
+    # Before 2026-12-04 a DataFrame of conditions naming an unknown column raised a bare
+    # KeyError at n=0 (no row checked it), and a cell holding a list a TypeError from pandas'
+    # groupby, where the mapping {"c": ["a"]} is a ConditionError.
+    from tabgan.errors import ConditionError
+
+    rng = np.random.default_rng(0)
+    model = ConditionalGAN(epochs=1, batch_size=50, pac=5, random_state=0).fit(
+        pd.DataFrame({"c": rng.choice(list("ab"), 200), "x": rng.normal(size=200)}))
+    with pytest.raises(ConditionError, match="unknown column 'nope'"):
+        model.sample(0, conditions=pd.DataFrame({"nope": pd.Series([], dtype=object)}))
+    with pytest.raises(ConditionError, match=r"condition c=\['a'\] \(row 1 of conditions\): give one value"):
+        model.sample(2, conditions=pd.DataFrame({"c": ["b", ["a"]]}))
+    assert model.sample(0, conditions=pd.DataFrame({"c": pd.Series([], dtype=object)})).shape == (0, 2)
