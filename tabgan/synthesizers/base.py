@@ -203,13 +203,13 @@ _FIXED_BY_FIT = (
 _NETWORK_SIZES = ("embedding_dim", "generator_dim", "discriminator_dim", "discriminator_row_dim", "pac", "ema")
 
 
-def _wilson_upper(hits: int, trials: int, z: float = 3.0) -> float:
+def _wilson_upper(hits: Any, trials: Any, z: float = 3.0) -> Any:
     """Upper end of the Wilson score interval of a rate seen as hits / trials: a true rate above
     it shows this few hits about once in 740 tries (z = 3, one-sided). 9 / (trials + 9) at 0 hits."""
     p, z2 = hits / trials, z * z
     centre = p + z2 / (2 * trials)
-    half = z * math.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
-    return min(1.0, (centre + half) / (1 + z2 / trials))
+    half = z * np.sqrt(p * (1 - p) / trials + z2 / (4 * trials * trials))
+    return np.minimum(1.0, (centre + half) / (1 + z2 / trials))  # elementwise for arrays
 
 
 def _rejection_ask(need_now: int, need_total: int, accepted: int, generated: int, budget: int,
@@ -772,9 +772,10 @@ class BaseSynthesizer(BaseEstimator):
         # What a conditioned cell holds: its category as the column learnt it (True for 1).
         pooled = [c for c in columns if not self.transformer_.decodes_conditions_exactly(c)]
         written = {c: np.empty(n, dtype=object) for c in pooled}
-        for positions, wanted, targets in groups:  # one rejection sampling each
-            parts = list(self._accepted(len(positions), SAMPLE_CHUNK, targets, wanted, draws, tally))
-            compact[positions] = np.concatenate(parts) if len(parts) > 1 else parts[0]
+        if groups:  # all distinct rows rejection-sampled together, each under its own budget
+            rows = self._accepted_together(groups, draws, tally)  # (n, S), grouped
+            compact[np.concatenate([positions for positions, _, _ in groups])] = rows
+        for positions, wanted, _ in groups:
             for c in pooled:
                 written[c][positions] = self.transformer_.condition_written(c, wanted[c])
         taken = self._taken(random_state)
@@ -785,6 +786,75 @@ class BaseSynthesizer(BaseEstimator):
                 out[column] = _typed_like(pd.Series(written[column][start:stop], dtype=object), out[column])
             yield out if self.column_labels_ is None else out.set_axis(self.column_labels_, axis=1)
         self.sampling_report_ = _sampling_report(*tally)
+
+    def _accepted_together(self, groups: list[tuple[np.ndarray, dict[str, Any], list[tuple[int, int]]]],
+                           draws: tuple[torch.Generator, np.random.Generator, torch.dtype],
+                           tally: list[int]) -> np.ndarray:
+        """(n, S) compact rows: for each of ``groups`` (``_condition_groups``) in turn, as many rows
+        as it has positions, each meeting its targets; ``tally`` counts rows generated and accepted.
+
+        Rejection sampling as ``_accepted``'s, with each group's own budget and acceptance rate,
+        but every group's rows of a round generated in blocks of ``SAMPLE_CHUNK`` rows (row i
+        under its group's condition vector) and checked at once against their group's slots: a
+        loop over groups made 20,000 rows of 5,000 distinct conditions take 30 s against 0.03 s
+        unconditioned (one generator call or more each).
+        """
+        torch_gen, _, dtype = draws
+        device = self._runtime_device()
+        n_groups, n_spans = len(groups), len(self.transformer_.layout_.spans)
+        need = np.array([len(positions) for positions, _, _ in groups], dtype=np.int64)  # (G,)
+        wanted_slot = torch.zeros(n_groups, n_spans, device=device)  # (G, S)
+        checked = torch.zeros(n_groups, n_spans, dtype=torch.bool, device=device)  # (G, S)
+        for g, (_, _, targets) in enumerate(groups):
+            for span, slot in targets:
+                wanted_slot[g, span], checked[g, span] = slot, True
+        cond, in_vector = self._condition_rows([targets for _, _, targets in groups])  # (G, C) | None, (G,)
+        budget = np.where(checked.any(1).cpu().numpy(), np.maximum(REJECT_FACTOR * need, REJECT_MIN), need)
+        generated, accepted, kept = np.zeros_like(need), np.zeros_like(need), np.zeros_like(need)
+        parts: list[tuple[np.ndarray, np.ndarray]] = []  # (group of each row, its compact row)
+        while (pending := np.flatnonzero(kept < need)).size:
+            missing = need[pending] - kept[pending]
+            left = budget[pending] - generated[pending]
+            seen = generated[pending] > 0
+            upper = _wilson_upper(accepted[pending], np.maximum(generated[pending], 1))
+            failed = (left <= 0) | (seen & (upper * left < missing))
+            if failed.any():
+                g = int(pending[np.flatnonzero(failed)[0]])
+                tally[0], tally[1] = tally[0] + int(generated.sum()), tally[1] + int(accepted.sum())
+                self.sampling_report_ = _sampling_report(*tally)
+                raise ConditionUnmetError(_rejection_message(int(need[g]), groups[g][1], int(accepted[g]),
+                                                             int(generated[g]), int(budget[g])))
+            rate = (accepted[pending] + 1) / (generated[pending] + 1)
+            ask = np.minimum(np.minimum(SAMPLE_CHUNK, left), np.ceil(missing / rate * 1.1).astype(np.int64))
+            of = np.repeat(pending, ask)  # (R,) the group of each row to generate, grouped
+            for start in range(0, len(of), SAMPLE_CHUNK):
+                group = of[start:start + SAMPLE_CHUNK]  # (B,)
+                block = self._generate_rows(group, cond, in_vector, torch_gen, dtype)  # (B, S) on device
+                at = torch.from_numpy(group).to(device)
+                ok = ((block == wanted_slot[at]) | ~checked[at]).all(1)  # (B,)
+                hit = group[ok.cpu().numpy()]  # (A,) groups of the accepted rows, grouped
+                generated += np.bincount(group, minlength=n_groups)
+                accepted += np.bincount(hit, minlength=n_groups)
+                first = np.r_[0, np.flatnonzero(np.diff(hit)) + 1]  # where each group's run starts
+                rank = np.arange(len(hit)) - np.repeat(first, np.diff(np.r_[first, len(hit)]))
+                take = rank < (need - kept)[hit]  # (A,) the rows each group still misses
+                kept += np.bincount(hit[take], minlength=n_groups)
+                parts.append((hit[take], block[ok][torch.from_numpy(take).to(device)].cpu().numpy()))
+        tally[0], tally[1] = tally[0] + int(generated.sum()), tally[1] + int(accepted.sum())
+        of_row = np.concatenate([p[0] for p in parts])
+        rows = np.concatenate([p[1] for p in parts]).astype(np.float32, copy=False)
+        return rows[np.argsort(of_row, kind="stable")]  # (n, S) group by group, as generated
+
+    def _condition_rows(self, targets: list[list[tuple[int, int]]]) -> tuple[torch.Tensor | None, np.ndarray]:
+        """(G, C) the condition vector of each of ``targets`` (None: the model takes none) and
+        (G,) whether it sets any bit; rows of one that sets none are generated unconditioned."""
+        return None, np.zeros(len(targets), dtype=bool)
+
+    def _generate_rows(self, group: np.ndarray, cond: torch.Tensor | None, in_vector: np.ndarray,
+                       generator: torch.Generator, dtype: torch.dtype) -> torch.Tensor:
+        """(B, S) compact rows, row i under the condition vector of ``group[i]`` (``cond``'s row)
+        where ``in_vector`` says it sets a bit, unconditioned elsewhere."""
+        return self._generate(len(group), [], generator, dtype)
 
     def _frame(self, compact: np.ndarray, conditions: Mapping[str, Any] | None,
                rng: np.random.Generator, first_row: int, taken: dict[str, set[str]],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
+import numpy as np
 import torch
 
 from tabgan.engines import ConditionalGANEngine
@@ -172,6 +173,35 @@ class ConditionalGAN(BaseSynthesizer):
             return super()._generate(n, targets, generator, dtype)
         cond = condition_vector(layout, in_vector, 1, self.engine_.device)[0]
         return self.engine_.generate(n, cond=cond, generator=generator, dtype=dtype, compact=True)  # (n, S)
+
+    def _condition_rows(self, targets: list[list[tuple[int, int]]]) -> tuple[torch.Tensor | None, np.ndarray]:
+        layout = self.transformer_.layout_
+        if self.engine_ is None:
+            return None, np.zeros(len(targets), dtype=bool)
+        cond = torch.zeros(len(targets), layout.condition_width, device=self.engine_.device)  # (G, C)
+        in_vector = np.zeros(len(targets), dtype=bool)
+        for g, group in enumerate(targets):  # a loop over distinct rows of conditions, not rows
+            bits = {span: slot for span, slot in group if layout.spans[span].conditional}
+            if bits:
+                cond[g] = condition_vector(layout, bits, 1, self.engine_.device)[0]
+                in_vector[g] = True
+        return cond, in_vector
+
+    def _generate_rows(self, group: np.ndarray, cond: torch.Tensor | None, in_vector: np.ndarray,
+                       generator: torch.Generator, dtype: torch.dtype) -> torch.Tensor:
+        if self.engine_ is None or cond is None or not in_vector[group].any():
+            return super()._generate_rows(group, cond, in_vector, generator, dtype)
+        if in_vector[group].all():
+            at = torch.from_numpy(group).to(cond.device)
+            return self.engine_.generate(len(group), cond=cond[at], generator=generator, dtype=dtype,
+                                         compact=True)  # (B, S)
+        # Some rows under condition bits, the others drawn unconditioned: each part in one call.
+        vector = in_vector[group]  # (B,)
+        out = torch.empty(len(group), len(self.transformer_.layout_.spans), device=cond.device)  # (B, S)
+        for part in (vector, ~vector):
+            rows = torch.from_numpy(np.flatnonzero(part)).to(cond.device)
+            out[rows] = self._generate_rows(group[part], cond, in_vector, generator, dtype)
+        return out
 
     def _condition_width(self, layout: Layout) -> int:
         return layout.condition_width

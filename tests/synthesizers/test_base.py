@@ -497,3 +497,29 @@ def test_a_dataframe_of_conditions_is_checked_without_rows_and_with_cells_of_sev
     with pytest.raises(ConditionError, match=r"condition c=\['a'\] \(row 1 of conditions\): give one value"):
         model.sample(2, conditions=pd.DataFrame({"c": ["b", ["a"]]}))
     assert model.sample(0, conditions=pd.DataFrame({"c": pd.Series([], dtype=object)})).shape == (0, 2)
+
+
+@pytest.mark.parametrize("cls", [ConditionalGAN, WGANGP], ids=lambda c: c.__name__)
+def test_distinct_rows_of_conditions_are_generated_together(cls):
+    # Before 2026-12-04 each distinct row of a DataFrame of conditions was rejection-sampled on
+    # its own, one generator call or more each: 20,000 rows of 5,000 distinct rows took 30 s
+    # against 0.03 s unconditioned. Rows of every distinct row now go through the generator in
+    # the same blocks, each checked against its own row's values.
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"id": np.arange(400), "u": rng.choice([f"u{i}" for i in range(40)], 400),
+                          "c": rng.choice(list("abcde"), 400), "x": rng.normal(size=400)})
+    model = cls(epochs=1, batch_size=50, pac=5, generator_dim=(16,), discriminator_dim=(16,),
+                embedding_dim=8, probe_every=None, random_state=0).fit(table, discrete_columns=["u"])
+    wanted = table[["u", "c"]].drop_duplicates().sample(frac=1, random_state=0).reset_index(drop=True)
+    wanted = pd.concat([wanted, wanted.iloc[:50]], ignore_index=True)  # some rows twice
+    assert wanted.drop_duplicates().shape[0] >= 150
+    calls = []
+    generate = model.engine_.generate
+    model.engine_.generate = lambda *a, **k: calls.append(1) or generate(*a, **k)
+    out = model.sample(len(wanted), conditions=wanted, random_state=0)
+    assert (out[["u", "c"]] == wanted).all().all() and out["id"].tolist() == list(range(400, 400 + len(wanted)))
+    assert len(calls) < 40  # a few rounds of blocks, not a call per distinct row
+    chunks = model.sample_chunks(len(wanted), chunk_size=7, conditions=wanted, random_state=0)
+    pd.testing.assert_frame_equal(pd.concat(list(chunks), ignore_index=True), out)
+    report = model.sampling_report_
+    assert report["accepted"] >= len(wanted) and report["generated"] >= report["accepted"]
