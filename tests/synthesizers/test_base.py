@@ -12,6 +12,7 @@ from scipy import stats
 
 from tabgan import WGANGP, ConditionalGAN
 from tabgan.synthesizers.base import REJECT_MIN, _rejection_ask, _wilson_upper
+from tabgan.errors import ConditionUnmetError
 
 
 def test_wilson_upper_at_the_ends():
@@ -523,3 +524,23 @@ def test_distinct_rows_of_conditions_are_generated_together(cls):
     pd.testing.assert_frame_equal(pd.concat(list(chunks), ignore_index=True), out)
     report = model.sampling_report_
     assert report["accepted"] >= len(wanted) and report["generated"] >= report["accepted"]
+
+
+def test_conditions_the_model_cannot_meet_fail_within_a_few_rounds_of_rows(monkeypatch):
+    # 2026-12-04: distinct rows of conditions are rejection-sampled together, a round asking
+    # each pending row's share; without a cap on a round's rows, 951 one-row conditions a
+    # 1-epoch model hardly meets generated 2.1 million rows before the first one's budget ran out.
+    import tabgan.synthesizers.base as base
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    table = pd.DataFrame({"u": rng.choice([f"u{i}" for i in range(60)], n), "c": rng.choice(list("abcde"), n),
+                          "d": rng.choice(list("pqrst"), n), "x": rng.normal(size=n)})
+    model = ConditionalGAN(epochs=1, batch_size=50, pac=5, generator_dim=(16,), discriminator_dim=(16,),
+                           embedding_dim=8, probe_every=None, random_state=0).fit(table)
+    wanted = pd.DataFrame({"u": rng.choice([f"u{i}" for i in range(60)], 1500), "c": rng.choice(list("abcde"), 1500),
+                           "d": rng.choice(list("pqrst"), 1500)}).drop_duplicates().reset_index(drop=True)
+    monkeypatch.setattr(base, "ROUND_ROWS", 5_000)
+    with pytest.raises(ConditionUnmetError, match="could not generate 1 rows with"):
+        model.sample(len(wanted), conditions=wanted, random_state=0)
+    assert model.sampling_report_["generated"] < 200_000  # 1.8 million with rounds of 200,000 rows
