@@ -223,11 +223,22 @@ def _rejection_ask(need_now: int, need_total: int, accepted: int, generated: int
     (generated + 1): 1 before any row, and no zero rate from a first small block that happened
     to hold no match; blocks grow at least as fast as the rows generated so far.
     """
+    ask, failed = _rejection_asks(*(np.array([v]) for v in (need_now, need_total, accepted, generated, budget)),
+                                  chunk_size)
+    return None if failed[0] else int(ask[0])
+
+
+def _rejection_asks(need_now: np.ndarray, need_total: np.ndarray, accepted: np.ndarray, generated: np.ndarray,
+                    budget: np.ndarray, chunk_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_rejection_ask`` for several rejection samplings at once, (K,) each: the rows each asks
+    for next (int64) and whether its budget can no longer give its rows (the ask is then
+    meaningless)."""
     left = budget - generated
-    if left <= 0 or (generated and _wilson_upper(accepted, generated) * left < need_total):
-        return None
+    upper = _wilson_upper(accepted, np.maximum(generated, 1))
+    failed = (left <= 0) | ((generated > 0) & (upper * left < need_total))
     rate = (accepted + 1) / (generated + 1)
-    return min(chunk_size, left, math.ceil(need_now / rate * 1.1))
+    ask = np.minimum(np.minimum(chunk_size, left), np.ceil(need_now / rate * 1.1)).astype(np.int64)
+    return ask, failed
 
 
 def _sampling_report(generated: int, accepted: int) -> dict[str, Any]:
@@ -815,18 +826,14 @@ class BaseSynthesizer(BaseEstimator):
         parts: list[tuple[np.ndarray, np.ndarray]] = []  # (group of each row, its compact row)
         while (pending := np.flatnonzero(kept < need)).size:
             missing = need[pending] - kept[pending]
-            left = budget[pending] - generated[pending]
-            seen = generated[pending] > 0
-            upper = _wilson_upper(accepted[pending], np.maximum(generated[pending], 1))
-            failed = (left <= 0) | (seen & (upper * left < missing))
+            ask, failed = _rejection_asks(missing, missing, accepted[pending], generated[pending],
+                                          budget[pending], SAMPLE_CHUNK)
             if failed.any():
                 g = int(pending[np.flatnonzero(failed)[0]])
                 tally[0], tally[1] = tally[0] + int(generated.sum()), tally[1] + int(accepted.sum())
                 self.sampling_report_ = _sampling_report(*tally)
                 raise ConditionUnmetError(_rejection_message(int(need[g]), groups[g][1], int(accepted[g]),
                                                              int(generated[g]), int(budget[g])))
-            rate = (accepted[pending] + 1) / (generated[pending] + 1)
-            ask = np.minimum(np.minimum(SAMPLE_CHUNK, left), np.ceil(missing / rate * 1.1).astype(np.int64))
             # A round makes at most ROUND_ROWS rows, the earliest pending groups' first: 5,000
             # pending groups could each ask SAMPLE_CHUNK, 250 million rows held in one round, and
             # a condition the model cannot meet fails sooner (951 one-row groups it hardly meets,
