@@ -80,6 +80,7 @@ def build_headline(
         if not isinstance(node, Mapping) or "skipped" in node or value_key not in node:
             continue
         value = node[value_key]
+        ci95 = node.get("ci95") if value_key == "value" else None
         threshold = thresholds[key]
         headline.append(
             {
@@ -87,8 +88,8 @@ def build_headline(
                 "label": label,
                 "section": section,
                 "value": value,
-                "ci95": node.get("ci95") if value_key == "value" else None,
-                "status": threshold.status(value),
+                "ci95": ci95,
+                "status": threshold.status(value, ci95),
                 "rule": threshold.rule(),
                 "better": threshold.better,
                 "pass_at": threshold.pass_at,

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tabgan.evaluation import EvaluationReport, evaluate
+from tabgan.evaluation import DEFAULT_THRESHOLDS, EvaluationReport, evaluate
+from tabgan.evaluation.settings import resolve_thresholds
 
 from .conftest import FAST_LIMITS
 
@@ -86,6 +87,20 @@ def test_thresholds_can_be_overridden(adult_parts: dict[str, pd.DataFrame]) -> N
     shapes = next(h for h in strict.headline if h["metric"] == "column_shapes")
     assert shapes["status"] == "fail"
     assert shapes["pass_at"] == 1.5
+
+
+def test_a_fail_whose_interval_holds_no_copying_is_a_warn() -> None:
+    share, auc = DEFAULT_THRESHOLDS["dcr_share"], DEFAULT_THRESHOLDS["membership_inference_auc"]
+    assert share.status(0.64, [0.47, 0.81]) == "warn"  # too few rows to tell from 0.5
+    assert share.status(0.64, [0.52, 0.76]) == "fail"
+    assert share.status(0.64) == share.status(0.64, [float("nan"), 0.8]) == "fail"
+    assert share.status(0.57, [0.45, 0.7]) == "warn" and share.status(0.5, [0.4, 0.6]) == "pass"
+    assert auc.status(0.62, [0.49, 0.75]) == "warn" and auc.status(0.62, [0.55, 0.69]) == "fail"
+    # Fidelity marks have no neutral value: a wide interval changes nothing.
+    assert DEFAULT_THRESHOLDS["utility_gap"].status(0.2, [-0.1, 0.5]) == "fail"
+    assert "holds 0.5" in share.rule() and "holds" not in DEFAULT_THRESHOLDS["column_shapes"].rule()
+    overridden = resolve_thresholds({"dcr_share": (0.52, 0.54)})["dcr_share"]
+    assert overridden.neutral == 0.5 and overridden.status(0.56, [0.49, 0.6]) == "warn"
 
 
 def test_html_is_self_contained(report: EvaluationReport, tmp_path: Path) -> None:
