@@ -1054,7 +1054,9 @@ class BaseSynthesizer(BaseEstimator):
             moments = {k[len(MOMENTS):]: v for k, v in tensors.items() if k.startswith(MOMENTS)}
             weights = {k: v for k, v in tensors.items() if not k.startswith(MOMENTS)}
             model._check_weights(layout, weights, sizes, sampling_only=not state.get("training_state", True))
-            model.engine_ = model._engine_for_state(layout, weights, device, sizes)
+            # The engine as fitted: its pac needs the batch size it was fitted with, not one set since.
+            fitted = {**sizes, "batch_size": built["batch_size"]} if built is not None else sizes
+            model.engine_ = model._engine_for_state(layout, weights, device, fitted)
             if not state.get("training_state", True):  # saved with training_state=False
                 model.engine_.load_sampling_state_dict(weights)
                 model._sampling_only = True
@@ -1067,7 +1069,7 @@ class BaseSynthesizer(BaseEstimator):
     def _engine_for_state(self, layout: Any, tensors: dict[str, torch.Tensor], device: torch.device,
                           sizes: dict[str, Any]) -> Any:
         """The engine of a model file's ``tensors``, its networks of the fitted ``sizes``
-        (``_NETWORK_SIZES``), its other settings this model's parameters."""
+        (``_NETWORK_SIZES`` and the fitted batch size), its other settings this model's parameters."""
         raise NotImplementedError
 
     def _condition_width(self, layout: Any) -> int:
