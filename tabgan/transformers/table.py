@@ -152,7 +152,7 @@ class TableTransformer:
     def transform(self, df: pd.DataFrame) -> np.ndarray:
         """(n_rows, layout_.width) float32."""
         self._check_fitted()
-        validate_frame(df)
+        given = validate_frame(df)
         df = _arrow_views(df)[0]
         missing = [c for c in self.schema_.names if c not in df.columns]
         if missing:
@@ -163,10 +163,14 @@ class TableTransformer:
             if width:
                 try:
                     out[:, start:start + width] = t.transform(df[t.column])
+                except ColumnError:
+                    raise
                 except ValueError as err:
-                    if isinstance(err, ColumnError):
-                        raise
                     raise ColumnError(t.column, str(err)) from None
+                except TypeError as err:  # pandas' or numpy's own: values of another kind
+                    raise ColumnError(t.column, f"was fitted on values of dtype {self.schema_[t.column].dtype} "
+                                                f"and cannot read these of dtype {dtype_name(given[t.column].dtype)}: "
+                                                f"{err}") from None
             start += width
         return out
 

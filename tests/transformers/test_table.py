@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -333,3 +334,21 @@ def test_a_value_a_model_file_cannot_hold_is_refused_by_fit():
     df = pd.DataFrame({"x": np.arange(20.0), "z": pd.Series([1 + 2j, 3j] * 10, dtype=object)})
     with pytest.raises(ColumnError, match="column 'z': holds values of type complex, which a model file cannot"):
         TableTransformer().fit(df)
+
+
+def test_a_column_of_another_type_than_fitted_is_refused_naming_it():
+    # Before 2026-12-04 transform (and so a warm start on such a table) raised pandas' or numpy's
+    # own TypeError with a traceback: "cannot get datetime metadata from non-datetime type" for
+    # ints where durations were fitted, "dtype bool cannot be converted to datetime64[ns]".
+    rng = np.random.default_rng(0)
+    n = 60
+    days = pd.Series(pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D"))
+    df = pd.DataFrame({"t": days, "d": pd.to_timedelta(rng.integers(0, 100, n), unit="s"),
+                       "v": rng.normal(size=n).round(2)})
+    t = TableTransformer(random_state=0).fit(df)
+    cases = {"t": rng.choice([True, False], n), "d": rng.integers(0, 100, n), "v": days.dt.to_period("D")}
+    for column, values in cases.items():
+        with pytest.raises(ColumnError, match=rf"^column '{column}': was fitted on values of dtype "
+                                              rf"{re.escape(str(df[column].dtype))} and cannot read these "
+                                              rf"of dtype {re.escape(str(values.dtype))}: "):
+            t.transform(df.assign(**{column: values}))
