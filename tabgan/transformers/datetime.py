@@ -326,9 +326,10 @@ class DatetimeTransformer(ColumnTransformer):
         if isinstance(s.dtype, pd.PeriodDtype):
             return s.dt.to_timestamp()  # the first instant of each period
         if self.datetime_format is None:
-            if pd.api.types.is_datetime64_any_dtype(s.dtype):
-                return s
-            return object_dates(s)
+            dt = s if pd.api.types.is_datetime64_any_dtype(s.dtype) else object_dates(s)
+            # Instants of another zone than fitted (transform after fit's reset of tz): read in the
+            # fitted one, whose local dates and times of day the encoders learnt.
+            return dt if self.tz is None or dt.dt.tz is None else dt.dt.tz_convert(self.tz)
         s = without_text(s, self.missing_texts)
         if self.offsets is not None:  # naive wall-clock times; the offsets are a category
             local = local_format(self.datetime_format)

@@ -336,3 +336,15 @@ def test_time_objects_come_back_as_time_objects():
     aware = pd.Series([datetime.time(1, 2, tzinfo=datetime.timezone.utc)] * 30, name="tz")
     with pytest.raises(Exception, match="column 'tz': holds times of day with a time zone"):
         DatetimeTransformer().fit(aware, np.random.default_rng(0))
+
+
+def test_instants_in_another_zone_than_fitted_are_encoded_as_the_same_instants():
+    # Before 2026-12-04 transform read the local dates and times of day in the given zone, so the
+    # same instants in UTC encoded as other days and times than in the fitted Europe/Paris (a
+    # warm start on such a table trained on instants shifted by an hour or two).
+    s = pd.Series(pd.date_range("2021-03-01", periods=400, freq="7h", tz="Europe/Paris"), name="t")
+    s[::9] = pd.NaT
+    t = DatetimeTransformer().fit(s, np.random.default_rng(0))
+    np.testing.assert_array_equal(t.transform(s.dt.tz_convert("UTC")), t.transform(s))
+    objects = s.dt.tz_convert("America/New_York").astype(object)
+    np.testing.assert_array_equal(t.transform(objects), t.transform(s))
