@@ -110,6 +110,9 @@ class ContinuousEncoder:
         self.means: list[float] = []
         self.stds: list[float] = []
         self.points: list[float] = []
+        # Whether the column wrote any zero as -0.0 (a rounded small negative: df.round(1) of
+        # -0.04). Where none did, rounding a generated -0.004 gives 0.0, not a "-0.0" it never wrote.
+        self.negative_zeros = True
         self.has_missing = False
         # One slot for each way the column writes a missing value (NaN, "?", "-"; see
         # NumericalTransformer.missing_kinds), labelled so; one "missing" slot for most columns.
@@ -136,6 +139,10 @@ class ContinuousEncoder:
         self.decimals, self.step, self.precision = decimals, None, None
         values, counts = np.unique(x, return_counts=True)
         is_point = (counts >= POINT_MASS_SHARE * x.size) | np.isinf(values)
+        zeros = x[x == 0]  # (z,) 0.0 and -0.0, which np.unique keeps as one, of either sign
+        self.negative_zeros = bool(np.signbit(zeros).any())
+        # A point mass at zero is written as most of its zeros are (not as np.unique's pick).
+        values[values == 0] = -0.0 if 2 * np.signbit(zeros).sum() > zeros.size else 0.0
         self.points = values[is_point].tolist()
         rest = x[~np.isin(x, values[is_point])] if is_point.any() else x
         if rest.size:
@@ -339,6 +346,8 @@ class ContinuousEncoder:
             if self.precision is not None and rng is not None:
                 out = self._round_per_row(out, mode, rng)
             out = np.clip(out, self.lo, self.hi, out=out)
+            if not self.negative_zeros:
+                out += 0.0  # -0.0 + 0.0 is 0.0
             if self.n_slots > k:
                 out[slot >= k] = np.nan
         if self.points:
@@ -389,6 +398,7 @@ class ContinuousEncoder:
             "means": self.means, "stds": self.stds,
             "log_weights": self._log_weights.tolist(),
             "points": [p if math.isfinite(p) else repr(p) for p in self.points],  # JSON: "inf", "-inf"
+            "negative_zeros": self.negative_zeros,
             "has_missing": self.has_missing, "missing_labels": self.missing_labels,
             "tail": list(self.tail) if self.tail else None,
             "lo": self.lo, "hi": self.hi, "decimals": self.decimals, "scale": self.scale,
@@ -400,6 +410,7 @@ class ContinuousEncoder:
         enc = cls(d["n_modes"], d["sample_cap"])
         enc.means, enc.stds = list(d["means"]), list(d["stds"])
         enc.points = [float(p) for p in d["points"]]
+        enc.negative_zeros = bool(d.get("negative_zeros", True))  # absent before 2026-12-04: as then
         enc._log_weights = np.asarray(d["log_weights"], dtype=np.float64)
         enc.has_missing, enc.lo, enc.hi, enc.decimals = d["has_missing"], d["lo"], d["hi"], d["decimals"]
         enc.missing_labels = list(d.get("missing_labels", ["missing"]))  # absent before 2026-12-03
