@@ -712,12 +712,15 @@ def _number_form_of(texts: pd.Series) -> str | None:
 
 
 def format_numbers(x: np.ndarray, form: str) -> np.ndarray:
-    """(n,) object text of the finite numbers ``x`` in ``form`` (see ``text_number_form``)."""
+    """(n,) object text of the finite numbers ``x`` in ``form`` (see ``text_number_form``).
+    A -0.0 keeps its sign ("-0.00", as ``"%.2f" % -0.001`` writes a rounded small negative): a
+    column of numbers that wrote none is decoded without one (``ContinuousEncoder.negative_zeros``).
+    """
     if form == "%d":
         return np.array([str(int(v)) for v in np.round(x)], dtype=object)
     if form == "shortest":
-        return np.array([repr(float(v)).removesuffix(".0") for v in x + 0.0], dtype=object)
-    return np.char.mod(form, x + 0.0).astype(object)  # + 0.0: no "-0.00"
+        return np.array([repr(float(v)).removesuffix(".0") for v in x], dtype=object)
+    return np.char.mod(form, x).astype(object)
 
 
 def _few_words(values: pd.Series) -> bool:

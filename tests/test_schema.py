@@ -405,3 +405,21 @@ def test_dates_with_and_without_a_time_zone_in_one_column_are_refused_naming_it(
         object_dates(t)
     with pytest.raises(ColumnError, match=message):
         TableTransformer().fit(pd.DataFrame({"x": np.arange(len(t)) % 7.0, "t": t}))
+
+
+def test_numbers_as_text_with_a_negative_zero_are_numbers_and_keep_it():
+    # Before 2026-12-04 a "-0.00" (what "%.2f" writes for -0.001) made format_numbers' "0.00"
+    # differ from the text: the whole column was categorical (only real rows' values generated),
+    # or an id of random digits where most of its values were distinct.
+    from tabgan.transformers import TableTransformer
+
+    rng = np.random.default_rng(0)
+    s = pd.Series(np.char.mod("%.2f", rng.normal(0, 1, 300)).astype(object), name="change")
+    assert (s == "-0.00").any()
+    assert kinds(s.to_frame()) == {"change": "numerical"}
+    t = TableTransformer(random_state=0).fit(s.to_frame())
+    pd.testing.assert_frame_equal(t.inverse_transform(t.transform(s.to_frame()), random_state=0), s.to_frame())
+    plain = s.where(s != "-0.00", "0.00").to_frame()  # no -0.00 written: none generated
+    t = TableTransformer(random_state=0).fit(plain)
+    generated = t.inverse_transform(rng.uniform(-1, 1, (20_000, t.layout_.width)), random_state=0)["change"]
+    assert (generated == "0.00").sum() > 10 and not (generated == "-0.00").any()
