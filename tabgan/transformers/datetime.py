@@ -323,8 +323,12 @@ class DatetimeTransformer(ColumnTransformer):
         return since
 
     def _parse(self, s: pd.Series) -> pd.Series:
-        if isinstance(s.dtype, pd.PeriodDtype):
-            return s.dt.to_timestamp()  # the first instant of each period
+        if isinstance(s.dtype, pd.PeriodDtype):  # the first instant of each period
+            try:
+                return s.dt.to_timestamp()
+            except ValueError:  # pandas' OutOfBoundsDatetime: a year 9999 (a sentinel) is past 2262
+                start = s.dt.asfreq("us", how="start").array.asi8  # (n,) microseconds since 1970; NaT's too
+                return pd.Series(start.view("datetime64[us]"), index=s.index, name=s.name)
         if self.datetime_format is None:
             dt = s if pd.api.types.is_datetime64_any_dtype(s.dtype) else object_dates(s)
             # Instants of another zone than fitted (transform after fit's reset of tz): read in the

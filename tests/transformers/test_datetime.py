@@ -348,3 +348,17 @@ def test_instants_in_another_zone_than_fitted_are_encoded_as_the_same_instants()
     np.testing.assert_array_equal(t.transform(s.dt.tz_convert("UTC")), t.transform(s))
     objects = s.dt.tz_convert("America/New_York").astype(object)
     np.testing.assert_array_equal(t.transform(objects), t.transform(s))
+
+
+@pytest.mark.parametrize("freq", ["D", "M", "Y"])
+def test_sentinel_periods_beyond_nanoseconds_come_back_exactly(freq):
+    # Before 2026-12-04 a period past 2262 (a 9999-12-31 sentinel as a Period) raised pandas'
+    # OutOfBoundsDatetime with a traceback from fit: its first instant was taken in nanoseconds.
+    days = _sentinel_dates()
+    s = pd.Series(pd.Series(days.astype("datetime64[us]")).dt.to_period(freq), name="p")
+    s[::11] = pd.NaT
+    t, back = round_trip(s)
+    assert t.unit == "us"
+    pd.testing.assert_series_equal(back, s)
+    generated = t.inverse_transform(np.random.default_rng(1).uniform(-1, 1, (500, t.width)), np.random.default_rng(0))
+    assert generated.dtype == s.dtype and generated.dropna().between(s.min(), s.max()).all()
