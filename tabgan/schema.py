@@ -462,9 +462,36 @@ def _spec_from_override(s: pd.Series, kind: Kind, fmt: str | None, source: str) 
         fmt = None  # plain numbers: no time or date code is looked for
     elif kind == "boolean" and _bool_like(s) is None:
         raise ColumnError(name, "declared boolean but holds values other than True/False")
+    elif kind == "id" and _not_ids(s) is not None:
+        raise ColumnError(name, f"declared id (or personal data) but holds {_not_ids(s)}, which cannot hold "
+                                f"fresh ids (numbers or text); declare it {_infer_column(s).kind}, or make "
+                                "it text first (astype(str))")
     if kind in ("categorical", "boolean") and not is_uuid_objects(s.dropna()):  # UUIDs: a category each
         _check_not_mixed(s)
     return ColumnSpec(name, kind, dtype, fmt, source)
+
+
+def _not_ids(s: pd.Series) -> str | None:
+    """What ``s`` holds ("dates", "durations", "booleans") when ``IdTransformer`` cannot write
+    fresh ids in its type, else None. Before 2026-12-04 such a column declared an id was fitted
+    and trained on, and sampling raised pandas' own error parsing the random text written in the
+    shape of its values ("month must be in 1..12: 3584-23-48 51:91:44")."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return "booleans"
+    if _is_datetime64(s) or isinstance(s.dtype, pd.PeriodDtype):
+        return "dates"
+    if pd.api.types.is_timedelta64_dtype(s.dtype):
+        return "durations"
+    if isinstance(s.dtype, pd.ArrowDtype) and not (_is_numeric(s) or is_arrow_dictionary(s.dtype)
+                                                   or pd.api.types.is_string_dtype(s.dtype)):
+        return f"values of dtype {dtype_name(s.dtype)}"
+    if s.dtype == object:
+        inferred = pd.api.types.infer_dtype(s.dropna(), skipna=True)
+        if inferred in _DATE_OBJECTS:
+            return "dates" if inferred != "time" else "times of day"
+        if inferred == "boolean":
+            return "booleans"
+    return None
 
 
 def _coded_format(s: pd.Series, fmt: str) -> str:

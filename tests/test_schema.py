@@ -423,3 +423,26 @@ def test_numbers_as_text_with_a_negative_zero_are_numbers_and_keep_it():
     t = TableTransformer(random_state=0).fit(plain)
     generated = t.inverse_transform(rng.uniform(-1, 1, (20_000, t.layout_.width)), random_state=0)["change"]
     assert (generated == "0.00").sum() > 10 and not (generated == "-0.00").any()
+
+
+def test_dates_durations_and_booleans_declared_ids_are_refused_naming_the_column():
+    # Before 2026-12-04 they were fitted and trained on, and sampling raised pandas' own error
+    # parsing the random text in their shape ("month must be in 1..12: 3584-23-48 51:91:44").
+    import pyarrow as pa
+
+    n = 40
+    days = pd.Series(pd.date_range("2020-01-01", periods=n, freq="h"))
+    columns = {
+        "seen": (days, "dates"), "zoned": (days.dt.tz_localize("UTC"), "dates"),
+        "month": (days.dt.to_period("M"), "dates"), "day": (days.dt.date, "dates"),
+        "stamp": (days.astype(pd.ArrowDtype(pa.timestamp("us"))), "dates"),
+        "wait": (pd.Series(pd.to_timedelta(np.arange(n), unit="s")), "durations"),
+        "flag": (pd.Series([True, False] * 20, dtype="boolean"), "booleans"),
+    }
+    for name, (values, held) in columns.items():
+        for sdtype in ("id", "email"):
+            with pytest.raises(ColumnError, match=f"^column '{name}': declared id \\(or personal data\\) but "
+                                                  f"holds {held}, which cannot hold fresh ids"):
+                infer_schema(pd.DataFrame({name: values}), metadata={"columns": {name: {"sdtype": sdtype}}})
+    for values in (pd.Series(np.arange(n) * 2.5), days.dt.strftime("%Y-%m-%d %H:%M")):  # numbers, text: ids
+        assert kinds(values.to_frame("v"), metadata={"columns": {"v": {"sdtype": "id"}}}) == {"v": "id"}
