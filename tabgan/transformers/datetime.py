@@ -330,7 +330,7 @@ class DatetimeTransformer(ColumnTransformer):
                 start = s.dt.asfreq("us", how="start").array.asi8  # (n,) microseconds since 1970; NaT's too
                 return pd.Series(start.view("datetime64[us]"), index=s.index, name=s.name)
         if self.datetime_format is None:
-            dt = s if pd.api.types.is_datetime64_any_dtype(s.dtype) else object_dates(s)
+            dt = _numpy_datetimes(s) if pd.api.types.is_datetime64_any_dtype(s.dtype) else object_dates(s)
             # Instants of another zone than fitted (transform after fit's reset of tz): read in the
             # fitted one, whose local dates and times of day the encoders learnt.
             return dt if self.tz is None or dt.dt.tz is None else dt.dt.tz_convert(self.tz)
@@ -399,6 +399,17 @@ class DatetimeTransformer(ColumnTransformer):
         t.offsets = d.get("offsets")  # absent in files written before 2026-12-02
         t.missing_kinds = read_missing_kinds(d, t.day.has_missing)
         return t
+
+
+def _numpy_datetimes(s: pd.Series) -> pd.Series:
+    """A datetime64 column as numpy's datetime64 of its unit and zone: a pyarrow timestamp's
+    ``dt.tz_localize(None)`` gives its UTC wall clock, not the local one numpy's gives, so the
+    local dates of an aware pyarrow column were UTC dates (its local midnights then read as 24 h
+    into the day before, and half a generated column of dates came at other hours)."""
+    if not isinstance(s.dtype, pd.ArrowDtype):
+        return s
+    t = s.dtype.pyarrow_dtype
+    return s.astype(pd.DatetimeTZDtype(t.unit, t.tz) if t.tz is not None else f"datetime64[{t.unit}]")
 
 
 def _fits_nanoseconds(dt: pd.Series) -> bool:

@@ -362,3 +362,23 @@ def test_sentinel_periods_beyond_nanoseconds_come_back_exactly(freq):
     pd.testing.assert_series_equal(back, s)
     generated = t.inverse_transform(np.random.default_rng(1).uniform(-1, 1, (500, t.width)), np.random.default_rng(0))
     assert generated.dtype == s.dtype and generated.dropna().between(s.min(), s.max()).all()
+
+
+def test_pyarrow_aware_dates_are_learnt_as_their_local_dates():
+    # read_parquet(dtype_backend="pyarrow") of a Parquet timestamp with a zone. Before 2026-12-04
+    # a pyarrow timestamp's tz_localize(None) gave its UTC wall clock, so the local dates were
+    # UTC dates: Paris midnights read as 24 h into the day before, and 2,524 of 5,000 dates
+    # generated from a column of midnights came at other hours.
+    import pyarrow as pa
+
+    rng = np.random.default_rng(0)
+    days = pd.Series(pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1500, 300), unit="D"), name="d")
+    local = days.dt.tz_localize("Europe/Paris")
+    s = local.astype(pd.ArrowDtype(pa.timestamp("us", tz="Europe/Paris")))
+    t, back = round_trip(s)
+    assert t.grain is None and t.time is None  # whole local days, as for numpy's own dtype
+    pd.testing.assert_series_equal(back, s)
+    np.testing.assert_array_equal(t.transform(s), t.transform(local))
+    generated = t.inverse_transform(rng.uniform(-1, 1, (2000, t.width)), np.random.default_rng(0))
+    assert generated.dtype == s.dtype
+    assert (generated.dropna().astype("datetime64[us, Europe/Paris]").dt.hour == 0).all()
