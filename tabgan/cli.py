@@ -984,13 +984,18 @@ def _outputs(args: argparse.Namespace) -> list[str]:
 # What each command reads and writes, as (attribute of args, how the usage names it).
 _OUTPUT_NAMES = (("output", "-o"), ("report", "--report"), ("json", "--json"))
 _INPUT_NAMES = (("data", "DATA"), ("model", "MODEL"), ("real", "REAL"), ("synthetic", "SYNTH"),
-                ("holdout", "--holdout"), ("conditions_file", "--conditions"))
+                ("holdout", "--holdout"), ("conditions_file", "--conditions"), ("metadata", "--metadata"),
+                ("ids_after", "--ids-after"), ("warm_start", "--warm-start"))
+# An output that may name its input: the model trained further is written back in its place.
+_REPLACES = {("warm_start", "-o")}
 
 
 def _check_distinct(args: argparse.Namespace) -> None:
     """A usage error when two outputs are one file (the later write would replace the table
     with a JSON summary) or an output is an input (``fit t.csv -o t.csv`` replaced the training
-    table with the model). Devices and pipes (``/dev/null`` twice) are no files to lose."""
+    table with the model; before 2026-12-05 ``--json md.json --metadata md.json`` replaced the
+    metadata, ``-o prev.csv --ids-after prev.csv`` the earlier rows). Only ``-o`` may name the
+    ``--warm-start`` model. Devices and pipes (``/dev/null`` twice) are no files to lose."""
     def file_of(value: Any) -> str | None:
         if not isinstance(value, str) or value == STDIO or not is_file_or_new(local_path(value)):
             return None
@@ -1005,10 +1010,12 @@ def _check_distinct(args: argparse.Namespace) -> None:
         if key is not None:
             written[key] = option
     for attr, what in _INPUT_NAMES:
-        key = file_of(getattr(args, attr, None))
-        if key is not None and key in written:
-            raise ParameterError(f"{written[key]} {getattr(args, attr)!r} would overwrite the input {what}; "
-                                 "write to another file")
+        value = getattr(args, attr, None)
+        for name in value if isinstance(value, list) else [value]:  # --ids-after is repeated
+            key = file_of(name)
+            if key is not None and key in written and (attr, written[key]) not in _REPLACES:
+                raise ParameterError(f"{written[key]} {name!r} would overwrite the input {what}; "
+                                     "write to another file")
 
 
 def _check_stdout(args: argparse.Namespace) -> None:

@@ -1161,6 +1161,34 @@ def test_an_output_that_would_replace_another_file_of_the_command_is_a_usage_err
                "-q") == 0  # a device is no file to lose
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["fit", "{data}", "-o", "{tmp}/m.tabgan", "--metadata", "{tmp}/md.json", "--json", "{tmp}/md.json"],
+     "--json '{tmp}/md.json' would overwrite the input --metadata; write to another file"),
+    (["sample", "{model}", "-n", "3", "-o", "{tmp}/prev.csv", "--ids-after", "{tmp}/md.json", "--ids-after",
+      "{tmp}/prev.csv"], "-o '{tmp}/prev.csv' would overwrite the input --ids-after; write to another file"),
+    (["fit", "{data}", "-o", "{tmp}/m.tabgan", "--warm-start", "{model}", "--json", "{model}"],
+     "--json '{model}' would overwrite the input --warm-start; write to another file"),
+])
+def test_an_output_naming_an_input_file_of_an_option_is_a_usage_error(work, tmp_path, capsys, argv, message):
+    # Before 2026-12-05 only the positional inputs and --conditions were checked: the JSON summary
+    # replaced the --metadata file, and the new rows the earlier output given to --ids-after, exit 0.
+    names = {"model": work / "model.tabgan", "data": work / "data.csv", "tmp": tmp_path}
+    (tmp_path / "md.json").write_text('{"columns": {"city": {"sdtype": "categorical"}}}')
+    (tmp_path / "prev.csv").write_bytes((work / "data.csv").read_bytes())
+    files = [names["model"], tmp_path / "md.json", tmp_path / "prev.csv"]
+    before = {p: p.read_bytes() for p in files}
+    assert run(*[a.format(**names) for a in argv], *(TINY if argv[0] == "fit" else ["-q"])) == 2
+    assert error_line(capsys) == "tabgan: error: " + message.format(**names)
+    assert {p: p.read_bytes() for p in files} == before and not (tmp_path / "m.tabgan").exists()
+
+
+def test_a_warm_start_may_write_the_model_back_in_its_place(work, tmp_path):
+    model = tmp_path / "m.tabgan"
+    model.write_bytes((work / "model.tabgan").read_bytes())
+    assert run("fit", work / "data.csv", "-o", model, "--warm-start", model, "--epochs", "1", "-q") == 0
+    assert len(tabgan.load(model).history_) == 2
+
+
 def test_a_metadata_file_that_is_not_utf8_is_named(work, tmp_path, capsys):
     (tmp_path / "md.json").write_bytes(b'{"a": "\xe9"}')
     assert run("fit", work / "data.csv", "-o", tmp_path / "m.tabgan", "--metadata", tmp_path / "md.json", *TINY) == 1
