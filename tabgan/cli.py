@@ -720,7 +720,8 @@ def run_sample(args: argparse.Namespace) -> dict[str, Any]:
 
 def _conditions_table(model: BaseSynthesizer, source: str, fixed: dict[str, Any] | None) -> pd.DataFrame:
     """The table of conditions at ``source``, its text typed like the model's columns (as
-    ``--condition`` values are), with the ``--condition`` values ``fixed`` on every row. A CSV's
+    ``--condition`` values are), with the ``--condition`` values ``fixed`` on every row (on a
+    column of the file a usage error: before 2026-12-05 they replaced its cells). A CSV's
     cells are read as text, so a code "100" of a text column stays "100" (before 2026-12-03 the
     file's reader made it the number 100, which no row of the model's column is)."""
     known, _ = read_table(source, as_text=True)
@@ -733,6 +734,9 @@ def _conditions_table(model: BaseSynthesizer, source: str, fixed: dict[str, Any]
                  for t in texts}
         known[column] = cells.map(typed)  # missing cells stay missing: they ask for missing values
     for column, value in (fixed or {}).items():
+        if column in known.columns:  # which one the user meant cannot be told
+            raise ConditionError(f"--condition {column}=... and the --conditions file {source!r} both give "
+                                 f"the column {column!r}; give it in one of them")
         known[column] = [value] * len(known)
     return known
 

@@ -912,6 +912,18 @@ def test_a_table_of_conditions_gives_each_output_row_its_values(work, tmp_path, 
     assert "condition city='Paris': value not seen" in error_line(capsys)
 
 
+def test_a_condition_on_a_column_of_the_conditions_file_is_a_usage_error(work, tmp_path, capsys):
+    # Before 2026-12-05 --condition city=Lyon replaced the file's cities on every row, exit 0:
+    # the file's row i was no longer the output's row i.
+    pd.DataFrame({"city": ["Oslo", "Porto"]}).to_csv(tmp_path / "wanted.csv", index=False)
+    out = tmp_path / "o.csv"
+    assert run("sample", work / "model.tabgan", "-o", out, "--conditions", tmp_path / "wanted.csv",
+               "--condition", "city=Lyon", "-q") == 2
+    assert error_line(capsys) == (f"tabgan: error: --condition city=... and the --conditions file "
+                                  f"{str(tmp_path / 'wanted.csv')!r} both give the column 'city'; give it in one of them")
+    assert not out.exists()
+
+
 def never_generates(model_path: Path, out_path: Path, column: str, value: str) -> None:
     """A copy of the model whose generator can no longer produce ``column == value``."""
     model = tabgan.load(model_path, device="cpu")
