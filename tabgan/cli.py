@@ -844,6 +844,8 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
 
     fmt = output_format(args.output, args.format)
     _check_stdout(args)
+    if args.rows is not None and args.rows < 1:  # before the fit (it surfaced after it before 2026-12-05)
+        raise ParameterError(f"n={args.rows} must be an integer >= 1 (synth evaluates the rows it generates)")
     metadata = _read_json(args.metadata, "metadata")
     data, style, file_schema = read_table_and_schema(args.data)
     check_columns(data, target=args.target, sensitive=args.sensitive, metadata=metadata)

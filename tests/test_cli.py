@@ -722,6 +722,17 @@ def test_synth_checks_the_columns_it_evaluates_before_the_fit(
     assert fits == [] and list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("rows", [0, -1])
+def test_synth_checks_the_rows_to_generate_before_the_fit(work, tmp_path, capsys, monkeypatch, rows):
+    """Regression: -n 0 failed after the whole fit ('synthetic has no rows', exit 1), -n -1 too
+    (exit 2)."""
+    fits = []
+    monkeypatch.setattr(cli, "_fit", lambda *a: fits.append(a))
+    assert run("synth", work / "data.csv", "-o", tmp_path / "s.csv", "-n", rows, *TINY) == 2
+    assert error_line(capsys) == f"tabgan: error: n={rows} must be an integer >= 1 (synth evaluates the rows it generates)"
+    assert fits == [] and list(tmp_path.iterdir()) == []
+
+
 def test_not_a_tabgan_model(work, tmp_path, capsys):
     assert run("sample", work / "data.csv", "-n", 5, "-o", tmp_path / "o.csv", "-q") == 1
     assert "is not a tabgan model file" in error_line(capsys)
