@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from tqdm import tqdm
 
 from tabgan._version import __version__
@@ -52,7 +53,7 @@ from tabgan.io import (
     read_table_and_schema,
     write_table,
 )
-from tabgan.schema import as_dtype, infer_schema
+from tabgan.schema import as_dtype, dtype_name, infer_schema
 
 # The models and the evaluator (torch, scikit-learn: seconds to import) are imported by the
 # commands that use them, so that --help, a usage error or a missing input file answer at once.
@@ -558,9 +559,12 @@ def run_fit(args: argparse.Namespace) -> dict[str, Any]:
     data, style, file_schema = read_table_and_schema(args.data)
     start = time.perf_counter()
     earlier = 0 if warm is None else len(warm.history_)
+    earlier_schema = None if warm is None else warm.arrow_schema_
     model = _fit(args, data, model=warm)
     model.csv_style_ = style  # so that `tabgan sample` writes CSV as this file was written
     model.arrow_schema_ = output_schema(data, file_schema)  # and Parquet in this file's types
+    if warm is not None:  # of the columns the model generates in this file's dtypes
+        model.arrow_schema_ = _generated_types(model.arrow_schema_, model, data, earlier_schema)
     model.save(args.output, training_state=False if args.sampling_only else None)
     result = {
         "command": "fit",
@@ -593,6 +597,25 @@ def _warm_model(args: argparse.Namespace) -> BaseSynthesizer:
                              "a warm start continues the model's own engine")
     changed = {k: v for k, v in _values(args, MODEL_OPTIONS).items() if k in given}
     return model.set_params(**changed, warm_start=True, verbose=not args.quiet)
+
+
+def _generated_types(schema: pa.Schema, model: BaseSynthesizer, data: pd.DataFrame,
+                     earlier: pa.Schema | None) -> pa.Schema:
+    """``schema`` (of ``data``'s file) with each column that ``data`` holds in another dtype than
+    ``model`` generates typed as the model wrote it before (``earlier``), else as its dtype makes:
+    a warm start keeps the column transforms of the first fit, so a model fitted on a CSV's text
+    dates writes text, also after training on a Parquet file's timestamps (before 2026-12-05
+    its output was typed timestamp, and every Parquet sample failed)."""
+    fitted = model.transformer_.schema_
+    kept = {f.name: f for f in earlier} if earlier is not None else {}
+    for i, column in enumerate(data.columns):  # a loop over columns
+        dtype = fitted[column].dtype
+        if dtype_name(data[column].dtype) == dtype:
+            continue
+        empty = pd.DataFrame({str(column): pd.Series([], dtype=as_dtype(dtype))})
+        field = kept.get(str(column)) or output_schema(empty).field(0)
+        schema = schema.set(i, field)
+    return schema
 
 
 def _learnt_text(model: BaseSynthesizer) -> str:

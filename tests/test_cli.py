@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from threadpoolctl import threadpool_limits
@@ -1210,6 +1211,23 @@ def test_a_warm_start_may_write_the_model_back_in_its_place(work, tmp_path):
     model.write_bytes((work / "model.tabgan").read_bytes())
     assert run("fit", work / "data.csv", "-o", model, "--warm-start", model, "--epochs", "1", "-q") == 0
     assert len(tabgan.load(model).history_) == 2
+
+
+def test_a_warm_start_on_parquet_of_a_csv_model_writes_parquet_of_what_it_generates(work, tmp_path):
+    # Before 2026-12-05 the model took the Parquet file's types (timestamp, dictionary) for the
+    # columns it still generates as the CSV's text: fit exited 0, then every Parquet sample
+    # failed ("object of type <class 'str'> cannot be converted to int", exit 1).
+    frame = make_table()
+    frame["joined"] = pd.to_datetime(frame["joined"])
+    frame["city"] = frame["city"].astype("category")
+    frame.to_parquet(tmp_path / "data.parquet")
+    model, out = tmp_path / "m.tabgan", tmp_path / "o.parquet"
+    assert run("fit", tmp_path / "data.parquet", "-o", model, "--warm-start", work / "model.tabgan",
+               "--epochs", "1", "-q") == 0
+    assert run("sample", model, "-n", 20, "-o", out, "--seed", 0, "-q") == 0
+    written = pq.read_schema(out)
+    assert written.field("joined").type == pa.string() and written.field("city").type == pa.string()
+    assert written.field("age").type == pa.int64()  # the types both files agree on stay
 
 
 def test_a_metadata_file_that_is_not_utf8_is_named(work, tmp_path, capsys):
