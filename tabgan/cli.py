@@ -1024,7 +1024,8 @@ def _check_distinct(args: argparse.Namespace) -> None:
     with a JSON summary) or an output is an input (``fit t.csv -o t.csv`` replaced the training
     table with the model; before 2026-12-05 ``--json md.json --metadata md.json`` replaced the
     metadata, ``-o prev.csv --ids-after prev.csv`` the earlier rows). Only ``-o`` may name the
-    ``--warm-start`` model. Devices and pipes (``/dev/null`` twice) are no files to lose."""
+    ``--warm-start`` model. Devices and pipes (``/dev/null`` twice) are no files to lose. Two
+    inputs reading stdin are a usage error too (before 2026-12-05: "stdin is empty", exit 1)."""
     def file_of(value: Any) -> str | None:
         if not isinstance(value, str) or value == STDIO or not is_file_or_new(local_path(value)):
             return None
@@ -1038,13 +1039,21 @@ def _check_distinct(args: argparse.Namespace) -> None:
                                  f"{getattr(args, attr)!r}; give each its own")
         if key is not None:
             written[key] = option
-    for attr, what in _INPUT_NAMES:
-        value = getattr(args, attr, None)
-        for name in value if isinstance(value, list) else [value]:  # --ids-after is repeated
-            key = file_of(name)
-            if key is not None and key in written and (attr, written[key]) not in _REPLACES:
-                raise ParameterError(f"{written[key]} {name!r} would overwrite the input {what}; "
-                                     "write to another file")
+    inputs = [(attr, what, name) for attr, what in _INPUT_NAMES  # --ids-after is repeated
+              for name in _listed(getattr(args, attr, None))]
+    stdin = [what for _, what, name in inputs if name == STDIO]
+    if len(stdin) > 1:  # the first read takes it all: the next one found stdin empty
+        raise ParameterError(f"{' and '.join(stdin)} both read stdin ('-'); give all but one a file path")
+    for attr, what, name in inputs:
+        key = file_of(name)
+        if key is not None and key in written and (attr, written[key]) not in _REPLACES:
+            raise ParameterError(f"{written[key]} {name!r} would overwrite the input {what}; "
+                                 "write to another file")
+
+
+def _listed(value: Any) -> list[Any]:
+    """An option's value as a list: a repeated option's list itself, else ``[value]``."""
+    return value if isinstance(value, list) else [value]
 
 
 def _check_stdout(args: argparse.Namespace) -> None:

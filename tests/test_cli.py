@@ -1206,6 +1206,18 @@ def test_an_output_naming_an_input_file_of_an_option_is_a_usage_error(work, tmp_
     assert {p: p.read_bytes() for p in files} == before and not (tmp_path / "m.tabgan").exists()
 
 
+@pytest.mark.parametrize("argv, message", [
+    (["evaluate", "-", "-"], "REAL and SYNTH both read stdin ('-'); give all but one a file path"),
+    (["evaluate", "{data}", "-", "--holdout", "-"],
+     "SYNTH and --holdout both read stdin ('-'); give all but one a file path"),
+])
+def test_two_inputs_reading_stdin_are_a_usage_error(work, capsys, monkeypatch, argv, message):
+    # Before 2026-12-05 the first read took stdin whole and the second said "stdin is empty", exit 1.
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO((work / "data.csv").read_bytes())))
+    assert run(*[a.format(data=work / "data.csv") for a in argv], "-q") == 2
+    assert error_line(capsys) == "tabgan: error: " + message
+
+
 def test_a_warm_start_may_write_the_model_back_in_its_place(work, tmp_path):
     model = tmp_path / "m.tabgan"
     model.write_bytes((work / "model.tabgan").read_bytes())
