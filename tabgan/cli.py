@@ -700,7 +700,6 @@ def _fit_summary(model: BaseSynthesizer, data: pd.DataFrame, seconds: float, ear
 
 def run_sample(args: argparse.Namespace) -> dict[str, Any]:
     fmt = output_format(args.output, args.format)
-    _check_stdout(args)
     model = _load(args)
     model.set_params(**{k: v for k, v in _values(args, RESAMPLE_OPTIONS).items() if v is not None})
     for earlier in args.ids_after or ():
@@ -866,7 +865,6 @@ def run_synth(args: argparse.Namespace) -> dict[str, Any]:
     from tabgan.evaluation.evaluate import check_columns
 
     fmt = output_format(args.output, args.format)
-    _check_stdout(args)
     if args.rows is not None and args.rows < 1:  # before the fit (it surfaced after it before 2026-12-05)
         raise ParameterError(f"n={args.rows} must be an integer >= 1 (synth evaluates the rows it generates)")
     metadata = _read_json(args.metadata, "metadata")
@@ -1057,8 +1055,12 @@ def _listed(value: Any) -> list[Any]:
 
 
 def _check_stdout(args: argparse.Namespace) -> None:
-    if args.output == STDIO and args.json == STDIO:
-        raise ParameterError("-o - and --json both want stdout; give --json a file path")
+    """A usage error when two outputs (``-o``, ``--report``, ``--json``) are stdout: before
+    2026-12-05 ``--report - --json`` wrote the HTML and the JSON into one stream, exit 0."""
+    users = [option for attr, option in _OUTPUT_NAMES if getattr(args, attr, None) == STDIO]
+    if len(users) > 1:
+        raise ParameterError(f"{users[0]} - and {' and '.join(users[1:])} both want stdout; "
+                             f"give {users[-1]} a file path")
 
 
 def _progress(args: argparse.Namespace, total: int, what: str) -> tqdm:
@@ -1094,7 +1096,7 @@ def _say(args: argparse.Namespace, text: str) -> None:
     """The human summary: on stdout, unless stdout carries the table or JSON (then stderr)."""
     if args.quiet:
         return
-    busy = args.json == STDIO or getattr(args, "output", None) == STDIO
+    busy = any(getattr(args, attr, None) == STDIO for attr, _ in _OUTPUT_NAMES)  # --report - too
     print(text, file=sys.stderr if busy else sys.stdout, flush=True)
 
 
@@ -1152,6 +1154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = os.environ.get("TABGAN_DEBUG", "") not in ("", "0")
     try:
         _check_distinct(args)
+        _check_stdout(args)
         for target in _outputs(args):  # before any fit: a bad path should cost nothing
             check_writable(target)
         result = args.run(args)

@@ -705,6 +705,17 @@ def test_an_output_that_cannot_be_written_fails_before_the_fit(
     assert fits == [] and sorted(p.name for p in tmp_path.iterdir()) == []
 
 
+def test_a_report_to_stdout_is_the_only_thing_there(work, capsys):
+    # Before 2026-12-05 the summary followed the HTML on stdout, and --report - --json wrote the
+    # HTML and the JSON into one stream, exit 0.
+    assert run("evaluate", work / "data.csv", work / "data.csv", "--report", "-") == 0
+    out, err = capsys.readouterr()
+    assert out.lstrip().startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>")
+    assert "Column Shapes" in err
+    assert run("evaluate", work / "data.csv", work / "data.csv", "--report", "-", "--json", "-q") == 2
+    assert error_line(capsys) == "tabgan: error: --report - and --json both want stdout; give --json a file path"
+
+
 @pytest.mark.parametrize(
     "extra, message",
     [
