@@ -106,6 +106,18 @@ def _fraction(text: str) -> float:
     return value
 
 
+def _seed(text: str) -> int:
+    """A seed: a whole number >= 0, as numpy takes it (before 2026-12-05 evaluate's and synth's
+    ``--seed -1`` failed in numpy: "ValueError: expected non-negative integer", exit 1)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
+
+
 def _yes_no(text: str) -> bool:
     if text.lower() in ("yes", "true", "1"):
         return True
@@ -204,7 +216,7 @@ MODEL_OPTIONS: tuple[Option, ...] = (
         "T",
     ),
     Option(
-        "--seed", "random_state", int, None,
+        "--seed", "random_state", _seed, None,
         "seed of the model (same seed, same model on CPU; default: a fresh seed each run)", "S"
     ),
 )
@@ -231,7 +243,7 @@ SAMPLE_OPTIONS: tuple[Option, ...] = (
     Option(
         "--seed",
         "random_state",
-        int,
+        _seed,
         None,
         "seed of the rows (same seed, same rows; default: a fresh seed each run, which --json reports)",
         "S",
@@ -249,7 +261,7 @@ RESAMPLE_OPTIONS: tuple[Option, ...] = (
 # Parameters of model.diagnose(n=20_000, random_state=0).
 DIAGNOSE_OPTIONS: tuple[Option, ...] = (
     Option("-n", "n", int, 20_000, "rows generated to count categories and modes", "N"),
-    Option("--seed", "random_state", int, 0, "seed of those rows", "S"),
+    Option("--seed", "random_state", _seed, 0, "seed of those rows", "S"),
 )
 # Parameters of tabgan.evaluation.evaluate(...).
 EVALUATE_OPTIONS: tuple[Option, ...] = (
@@ -263,7 +275,7 @@ EVALUATE_OPTIONS: tuple[Option, ...] = (
     ),
     Option("--device", "device", str, "auto", "device of the distance computations", "D"),
     Option(
-        "--seed", "random_state", int, 0, "seed of every subsample and model of the evaluation", "S"
+        "--seed", "random_state", _seed, 0, "seed of every subsample and model of the evaluation", "S"
     ),
 )
 

@@ -1032,6 +1032,20 @@ def test_bad_option_values_from_the_library_exit_2(work, tmp_path, capsys, argv,
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("argv", [["evaluate", "{data}", "{data}"], ["synth", "{data}", "-o", "{dir}/s.csv"],
+                                  ["fit", "{data}", "-o", "{dir}/m"], ["sample", "{model}", "-n", "5", "-o", "-"],
+                                  ["diagnose", "{model}"]])
+def test_a_negative_seed_is_a_usage_error_of_every_command(work, tmp_path, capsys, argv):
+    # Before 2026-12-05 evaluate and synth passed --seed -1 to numpy: "ValueError: expected
+    # non-negative integer", exit 1, naming no option.
+    argv = [a.format(model=work / "model.tabgan", data=work / "data.csv", dir=tmp_path) for a in argv]
+    with pytest.raises(SystemExit) as exit_info:  # argparse's exit
+        run(*argv, "--seed", "-1", "-q")
+    assert exit_info.value.code == 2
+    assert error_line(capsys).startswith("tabgan: error: argument --seed: expected a whole number >= 0, got '-1'")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_data_errors_from_the_library_exit_1(work, tmp_path, capsys):
     assert (
         run("fit", work / "data.csv", "-o", tmp_path / "m", "--discrete-columns", "town", *TINY)
