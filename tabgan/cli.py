@@ -140,7 +140,16 @@ def _number_or(word: str, value: Any, cast: Callable[[str], Any], what: str) -> 
     return parse
 
 
-_gate_bound = _number_or("none", None, float, "a number")  # none switches the gate off
+def _comparable(text: str) -> float:
+    """``float(text)``, but not NaN, which no value passes or fails: before 2026-12-05 a gate of
+    ``--min-quality nan`` failed every synth after its fit, ``--max-dcr-share nan`` could pass."""
+    value = float(text)
+    if value != value:
+        raise ValueError(text)
+    return value
+
+
+_gate_bound = _number_or("none", None, _comparable, "a number")  # none switches the gate off
 _width_or_none = _number_or("none", None, int, "a whole number")
 _epochs = _number_or("auto", "auto", int, "a whole number")
 

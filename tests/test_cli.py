@@ -1046,6 +1046,17 @@ def test_a_negative_seed_is_a_usage_error_of_every_command(work, tmp_path, capsy
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("flag", [g.flag for g in cli.GATES])
+def test_a_gate_bound_of_nan_is_a_usage_error(work, tmp_path, capsys, flag):
+    # Before 2026-12-05 NaN was taken: after the whole fit the gate failed (exit 3), or, for the
+    # DCR share, passed as "too few rows to tell".
+    with pytest.raises(SystemExit) as exit_info:
+        run("synth", work / "data.csv", "-o", tmp_path / "s.csv", flag, "nan", *TINY)
+    assert exit_info.value.code == 2
+    assert error_line(capsys).startswith(f"tabgan: error: argument {flag}: expected a number or 'none', got 'nan'")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_data_errors_from_the_library_exit_1(work, tmp_path, capsys):
     assert (
         run("fit", work / "data.csv", "-o", tmp_path / "m", "--discrete-columns", "town", *TINY)
