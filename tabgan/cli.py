@@ -804,6 +804,7 @@ def _typed_conditions(
     schema = model.transformer_.schema_
     style = getattr(model, "csv_style_", None)
     written_missing = dict(style.missing) if style is not None else {}  # "?", "0000-00-00"
+    na_rep = style.na_rep if style is not None else ""  # "NA": the file's other columns' token
     out: dict[str, Any] = {}
     for column, text in pairs:
         column, text = _split_at_column(column, text, schema.names)
@@ -816,6 +817,9 @@ def _typed_conditions(
         if column in written_missing and text.strip() == written_missing[column]:
             out[column] = None  # the training file's text for this column's missing values
             continue
+        if column not in written_missing and na_rep and text.strip() == na_rep and not _learnt(model, column, text):
+            out[column] = None  # as the file (and the output) writes them: before 2026-12-05 "not seen"
+            continue
         out[column] = _typed(text, schema[column].dtype, column)
         if isinstance(out[column], str) and text != "":  # ints of a category dtype, dates ...
             out[column] = model.transformer_.value_written(column, text)
@@ -825,6 +829,18 @@ def _typed_conditions(
             except ConditionError:
                 out[column] = None
     return out
+
+
+def _learnt(model: BaseSynthesizer, column: str, text: str) -> bool:
+    """Whether ``text`` is a value the model learnt in the text column ``column`` (a category
+    "NA" beside missing values written otherwise), rather than no value of it."""
+    if model.transformer_.schema_[column].dtype not in ("object", "category"):
+        return False
+    try:
+        model.transformer_.condition_slot(column, text)
+    except ConditionError:
+        return False
+    return True
 
 
 def _split_at_column(column: str, text: str, names: list[str]) -> tuple[str, str]:

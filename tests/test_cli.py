@@ -935,6 +935,23 @@ def test_a_table_of_conditions_gives_each_output_row_its_values(work, tmp_path, 
     assert "condition city='Paris': value not seen" in error_line(capsys)
 
 
+def test_a_condition_may_name_missing_values_as_the_file_writes_them(tmp_path):
+    # Before 2026-12-05 only a column's own token ("?") was read as missing: in a file writing
+    # NA for every missing value, --condition visits=NA said "the column holds numbers" (exit 2),
+    # though the file and the output write those values NA.
+    frame = make_table()
+    frame["shade"] = np.where(np.arange(ROWS) % 3 == 0, None, np.where(np.arange(ROWS) % 3 == 1, "NA ", "dark"))
+    frame.to_csv(tmp_path / "data.csv", index=False, na_rep="NA")
+    model, out = tmp_path / "m.tabgan", tmp_path / "o.csv"
+    assert run("fit", tmp_path / "data.csv", "-o", model, *TINY) == 0
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "visits=NA", "-q") == 0
+    got = out.read_text().splitlines()
+    assert len(got) == 6 and all(line.split(",")[1] == "NA" for line in got[1:])
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "member=NA", "-q") == 2  # none in training
+    assert run("sample", model, "-n", 5, "-o", out, "--condition", "shade=NA ", "-q") == 0  # a value learnt
+    assert [line.split(",")[-1] for line in out.read_text().splitlines()[1:]] == ["NA "] * 5
+
+
 def test_a_condition_on_a_column_of_the_conditions_file_is_a_usage_error(work, tmp_path, capsys):
     # Before 2026-12-05 --condition city=Lyon replaced the file's cities on every row, exit 0:
     # the file's row i was no longer the output's row i.
