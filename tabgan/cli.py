@@ -49,6 +49,7 @@ from tabgan.io import (
     local_path,
     output_format,
     output_schema,
+    plain_number,
     read_table,
     read_table_and_schema,
     write_table,
@@ -805,6 +806,7 @@ def _typed_conditions(
     style = getattr(model, "csv_style_", None)
     written_missing = dict(style.missing) if style is not None else {}  # "?", "0000-00-00"
     na_rep = style.na_rep if style is not None else ""  # "NA": the file's other columns' token
+    forms = {f.column: f for f in style.formats} if style is not None else {}  # 12,50; $1,234.50
     out: dict[str, Any] = {}
     for column, text in pairs:
         column, text = _split_at_column(column, text, schema.names)
@@ -820,6 +822,8 @@ def _typed_conditions(
         if column not in written_missing and na_rep and text.strip() == na_rep and not _learnt(model, column, text):
             out[column] = None  # as the file (and the output) writes them: before 2026-12-05 "not seen"
             continue
+        if column in forms and text != "":  # as the file (and the output) writes its numbers
+            text = plain_number(text, forms[column])
         out[column] = _typed(text, schema[column].dtype, column)
         if isinstance(out[column], str) and text != "":  # ints of a category dtype, dates ...
             out[column] = model.transformer_.value_written(column, text)

@@ -73,6 +73,7 @@ __all__ = [
     "local_path",
     "output_format",
     "output_schema",
+    "plain_number",
     "read_table",
     "read_table_and_schema",
     "schema_from_text",
@@ -1335,6 +1336,30 @@ def _number_text(values: list[float] | list[int], form: NumberFormat) -> list[st
     if form.prefix or form.suffix:
         text = [f"{form.prefix}{t}{form.suffix}" for t in text]
     return text
+
+
+def plain_number(text: str, form: NumberFormat) -> str:
+    """``text`` written in ``form`` (``$1,234.50``, ``($3.00)``, ``12,5 %``) as the plain number
+    Python reads (``1234.50``, ``-3.00``, ``12.5``); ``text`` itself when it is not in the form."""
+    t = text.strip()
+    negative = form.negative == "()" and t.startswith("(") and t.endswith(")")
+    t = t[1:-1].strip() if negative else t
+    if t.startswith("-") and t[1:].startswith(form.prefix):  # -$3.00 (a bare -3.00 too)
+        negative, t = not negative, t[1:]
+    if not (t.startswith(form.prefix) and t.endswith(form.suffix)):
+        return text
+    t = t[len(form.prefix):len(t) - len(form.suffix)].strip()
+    if form.group and form.group in t:  # 1.234,50; but 1.5 is no grouping of "." (plain text)
+        whole, *groups = t.split(form.point)[0].split(form.group)
+        if not whole.lstrip("-").isdigit() or any(len(g) != 3 or not g.isdigit() for g in groups):
+            return text
+        t = t.replace(form.group, "")
+    t = t.replace(form.point, ".")
+    try:
+        float(t)
+    except ValueError:
+        return text
+    return f"-{t}" if negative and not t.startswith("-") else t
 
 
 def _grouped(text: str) -> str:

@@ -952,6 +952,21 @@ def test_a_condition_may_name_missing_values_as_the_file_writes_them(tmp_path):
     assert [line.split(",")[-1] for line in out.read_text().splitlines()[1:]] == ["NA "] * 5
 
 
+def test_a_condition_value_may_be_written_as_the_file_writes_its_numbers(tmp_path):
+    # Before 2026-12-05 --condition rate=1,5 in a file of decimal commas (and amount=$1,000.00
+    # beside "$" numbers) said "the column holds numbers", exit 2, though the output writes them so.
+    rng = np.random.default_rng(0)
+    pd.DataFrame({"rate": rng.choice([0.5, 1.5, 2.5], ROWS), "x": rng.normal(size=ROWS).round(2),
+                  "amount": [f"${v:,.2f}" for v in rng.choice([1000, 2500.5], ROWS)]}).to_csv(
+        tmp_path / "data.csv", index=False, sep=";", decimal=",")
+    model, out = tmp_path / "m.tabgan", tmp_path / "o.csv"
+    assert run("fit", tmp_path / "data.csv", "-o", model, *TINY) == 0
+    for condition, column, written in [("rate=1,5", 0, "1,5"), ("rate=1.5", 0, "1,5"),
+                                       ("amount=$1,000.00", 2, "$1,000.00"), ("amount=2500.5", 2, "$2,500.50")]:
+        assert run("sample", model, "-n", 4, "-o", out, "--condition", condition, "-q") == 0, condition
+        assert [line.split(";")[column] for line in out.read_text().splitlines()[1:]] == [written] * 4
+
+
 def test_a_condition_on_a_column_of_the_conditions_file_is_a_usage_error(work, tmp_path, capsys):
     # Before 2026-12-05 --condition city=Lyon replaced the file's cities on every row, exit 0:
     # the file's row i was no longer the output's row i.

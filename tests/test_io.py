@@ -14,7 +14,16 @@ import pyarrow.parquet as pq
 import pytest
 
 from tabgan.errors import DataError, ParameterError
-from tabgan.io import CsvStyle, NumberFormat, TableWriter, check_writable, output_format, read_table, write_table
+from tabgan.io import (
+    CsvStyle,
+    NumberFormat,
+    TableWriter,
+    check_writable,
+    output_format,
+    plain_number,
+    read_table,
+    write_table,
+)
 
 CSV = (
     "n;x;t;d;b;f\n1;1.5;x;2020-01-01;True;12.0\nNA;2.25;NA;2020-01-02;NA;NA\n"
@@ -988,3 +997,18 @@ def test_parquet_chunks_are_written_in_the_schema_of_the_whole_table(tmp_path):
     assert pq.read_schema(tmp_path / "back.parquet").remove_metadata().equals(file_schema.remove_metadata())
     with pytest.raises(ValueError, match="its arrow_schema is no Arrow schema"):
         schema_from_text("bm90IGEgc2NoZW1h")
+
+
+@pytest.mark.parametrize("text, form, plain", [
+    ("1.234,50", NumberFormat("c", "%.2f", point=",", group="."), "1234.50"),
+    ("1.5", NumberFormat("c", "%.2f", point=",", group="."), "1.5"),  # no grouping: left as it is
+    ("12,5 %", NumberFormat("c", "%.1f", point=",", suffix=" %"), "12.5"),
+    ("($3.00)", NumberFormat("c", "%.2f", prefix="$", negative="()"), "-3.00"),
+    ("-$3.00", NumberFormat("c", "%.2f", prefix="$", negative="-$"), "-3.00"),
+    ("$-3.00", NumberFormat("c", "%.2f", prefix="$"), "-3.00"),
+    ("(1,234)", NumberFormat("c", "%d", group=",", negative="()"), "-1234"),
+    ("two", NumberFormat("c", "%d"), "two"),
+])
+def test_plain_number_reads_a_number_in_its_written_form(text, form, plain):
+    # what --condition values in a file's number form are read through (before 2026-12-05: refused)
+    assert plain_number(text, form) == plain
