@@ -103,6 +103,7 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _PARQUET_MAGIC = b"PAR1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_MODEL_MAGIC = b"TABGAN\x00"  # persistence.MAGIC without its version byte
 _SNIFF_BYTES = 64 * 1024
 # Byte-order marks of wide Unicode text, UTF-32 first (its little-endian mark starts as UTF-16's),
 # and the byte order each names, kept so that output is written in it (with its mark).
@@ -260,6 +261,9 @@ def _refuse_other_formats(head: bytes, name: str) -> None:
     if head.startswith(_OLE_MAGIC):
         raise DataError(f"{name} is an old Office file (an Excel .xls workbook?), not a CSV or "
                         "Parquet table; save it as CSV")
+    if head.startswith(_MODEL_MAGIC):  # tabgan fit m.tabgan ...: "holds NUL bytes" before 2026-12-05
+        raise DataError(f"{name} is a tabgan model file, not a table; 'tabgan sample' and 'tabgan diagnose' "
+                        "read models")
     if b"\x00" in head:
         raise DataError(f"{name} holds NUL bytes, so it is no text table (UTF-16 text without its "
                         "byte-order mark? save it as UTF-8 CSV)")

@@ -1012,3 +1012,13 @@ def test_parquet_chunks_are_written_in_the_schema_of_the_whole_table(tmp_path):
 def test_plain_number_reads_a_number_in_its_written_form(text, form, plain):
     # what --condition values in a file's number form are read through (before 2026-12-05: refused)
     assert plain_number(text, form) == plain
+
+
+def test_a_model_file_given_as_a_table_is_named_so(tmp_path):
+    # Before 2026-12-05 'tabgan fit m.tabgan -o ...' (arguments swapped) said the file "holds NUL
+    # bytes, so it is no text table (UTF-16 text without its byte-order mark? ...)".
+    from tabgan.persistence import MAGIC
+
+    (tmp_path / "m.tabgan").write_bytes(MAGIC + b"\x10\x00\x00\x00\x00\x00\x00\x00{}")
+    with pytest.raises(DataError, match=r"^'.*m.tabgan' is a tabgan model file, not a table; 'tabgan sample' "):
+        read_table(str(tmp_path / "m.tabgan"))
