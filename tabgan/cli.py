@@ -581,9 +581,11 @@ def run_fit(args: argparse.Namespace) -> dict[str, Any]:
     data, style, file_schema = read_table_and_schema(args.data)
     start = time.perf_counter()
     earlier = 0 if warm is None else len(warm.history_)
-    earlier_schema = None if warm is None else warm.arrow_schema_
+    earlier_schema, earlier_style = (None, None) if warm is None else (warm.arrow_schema_, warm.csv_style_)
     model = _fit(args, data, model=warm)
     model.csv_style_ = style  # so that `tabgan sample` writes CSV as this file was written
+    if style is None and earlier_style is not None:  # trained further on Parquet: as the CSV it
+        model.csv_style_ = earlier_style  # was fitted on (before 2026-12-05 commas and points)
     model.arrow_schema_ = output_schema(data, file_schema)  # and Parquet in this file's types
     if warm is not None:  # of the columns the model generates in this file's dtypes
         model.arrow_schema_ = _generated_types(model.arrow_schema_, model, data, earlier_schema)

@@ -1310,6 +1310,20 @@ def test_a_warm_start_on_parquet_of_a_csv_model_writes_parquet_of_what_it_genera
     assert written.field("age").type == pa.int64()  # the types both files agree on stay
 
 
+def test_a_warm_start_on_parquet_keeps_the_csv_form_the_model_was_fitted_on(tmp_path):
+    # Before 2026-12-05 the Parquet file's absent CSV form replaced the model's: a model fitted on
+    # a file of semicolons and decimal commas wrote commas and points once trained further.
+    frame = make_table()
+    frame.to_csv(tmp_path / "data.csv", index=False, sep=";", decimal=",")
+    frame.to_parquet(tmp_path / "data.parquet")
+    model, out = tmp_path / "m.tabgan", tmp_path / "o.csv"
+    assert run("fit", tmp_path / "data.csv", "-o", model, *TINY) == 0
+    assert run("fit", tmp_path / "data.parquet", "-o", model, "--warm-start", model, "--epochs", "1", "-q") == 0
+    assert run("sample", model, "-n", 20, "-o", out, "--seed", 0, "-q") == 0
+    lines = out.read_text().splitlines()
+    assert lines[0] == ";".join(frame.columns) and any(re.search(r";-?\d+,\d+;", line) for line in lines[1:])
+
+
 def test_a_metadata_file_that_is_not_utf8_is_named(work, tmp_path, capsys):
     (tmp_path / "md.json").write_bytes(b'{"a": "\xe9"}')
     assert run("fit", work / "data.csv", "-o", tmp_path / "m.tabgan", "--metadata", tmp_path / "md.json", *TINY) == 1
