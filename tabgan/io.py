@@ -1057,6 +1057,8 @@ def output_format(target: str, fmt: str | None) -> Format:
     if fmt is not None:
         if fmt not in FORMATS:
             raise ParameterError(f"format={fmt!r} must be one of {', '.join(FORMATS)}")
+        if fmt == "parquet":  # before 2026-12-05 written uncompressed under the .gz name
+            _check_uncompressed(target)
         return fmt  # type: ignore[return-value]
     if target == STDIO:
         return "csv"
@@ -1064,13 +1066,18 @@ def output_format(target: str, fmt: str | None) -> Format:
     if ext in (".csv", ".tsv", ".txt"):
         return "csv"
     if ext in (".parquet", ".pq"):
-        if _compression(target) is not None:
-            raise ParameterError(f"{target!r}: Parquet compresses its own pages; name it .parquet")
+        _check_uncompressed(target)
         return "parquet"
     raise ParameterError(
         f"cannot tell the format of {target!r} from its extension; "
         "name it .csv, .csv.gz (.bz2, .xz) or .parquet, or pass --format csv|parquet"
     )
+
+
+def _check_uncompressed(target: str) -> None:
+    """ParameterError for a Parquet output named as a compressed file (``t.parquet.gz``)."""
+    if _compression(target) is not None:
+        raise ParameterError(f"{target!r}: Parquet compresses its own pages; name it .parquet")
 
 
 def _suffix(target: str) -> str:

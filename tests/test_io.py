@@ -893,6 +893,10 @@ def test_bzip2_and_xz_tables_are_read_and_written_like_gzip(tmp_path, suffix):
     pd.testing.assert_frame_equal(back, frame)
     with pytest.raises(ParameterError, match="Parquet compresses its own pages; name it .parquet"):
         output_format(str(tmp_path / f"t.parquet{suffix[suffix.rindex('.'):]}"), None)
+    # Before 2026-12-05 --format parquet wrote plain Parquet under a name of gzip, bzip2 or xz.
+    with pytest.raises(ParameterError, match="Parquet compresses its own pages; name it .parquet"):
+        output_format(str(tmp_path / f"t{suffix}"), "parquet")
+    assert output_format(str(tmp_path / f"t{suffix}"), "csv") == "csv"
 
 
 def test_a_zip_of_one_table_is_read_and_other_zips_are_named(tmp_path):
