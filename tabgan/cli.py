@@ -771,6 +771,7 @@ def _conditions_table(model: BaseSynthesizer, source: str, fixed: dict[str, Any]
     cells are read as text, so a code "100" of a text column stays "100" (before 2026-12-03 the
     file's reader made it the number 100, which no row of the model's column is)."""
     known, _ = read_table(source, as_text=True)
+    known = _without_row_numbers(known, model)
     for column in known.columns:  # a loop over columns, then over each one's distinct texts
         cells = known[column]
         if cells.dtype != object:
@@ -785,6 +786,17 @@ def _conditions_table(model: BaseSynthesizer, source: str, fixed: dict[str, Any]
                                  f"the column {column!r}; give it in one of them")
         known[column] = [value] * len(known)
     return known
+
+
+def _without_row_numbers(known: pd.DataFrame, model: BaseSynthesizer) -> pd.DataFrame:
+    """``known`` without a first column of the row numbers 0, 1, ... under a blank name, which
+    ``DataFrame.to_csv`` writes (its index) and pandas reads as "Unnamed: 0" (before 2026-12-05:
+    "condition on unknown column 'Unnamed: 0'"); a model column of that name is a condition."""
+    first = known.columns[0] if known.shape[1] > 1 else None
+    if first != "Unnamed: 0" or first in model.transformer_.schema_.names:
+        return known
+    rows = known[first].astype(str).str.strip().tolist()
+    return known.drop(columns=first) if rows == [str(i) for i in range(len(known))] else known
 
 
 def _checked_chunks(

@@ -967,6 +967,15 @@ def test_a_condition_value_may_be_written_as_the_file_writes_its_numbers(tmp_pat
         assert [line.split(";")[column] for line in out.read_text().splitlines()[1:]] == [written] * 4
 
 
+def test_a_conditions_file_written_with_its_index_is_read_without_it(work, tmp_path):
+    # Before 2026-12-05 a file of DataFrame.to_csv (its index a first column of blank name) failed:
+    # "condition on unknown column 'Unnamed: 0'", exit 2.
+    pd.DataFrame({"city": ["Oslo", "Porto", "Oslo"]}).to_csv(tmp_path / "wanted.csv")
+    out = tmp_path / "o.csv"
+    assert run("sample", work / "model.tabgan", "-o", out, "--conditions", tmp_path / "wanted.csv", "-q") == 0
+    assert read_table(str(out))[0]["city"].tolist() == ["Oslo", "Porto", "Oslo"]
+
+
 def test_a_condition_on_a_column_of_the_conditions_file_is_a_usage_error(work, tmp_path, capsys):
     # Before 2026-12-05 --condition city=Lyon replaced the file's cities on every row, exit 0:
     # the file's row i was no longer the output's row i.
