@@ -1135,10 +1135,14 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
     path = path.resolve()
     # Beside the target (so the rename is atomic), created like any new file (umask applies),
     # its name short whatever the target's (a 250-character name had no room for a suffix).
+    # A file replaced keeps its permissions: before 2026-12-05 a 0600 file came back 0644.
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
     tmp = path.parent / f".tabgan-{secrets.token_hex(6)}.tmp"
     try:
         with _naming_errors(target):
             handle = tmp.open("xb")
+            if mode is not None:  # before a byte is written
+                os.chmod(tmp, mode)
         with handle, _naming_errors(target):
             yield handle
         with _naming_errors(target):

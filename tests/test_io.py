@@ -6,6 +6,8 @@ import dataclasses
 import gzip
 import io
 import json
+import os
+import stat
 import sys
 
 import numpy as np
@@ -1026,3 +1028,19 @@ def test_a_model_file_given_as_a_table_is_named_so(tmp_path):
     (tmp_path / "m.tabgan").write_bytes(MAGIC + b"\x10\x00\x00\x00\x00\x00\x00\x00{}")
     with pytest.raises(DataError, match=r"^'.*m.tabgan' is a tabgan model file, not a table; 'tabgan sample' "):
         read_table(str(tmp_path / "m.tabgan"))
+
+
+def test_a_file_replaced_keeps_its_permissions(tmp_path):
+    # Before 2026-12-05 the temporary file renamed over it took the umask's mode: a private
+    # (0600) table of synthetic rows came back readable by everyone (0644).
+    target = tmp_path / "out.csv"
+    target.write_text("old\n")
+    target.chmod(0o600)
+    old = os.umask(0o022)
+    try:
+        write_table(pd.DataFrame({"a": [1, 2]}), str(target), "csv")
+        write_table(pd.DataFrame({"a": [1, 2]}), str(tmp_path / "new.csv"), "csv")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600 and target.read_text() == "a\n1\n2\n"
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644  # a new file: the umask's
