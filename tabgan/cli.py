@@ -774,8 +774,11 @@ def _conditions_table(model: BaseSynthesizer, source: str, fixed: dict[str, Any]
     known = _without_row_numbers(known, model)
     for column in known.columns:  # a loop over columns, then over each one's distinct texts
         cells = known[column]
-        if cells.dtype != object:
+        if cells.dtype != object and not isinstance(cells.dtype, pd.StringDtype):
             continue  # a Parquet file's numbers, booleans, dates: typed by the file already
+        # Text of pandas' string dtypes too (a Parquet file written from one; pandas 3's default
+        # "str"): before 2026-12-05 only object text was typed, so 'True' was no boolean.
+        cells = cells.astype(object).where(cells.notna(), None)
         texts = cells.dropna().unique()
         typed = {t: _typed_conditions(model, [(str(column), t)])[str(column)] if isinstance(t, str) else t
                  for t in texts}

@@ -976,6 +976,17 @@ def test_a_conditions_file_written_with_its_index_is_read_without_it(work, tmp_p
     assert read_table(str(out))[0]["city"].tolist() == ["Oslo", "Porto", "Oslo"]
 
 
+def test_a_parquet_table_of_conditions_in_pandas_string_dtype_is_typed_like_the_model(work, tmp_path):
+    # Before 2026-12-05 only object columns were typed: a file of pandas' string dtype (pandas 3
+    # reads text so by default) gave 'True' as text, "value not seen in the training data", exit 2.
+    pd.DataFrame({"city": pd.array(["Oslo", "Lyon", "Porto"], dtype="string"),
+                  "member": pd.array(["True", "False", "True"], dtype="string")}).to_parquet(tmp_path / "w.parquet")
+    out = tmp_path / "o.csv"
+    assert run("sample", work / "model.tabgan", "-o", out, "--conditions", tmp_path / "w.parquet", "-q") == 0
+    got = read_table(str(out))[0]
+    assert got["city"].tolist() == ["Oslo", "Lyon", "Porto"] and got["member"].tolist() == [True, False, True]
+
+
 def test_a_condition_on_a_column_of_the_conditions_file_is_a_usage_error(work, tmp_path, capsys):
     # Before 2026-12-05 --condition city=Lyon replaced the file's cities on every row, exit 0:
     # the file's row i was no longer the output's row i.
