@@ -20,6 +20,7 @@ line, ``tabgan: error: ...``; ``TABGAN_DEBUG=1`` shows the traceback instead.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import dataclasses
 import itertools
@@ -27,6 +28,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -1207,8 +1209,28 @@ def _usage_error(err: Exception) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 done, 1 error, 2 usage, 3 gate failed)."""
     args = build_parser().parse_args(argv)
-    # SIGTERM (a pipeline cancelling the job) unwinds like an error: temporary outputs are removed.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    with _sigterm_unwinds():
+        return _run(args)
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """SIGTERM (a pipeline cancelling the job) unwinds like an error while a command runs, so
+    temporary outputs are removed; the handler before is put back after. Off the main thread,
+    which alone gets signals, nothing is set: before 2026-12-05 ``main`` called from a thread
+    raised "signal only works in main thread", and the handler outlived every call."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if before is None else before)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command of ``args``, its errors as one line; the exit code."""
     debug = os.environ.get("TABGAN_DEBUG", "") not in ("", "0")
     try:
         _check_distinct(args)

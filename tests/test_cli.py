@@ -1389,3 +1389,20 @@ def test_parquet_output_keeps_the_training_files_arrow_types_whatever_the_chunks
     assert run("synth", tmp_path / "in.parquet", "-o", tmp_path / "s.parquet", *TINY, "--min-quality", "none",
                "--max-dcr-share", "none", "--max-exact-copy-rate", "none", "-q") == 0
     assert pq.read_schema(tmp_path / "s.parquet").remove_metadata().equals(wanted)
+
+
+def test_main_runs_on_any_thread_and_puts_the_sigterm_handler_back(work, tmp_path):
+    # Before 2026-12-05 main raised "signal only works in main thread of the main interpreter"
+    # off the main thread (a traceback, no exit code), and its SIGTERM handler outlived the call.
+    import signal
+    import threading
+
+    before = signal.getsignal(signal.SIGTERM)
+    assert run("sample", work / "model.tabgan", "-n", 3, "-o", tmp_path / "a.csv", "-q") == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+    codes = []
+    thread = threading.Thread(target=lambda: codes.append(
+        run("sample", work / "model.tabgan", "-n", 3, "-o", tmp_path / "b.csv", "-q")))
+    thread.start()
+    thread.join()
+    assert codes == [0] and (tmp_path / "b.csv").exists()
