@@ -104,6 +104,9 @@ _PARQUET_MAGIC = b"PAR1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _MODEL_MAGIC = b"TABGAN\x00"  # persistence.MAGIC without its version byte
+# Binary tables of other formats, by their magic bytes: named, not read as text with NUL bytes.
+_OTHER_TABLES = {b"ARROW1": "an Arrow IPC (Feather) file", b"ORC": "an ORC file", b"Obj\x01": "an Avro file",
+                 b"SQLite format 3\x00": "an SQLite database"}
 _SNIFF_BYTES = 64 * 1024
 # Byte-order marks of wide Unicode text, UTF-32 first (its little-endian mark starts as UTF-16's),
 # and the byte order each names, kept so that output is written in it (with its mark).
@@ -264,6 +267,9 @@ def _refuse_other_formats(head: bytes, name: str) -> None:
     if head.startswith(_MODEL_MAGIC):  # tabgan fit m.tabgan ...: "holds NUL bytes" before 2026-12-05
         raise DataError(f"{name} is a tabgan model file, not a table; 'tabgan sample' and 'tabgan diagnose' "
                         "read models")
+    kind = next((k for magic, k in _OTHER_TABLES.items() if head.startswith(magic)), None)
+    if kind is not None:  # before 2026-12-05: "holds NUL bytes ... UTF-16 text without its mark?"
+        raise DataError(f"{name} is {kind}, not a CSV or Parquet table; convert it to Parquet or CSV")
     if b"\x00" in head:
         raise DataError(f"{name} holds NUL bytes, so it is no text table (UTF-16 text without its "
                         "byte-order mark? save it as UTF-8 CSV)")

@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import os
+import re
 import stat
 import sys
 
@@ -1044,3 +1045,13 @@ def test_a_file_replaced_keeps_its_permissions(tmp_path):
         os.umask(old)
     assert stat.S_IMODE(target.stat().st_mode) == 0o600 and target.read_text() == "a\n1\n2\n"
     assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644  # a new file: the umask's
+
+
+@pytest.mark.parametrize("magic, kind", [(b"ARROW1\x00\x00", "an Arrow IPC (Feather) file"), (b"ORC\n", "an ORC file"),
+                                         (b"Obj\x01\x04", "an Avro file"),
+                                         (b"SQLite format 3\x00\x10", "an SQLite database")])
+def test_binary_tables_of_other_formats_are_named(tmp_path, magic, kind):
+    # Before 2026-12-05 they "held NUL bytes, so no text table (UTF-16 text without its byte-order mark?)".
+    (tmp_path / "t.bin").write_bytes(magic + bytes(64))
+    with pytest.raises(DataError, match=rf"^'.*t.bin' is {re.escape(kind)}, not a CSV or Parquet table; convert it to Parquet or CSV$"):
+        read_table(str(tmp_path / "t.bin"))
