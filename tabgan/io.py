@@ -268,7 +268,8 @@ def _refuse_other_formats(head: bytes, name: str) -> None:
         raise DataError(f"{name} is a tabgan model file, not a table; 'tabgan sample' and 'tabgan diagnose' "
                         "read models")
     kind = next((k for magic, k in _OTHER_TABLES.items() if head.startswith(magic)), None)
-    if kind is not None:  # before 2026-12-05: "holds NUL bytes ... UTF-16 text without its mark?"
+    if kind is not None and b"\x00" in head:  # binary (a CSV may begin "ORCID,"); before 2026-12-05:
+        # "holds NUL bytes ... UTF-16 text without its mark?"
         raise DataError(f"{name} is {kind}, not a CSV or Parquet table; convert it to Parquet or CSV")
     if b"\x00" in head:
         raise DataError(f"{name} holds NUL bytes, so it is no text table (UTF-16 text without its "

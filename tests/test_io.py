@@ -1055,3 +1055,8 @@ def test_binary_tables_of_other_formats_are_named(tmp_path, magic, kind):
     (tmp_path / "t.bin").write_bytes(magic + bytes(64))
     with pytest.raises(DataError, match=rf"^'.*t.bin' is {re.escape(kind)}, not a CSV or Parquet table; convert it to Parquet or CSV$"):
         read_table(str(tmp_path / "t.bin"))
+
+
+def test_a_csv_whose_first_name_begins_like_a_magic_number_is_read(tmp_path):
+    (tmp_path / "t.csv").write_text("ORCID,ARROW1\n0000-0001,1\n0000-0002,2\n")
+    assert list(read_table(str(tmp_path / "t.csv"))[0].columns) == ["ORCID", "ARROW1"]
