@@ -857,8 +857,11 @@ def _typed_conditions(
 def _learnt(model: BaseSynthesizer, column: str, text: str) -> bool:
     """Whether ``text`` is a value the model learnt in the text column ``column`` (a category
     "NA" beside missing values written otherwise), rather than no value of it."""
-    if model.transformer_.schema_[column].dtype not in ("object", "category"):
-        return False
+    try:
+        if as_dtype(model.transformer_.schema_[column].dtype).kind not in "OU":  # object, category, text
+            return False
+    except TypeError:
+        pass
     try:
         model.transformer_.condition_slot(column, text)
     except ConditionError:
