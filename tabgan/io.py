@@ -1115,6 +1115,14 @@ def check_writable(target: str | os.PathLike[str]) -> None:
         raise FileNotFoundError(errno.ENOENT, f"its folder {str(folder)!r} does not exist", str(target))
     if not folder.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, f"{str(folder)!r} is not a folder", str(target))
+    # Written as a file renamed into the folder, or in place when it is a device or a pipe. Before
+    # 2026-12-05 a folder one could not write to failed after the whole fit.
+    if not is_file_or_new(path):
+        if not os.access(path, os.W_OK):
+            raise PermissionError(errno.EACCES, "cannot be written (no permission)", str(target))
+    elif not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, f"its folder {str(folder)!r} cannot be written to (no permission)",
+                              str(target))
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -273,6 +274,20 @@ def test_outputs_that_cannot_be_written_are_named(tmp_path, name, error, says):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.csv"]
     check_writable(str(tmp_path / "new.csv"))
     check_writable("-")  # stdout
+
+
+def test_an_output_in_a_folder_without_write_permission_is_named(tmp_path, monkeypatch):
+    # Before 2026-12-05 only missing folders were checked: a folder one may not write to failed
+    # after the whole fit. (os.access as a user without the permission answers: root may write.)
+    import tabgan.io
+
+    target = str(tmp_path / "out.csv")
+    monkeypatch.setattr(tabgan.io.os, "access", lambda path, mode: Path(path) != tmp_path)
+    with pytest.raises(PermissionError) as err:
+        check_writable(target)
+    assert err.value.filename == target
+    assert err.value.strerror == f"its folder {str(tmp_path)!r} cannot be written to (no permission)"
+    check_writable("/dev/null")  # a device is written in place: its own permission counts
 
 
 def test_missing_file_and_folder_raise_os_errors(tmp_path):
