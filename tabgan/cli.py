@@ -428,7 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="PATH",
             help="write the result as JSON to PATH, or to stdout when PATH is left out or '-'",
         )
-        sub.set_defaults(run=run)
+        sub.set_defaults(run=run, parser=sub)
     return parser
 
 
@@ -1211,7 +1211,9 @@ def _usage_error(err: Exception) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 done, 1 error, 2 usage, 3 gate failed)."""
-    args = build_parser().parse_args(argv)
+    args, extra = build_parser().parse_known_args(argv)
+    if extra:  # named by the command's parser, whose help lists its options ('tabgan --help' does not)
+        args.parser.error(f"unrecognized arguments: {' '.join(extra)}")
     with _sigterm_unwinds():
         return _run(args)
 

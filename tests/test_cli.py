@@ -1406,3 +1406,11 @@ def test_main_runs_on_any_thread_and_puts_the_sigterm_handler_back(work, tmp_pat
     thread.start()
     thread.join()
     assert codes == [0] and (tmp_path / "b.csv").exists()
+
+
+def test_an_unknown_option_points_to_the_help_of_its_command(capsys):
+    # Before 2026-12-05 it pointed to 'tabgan --help', which lists no option of the command.
+    with pytest.raises(SystemExit) as exit_info:
+        run("sample", "m.tabgan", "-n", 2, "-o", "-", "--bogus")
+    assert exit_info.value.code == 2
+    assert error_line(capsys) == "tabgan: error: unrecognized arguments: --bogus (see 'tabgan sample --help')"
